@@ -1,0 +1,69 @@
+// Checks measure nothing themselves: they read the HostSnapshot and the GuestFacts that the
+// inspect and measure stages produced, and turn them into verdicts (host checks) or observed
+// answers (question checks). The engine does the grading arithmetic; renderers only render.
+import type {
+  AnswerKind,
+  AnswerValue,
+  CommandEvidence,
+  ExerciseSpec,
+  GuestFacts,
+  HostSnapshot,
+  LabFile,
+  Lang,
+  NetworkInfo,
+  SpecQuestion,
+  SpecTask,
+  Verdict,
+} from '../grader/types.js';
+
+/** Grades the libvirt host against the spec for one task (networks, domains, attachments). */
+export interface HostCheck {
+  name: string;
+  run(ctx: HostCheckContext): Verdict[];
+}
+
+export interface HostCheckContext {
+  spec: ExerciseSpec;
+  task: SpecTask;
+  lab: LabFile;
+  snapshot: HostSnapshot;
+  lang: Lang;
+}
+
+/** The measured outcome of one guest, or why it could not be measured. */
+export type GuestOutcome = { ok: true; facts: GuestFacts } | { ok: false; error: string; code: string; evidence: CommandEvidence[] };
+
+/** Derives the observed answer of one question for one VM from the facts. */
+export interface QuestionCheck {
+  name: string;
+  kind: AnswerKind;
+  observe(ctx: QuestionContext): Observation;
+}
+
+export interface QuestionContext {
+  spec: ExerciseSpec;
+  task: SpecTask;
+  question: SpecQuestion;
+  role: string;
+  lab: LabFile;
+  snapshot: HostSnapshot;
+  /** The task's network as found on the host (null when missing). */
+  network: NetworkInfo | null;
+  /** Every VM of the task, by role (peers matter for VM-to-VM). */
+  guests: Record<string, GuestOutcome>;
+  lang: Lang;
+}
+
+export interface Observation {
+  /** The answer the facts give; null when it could not be determined. */
+  value: AnswerValue | null;
+  /** Human-readable observed value in ctx.lang. */
+  display: string;
+  /** Explanation codes recognised (apipa, firewall-filtered, stale-lease, ...). */
+  codes: string[];
+  /** A localized sentence explaining the observation, citing what was seen. */
+  explanation: string;
+  evidence: CommandEvidence[];
+  /** Set when the observation could not be made (outcome `error`). */
+  error?: string;
+}

@@ -1,0 +1,542 @@
+// The typed boundaries between labgrade's stages:
+//   load (spec, lab file, answers) -> inspect (HostSnapshot) -> measure (GuestFacts)
+//   -> grade (Verdict, GradeResult) -> render (reports/).
+// Everything here is plain data (JSON-serialisable) except the Connection and check interfaces.
+// Change a shape here only together with every producer and consumer of it.
+
+// ---------------------------------------------------------------- common
+
+export type Lang = 'es' | 'en';
+/** A user-facing text in both languages (from YAML specs). */
+export interface Text {
+  es: string;
+  en: string;
+}
+
+/** How libvirt's network behaves, as classified from `virsh net-dumpxml`. */
+export type NetworkType =
+  | 'nat'
+  | 'route'
+  | 'open'
+  | 'isolated'
+  | 'very-isolated'
+  | 'bridge'
+  | 'macvtap'
+  | 'other';
+
+export type OsFamily = 'linux' | 'windows';
+
+/** One problem in an input file, positioned where possible. */
+export interface InputIssue {
+  file: string;
+  line?: number;
+  column?: number;
+  /** Dotted path of the offending key, e.g. `tasks[1].theory.config`. */
+  path?: string;
+  message: string;
+}
+
+/** Bad input (spec, lab file, answers, roster, CLI usage): the CLI exits 2 and prints every issue. */
+export class InputError extends Error {
+  readonly issues: InputIssue[];
+  constructor(message: string, issues: InputIssue[] = []) {
+    super(message);
+    this.name = 'InputError';
+    this.issues = issues;
+  }
+}
+
+// ---------------------------------------------------------------- exercise spec (exercises/*.yaml)
+
+export interface ExerciseSpec {
+  /** Absolute path of the YAML file it was loaded from. */
+  file: string;
+  id: string;
+  title: Text;
+  /** Networks the students must create, by key (`nat`, `isolated`, `very_isolated`). */
+  networks: Record<string, SpecNetwork>;
+  /** VMs by role (`linux`, `windows`). */
+  vms: Record<string, SpecVm>;
+  /** Questions by id; tasks list which ones they ask. */
+  questions: Record<string, SpecQuestion>;
+  tasks: SpecTask[];
+  /** Default probe targets. Real-world defaults; tests and the demo lab always override them. */
+  probes: ProbeTargets;
+}
+
+export interface SpecNetwork {
+  key: string;
+  title: Text;
+  type: NetworkType;
+  /** Whether libvirt must hand out addresses on it (a `<dhcp>` range). */
+  dhcp: boolean;
+  /** Whether the host has an address on the bridge (an `<ip>` element). */
+  hostAddress: boolean;
+  /** Accepted libvirt names; the first is the course's default (`red-nat`), then variants (`red_nat`). */
+  names: string[];
+}
+
+export interface SpecVm {
+  role: string;
+  title: Text;
+  os: OsFamily;
+  /** The domain name used in the course (`debian12`, `win10`); the lab file may say otherwise. */
+  defaultDomain: string;
+}
+
+/** The shape of an answer. */
+export type AnswerKind = 'config-method' | 'yes-no' | 'ipv4' | 'ipv4-config';
+
+export interface SpecQuestion {
+  id: string;
+  prompt: Text;
+  kind: AnswerKind;
+  /**
+   * Name of the question check (checks/questions/) that derives the observed answer from the
+   * measured facts. Each question is graded once per VM of the task.
+   */
+  check: string;
+  /** Points for the whole question (shared equally between the task's VMs). */
+  points: number;
+  /** Student-facing hint texts keyed by explanation code (see Verdict.codes). */
+  hints: Record<string, Text>;
+}
+
+export interface SpecTask {
+  id: string;
+  title: Text;
+  /** Network key the task connects the VMs to. */
+  network: string;
+  /** VM roles connected to that network in this task. */
+  vms: string[];
+  /** Question ids asked in this task, in order. */
+  questions: string[];
+  /** What theory expects for each question on this network type (question id -> expectation). */
+  theory: Record<string, Theory>;
+}
+
+/** Symbolic addresses are resolved against the host snapshot of the task's network. */
+export type TheoryAddress = 'host-address' | 'none' | 'any';
+
+export type Theory =
+  | { kind: 'config-method'; value: 'static' | 'dynamic' }
+  | { kind: 'yes-no'; value: boolean }
+  | { kind: 'ipv4'; value: TheoryAddress }
+  | {
+      kind: 'ipv4-config';
+      /** dhcp-range: inside the network's DHCP range; network-subnet: inside the host's subnet; any. */
+      address: 'dhcp-range' | 'network-subnet' | 'any';
+      gateway: TheoryAddress;
+      dns: TheoryAddress;
+    };
+
+export interface ProbeTargets {
+  /** An IPv4 address or hostname outside the lab ("the Internet"). */
+  outsideHost: string;
+  /** A name on the Internet to resolve. */
+  resolveName: string;
+  /** Bound for each negative probe (ping, DNS), in ms. */
+  timeoutMs: number;
+}
+
+// ---------------------------------------------------------------- lab file
+
+/** A secret is referenced, never required inline; inline values are redacted from every output. */
+export type SecretRef = { env: string } | { file: string } | { value: string };
+
+export interface LabFile {
+  file: string;
+  /** libvirt URI: `qemu:///system` (default) or `qemu+ssh://user@host/system`. */
+  uri: string;
+  /**
+   * Open connections to guests from inside this Linux network namespace (labs whose bridges live in
+   * a namespace, such as the bundled demo lab). Unset on a normal host.
+   */
+  netns?: string;
+  /** Network key -> the student's libvirt network name. */
+  networks: Record<string, string>;
+  /** VM role -> how to find and reach it. */
+  vms: Record<string, LabVm>;
+  /** Overrides of the spec's probe targets (a lab with its own "Internet"). */
+  probes?: Partial<ProbeTargets>;
+  /** SSH settings for the libvirt host itself (qemu+ssh URIs, and jumps to guests). */
+  hostSsh?: SshAccess;
+}
+
+export interface LabVm {
+  role: string;
+  domain: string;
+  /** Overrides the spec's OS family (e.g. a Linux guest standing in for the Windows role). */
+  os?: OsFamily;
+  /** Access methods in order of preference; the first that works is used. */
+  access: AccessMethod[];
+}
+
+export interface SshAccess {
+  kind: 'ssh';
+  user: string;
+  /** Address or name to connect to; unset = discover the guest's address (agent, then leases). */
+  host?: string;
+  port: number;
+  keyFile?: string;
+  password?: SecretRef;
+  /** Use the running ssh-agent (SSH_AUTH_SOCK). */
+  useAgent: boolean;
+  /** A `Host` entry of ~/.ssh/config to take settings from. */
+  configHost?: string;
+  knownHostsFile?: string;
+  /** Accept and pin an unknown host key (never a changed one). */
+  acceptNewHostKey: boolean;
+  /** Reach the guest through the libvirt host of a qemu+ssh URI ('auto' = when the URI is remote). */
+  jump: 'auto' | 'none' | 'libvirt-host';
+}
+
+export interface WinRmAccess {
+  kind: 'winrm';
+  user: string;
+  password: SecretRef;
+  host?: string;
+  scheme: 'http' | 'https';
+  port: number;
+  auth: 'ntlm' | 'basic';
+  caFile?: string;
+  insecureSkipVerify: boolean;
+  jump: 'auto' | 'none' | 'libvirt-host';
+}
+
+export interface AgentAccess {
+  kind: 'agent';
+}
+
+export type AccessMethod = SshAccess | WinRmAccess | AgentAccess;
+
+// ---------------------------------------------------------------- answers file
+
+export interface StudentIdentity {
+  name: string;
+  id?: string;
+  email?: string;
+}
+
+export type AnswerValue =
+  | { kind: 'config-method'; value: 'static' | 'dynamic' }
+  | { kind: 'yes-no'; value: boolean }
+  /** null = the student answered "none". */
+  | { kind: 'ipv4'; value: string | null }
+  | {
+      kind: 'ipv4-config';
+      address: string | null;
+      prefix: number | null;
+      gateway: string | null;
+      dns: string[];
+    };
+
+export interface Answer {
+  value: AnswerValue;
+  /** What the student wrote, as text. */
+  raw: string;
+  line?: number;
+  column?: number;
+}
+
+export interface AnswersFile {
+  file: string;
+  student: StudentIdentity;
+  /** task id -> question id -> VM role (or '*' for every VM of the task) -> answer. */
+  tasks: Record<string, Record<string, Record<string, Answer>>>;
+}
+
+// ---------------------------------------------------------------- host snapshot (virsh)
+
+export interface HostSnapshot {
+  uri: string;
+  takenAt: string;
+  networks: NetworkInfo[];
+  domains: DomainInfo[];
+  /** DHCP leases of every active network. A hint, never proof (they outlive moves). */
+  leases: LeaseInfo[];
+  /** What could not be read, per object; the rest of the snapshot is still valid. */
+  problems: string[];
+}
+
+export interface NetworkIp {
+  family: 'ipv4' | 'ipv6';
+  address: string;
+  prefix: number;
+  dhcpRanges: { start: string; end: string }[];
+  dhcpHosts: { mac?: string; name?: string; ip: string }[];
+}
+
+export interface NetworkInfo {
+  name: string;
+  uuid?: string;
+  active: boolean;
+  autostart: boolean;
+  persistent: boolean;
+  /** The `<forward mode>`: null when there is no `<forward>` element; 'nat' for a bare `<forward/>`. */
+  forwardMode: string | null;
+  type: NetworkType;
+  bridge: string | null;
+  ips: NetworkIp[];
+  dns: { enabled: boolean; forwarders: string[]; domain?: string };
+}
+
+export interface DomainInterface {
+  /** libvirt interface type: network, bridge, direct, user, ... */
+  type: string;
+  /** The `<source network|bridge|dev>` value. */
+  source: string;
+  /** Network owning this NIC (for bridge-type NICs, the network whose bridge it is), or null. */
+  network: string | null;
+  model?: string;
+  /** Lower-case, colon separated: 52:54:00:22:fa:b7. */
+  mac: string;
+  /** Host-side device (vnet0) when running. */
+  target?: string;
+  linkState?: 'up' | 'down';
+}
+
+export interface DomainInfo {
+  name: string;
+  uuid?: string;
+  /** running, paused, shut off, ... (libvirt's state words, not localized). */
+  state: string;
+  /** libosinfo id from virt-manager metadata, e.g. http://microsoft.com/win/10. */
+  osinfo?: string;
+  interfaces: DomainInterface[];
+  /** The domain has a virtio channel org.qemu.guest_agent.0. */
+  agentChannel: boolean;
+  /** The agent answered guest-ping (null = not asked, e.g. domain not running). */
+  agentConnected: boolean | null;
+}
+
+export interface LeaseInfo {
+  network: string;
+  mac: string;
+  address: string;
+  prefix: number;
+  hostname?: string;
+  /** Unix seconds. */
+  expiryTime?: number;
+}
+
+// ---------------------------------------------------------------- transports
+
+export interface RunOptions {
+  /** Deadline for the whole command, ms (default 10 000). */
+  timeoutMs?: number;
+  /** Cap on each of stdout and stderr, bytes (default 1 MiB); beyond it output is cut and flagged. */
+  maxOutputBytes?: number;
+}
+
+/** A command that ran (whatever its exit code). A broken channel throws TransportError instead. */
+export interface CommandResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  truncated: boolean;
+  timedOut: boolean;
+}
+
+export type TransportKind = 'ssh' | 'agent' | 'winrm' | 'local';
+
+export type TransportErrorCode =
+  | 'unreachable'
+  | 'refused'
+  | 'timeout'
+  | 'auth'
+  | 'hostkey-unknown'
+  | 'hostkey-changed'
+  | 'agent-missing'
+  | 'agent-not-connected'
+  | 'domain-not-running'
+  | 'protocol'
+  | 'config';
+
+export class TransportError extends Error {
+  readonly code: TransportErrorCode;
+  /** Where: `ssh root@192.168.101.130:22`, `agent debian12`; never a secret. */
+  readonly target: string;
+  constructor(code: TransportErrorCode, target: string, message: string) {
+    super(message);
+    this.name = 'TransportError';
+    this.code = code;
+    this.target = target;
+  }
+}
+
+/** One way into one guest. Resources never see which transport they use. */
+export interface Connection {
+  readonly kind: TransportKind;
+  /** For evidence and messages; never contains a secret. */
+  readonly target: string;
+  /**
+   * Run a script of the guest's shell (POSIX sh on Linux, PowerShell on Windows) with positional
+   * arguments passed as data ($1.. in sh, $args in PowerShell), never spliced into the script text.
+   */
+  runScript(script: string, args: string[], opts?: RunOptions): Promise<CommandResult>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- measured facts
+
+export interface CommandEvidence {
+  guest: string;
+  transport: TransportKind;
+  /** What was run, short and readable (e.g. `ip -j -4 addr`). */
+  command: string;
+  exitCode: number | null;
+  /** Excerpts, capped (a few KiB). */
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  error?: string;
+}
+
+export type AddressOrigin = 'dhcp' | 'static' | 'link-local' | 'unknown';
+
+export interface GuestAddress {
+  address: string;
+  prefix: number;
+  origin: AddressOrigin;
+  /** Seconds left, null = forever (static). */
+  validLifetimeSec: number | null;
+}
+
+export interface GuestInterface {
+  name: string;
+  mac: string;
+  up: boolean;
+  ipv4: GuestAddress[];
+  /** Has IPv6 link-local only and no IPv4 (Linux left on DHCP where there is none). */
+  ipv6LinkLocalOnly: boolean;
+  /** Windows: DHCP enabled on the interface; Linux: a DHCP client is configured (null = unknown). */
+  dhcpEnabled: boolean | null;
+}
+
+export interface GuestConfig {
+  interfaces: GuestInterface[];
+  defaultGateway: string | null;
+  dnsServers: string[];
+  dnsSearch: string[];
+  /** Windows firewall profiles enabled (null = not applicable/unknown). */
+  firewallEnabled: boolean | null;
+}
+
+/**
+ * replied: echo reply. filtered: no reply but the neighbour (ARP) resolved, e.g. a firewall.
+ * no-neighbour: same subnet, ARP unresolved (no link). no-route: network unreachable.
+ * probe-timeout: the probe itself did not finish. error: could not run the probe.
+ */
+export type ReachStatus = 'replied' | 'filtered' | 'no-neighbour' | 'no-route' | 'no-reply' | 'probe-timeout' | 'error';
+
+export interface Reachability {
+  target: string;
+  status: ReachStatus;
+  detail?: string;
+}
+
+export type ResolveStatus = 'resolved' | 'not-found' | 'no-server' | 'timeout' | 'error';
+
+export interface Resolution {
+  name: string;
+  status: ResolveStatus;
+  addresses: string[];
+  /** The server that answered or was asked, when known. */
+  server: string | null;
+}
+
+export interface GuestFacts {
+  role: string;
+  domain: string;
+  os: OsFamily;
+  transport: TransportKind;
+  /** Address used to reach it, or 'agent'. */
+  reachedVia: string;
+  config: GuestConfig;
+  /** Keyed by target as given (address or name). */
+  reach: Record<string, Reachability>;
+  resolve: Resolution | null;
+  evidence: CommandEvidence[];
+}
+
+/** Per-OS probe set; runs commands through a Connection and parses locale-independent output. */
+export interface GuestProber {
+  os: OsFamily;
+  config(conn: Connection, ev: CommandEvidence[]): Promise<GuestConfig>;
+  /** Targets are validated (IPv4 literal or hostname) before use; probes run in parallel in the guest. */
+  reach(conn: Connection, targets: string[], timeoutMs: number, ev: CommandEvidence[]): Promise<Reachability[]>;
+  resolve(conn: Connection, name: string, timeoutMs: number, ev: CommandEvidence[]): Promise<Resolution>;
+}
+
+// ---------------------------------------------------------------- verdicts and the result
+
+export type Outcome = 'pass' | 'fail' | 'error' | 'skip';
+
+export interface Verdict {
+  /** Stable id: `<task>.<question>.<role>` or `<task>.host.<check>.<subject>`. */
+  id: string;
+  task: string;
+  /** Question id (question verdicts) or undefined (host checks). */
+  question?: string;
+  check: string;
+  role?: string;
+  /** What a host check is about: a network or domain name. */
+  subject?: string;
+  outcome: Outcome;
+  /** warning: reported, never costs points. */
+  severity: 'error' | 'warning';
+  points: number;
+  maxPoints: number;
+  /** Rendered, human-readable values (already localized where words). */
+  studentAnswer: string | null;
+  observed: string | null;
+  theory: string | null;
+  /** The explanation, in the result's language, citing the evidence. */
+  message: string;
+  hints: string[];
+  /** Machine codes of what was recognised: apipa, firewall-filtered, stale-lease, lab-contradicts-theory... */
+  codes: string[];
+  evidence: CommandEvidence[];
+}
+
+export interface TaskResult {
+  id: string;
+  title: string;
+  network: { key: string; name: string | null; type: NetworkType | null };
+  hostChecks: Verdict[];
+  questions: Verdict[];
+  points: number;
+  maxPoints: number;
+}
+
+export interface Totals {
+  points: number;
+  maxPoints: number;
+  /** 0..100, one decimal. */
+  percent: number;
+  pass: number;
+  fail: number;
+  error: number;
+  skip: number;
+}
+
+/** The canonical, versioned record of one grading run (reports/result.schema.json). */
+export interface GradeResult {
+  schemaVersion: 1;
+  tool: { name: 'labgrade'; version: string };
+  lang: Lang;
+  exercise: { id: string; title: string; file: string };
+  student: StudentIdentity;
+  lab: { uri: string; file: string };
+  startedAt: string;
+  finishedAt: string;
+  timings: { inspectMs: number; connectMs: number; probeMs: number; gradeMs: number };
+  tasks: TaskResult[];
+  totals: Totals;
+  /** Problems that stopped part of the run (host unreachable...), already localized. */
+  errors: string[];
+  /** 0 all passed, 1 something failed or could not be measured. */
+  exitCode: 0 | 1;
+}
