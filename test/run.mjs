@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // The one test command (`npm test`): unit tests, then the real-lab tests (root only; they bring
-// the sandboxed lab up themselves). Extra arguments go to mocha (e.g. a file or --grep).
+// the sandboxed lab up themselves through test/helpers/lab.ts). Arguments: test files or globs
+// (default: everything), `--grep PATTERN`, `--unit` (unit tests only), `--bail`.
+// It ends with the plain line `N passed, N failed, N skipped` that CI reads.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const extra = process.argv.slice(2);
-const specs = extra.some((a) => !a.startsWith('-')) ? [] : ['test/unit/**/*.test.ts', 'test/lab/**/*.test.ts'];
-const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
-const r = spawnSync(process.execPath, [mocha, ...specs, ...extra], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'mocha-driver.mjs'), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);
