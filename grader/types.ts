@@ -257,6 +257,10 @@ export interface HostSnapshot {
   leases: LeaseInfo[];
   /** What could not be read, per object; the rest of the snapshot is still valid. */
   problems: string[];
+  /** Every domain name on the host, also those not inspected (for did-you-mean). */
+  domainNames?: string[];
+  /** Read through libvirt's read-only socket (no permission for more): agent pings not possible. */
+  readOnly?: boolean;
 }
 
 export interface NetworkIp {
@@ -318,6 +322,13 @@ export interface LeaseInfo {
   hostname?: string;
   /** Unix seconds. */
   expiryTime?: number;
+  /**
+   * The MAC is not attached to this network now (its VM moved to another network or is gone):
+   * the address is history, not the guest's address.
+   */
+  stale?: boolean;
+  /** The domain that has a NIC with this MAC (on any network), when known. */
+  domain?: string;
 }
 
 // ---------------------------------------------------------------- transports
