@@ -1,0 +1,70 @@
+// config-method: did the guest need a static or a dynamic (DHCP) configuration on the task's
+// network? Read from the origin of the guest's IPv4 address on that network (`dynamic` flag and
+// finite lifetime on Linux, PrefixOrigin Dhcp on Windows). A guest left on DHCP where no DHCP
+// server answers (APIPA 169.254/16, or IPv6 link-local only) is recognised and explained: what it
+// needed there is a static configuration.
+import type { QuestionCheck } from '../types.js';
+import { addressText, configEvidence, guestLabel, isLinkLocal, mainAddress, probeWords, taskInterface, tr, unmeasured } from './util.js';
+
+export const configMethod: QuestionCheck = {
+  name: 'config-method',
+  kind: 'config-method',
+  observe(ctx) {
+    const g = ctx.guests[ctx.role];
+    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+    const facts = g.facts;
+    const evidence = configEvidence(facts, probeWords(facts));
+    const guest = guestLabel(facts);
+    const iface = taskInterface(ctx, facts);
+    if (!iface) {
+      return {
+        value: null,
+        display: tr(ctx, 'displayNoInterface'),
+        codes: ['no-interface-on-network'],
+        explanation: tr(ctx, 'obsNoInterface', { guest, network: ctx.network?.name ?? '?' }),
+        evidence,
+      };
+    }
+    const addr = mainAddress(iface);
+    if (!addr || isLinkLocal(addr.address)) {
+      const onDhcp = iface.dhcpEnabled !== false || (addr !== null && addr.origin === 'link-local') || iface.ipv6LinkLocalOnly;
+      if (onDhcp) {
+        const code = addr ? 'apipa' : 'ipv6-link-local-only';
+        return {
+          value: { kind: 'config-method', value: 'static' },
+          display: tr(ctx, 'displayDhcpNoServer'),
+          codes: [code, 'dhcp-no-server'],
+          explanation: tr(ctx, addr ? 'obsApipa' : 'obsLinkLocalOnly', {
+            guest,
+            iface: iface.name,
+            address: addr ? `${addr.address}/${addr.prefix}` : '',
+            network: ctx.network?.name ?? '?',
+          }),
+          evidence,
+        };
+      }
+      return {
+        value: null,
+        display: tr(ctx, 'displayNoIpv4'),
+        codes: ['no-ipv4'],
+        explanation: tr(ctx, 'obsNoIpv4', { guest, iface: iface.name }),
+        evidence,
+      };
+    }
+    const dynamic = addr.origin === 'dhcp';
+    const unknown = addr.origin === 'unknown';
+    const value = dynamic || (unknown && iface.dhcpEnabled === true) ? 'dynamic' : 'static';
+    return {
+      value: { kind: 'config-method', value },
+      display: tr(ctx, value === 'dynamic' ? 'dynamic' : 'static'),
+      codes: [],
+      explanation: tr(ctx, value === 'dynamic' ? 'obsConfigDynamic' : 'obsConfigStatic', {
+        guest,
+        iface: iface.name,
+        address: addressText(ctx, addr),
+        lifetime: addr.validLifetimeSec === null ? '∞' : String(addr.validLifetimeSec),
+      }),
+      evidence,
+    };
+  },
+};

@@ -1,0 +1,42 @@
+// dns-resolution: does the guest resolve an Internet name? The name is the spec's, overridden by
+// the lab file. Statuses: resolved -> yes; not-found / no-server / timeout -> no; error -> could
+// not measure.
+import type { QuestionCheck } from '../types.js';
+import { commandFor, evidenceFor, guestLabel, tr, unmeasured, yesNo } from './util.js';
+
+export const dnsResolution: QuestionCheck = {
+  name: 'dns-resolution',
+  kind: 'yes-no',
+  observe(ctx) {
+    const g = ctx.guests[ctx.role];
+    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+    const facts = g.facts;
+    const name = ctx.lab.probes?.resolveName ?? ctx.spec.probes.resolveName;
+    const r = facts.resolve;
+    const evidence = evidenceFor(facts, [name]);
+    const guest = guestLabel(facts);
+    if (!r) {
+      const error = tr(ctx, 'obsResolveNotProbed', { guest, name });
+      return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['not-probed'], explanation: error, evidence, error };
+    }
+    const params = {
+      guest,
+      name: r.name,
+      command: commandFor(facts, r.name, `getent ahostsv4 ${r.name}`),
+      addresses: r.addresses.join(', '),
+      server: r.server ?? (facts.config.dnsServers.join(', ') || tr(ctx, 'none')),
+    };
+    switch (r.status) {
+      case 'resolved':
+        return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tr(ctx, 'obsResolved', params), evidence };
+      case 'error': {
+        const error = tr(ctx, 'obsResolveError', params);
+        return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['resolve-error'], explanation: error, evidence, error };
+      }
+      default: {
+        const key = r.status === 'no-server' || facts.config.dnsServers.length === 0 ? 'obsResolveNoServer' : r.status === 'timeout' ? 'obsResolveTimeout' : 'obsResolveNotFound';
+        return { value: { kind: 'yes-no', value: false }, display: yesNo(ctx, false), codes: [`resolve-${r.status}`], explanation: tr(ctx, key, params), evidence };
+      }
+    }
+  },
+};

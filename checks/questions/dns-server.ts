@@ -1,0 +1,29 @@
+// dns-server: which DNS server does the guest use? The first server the guest is configured with
+// (the prober asks systemd-resolved for the real ones behind 127.0.0.53); none = null.
+import type { QuestionCheck } from '../types.js';
+import { configEvidence, guestLabel, probeWords, tr, unmeasured } from './util.js';
+
+export const dnsServer: QuestionCheck = {
+  name: 'dns-server',
+  kind: 'ipv4',
+  observe(ctx) {
+    const g = ctx.guests[ctx.role];
+    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+    const facts = g.facts;
+    const servers = facts.config.dnsServers;
+    const first = servers[0] ?? null;
+    const guest = guestLabel(facts);
+    const answered = facts.resolve?.server && facts.resolve.status === 'resolved' ? facts.resolve.server : null;
+    const parts = [first ? tr(ctx, 'obsDnsServers', { guest, servers: servers.join(', ') }) : tr(ctx, 'obsDnsNoServers', { guest })];
+    if (answered && first && answered !== first && !servers.includes(answered)) {
+      parts.push(tr(ctx, 'obsDnsAnswered', { server: answered }));
+    }
+    return {
+      value: { kind: 'ipv4', value: first },
+      display: first ?? tr(ctx, 'none'),
+      codes: first ? [] : ['no-dns-server'],
+      explanation: parts.join(' '),
+      evidence: configEvidence(facts, probeWords(facts)),
+    };
+  },
+};

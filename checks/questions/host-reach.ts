@@ -1,0 +1,34 @@
+// host-reach: does the guest reach the libvirt host? The host's address on the task's network
+// comes from the network's <ip> element; a network without one (very isolated) gives the host no
+// address there, so the answer is "no" without probing anything.
+import type { QuestionCheck } from '../types.js';
+import { reachObservation } from './reach.js';
+import { configEvidence, guestLabel, probeWords, tr, unmeasured, yesNo } from './util.js';
+
+export function hostAddressOf(network: { ips: { family: string; address: string }[] } | null): string | null {
+  return network?.ips.find((i) => i.family === 'ipv4')?.address ?? null;
+}
+
+export const hostReach: QuestionCheck = {
+  name: 'host-reach',
+  kind: 'yes-no',
+  observe(ctx) {
+    const g = ctx.guests[ctx.role];
+    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+    if (!ctx.network) {
+      const error = tr(ctx, 'obsNetworkMissing', { network: ctx.lab.networks[ctx.task.network] ?? ctx.task.network });
+      return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['network-missing'], explanation: error, evidence: [], error };
+    }
+    const host = hostAddressOf(ctx.network);
+    if (!host) {
+      return {
+        value: { kind: 'yes-no', value: false },
+        display: yesNo(ctx, false),
+        codes: ['host-no-address'],
+        explanation: tr(ctx, 'obsHostNoAddress', { guest: guestLabel(g.facts), network: ctx.network.name }),
+        evidence: configEvidence(g.facts, probeWords(g.facts)).slice(0, 2),
+      };
+    }
+    return reachObservation(ctx, g.facts, [host], { what: tr(ctx, 'whatHost', { target: host, network: ctx.network.name }), filteredMeansLink: true });
+  },
+};

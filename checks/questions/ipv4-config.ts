@@ -1,0 +1,87 @@
+// ipv4-config: the configuration the guest took on the task's network — address/prefix of the
+// interface on that network, default gateway, DNS servers — as seen INSIDE the guest. libvirt's
+// DHCP leases are only hints: a lease whose address differs from the guest's (a moved VM, an old
+// lease virt-manager still shows) is reported as a stale lease.
+import type { QuestionCheck } from '../types.js';
+import {
+  addressText,
+  configEvidence,
+  guestLabel,
+  isLinkLocal,
+  joinList,
+  leasesOf,
+  mainAddress,
+  normMac,
+  probeWords,
+  taskInterface,
+  tr,
+  unmeasured,
+} from './util.js';
+
+export const ipv4Config: QuestionCheck = {
+  name: 'ipv4-config',
+  kind: 'ipv4-config',
+  observe(ctx) {
+    const g = ctx.guests[ctx.role];
+    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+    const facts = g.facts;
+    const evidence = configEvidence(facts, probeWords(facts));
+    const guest = guestLabel(facts);
+    const iface = taskInterface(ctx, facts);
+    if (!iface) {
+      return {
+        value: null,
+        display: tr(ctx, 'displayNoInterface'),
+        codes: ['no-interface-on-network'],
+        explanation: tr(ctx, 'obsNoInterface', { guest, network: ctx.network?.name ?? '?' }),
+        evidence,
+      };
+    }
+    const addr = mainAddress(iface);
+    const gateway = facts.config.defaultGateway;
+    const dns = facts.config.dnsServers;
+    const codes: string[] = [];
+    const parts: string[] = [];
+    parts.push(
+      tr(ctx, 'obsIpv4Config', {
+        guest,
+        iface: iface.name,
+        address: addr ? addressText(ctx, addr) : tr(ctx, 'none'),
+        gateway: gateway ?? tr(ctx, 'none'),
+        dns: dns.length ? dns.join(', ') : tr(ctx, 'none'),
+      }),
+    );
+    if (addr && isLinkLocal(addr.address)) {
+      codes.push('apipa', 'dhcp-no-server');
+      parts.push(tr(ctx, 'obsApipaShort', { address: addr.address }));
+    } else if (!addr && iface.ipv6LinkLocalOnly) {
+      codes.push('ipv6-link-local-only', 'dhcp-no-server');
+      parts.push(tr(ctx, 'obsLinkLocalOnlyShort'));
+    }
+    // Stale leases: libvirt shows a lease for this NIC whose address the guest does not have.
+    const have = new Set(iface.ipv4.map((a) => a.address));
+    // (a) a lease for this NIC with an address the guest does not have; (b) a lease on a network
+    // the NIC is no longer attached to (the VM moved: virt-manager still shows the old address).
+    const dom = ctx.snapshot.domains.find((d) => d.interfaces.some((i) => normMac(i.mac) === normMac(iface.mac)));
+    const attachedTo = (mac: string): string | null =>
+      dom?.interfaces.find((i) => normMac(i.mac) === normMac(mac))?.network ?? null;
+    const staleAny = leasesOf(ctx, ctx.role).filter((l) =>
+      normMac(l.mac) === normMac(iface.mac) ? !have.has(l.address) : attachedTo(l.mac) !== l.network,
+    );
+    if (staleAny.length > 0) {
+      codes.push('stale-lease');
+      for (const l of staleAny) {
+        parts.push(tr(ctx, 'obsStaleLease', { lease: `${l.address}/${l.prefix}`, network: l.network, mac: l.mac, actual: addr ? addr.address : tr(ctx, 'none') }));
+      }
+    }
+    return {
+      value: addr
+        ? { kind: 'ipv4-config', address: addr.address, prefix: addr.prefix, gateway, dns: [...dns] }
+        : { kind: 'ipv4-config', address: null, prefix: null, gateway, dns: [...dns] },
+      display: `${addr ? `${addr.address}/${addr.prefix}` : tr(ctx, 'none')}, ${tr(ctx, 'gatewayWord')} ${gateway ?? tr(ctx, 'none')}, DNS ${dns.length ? joinList(dns) : tr(ctx, 'none')}`,
+      codes,
+      explanation: parts.join(' '),
+      evidence,
+    };
+  },
+};

@@ -1,0 +1,59 @@
+// Turns reachability probe results into observations shared by outside-reach, peer-reach and
+// host-reach. Statuses: replied -> yes; filtered (no echo reply but the neighbour resolved: a
+// firewall) -> the link works; no-neighbour / no-route / no-reply -> no; probe-timeout / error ->
+// could not measure.
+import type { CommandEvidence, GuestFacts, Reachability } from '../../grader/types.js';
+import type { Observation, QuestionContext } from '../types.js';
+import { commandFor, evidenceFor, guestLabel, reachStatusText, tr, yesNo } from './util.js';
+
+export interface ReachOptions {
+  /** What the target is, in words (`198.51.100.10 (outside host)`). */
+  what: string;
+  /** For VM-to-VM and host: a firewall-filtered ping still means the link works (answer yes). */
+  filteredMeansLink: boolean;
+}
+
+/** Combines the results for several addresses of one target (a peer with two addresses). */
+export function bestReach(results: Reachability[]): Reachability | null {
+  const order = ['replied', 'filtered', 'no-reply', 'no-neighbour', 'no-route', 'probe-timeout', 'error'];
+  return [...results].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status))[0] ?? null;
+}
+
+export function reachObservation(ctx: QuestionContext, facts: GuestFacts, targets: string[], opts: ReachOptions): Observation {
+  const guest = guestLabel(facts);
+  const results = targets.map((tg) => facts.reach[tg]).filter((r): r is Reachability => r !== undefined);
+  const evidence: CommandEvidence[] = evidenceFor(facts, targets);
+  const r = bestReach(results);
+  if (!r) {
+    const error = tr(ctx, 'obsReachNotProbed', { guest, what: opts.what });
+    return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['not-probed'], explanation: error, evidence, error };
+  }
+  const params = {
+    guest,
+    what: opts.what,
+    target: r.target,
+    command: commandFor(facts, r.target, `ping ${r.target}`),
+    status: reachStatusText(ctx, r.status),
+    detail: r.detail ? ` (${r.detail})` : '',
+  };
+  if (r.status === 'probe-timeout' || r.status === 'error') {
+    const error = tr(ctx, 'obsReachError', params);
+    return { value: null, display: tr(ctx, 'displayUnknown'), codes: [`reach-${r.status}`], explanation: error, evidence, error };
+  }
+  if (r.status === 'replied') {
+    return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tr(ctx, 'obsReachYes', params), evidence };
+  }
+  if (r.status === 'filtered' && opts.filteredMeansLink) {
+    return {
+      value: { kind: 'yes-no', value: true },
+      display: tr(ctx, 'displayYesFiltered'),
+      codes: ['firewall-filtered'],
+      explanation: tr(ctx, 'obsReachFiltered', params),
+      evidence,
+    };
+  }
+  const key = r.status === 'no-route' ? 'obsReachNoRoute' : r.status === 'no-neighbour' ? 'obsReachNoNeighbour' : 'obsReachNo';
+  const codes = [`reach-${r.status}`];
+  if (r.status === 'filtered') codes.push('firewall-filtered');
+  return { value: { kind: 'yes-no', value: false }, display: yesNo(ctx, false), codes, explanation: tr(ctx, key, params), evidence };
+}

@@ -1,0 +1,168 @@
+// Helpers shared by the question checks: find the guest interface that sits on the task's
+// network, pick the evidence a check relies on, and describe guests and probe results in words.
+// Checks read facts only; they never run anything.
+import type { CommandEvidence, GuestAddress, GuestFacts, GuestInterface, HostSnapshot, LeaseInfo, NetworkInfo, ReachStatus } from '../../grader/types.js';
+import type { GuestOutcome, Observation, QuestionContext } from '../types.js';
+import { translator, type Params } from '../../grader/i18n/translate.js';
+import es from '../../grader/i18n/es/grade.js';
+import en from '../../grader/i18n/en/grade.js';
+
+export const t = translator(es, en);
+export type GradeKey = keyof typeof es;
+
+export function tr(ctx: { lang: 'es' | 'en' }, key: GradeKey, params?: Params): string {
+  return t(ctx.lang, key, params);
+}
+
+/** virsh `52:54:00:22:fa:b7`, Windows `52-54-00-22-FA-B7` -> `52:54:00:22:fa:b7`. */
+export function normMac(mac: string): string {
+  return mac.trim().toLowerCase().replace(/-/g, ':');
+}
+
+export function isLinkLocal(address: string): boolean {
+  return address.startsWith('169.254.');
+}
+
+export function ipToInt(ip: string): number | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.trim());
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+}
+
+export function inSubnet(ip: string, net: string, prefix: number): boolean {
+  const a = ipToInt(ip);
+  const b = ipToInt(net);
+  if (a === null || b === null || prefix < 0 || prefix > 32) return false;
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+}
+
+export function inRange(ip: string, start: string, end: string): boolean {
+  const a = ipToInt(ip);
+  const s = ipToInt(start);
+  const e = ipToInt(end);
+  return a !== null && s !== null && e !== null && a >= s && a <= e;
+}
+
+/** The domain name the lab file gives for a role (falls back to the spec's default). */
+export function domainOf(ctx: QuestionContext, role: string): string {
+  return ctx.lab.vms[role]?.domain ?? ctx.spec.vms[role]?.defaultDomain ?? role;
+}
+
+/** MACs of a domain's NICs attached to a network (type=network source, or its bridge). */
+export function macsOn(snapshot: HostSnapshot, domain: string, net: NetworkInfo | null): string[] {
+  if (!net) return [];
+  const dom = snapshot.domains.find((d) => d.name === domain);
+  if (!dom) return [];
+  return dom.interfaces
+    .filter((i) => i.network === net.name || (net.bridge !== null && i.type === 'bridge' && i.source === net.bridge))
+    .map((i) => normMac(i.mac));
+}
+
+/**
+ * The guest interface on a network: matched by MAC against the domain's NICs on that network;
+ * when the snapshot cannot tell (no NIC known there), the guest's only non-loopback interface.
+ */
+export function interfaceOn(snapshot: HostSnapshot, domain: string, net: NetworkInfo | null, interfaces: GuestInterface[]): GuestInterface | null {
+  const macs = macsOn(snapshot, domain, net);
+  const real = interfaces.filter((i) => i.name !== 'lo' && normMac(i.mac) !== '00:00:00:00:00:00');
+  const byMac = real.find((i) => macs.includes(normMac(i.mac)));
+  if (byMac) return byMac;
+  if (macs.length === 0 && real.length === 1) return real[0]!;
+  return null;
+}
+
+/** MACs of the role's NICs on the task's network (from the host snapshot). */
+export function taskMacs(ctx: QuestionContext, role: string): string[] {
+  return macsOn(ctx.snapshot, domainOf(ctx, role), ctx.network);
+}
+
+export function taskInterface(ctx: QuestionContext, facts: GuestFacts): GuestInterface | null {
+  return interfaceOn(ctx.snapshot, facts.domain, ctx.network, facts.config.interfaces);
+}
+
+/** The address that matters: the first non-link-local IPv4, else a link-local (APIPA) one. */
+export function mainAddress(iface: GuestInterface | null): GuestAddress | null {
+  if (!iface) return null;
+  return iface.ipv4.find((a) => !isLinkLocal(a.address)) ?? iface.ipv4[0] ?? null;
+}
+
+/** IPv4 addresses of a guest on the task network (what peers should be able to reach). */
+export function taskAddresses(ctx: QuestionContext, facts: GuestFacts): string[] {
+  const iface = taskInterface(ctx, facts);
+  return (iface?.ipv4 ?? []).map((a) => a.address);
+}
+
+/** `debian12 (ssh root@192.168.101.130:22)` — names the guest and how labgrade got in. */
+export function guestLabel(facts: GuestFacts): string {
+  const via = facts.reachedVia && facts.reachedVia.startsWith(facts.transport) ? facts.reachedVia : `${facts.transport}${facts.reachedVia ? ` ${facts.reachedVia}` : ''}`;
+  return `${facts.domain} (${via})`;
+}
+
+/** Leases libvirt shows for the MACs of a role (any network): hints, never proof. */
+export function leasesOf(ctx: QuestionContext, role: string): LeaseInfo[] {
+  const dom = ctx.snapshot.domains.find((d) => d.name === domainOf(ctx, role));
+  if (!dom) return [];
+  const macs = dom.interfaces.map((i) => normMac(i.mac));
+  return ctx.snapshot.leases.filter((l) => macs.includes(normMac(l.mac)));
+}
+
+/** The observation of a guest that could not be measured: outcome `error`, with the reason. */
+export function unmeasured(ctx: QuestionContext, role: string, outcome: Extract<GuestOutcome, { ok: false }> | undefined): Observation {
+  const guest = domainOf(ctx, role);
+  const error = outcome
+    ? tr(ctx, 'obsGuestUnreachable', { guest, reason: outcome.error })
+    : tr(ctx, 'obsGuestNotMeasured', { guest });
+  return {
+    value: null,
+    display: tr(ctx, 'displayUnknown'),
+    codes: [outcome ? `guest-${outcome.code}` : 'guest-not-measured', 'guest-unreachable'],
+    explanation: error,
+    evidence: outcome?.evidence ?? [],
+    error,
+  };
+}
+
+/** Evidence entries that mention one of the words (targets, names); all of them when none does. */
+export function evidenceFor(facts: GuestFacts, words: string[]): CommandEvidence[] {
+  const hit = facts.evidence.filter((e) => words.some((w) => w && (e.command.includes(w) || e.stdout.includes(w))));
+  return hit;
+}
+
+/** Evidence of the configuration probes: every entry not about a reach target or the resolved name. */
+export function configEvidence(facts: GuestFacts, exclude: string[]): CommandEvidence[] {
+  const ex = exclude.filter(Boolean);
+  const cfg = facts.evidence.filter((e) => !ex.some((w) => e.command.includes(w)));
+  return cfg.length > 0 ? cfg : facts.evidence;
+}
+
+/** Every string a check may treat as a probe target or name (to split evidence by purpose). */
+export function probeWords(facts: GuestFacts): string[] {
+  return [...Object.keys(facts.reach), ...(facts.resolve ? [facts.resolve.name] : [])];
+}
+
+/** The command that was run for a target, for citing in a message. */
+export function commandFor(facts: GuestFacts, target: string, fallback: string): string {
+  return facts.evidence.find((e) => e.command.includes(target))?.command ?? fallback;
+}
+
+export function reachStatusText(ctx: QuestionContext, status: ReachStatus): string {
+  const key = `reach_${status.replace(/-/g, '_')}` as GradeKey;
+  return tr(ctx, key);
+}
+
+export function yesNo(ctx: { lang: 'es' | 'en' }, v: boolean): string {
+  return tr(ctx, v ? 'yes' : 'no');
+}
+
+export function joinList(items: string[]): string {
+  return items.length === 0 ? '-' : items.join(', ');
+}
+
+/** Describes an address: `192.168.101.130/24 (DHCP, 3540 s left)`. */
+export function addressText(ctx: { lang: 'es' | 'en' }, a: GuestAddress): string {
+  const origin = tr(ctx, `origin_${a.origin.replace(/-/g, '_')}` as GradeKey);
+  return `${a.address}/${a.prefix} (${origin})`;
+}

@@ -1,0 +1,24 @@
+// What the engine needs from the other stages, injectable so unit tests run without a host.
+import type { HostCheck, QuestionCheck } from '../../checks/types.js';
+import type { Connection, GuestProber, HostSnapshot, LabFile, LabVm, OsFamily, ExerciseSpec } from '../types.js';
+
+export interface OpenContext {
+  spec: ExerciseSpec;
+  lab: LabFile;
+  snapshot: HostSnapshot;
+  role: string;
+  os: OsFamily;
+}
+
+export interface EngineDeps {
+  /** Reads the libvirt host (virsh). */
+  inspect(lab: LabFile): Promise<HostSnapshot>;
+  /** Opens one connection into a guest, trying the lab file's access methods in order. */
+  openGuest(vm: LabVm, ctx: OpenContext): Promise<Connection>;
+  proberFor(os: OsFamily): GuestProber;
+  hostChecks: HostCheck[];
+  questionChecks: Record<string, QuestionCheck>;
+  /** Removes every known secret from a string (grader/spec/secrets.ts). */
+  redact(text: string): string;
+  now(): Date;
+}

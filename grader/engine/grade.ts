@@ -1,0 +1,299 @@
+// Grades one question for one VM: the student's answer against the observation (what labgrade
+// measured), then the observation against the spec's theory for the network type.
+//
+// Scoring rule (documented in the README, section `check`):
+// - The question asks what the student observed in THEIR lab, so the answer is graded against the
+//   observation. Match -> pass, full points. No match -> fail, 0 points.
+// - ipv4-config is graded per field with partial credit: address, prefix, gateway and DNS servers
+//   (as a set) are worth a quarter each; pass only when all four match.
+// - The observation is then compared with the theory. If the answer is true of the lab but the lab
+//   contradicts the theory, the answer still passes and the verdict carries
+//   `lab-contradicts-theory` with what is wrong in the network (the host checks grade the lab
+//   itself). If the answer matches the theory but not the lab, it fails with `answer-contradicts-lab`.
+// - Could not measure -> `error`, 0 points; no answer -> fail, 0 points; skipped -> not counted.
+import type {
+  Answer,
+  AnswerValue,
+  CommandEvidence,
+  Lang,
+  NetworkInfo,
+  Outcome,
+  SpecQuestion,
+  SpecTask,
+  Theory,
+  TheoryAddress,
+  Verdict,
+} from '../types.js';
+import type { Observation } from '../../checks/types.js';
+import { inRange, inSubnet } from '../../checks/questions/util.js';
+import type { NetworkDiagnosis } from './network.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/grade.js';
+import en from '../i18n/en/grade.js';
+
+const t = translator(es, en);
+type Key = keyof typeof es;
+
+export function roundPoints(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+// ------------------------------------------------------------------ rendering values
+
+export function renderValue(v: AnswerValue | null, lang: Lang): string | null {
+  if (!v) return null;
+  switch (v.kind) {
+    case 'config-method':
+      return t(lang, v.value);
+    case 'yes-no':
+      return t(lang, v.value ? 'yes' : 'no');
+    case 'ipv4':
+      return v.value ?? t(lang, 'none');
+    case 'ipv4-config': {
+      const addr = v.address ? `${v.address}${v.prefix !== null ? `/${v.prefix}` : ''}` : t(lang, 'none');
+      return `${addr}, ${t(lang, 'gatewayWord')} ${v.gateway ?? t(lang, 'none')}, DNS ${v.dns.length ? v.dns.join(', ') : t(lang, 'none')}`;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ theory
+
+function hostAddress(net: NetworkInfo | null): string | null {
+  return net?.ips.find((i) => i.family === 'ipv4')?.address ?? null;
+}
+
+function theoryAddressText(a: TheoryAddress, net: NetworkInfo | null, lang: Lang): string {
+  if (a === 'none') return t(lang, 'none');
+  if (a === 'any') return t(lang, 'anyValue');
+  const h = hostAddress(net);
+  return h ? t(lang, 'theoryHostAddress', { address: h }) : t(lang, 'theoryHostAddressNone');
+}
+
+export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, lang: Lang): string | null {
+  if (!th) return null;
+  switch (th.kind) {
+    case 'config-method':
+      return t(lang, th.value);
+    case 'yes-no':
+      return t(lang, th.value ? 'yes' : 'no');
+    case 'ipv4':
+      return theoryAddressText(th.value, net, lang);
+    case 'ipv4-config': {
+      const v4 = net?.ips.find((i) => i.family === 'ipv4');
+      const ranges = v4?.dhcpRanges.map((r) => `${r.start}-${r.end}`).join(', ');
+      const address =
+        th.address === 'dhcp-range'
+          ? t(lang, 'theoryInDhcpRange', { range: ranges || '-' })
+          : th.address === 'network-subnet'
+            ? t(lang, 'theoryInSubnet', { subnet: v4 ? `${v4.address}/${v4.prefix}` : '-' })
+            : t(lang, 'theoryAnyAddress');
+      return `${address}, ${t(lang, 'gatewayWord')} ${theoryAddressText(th.gateway, net, lang)}, DNS ${theoryAddressText(th.dns, net, lang)}`;
+    }
+  }
+}
+
+function addrHolds(a: TheoryAddress, value: string | null, net: NetworkInfo | null): boolean {
+  if (a === 'any') return true;
+  if (a === 'none') return value === null;
+  return value !== null && value === hostAddress(net);
+}
+
+/** Does a value (observed or answered) agree with the theory? null = cannot tell. */
+export function theoryHolds(th: Theory | undefined, v: AnswerValue | null, net: NetworkInfo | null): boolean | null {
+  if (!th || !v || th.kind !== v.kind) return null;
+  switch (th.kind) {
+    case 'config-method':
+      return th.value === (v as Extract<AnswerValue, { kind: 'config-method' }>).value;
+    case 'yes-no':
+      return th.value === (v as Extract<AnswerValue, { kind: 'yes-no' }>).value;
+    case 'ipv4':
+      return addrHolds(th.value, (v as Extract<AnswerValue, { kind: 'ipv4' }>).value, net);
+    case 'ipv4-config': {
+      const c = v as Extract<AnswerValue, { kind: 'ipv4-config' }>;
+      const v4 = net?.ips.find((i) => i.family === 'ipv4');
+      let address: boolean | null;
+      if (th.address === 'any') address = true;
+      else if (th.address === 'dhcp-range') address = c.address !== null && (v4?.dhcpRanges ?? []).some((r) => inRange(c.address!, r.start, r.end));
+      else address = v4 ? c.address !== null && inSubnet(c.address, v4.address, v4.prefix) : null;
+      const gateway = addrHolds(th.gateway, c.gateway, net);
+      const dns = th.dns === 'any' ? true : th.dns === 'none' ? c.dns.length === 0 : c.dns.includes(hostAddress(net) ?? '\0');
+      if (address === false || !gateway || !dns) return false;
+      return address;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ answer vs observation
+
+export interface Comparison {
+  /** 0..1 */
+  score: number;
+  /** ipv4-config: names of the fields that differ. */
+  wrongFields: string[];
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((e) => y.has(e));
+}
+
+export function compare(answer: AnswerValue, observed: AnswerValue): Comparison {
+  if (answer.kind !== observed.kind) return { score: 0, wrongFields: [] };
+  switch (observed.kind) {
+    case 'config-method':
+    case 'yes-no':
+    case 'ipv4':
+      return { score: (answer as typeof observed).value === observed.value ? 1 : 0, wrongFields: [] };
+    case 'ipv4-config': {
+      const a = answer as typeof observed;
+      const fields: [string, boolean][] = [
+        ['address', a.address === observed.address],
+        ['prefix', a.prefix === observed.prefix],
+        ['gateway', a.gateway === observed.gateway],
+        ['dns', sameSet(a.dns, observed.dns)],
+      ];
+      const ok = fields.filter(([, v]) => v).length;
+      return { score: ok / fields.length, wrongFields: fields.filter(([, v]) => !v).map(([k]) => k) };
+    }
+  }
+}
+
+// ------------------------------------------------------------------ verdict
+
+export interface GradeArgs {
+  task: SpecTask;
+  question: SpecQuestion;
+  role: string;
+  answer: Answer | undefined;
+  observation: Observation;
+  theory: Theory | undefined;
+  network: NetworkInfo | null;
+  /** Network type words for messages, e.g. "NAT". */
+  networkTitle: string;
+  diagnosis: NetworkDiagnosis;
+  /** Addresses libvirt leases show for this VM that it does not have (stale leases). */
+  staleLeases: { address: string; network: string }[];
+  maxPoints: number;
+  lang: Lang;
+}
+
+export function gradeQuestion(a: GradeArgs): Verdict {
+  const { task, question, role, answer, observation: obs, lang } = a;
+  const codes = new Set<string>(obs.codes);
+  const answerText = answer ? renderValue(answer.value, lang) : null;
+  const theoryText = renderTheory(a.theory, a.network, lang);
+  const parts: string[] = [];
+  let outcome: Outcome;
+  let score = 0;
+
+  if (obs.error !== undefined) {
+    outcome = 'error';
+    codes.add('not-measured');
+    parts.push(t(lang, answer ? 'msgErrorWithAnswer' : 'msgError', { answer: answerText ?? '' }));
+    parts.push(obs.explanation);
+  } else if (!obs.value) {
+    outcome = 'fail';
+    codes.add('undetermined');
+    parts.push(t(lang, 'msgUndetermined', { answer: answerText ?? t(lang, 'noAnswerWord') }));
+    parts.push(obs.explanation);
+  } else if (!answer) {
+    outcome = 'fail';
+    codes.add('no-answer');
+    parts.push(t(lang, 'msgNoAnswer', { observed: obs.display }));
+    parts.push(obs.explanation);
+  } else {
+    const cmp = compare(answer.value, obs.value);
+    score = cmp.score;
+    outcome = score === 1 ? 'pass' : 'fail';
+    if (score === 1) parts.push(t(lang, 'msgPass', { answer: answerText ?? '' }));
+    else if (score > 0) {
+      parts.push(
+        t(lang, 'msgPartial', {
+          answer: answerText ?? '',
+          observed: obs.display,
+          fields: cmp.wrongFields.map((f) => t(lang, `field_${f}` as Key)).join(', '),
+        }),
+      );
+    } else parts.push(t(lang, 'msgFail', { answer: answerText ?? '', observed: obs.display }));
+    parts.push(obs.explanation);
+
+    // Recognised mistakes, explained.
+    if (score < 1 && codes.has('firewall-filtered') && answer.value.kind === 'yes-no' && !answer.value.value) {
+      codes.add('answered-no-but-link-works');
+      parts.push(t(lang, 'msgFilteredAnsweredNo'));
+    }
+    if (score < 1 && answer.value.kind === 'ipv4-config' && answer.value.address) {
+      const addr = answer.value.address;
+      const lease = a.staleLeases.find((l) => l.address === addr);
+      if (lease) {
+        codes.add('answer-is-stale-lease');
+        parts.push(t(lang, 'msgAnswerIsStaleLease', { address: addr, network: lease.network }));
+      }
+    }
+    if (score < 1 && (codes.has('apipa') || codes.has('ipv6-link-local-only'))) {
+      parts.push(t(lang, 'msgDhcpNoServer', { network: a.network?.name ?? task.network }));
+    }
+  }
+
+  // The observation against the theory for this network type.
+  if (obs.value && a.theory) {
+    const labOk = theoryHolds(a.theory, obs.value, a.network);
+    const answerOk = answer ? theoryHolds(a.theory, answer.value, a.network) : null;
+    if (labOk === false) {
+      if (outcome === 'pass') {
+        codes.add('lab-contradicts-theory');
+        parts.push(t(lang, 'msgLabContradictsTheory', { theory: theoryText ?? '', type: a.networkTitle }));
+      } else if (answerOk === true) {
+        codes.add('answer-contradicts-lab');
+        parts.push(t(lang, 'msgAnswerContradictsLab', { theory: theoryText ?? '', type: a.networkTitle }));
+      } else {
+        codes.add('lab-contradicts-theory');
+        parts.push(t(lang, 'msgObservedContradictsTheory', { theory: theoryText ?? '', type: a.networkTitle }));
+      }
+      for (const c of a.diagnosis.codes) codes.add(c);
+      parts.push(...a.diagnosis.messages);
+    }
+  }
+
+  const hints = [...codes].map((c) => question.hints[c]?.[lang]).filter((h): h is string => !!h);
+  return {
+    id: `${task.id}.${question.id}.${role}`,
+    task: task.id,
+    question: question.id,
+    check: question.check,
+    role,
+    outcome,
+    severity: 'error',
+    points: outcome === 'error' ? 0 : roundPoints(score * a.maxPoints),
+    maxPoints: roundPoints(a.maxPoints),
+    studentAnswer: answerText,
+    observed: obs.value ? obs.display : null,
+    theory: theoryText,
+    message: parts.filter(Boolean).join(' '),
+    hints,
+    codes: [...codes],
+    evidence: obs.evidence,
+  };
+}
+
+export function skipVerdict(task: SpecTask, question: SpecQuestion, role: string, maxPoints: number, answer: Answer | undefined, reason: string, code: string, lang: Lang, evidence: CommandEvidence[] = []): Verdict {
+  return {
+    id: `${task.id}.${question.id}.${role}`,
+    task: task.id,
+    question: question.id,
+    check: question.check,
+    role,
+    outcome: 'skip',
+    severity: 'error',
+    points: 0,
+    maxPoints: roundPoints(maxPoints),
+    studentAnswer: answer ? renderValue(answer.value, lang) : null,
+    observed: null,
+    theory: null,
+    message: reason,
+    hints: [],
+    codes: [code],
+    evidence,
+  };
+}

@@ -1,0 +1,213 @@
+// Measures the VMs of one task: opens each VM's connection (once per VM for the whole run, shared
+// through the pool), reads its configuration, then probes the targets that matter for the task —
+// the outside host, every address the peers have on the task's network, the host's address there —
+// and resolves the test name. VMs are measured in parallel, and the probes of one VM in parallel.
+// A VM that cannot be reached becomes a GuestOutcome error with the reason; the others go on.
+import { TransportError } from '../types.js';
+import type {
+  CommandEvidence,
+  Connection,
+  ExerciseSpec,
+  GuestConfig,
+  GuestFacts,
+  HostSnapshot,
+  LabFile,
+  Lang,
+  NetworkInfo,
+  OsFamily,
+  Reachability,
+  Resolution,
+  SpecTask,
+} from '../types.js';
+import type { GuestOutcome } from '../../checks/types.js';
+import type { EngineDeps } from './deps.js';
+import { domainName, findDomain } from './lookup.js';
+import { interfaceOn, normMac } from '../../checks/questions/util.js';
+import { hostAddressOf } from '../../checks/questions/host-reach.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/grade.js';
+import en from '../i18n/en/grade.js';
+
+const t = translator(es, en);
+const EVIDENCE_CAP = 4096;
+
+/** One connection per VM for the whole run; a failure is remembered (not retried per task). */
+export class ConnectionPool {
+  private readonly open = new Map<string, Promise<Connection>>();
+  constructor(
+    private readonly deps: Pick<EngineDeps, 'openGuest'>,
+    private readonly spec: ExerciseSpec,
+    private readonly lab: LabFile,
+    private readonly snapshot: HostSnapshot,
+  ) {}
+
+  get(role: string, os: OsFamily): Promise<Connection> {
+    let p = this.open.get(role);
+    if (!p) {
+      const vm = this.lab.vms[role];
+      p = vm
+        ? this.deps.openGuest(vm, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os })
+        : Promise.reject(new TransportError('config', role, `no VM with role ${role} in the lab file`));
+      p.catch(() => undefined);
+      this.open.set(role, p);
+    }
+    return p;
+  }
+
+  async closeAll(): Promise<void> {
+    const conns = await Promise.allSettled([...this.open.values()]);
+    await Promise.allSettled(conns.map((c) => (c.status === 'fulfilled' ? c.value.close() : Promise.resolve())));
+    this.open.clear();
+  }
+}
+
+export interface MeasureInput {
+  spec: ExerciseSpec;
+  lab: LabFile;
+  task: SpecTask;
+  snapshot: HostSnapshot;
+  network: NetworkInfo | null;
+  /** Roles to measure (the task's VMs attached to its network). */
+  roles: string[];
+  lang: Lang;
+  deps: EngineDeps;
+  pool: ConnectionPool;
+}
+
+export interface MeasureOutput {
+  guests: Record<string, GuestOutcome>;
+  connectMs: number;
+  probeMs: number;
+}
+
+export function osOf(spec: ExerciseSpec, lab: LabFile, role: string): OsFamily {
+  return lab.vms[role]?.os ?? spec.vms[role]?.os ?? 'linux';
+}
+
+function cap(s: string): string {
+  return s.length > EVIDENCE_CAP ? `${s.slice(0, EVIDENCE_CAP)}…` : s;
+}
+
+export function redactEvidence(ev: CommandEvidence[], redact: (s: string) => string): CommandEvidence[] {
+  return ev.map((e) => ({
+    ...e,
+    command: redact(e.command),
+    stdout: cap(redact(e.stdout)),
+    stderr: cap(redact(e.stderr)),
+    ...(e.error !== undefined ? { error: redact(e.error) } : {}),
+  }));
+}
+
+/** Why a guest could not be reached, in words, with the transport's code. */
+export function describeOpenError(err: unknown, lang: Lang, guest: string): { error: string; code: string } {
+  if (err instanceof TransportError) {
+    return { error: t(lang, 'openFailed', { guest, target: err.target, code: err.code, message: err.message }), code: err.code };
+  }
+  const e = err as { message?: string; code?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : 'error';
+  return { error: t(lang, 'openFailedPlain', { guest, message: e?.message ?? String(err) }), code };
+}
+
+interface Phase1 {
+  role: string;
+  conn?: Connection;
+  config?: GuestConfig;
+  evidence: CommandEvidence[];
+  failure?: { error: string; code: string };
+  connectMs: number;
+  configMs: number;
+}
+
+export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
+  const { spec, lab, task, snapshot, network, roles, lang, deps, pool } = input;
+  const probes = { ...spec.probes, ...(lab.probes ?? {}) };
+  const redact = (s: string): string => deps.redact(s);
+
+  // Phase 1: connect + configuration, every VM in parallel.
+  const phase1 = await Promise.all(
+    roles.map(async (role): Promise<Phase1> => {
+      const os = osOf(spec, lab, role);
+      const guest = domainName(spec, lab, role);
+      const evidence: CommandEvidence[] = [];
+      const t0 = Date.now();
+      let conn: Connection;
+      try {
+        conn = await pool.get(role, os);
+      } catch (err) {
+        return { role, evidence, failure: describeOpenError(err, lang, guest), connectMs: Date.now() - t0, configMs: 0 };
+      }
+      const t1 = Date.now();
+      try {
+        const config = await deps.proberFor(os).config(conn, evidence);
+        return { role, conn, config, evidence, connectMs: t1 - t0, configMs: Date.now() - t1 };
+      } catch (err) {
+        const msg = (err as Error)?.message ?? String(err);
+        return {
+          role,
+          conn,
+          evidence,
+          failure: { error: t(lang, 'configFailed', { guest, message: msg }), code: err instanceof TransportError ? err.code : 'probe-failed' },
+          connectMs: t1 - t0,
+          configMs: Date.now() - t1,
+        };
+      }
+    }),
+  );
+  const connectMs = Math.max(0, ...phase1.map((p) => p.connectMs));
+  const t2 = Date.now();
+
+  // Targets: the outside host, the host's address on the network, each peer's addresses there.
+  const hostAddr = hostAddressOf(network);
+  const addressesOf = (role: string): string[] => {
+    const p = phase1.find((x) => x.role === role);
+    if (p?.config) {
+      const iface = interfaceOn(snapshot, domainName(spec, lab, role), network, p.config.interfaces);
+      return (iface?.ipv4 ?? []).map((a) => a.address);
+    }
+    // The peer could not be measured: what libvirt leased it on this network is a hint worth probing.
+    const dom = findDomain(spec, lab, snapshot, role);
+    const macs = (dom?.interfaces ?? []).map((i) => normMac(i.mac));
+    return snapshot.leases.filter((l) => network && l.network === network.name && macs.includes(normMac(l.mac))).map((l) => l.address);
+  };
+  const peersOf = (role: string): string[] => task.vms.filter((r) => r !== role);
+
+  // Phase 2: reachability and name resolution, every VM in parallel, probes of one VM in parallel.
+  const guests: Record<string, GuestOutcome> = {};
+  await Promise.all(
+    phase1.map(async (p) => {
+      const os = osOf(spec, lab, p.role);
+      const guest = domainName(spec, lab, p.role);
+      if (p.failure || !p.conn || !p.config) {
+        guests[p.role] = { ok: false, error: redact(p.failure?.error ?? 'unknown'), code: p.failure?.code ?? 'error', evidence: redactEvidence(p.evidence, redact) };
+        return;
+      }
+      const prober = deps.proberFor(os);
+      const targets = [...new Set([probes.outsideHost, ...(hostAddr ? [hostAddr] : []), ...peersOf(p.role).flatMap(addressesOf)])];
+      const [reach, resolve] = await Promise.all([
+        prober.reach(p.conn, targets, probes.timeoutMs, p.evidence).catch(
+          (err: unknown): Reachability[] => targets.map((target) => ({ target, status: 'error', detail: redact((err as Error)?.message ?? String(err)) })),
+        ),
+        prober.resolve(p.conn, probes.resolveName, probes.timeoutMs, p.evidence).catch(
+          (err: unknown): Resolution => {
+            p.evidence.push({ guest, transport: p.conn!.kind, command: `resolve ${probes.resolveName}`, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: (err as Error)?.message ?? String(err) });
+            return { name: probes.resolveName, status: 'error', addresses: [], server: null };
+          },
+        ),
+      ]);
+      const facts: GuestFacts = {
+        role: p.role,
+        domain: guest,
+        os,
+        transport: p.conn.kind,
+        reachedVia: redact(p.conn.target),
+        config: p.config,
+        reach: Object.fromEntries(reach.map((r) => [r.target, r])),
+        resolve,
+        evidence: redactEvidence(p.evidence, redact),
+      };
+      guests[p.role] = { ok: true, facts };
+    }),
+  );
+  const probeMs = Math.max(0, ...phase1.map((p) => p.configMs)) + (Date.now() - t2);
+  return { guests, connectMs, probeMs };
+}

@@ -1,0 +1,256 @@
+// gradeStudent: one grading run for one student — inspect the host, pick the tasks, run the host
+// checks, measure the VMs, observe and grade every question per VM, and total up. Everything a
+// renderer needs is in the returned GradeResult; totals and the exit code are decided here.
+import type { Answer, AnswersFile, ExerciseSpec, GradeResult, HostSnapshot, LabFile, Lang, SpecTask, TaskResult, Verdict } from '../types.js';
+import type { GuestOutcome, HostCheck, Observation, QuestionCheck } from '../../checks/types.js';
+import type { EngineDeps } from './deps.js';
+import { ConnectionPool, measureTask } from './measure.js';
+import { attachedNetworks, domainName, expectedNetworkName, findDomain, findNetwork, isAttached } from './lookup.js';
+import { selectTasks, type TaskSelection } from './select-tasks.js';
+import { gradeQuestion, roundPoints, skipVerdict } from './grade.js';
+import { diagnoseNetwork } from './network.js';
+import { computeExitCode, computeTotals, taskPoints } from './totals.js';
+import { interfaceOn, normMac } from '../../checks/questions/util.js';
+import { toolVersion } from '../version.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/grade.js';
+import en from '../i18n/en/grade.js';
+
+const t = translator(es, en);
+
+export type ProgressStage = 'inspect' | 'select' | 'connect' | 'grade' | 'done';
+export type ProgressFn = (stage: ProgressStage, detail: string) => void;
+
+export interface GradeInput {
+  spec: ExerciseSpec;
+  lab: LabFile;
+  answers: AnswersFile;
+  /** `auto` (default): the tasks whose network the VMs are attached to now; `all`; or a task id. */
+  task?: TaskSelection;
+  lang: Lang;
+  /** Real modules by default (grader/engine/default-deps.ts); tests inject fakes. */
+  deps: EngineDeps;
+  /** Progress lines for a terminal (already localized). */
+  onProgress?: ProgressFn;
+}
+
+function emptySnapshot(lab: LabFile, now: Date, problem: string): HostSnapshot {
+  return { uri: lab.uri, takenAt: now.toISOString(), networks: [], domains: [], leases: [], problems: [problem] };
+}
+
+export function answerFor(answers: AnswersFile, task: string, question: string, role: string): Answer | undefined {
+  const q = answers.tasks[task]?.[question];
+  return q?.[role] ?? q?.['*'];
+}
+
+function errorVerdict(task: SpecTask, check: string, message: string): Verdict {
+  return {
+    id: `${task.id}.host.${check}.check`,
+    task: task.id,
+    check,
+    subject: 'check',
+    outcome: 'error',
+    severity: 'error',
+    points: 0,
+    maxPoints: 0,
+    studentAnswer: null,
+    observed: null,
+    theory: null,
+    message,
+    hints: [],
+    codes: ['check-crashed'],
+    evidence: [],
+  };
+}
+
+function safeObserve(check: QuestionCheck | undefined, ctx: Parameters<QuestionCheck['observe']>[0], lang: Lang): Observation {
+  if (!check) {
+    const error = t(lang, 'unknownCheck', { check: ctx.question.check });
+    return { value: null, display: '', codes: ['unknown-check'], explanation: error, evidence: [], error };
+  }
+  try {
+    return check.observe(ctx);
+  } catch (err) {
+    const error = t(lang, 'checkCrashed', { check: check.name, message: (err as Error)?.message ?? String(err) });
+    return { value: null, display: '', codes: ['check-crashed'], explanation: error, evidence: [], error };
+  }
+}
+
+function runHostChecks(checks: HostCheck[], ctx: Parameters<HostCheck['run']>[0], lang: Lang): Verdict[] {
+  const out: Verdict[] = [];
+  for (const hc of checks) {
+    try {
+      out.push(...hc.run(ctx));
+    } catch (err) {
+      out.push(errorVerdict(ctx.task, hc.name, t(lang, 'checkCrashed', { check: hc.name, message: (err as Error)?.message ?? String(err) })));
+    }
+  }
+  return out;
+}
+
+export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
+  const { spec, lab, answers, lang, deps } = input;
+  const progress: ProgressFn = input.onProgress ?? (() => undefined);
+  const sel = input.task ?? 'auto';
+  const startedAt = deps.now();
+  const errors: string[] = [];
+  const timings = { inspectMs: 0, connectMs: 0, probeMs: 0, gradeMs: 0 };
+
+  // 1. Inspect the host.
+  progress('inspect', t(lang, 'progressInspect', { uri: lab.uri }));
+  let t0 = Date.now();
+  let snapshot: HostSnapshot;
+  let inspected = true;
+  try {
+    snapshot = await deps.inspect(lab);
+  } catch (err) {
+    inspected = false;
+    const msg = t(lang, 'inspectFailed', { uri: lab.uri, message: deps.redact((err as Error)?.message ?? String(err)) });
+    errors.push(msg);
+    snapshot = emptySnapshot(lab, deps.now(), msg);
+  }
+  timings.inspectMs = Date.now() - t0;
+
+  // 2. Which tasks.
+  const { selected, skipped } = selectTasks(spec, lab, snapshot, sel);
+  if (sel === 'auto' && selected.length === 0 && inspected) {
+    const where = Object.keys(spec.vms)
+      .map((role) => `${domainName(spec, lab, role)}: ${attachedNetworks(findDomain(spec, lab, snapshot, role)).join(', ') || '-'}`)
+      .join('; ');
+    errors.push(t(lang, 'noTaskDetected', { where }));
+  }
+  progress('select', t(lang, 'progressTasks', { tasks: selected.map((x) => x.id).join(', ') || '-' }));
+
+  const pool = new ConnectionPool(deps, spec, lab, snapshot);
+  const tasks: TaskResult[] = [];
+  try {
+    for (const task of spec.tasks) {
+      const network = findNetwork(spec, lab, snapshot, task.network);
+      const netName = network?.name ?? expectedNetworkName(spec, lab, task.network);
+      const taskResult: TaskResult = {
+        id: task.id,
+        title: task.title[lang],
+        network: { key: task.network, name: network?.name ?? (lab.networks[task.network] ?? null), type: network?.type ?? null },
+        hostChecks: [],
+        questions: [],
+        points: 0,
+        maxPoints: 0,
+      };
+      const maxPer = (q: { points: number }): number => (task.vms.length > 0 ? q.points / task.vms.length : 0);
+      const skip = skipped.find((s) => s.task.id === task.id);
+      if (skip || !selected.includes(task)) {
+        const reason = !inspected
+          ? t(lang, 'skipNoSnapshot')
+          : skip?.reason === 'not-detected'
+            ? t(lang, 'skipNotDetected', { network: netName })
+            : t(lang, 'skipNotSelected', { selection: sel });
+        for (const qid of task.questions) {
+          const q = spec.questions[qid];
+          if (!q) continue;
+          for (const role of task.vms) {
+            taskResult.questions.push(skipVerdict(task, q, role, maxPer(q), answerFor(answers, task.id, qid, role), reason, skip?.reason ?? 'not-selected', lang));
+          }
+        }
+        tasks.push(taskResult);
+        continue;
+      }
+
+      // 3. Host checks of the task.
+      t0 = Date.now();
+      if (inspected) taskResult.hostChecks = runHostChecks(deps.hostChecks, { spec, task, lab, snapshot, lang }, lang);
+      timings.gradeMs += Date.now() - t0;
+
+      // 4. Measure the VMs attached to the task's network.
+      const attached = task.vms.filter((role) => isAttached(findDomain(spec, lab, snapshot, role), network));
+      let guests: Record<string, GuestOutcome> = {};
+      if (attached.length > 0) {
+        progress('connect', t(lang, 'progressMeasure', { task: task.id, guests: attached.map((r) => domainName(spec, lab, r)).join(', '), network: netName }));
+        const m = await measureTask({ spec, lab, task, snapshot, network, roles: attached, lang, deps, pool });
+        guests = m.guests;
+        timings.connectMs += m.connectMs;
+        timings.probeMs += m.probeMs;
+      }
+
+      // 5. Observe and grade every question for every VM.
+      t0 = Date.now();
+      progress('grade', t(lang, 'progressGrade', { task: task.id }));
+      const diagnosis = diagnoseNetwork(spec.networks[task.network], network, netName, lang);
+      const networkTitle = spec.networks[task.network]?.title[lang] ?? task.network;
+      for (const qid of task.questions) {
+        const question = spec.questions[qid];
+        if (!question) continue;
+        for (const role of task.vms) {
+          const answer = answerFor(answers, task.id, qid, role);
+          const dom = findDomain(spec, lab, snapshot, role);
+          if (!attached.includes(role)) {
+            const reason = !inspected
+              ? t(lang, 'skipNoSnapshot')
+              : !dom
+                ? t(lang, 'skipNoDomain', { domain: domainName(spec, lab, role) })
+                : !network
+                  ? t(lang, 'skipNoNetwork', { network: netName })
+                  : t(lang, 'skipNotAttached', { domain: dom.name, network: netName, where: attachedNetworks(dom).join(', ') || '-' });
+            taskResult.questions.push(skipVerdict(task, question, role, maxPer(question), answer, reason, 'vm-not-on-network', lang));
+            continue;
+          }
+          const observation = safeObserve(
+            deps.questionChecks[question.check],
+            { spec, task, question, role, lab, snapshot, network, guests, lang },
+            lang,
+          );
+          const g = guests[role];
+          const have = new Set(
+            g && g.ok ? (interfaceOn(snapshot, g.facts.domain, network, g.facts.config.interfaces)?.ipv4 ?? []).map((a) => a.address) : [],
+          );
+          const macs = (dom?.interfaces ?? []).map((i) => normMac(i.mac));
+          const staleLeases = snapshot.leases
+            .filter((l) => macs.includes(normMac(l.mac)) && !have.has(l.address))
+            .map((l) => ({ address: l.address, network: l.network }));
+          taskResult.questions.push(
+            gradeQuestion({
+              task,
+              question,
+              role,
+              answer,
+              observation,
+              theory: task.theory[qid],
+              network,
+              networkTitle,
+              diagnosis,
+              staleLeases,
+              maxPoints: maxPer(question),
+              lang,
+            }),
+          );
+        }
+      }
+      timings.gradeMs += Date.now() - t0;
+      tasks.push(taskResult);
+    }
+  } finally {
+    await pool.closeAll();
+  }
+
+  for (const tr of tasks) {
+    const p = taskPoints([...tr.hostChecks, ...tr.questions]);
+    tr.points = p.points;
+    tr.maxPoints = roundPoints(p.maxPoints);
+  }
+  const result: GradeResult = {
+    schemaVersion: 1,
+    tool: { name: 'labgrade', version: toolVersion() },
+    lang,
+    exercise: { id: spec.id, title: spec.title[lang], file: spec.file },
+    student: answers.student,
+    lab: { uri: lab.uri, file: lab.file },
+    startedAt: startedAt.toISOString(),
+    finishedAt: deps.now().toISOString(),
+    timings,
+    tasks,
+    totals: computeTotals(tasks),
+    errors,
+    exitCode: computeExitCode(tasks, errors),
+  };
+  progress('done', t(lang, 'progressDone', { points: result.totals.points, max: result.totals.maxPoints, percent: result.totals.percent }));
+  return result;
+}
