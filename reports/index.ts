@@ -1,0 +1,23 @@
+// The registry of output formats, by name. Adding a format = one module + one line here; the
+// registry test (test/unit/reports/registry.test.ts) checks every entry is registered once and
+// exercised by golden files.
+import type { ReportFormat, Renderer } from './types.js';
+import { text } from './text.js';
+import { json } from './json.js';
+import { junit } from './junit.js';
+import { html } from './html.js';
+
+export type { ReportFormat, Renderer, RenderOptions } from './types.js';
+
+export const renderers: Record<ReportFormat, Renderer> = { text, json, junit, html };
+
+export const reportFormats = Object.keys(renderers) as ReportFormat[];
+
+export function isReportFormat(s: unknown): s is ReportFormat {
+  return typeof s === 'string' && Object.prototype.hasOwnProperty.call(renderers, s);
+}
+
+/** Colour for the text format: only on a TTY and never with NO_COLOR set (https://no-color.org). */
+export function wantColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(stream.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+}

@@ -1,0 +1,120 @@
+// JUnit XML for CI systems: <testsuites> > <testsuite> per task > <testcase> per host check and per
+// question per VM. The suite counters are the number of elements this renderer emits (JUnit's own
+// bookkeeping); the score itself is copied from the result's totals, never recomputed.
+import type { CommandEvidence, GradeResult, TaskResult, Verdict } from '../grader/types.js';
+import { escapeXml, escapeXmlText } from './escape.js';
+import { defineRenderer } from './types.js';
+import { fmtPercent, fmtPoints, labelsFor, outcomeLabel, questionLabel, shownOutcome, studentLine, type Labels } from './labels.js';
+
+export const junit = defineRenderer('junit', 'xml', 'application/xml', (r, opts) => {
+  const { t } = labelsFor(r, opts);
+  const suites = r.tasks.map((task) => suite(r, task, t));
+  if (r.errors.length || r.tasks.length === 0) {
+    // Problems that stopped part of the run are an errored testcase, so CI never reads "0 tests" as green.
+    suites.push({
+      counts: { tests: 1, failures: 0, errors: 1, skipped: 0 },
+      lines: [
+        `  <testsuite name="labgrade" tests="1" failures="0" errors="1" skipped="0" time="0" timestamp="${escapeXml(r.startedAt)}">`,
+        `    <testcase classname="labgrade.run" name="${escapeXml(t('errors'))}" time="0">`,
+        `      <error message="${escapeXml(r.errors[0] ?? t('noTasks'))}" type="run">${escapeXmlText(r.errors.join('\n') || t('noTasks'))}</error>`,
+        '    </testcase>',
+        '  </testsuite>',
+      ],
+    });
+  }
+  const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s.counts[k], 0);
+  const time = seconds(Date.parse(r.finishedAt) - Date.parse(r.startedAt));
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${escapeXml(`labgrade ${r.exercise.id}`)}" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="${sum('skipped')}" time="${time}" timestamp="${escapeXml(r.startedAt)}">`,
+    ...suites.flatMap((s) => s.lines),
+    '</testsuites>',
+  ];
+  return `${lines.join('\n')}\n`;
+});
+
+function suite(r: GradeResult, task: TaskResult, t: Labels) {
+  const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const cases: string[] = [];
+  const all = [...task.hostChecks, ...task.questions];
+  for (const v of all) {
+    counts.tests++;
+    const shown = shownOutcome(v);
+    if (shown === 'fail') counts.failures++;
+    else if (shown === 'error') counts.errors++;
+    else if (shown === 'skip') counts.skipped++;
+    cases.push(...testcase(task, v, t));
+  }
+  const net = task.network.name ?? t('networkMissing');
+  const lines = [
+    `  <testsuite name="${escapeXml(`${task.id}: ${task.title}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="0" timestamp="${escapeXml(r.startedAt)}">`,
+    '    <properties>',
+    prop('student', studentLine(r)),
+    prop('exercise', r.exercise.id),
+    prop('task', task.id),
+    prop('network', `${net}${task.network.type ? ` (${task.network.type})` : ''}`),
+    prop('points', `${fmtPoints(task.points)}/${fmtPoints(task.maxPoints)}`),
+    prop('score', `${fmtPoints(r.totals.points)}/${fmtPoints(r.totals.maxPoints)} (${fmtPercent(r.totals.percent)} %)`),
+    '    </properties>',
+    ...cases,
+    '  </testsuite>',
+  ];
+  return { counts, lines };
+}
+
+function prop(name: string, value: string): string {
+  return `      <property name="${escapeXml(name)}" value="${escapeXml(value)}"/>`;
+}
+
+function testcase(task: TaskResult, v: Verdict, t: Labels): string[] {
+  const isQuestion = v.question !== undefined;
+  const classname = isQuestion ? `labgrade.${task.id}.${v.question}` : `labgrade.${task.id}.host`;
+  const name = isQuestion
+    ? `${questionLabel(t, v.question!)}${v.role ? ` [${v.role}]` : ''}`
+    : `${v.check}${v.subject ? ` ${v.subject}` : ''}`;
+  const shown = shownOutcome(v);
+  const detail = details(v, t);
+  const lines = [`    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}" time="${seconds(evidenceMs(v.evidence))}">`];
+  if (shown === 'fail') lines.push(`      <failure message="${escapeXml(v.message)}" type="${escapeXml(v.codes[0] ?? 'fail')}">${escapeXmlText(detail)}</failure>`);
+  else if (shown === 'error') lines.push(`      <error message="${escapeXml(v.message)}" type="${escapeXml(v.codes[0] ?? 'error')}">${escapeXmlText(detail)}</error>`);
+  else if (shown === 'skip') lines.push(`      <skipped message="${escapeXml(v.message)}"/>`);
+  const out = [
+    shown === 'warning' ? `${outcomeLabel(t, 'warning')}: ${v.message}` : '',
+    shown === 'pass' ? detail : '',
+    evidenceText(v.evidence, t),
+  ].filter(Boolean).join('\n\n');
+  if (out) lines.push(`      <system-out>${escapeXmlText(out)}</system-out>`);
+  lines.push('    </testcase>');
+  return lines;
+}
+
+function details(v: Verdict, t: Labels): string {
+  const rows = [
+    `${t('answer')}: ${v.studentAnswer ?? t('noAnswer')}`,
+    v.observed !== null ? `${t('observed')}: ${v.observed}` : '',
+    v.theory !== null ? `${t('theory')}: ${v.theory}` : '',
+    `${t('points')}: ${fmtPoints(v.points)}/${fmtPoints(v.maxPoints)}`,
+    `${t('explanation')}: ${v.message}`,
+    ...v.hints.map((h) => `${t('hint')}: ${h}`),
+  ];
+  return rows.filter(Boolean).join('\n');
+}
+
+function evidenceText(ev: CommandEvidence[], t: Labels): string {
+  return ev
+    .map((e) => {
+      const head = `$ ${e.command}   (${t('on')} ${e.guest} ${t('via')} ${e.transport}, ${t('exitCode')} ${e.exitCode ?? '-'}, ${e.durationMs} ms)`;
+      return [head, e.error ? `${t('commandError')}: ${e.error}` : '', e.stdout, e.stderr ? `[stderr] ${e.stderr}` : '']
+        .filter(Boolean)
+        .join('\n');
+    })
+    .join('\n\n');
+}
+
+function evidenceMs(ev: CommandEvidence[]): number {
+  return ev.reduce((n, e) => n + (Number.isFinite(e.durationMs) ? e.durationMs : 0), 0);
+}
+
+function seconds(ms: number): string {
+  return Number.isFinite(ms) && ms > 0 ? (ms / 1000).toFixed(3) : '0';
+}

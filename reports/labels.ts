@@ -1,0 +1,68 @@
+// Labels shared by the renderers (from grader/i18n/<lang>/report.ts).
+import type { GradeResult, Lang, Outcome, Verdict } from '../grader/types.js';
+import { translator, type Params } from '../grader/i18n/translate.js';
+import es from '../grader/i18n/es/report.js';
+import en from '../grader/i18n/en/report.js';
+import type { RenderOptions } from './types.js';
+
+export type ReportKey = keyof typeof es;
+const tr = translator(es, en);
+
+/** A label function bound to one language. */
+export type Labels = (key: ReportKey, params?: Params) => string;
+
+export function labelsFor(result: GradeResult, opts: RenderOptions = {}): { lang: Lang; t: Labels } {
+  const lang: Lang = opts.lang ?? (result.lang === 'en' ? 'en' : 'es');
+  return { lang, t: (key, params) => tr(lang, key, params) };
+}
+
+/** What a verdict shows: failed warnings are shown as warnings, never as failures. */
+export type Shown = Outcome | 'warning';
+
+export function shownOutcome(v: Verdict): Shown {
+  return v.outcome === 'fail' && v.severity === 'warning' ? 'warning' : v.outcome;
+}
+
+export function outcomeLabel(t: Labels, o: Shown): string {
+  return t(`outcome_${o}` as ReportKey);
+}
+
+/** The question's title for the fixed course vocabulary, else its id. */
+export function questionLabel(t: Labels, id: string): string {
+  const key = `q_${id}` as ReportKey;
+  return key in es ? t(key) : id;
+}
+
+/** Points with at most two decimals, no trailing zeros (1, 0.5, 0.33). */
+export function fmtPoints(n: number): string {
+  if (!Number.isFinite(n)) return '0';
+  return String(Math.round(n * 100) / 100);
+}
+
+export function fmtPercent(n: number): string {
+  if (!Number.isFinite(n)) return '0';
+  return (Math.round(n * 10) / 10).toFixed(1);
+}
+
+/** Question verdicts of a task grouped by question id, in the order they come. */
+export function groupByQuestion(questions: Verdict[]): { question: string; verdicts: Verdict[] }[] {
+  const groups: { question: string; verdicts: Verdict[] }[] = [];
+  const index = new Map<string, { question: string; verdicts: Verdict[] }>();
+  for (const v of questions) {
+    const q = v.question ?? v.check;
+    let g = index.get(q);
+    if (!g) {
+      g = { question: q, verdicts: [] };
+      index.set(q, g);
+      groups.push(g);
+    }
+    g.verdicts.push(v);
+  }
+  return groups;
+}
+
+/** "Ana García <ana@x.org> (id 123)" style identity pieces, in order. */
+export function studentLine(r: GradeResult): string {
+  const s = r.student;
+  return [s.name, s.email ? `<${s.email}>` : '', s.id ? `(${s.id})` : ''].filter(Boolean).join(' ');
+}
