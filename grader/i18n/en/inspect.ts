@@ -1,0 +1,31 @@
+import type es from '../es/inspect.js';
+
+export default {
+  'err.virsh-missing': 'the virsh program was not found ({detail}): install libvirt\'s client (Debian: apt install libvirt-clients)',
+  'err.bad-uri': 'libvirt does not accept the URI {uri} ({detail}): use qemu:///system or qemu+ssh://user@host/system',
+  'err.socket-missing': 'libvirt is not reachable at {uri}: the socket {socket} does not exist. Is the daemon running? (systemctl start libvirtd, or virtqemud on hosts with modular daemons)',
+  'err.daemon-down': 'libvirt is not reachable at {uri}: the socket {socket} refuses connections (the daemon is not running). Start it: systemctl start libvirtd',
+  'err.permission': 'no permission to use libvirt at {uri} ({detail}): add your user to the libvirt group (sudo adduser $USER libvirt, then log in again) or run labgrade as root',
+  'err.ssh-auth': 'SSH refused authentication on {host} as {user} ({detail}): install your public key on the host (ssh-copy-id {user}@{host}) or name the key with keyfile= in the URI or hostSsh.keyFile in the lab file. labgrade cannot type passwords (it uses BatchMode)',
+  'err.ssh-hostkey-unknown': 'SSH does not know the host key of {host} ({detail}): connect once by hand (ssh {user}@{host}) and check the fingerprint to store it in known_hosts',
+  'err.ssh-hostkey-changed': 'The SSH host key of {host} has CHANGED! ({detail}). If you reinstalled the host, remove the old entry (ssh-keygen -R {host}); otherwise investigate before going on',
+  'err.ssh-unreachable': 'cannot reach the host {host} over SSH ({detail}): check the name or address, that the host is up and that sshd listens',
+  'err.ssh-remote-helper': 'SSH to {host} works, but virt-ssh-helper or nc is missing there ({detail}): install libvirt-clients (or netcat) on the host',
+  'err.ssh-failed': 'the SSH connection to libvirt at {uri} failed ({detail})',
+  'err.network-not-found': 'the network {subject} does not exist on {uri}',
+  'err.domain-not-found': 'the virtual machine {subject} does not exist on {uri}',
+  'err.domain-not-running': 'the virtual machine {subject} is not running',
+  'err.agent-missing': 'the virtual machine {subject} has no QEMU guest agent channel (org.qemu.guest_agent.0): add one in virt-manager (Add Hardware > Channel)',
+  'err.agent-not-connected': 'the QEMU guest agent of {subject} does not answer ({detail}): install and start qemu-guest-agent in the guest',
+  'err.timeout': 'libvirt did not answer in time at {uri} ({detail})',
+  'err.output-too-big': 'virsh output is too big ({detail})',
+  'err.failed': 'virsh failed at {uri}: {detail}',
+
+  'problem.readOnly': 'read-only connection to libvirt (no permission for more: {detail}); the QEMU guest agent cannot be asked. Add your user to the libvirt group for a full inspection',
+  'problem.list': 'could not run virsh {what}: {message}',
+  'problem.network': 'network {name}: could not read its definition: {message}',
+  'problem.domain': 'VM {name}: could not read its definition or state: {message}',
+  'problem.leases': 'network {name}: could not read DHCP leases: {message}',
+  'problem.leaseLine': 'network {name}: unrecognised DHCP lease line: {line}',
+  'problem.agent': 'VM {name}: could not ask the QEMU guest agent: {message}',
+} satisfies Record<keyof typeof es, string>;

@@ -1,0 +1,62 @@
+// libvirt connection URIs: `qemu:///system` (local unix socket) or `qemu+ssh://user@host/system`
+// (virsh starts the `ssh` program, which runs virt-ssh-helper or nc on the host). Only parsing and
+// safe, additive tweaks live here.
+
+export interface UriInfo {
+  /** driver[+transport] */
+  scheme: string;
+  driver: string;
+  transport: string | null;
+  host: string | null;
+  user: string | null;
+  port: number | null;
+  path: string;
+  params: URLSearchParams;
+}
+
+export function parseUri(uri: string): UriInfo | null {
+  const m = /^([a-z][a-z0-9]*)(?:\+([a-z0-9]+))?:\/\/(?:([^@/?#]*)@)?([^/?#:]*|\[[^\]]*\])(?::(\d+))?(\/[^?#]*)?(?:\?([^#]*))?$/i.exec(uri.trim());
+  if (!m) return null;
+  return {
+    scheme: m[2] ? `${m[1]}+${m[2]}` : m[1]!,
+    driver: m[1]!.toLowerCase(),
+    transport: m[2]?.toLowerCase() ?? null,
+    user: m[3] ? decodeURIComponent(m[3]) : null,
+    host: m[4] ? m[4] : null,
+    port: m[5] ? Number(m[5]) : null,
+    path: m[6] ?? '',
+    params: new URLSearchParams(m[7] ?? ''),
+  };
+}
+
+/** The URI goes through the external `ssh` program (qemu+ssh://). */
+export function isSshUri(uri: string): boolean {
+  const u = parseUri(uri);
+  return u?.transport === 'ssh';
+}
+
+/** Any URI that reaches another machine (has a host part or a network transport). */
+export function isRemoteUri(uri: string): boolean {
+  const u = parseUri(uri);
+  if (!u) return false;
+  return (u.host !== null && u.host !== '') || (u.transport !== null && u.transport !== 'unix');
+}
+
+/** Where an error happened, for messages: `qemu+ssh://root@host/system` without the query. */
+export function uriTarget(uri: string): string {
+  return uri.replace(/\?.*$/, '');
+}
+
+/**
+ * For qemu+ssh URIs: add `no_tty=1` (ssh BatchMode: fail instead of waiting for a password typed
+ * on a terminal nobody watches) and `keyfile=` when given, unless the URI already sets them.
+ */
+export function withSshDefaults(uri: string, opts: { keyFile?: string | undefined } = {}): string {
+  const u = parseUri(uri);
+  if (!u || u.transport !== 'ssh') return uri;
+  const add: string[] = [];
+  if (!u.params.has('no_tty')) add.push('no_tty=1');
+  if (opts.keyFile && !u.params.has('keyfile')) add.push(`keyfile=${encodeURIComponent(opts.keyFile).replace(/%2F/gi, '/')}`);
+  if (add.length === 0) return uri;
+  return uri + (uri.includes('?') ? (uri.endsWith('?') || uri.endsWith('&') ? '' : '&') : '?') + add.join('&');
+}

@@ -1,0 +1,323 @@
+// The only module that runs `virsh`. Always: an argument vector (never a shell), `-c URI`,
+// LC_ALL=C (libvirt's messages and table headers in English, so errors can be classified),
+// TZ=UTC (lease expiry times printed in UTC), stdin closed, a deadline and an output cap.
+// A failure becomes a typed LibvirtError (a TransportError, so the CLI reports it as a failed
+// connection) whose message says what happened and what to do, in the caller's language.
+import { execa } from 'execa';
+import { TransportError, type Lang, type TransportErrorCode } from '../types.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/inspect.js';
+import en from '../i18n/en/inspect.js';
+import { isSshUri, parseUri, uriTarget } from './uri.js';
+
+const t = translator(es, en);
+
+export type LibvirtErrorKind =
+  | 'virsh-missing'
+  | 'bad-uri'
+  | 'socket-missing'
+  | 'daemon-down'
+  | 'permission'
+  | 'ssh-auth'
+  | 'ssh-hostkey-unknown'
+  | 'ssh-hostkey-changed'
+  | 'ssh-unreachable'
+  | 'ssh-remote-helper'
+  | 'ssh-failed'
+  | 'network-not-found'
+  | 'domain-not-found'
+  | 'domain-not-running'
+  | 'agent-missing'
+  | 'agent-not-connected'
+  | 'timeout'
+  | 'output-too-big'
+  | 'failed';
+
+const CODE: Record<LibvirtErrorKind, TransportErrorCode> = {
+  'virsh-missing': 'config',
+  'bad-uri': 'config',
+  'socket-missing': 'unreachable',
+  'daemon-down': 'refused',
+  permission: 'auth',
+  'ssh-auth': 'auth',
+  'ssh-hostkey-unknown': 'hostkey-unknown',
+  'ssh-hostkey-changed': 'hostkey-changed',
+  'ssh-unreachable': 'unreachable',
+  'ssh-remote-helper': 'protocol',
+  'ssh-failed': 'unreachable',
+  'network-not-found': 'config',
+  'domain-not-found': 'config',
+  'domain-not-running': 'domain-not-running',
+  'agent-missing': 'agent-missing',
+  'agent-not-connected': 'agent-not-connected',
+  timeout: 'timeout',
+  'output-too-big': 'protocol',
+  failed: 'protocol',
+};
+
+/** Kinds meaning "this libvirt host cannot be talked to at all" (as opposed to one object). */
+export const CONNECTION_KINDS: ReadonlySet<LibvirtErrorKind> = new Set<LibvirtErrorKind>([
+  'virsh-missing',
+  'bad-uri',
+  'socket-missing',
+  'daemon-down',
+  'permission',
+  'ssh-auth',
+  'ssh-hostkey-unknown',
+  'ssh-hostkey-changed',
+  'ssh-unreachable',
+  'ssh-remote-helper',
+  'ssh-failed',
+]);
+
+export class LibvirtError extends TransportError {
+  readonly kind: LibvirtErrorKind;
+  /** The virsh arguments after `-c URI` (no secrets: URIs never carry passwords here). */
+  readonly args: string[];
+  /** The most telling line of virsh's stderr, for evidence. */
+  readonly detail: string;
+  constructor(kind: LibvirtErrorKind, target: string, message: string, args: string[], detail: string) {
+    super(CODE[kind], target, message);
+    this.name = 'LibvirtError';
+    this.kind = kind;
+    this.args = args;
+    this.detail = detail;
+  }
+  get isConnectionError(): boolean {
+    return CONNECTION_KINDS.has(this.kind);
+  }
+}
+
+export interface Classified {
+  kind: LibvirtErrorKind;
+  /** The stderr line the decision was made on. */
+  detail: string;
+  /** A socket path, host, ... quoted by the message. */
+  what?: string;
+}
+
+/** The stderr lines virsh prints, without the `error: ` prefixes and blank lines. */
+function stderrLines(stderr: string): string[] {
+  return stderr
+    .split(/\r?\n/)
+    .map((l) => l.replace(/^error:\s*/i, '').trim())
+    .filter((l) => l !== '');
+}
+
+/**
+ * Decides what went wrong from virsh's exit status and (C-locale) stderr. Exported for unit tests;
+ * the order matters: SSH problems show up wrapped in libvirt's "Cannot recv data" messages.
+ */
+export function classifyVirshFailure(stderr: string, uri: string): Classified {
+  const lines = stderrLines(stderr);
+  const all = lines.join('\n');
+  const find = (re: RegExp): string | undefined => lines.find((l) => re.test(l));
+  const ssh = isSshUri(uri);
+  const pick = (re: RegExp): string => find(re) ?? lines[lines.length - 1] ?? '';
+
+  if (ssh) {
+    if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(all)) {
+      return { kind: 'ssh-hostkey-changed', detail: pick(/IDENTIFICATION HAS CHANGED|has changed/i) };
+    }
+    if (/Host key verification failed|No \S+ host key is known for/i.test(all)) {
+      return { kind: 'ssh-hostkey-unknown', detail: pick(/host key/i) };
+    }
+    if (/Permission denied \(|Too many authentication failures|no more authentication methods/i.test(all)) {
+      return { kind: 'ssh-auth', detail: pick(/Permission denied \(|authentication/i) };
+    }
+    const net = /Could not resolve hostname|Name or service not known|Temporary failure in name resolution|No route to host|Network is unreachable|Connection timed out|Operation timed out|ssh: connect to host .*Connection refused|kex_exchange_identification|Connection closed by/i;
+    if (net.test(all)) return { kind: 'ssh-unreachable', detail: pick(net) };
+    const helper = /virt-ssh-helper.*not found|nc: .*not found|command not found|netcat/i;
+    if (helper.test(all)) return { kind: 'ssh-remote-helper', detail: pick(helper) };
+  }
+
+  const sock = /Failed to connect socket to '([^']+)': (.*)$/i;
+  const sl = find(sock);
+  if (sl) {
+    const m = sock.exec(sl)!;
+    const why = m[2] ?? '';
+    if (/Permission denied/i.test(why)) return { kind: 'permission', detail: sl, what: m[1]! };
+    if (/Connection refused/i.test(why)) return { kind: 'daemon-down', detail: sl, what: m[1]! };
+    return { kind: 'socket-missing', detail: sl, what: m[1]! };
+  }
+  const perm = /authentication unavailable|authentication failed|polkit|access denied|Authorization not available|Permission denied/i;
+  if (find(perm) && /hypervisor|connect/i.test(all)) return { kind: 'permission', detail: pick(perm) };
+  if (/Network not found|no network with matching/i.test(all)) return { kind: 'network-not-found', detail: pick(/network/i) };
+  if (/Domain not found|no domain with matching/i.test(all)) return { kind: 'domain-not-found', detail: pick(/domain/i) };
+  if (/guest agent is not configured/i.test(all)) return { kind: 'agent-missing', detail: pick(/agent/i) };
+  if (/guest agent is not connected|Guest agent is not responding|agent .*timed out|Guest agent disappeared/i.test(all)) {
+    return { kind: 'agent-not-connected', detail: pick(/agent/i) };
+  }
+  if (/domain is not running/i.test(all)) return { kind: 'domain-not-running', detail: pick(/not running/i) };
+  if (/invalid (connection|argument).*uri|no connection driver available|Unable to parse URI|unsupported configuration.*transport/i.test(all)) {
+    return { kind: 'bad-uri', detail: pick(/uri|driver|transport/i) };
+  }
+  if (ssh && /Cannot recv data|End of file while reading data|ssh/i.test(all)) {
+    return { kind: 'ssh-failed', detail: pick(/Cannot recv data|End of file|ssh/i) };
+  }
+  return { kind: 'failed', detail: lines[lines.length - 1] ?? '' };
+}
+
+/** The localized explanation of a classified failure, saying what to do. */
+export function describeFailure(c: Classified, uri: string, lang: Lang, subject?: string): string {
+  const u = parseUri(uri);
+  const params = {
+    uri: uriTarget(uri),
+    detail: c.detail,
+    socket: c.what ?? '',
+    host: u?.host ?? '',
+    user: u?.user ?? '',
+    subject: subject ?? '',
+  };
+  const key = `err.${c.kind}` as const;
+  return t(lang, key, params);
+}
+
+export interface VirshOptions {
+  uri: string;
+  lang?: Lang;
+  /** Extra environment for virsh and the ssh it starts (e.g. SSH_AUTH_SOCK). */
+  env?: Record<string, string>;
+  /** Deadline of each virsh call, ms (default 20 000; remote hosts can be slow to answer). */
+  timeoutMs?: number;
+  /** Cap on each of stdout and stderr, bytes (default 8 MiB). */
+  maxOutputBytes?: number;
+  /** Use a read-only connection (`virsh -r`: libvirt's read-only socket, no agent commands). */
+  readOnly?: boolean;
+  /** The virsh program (default `virsh` from PATH). */
+  virshPath?: string;
+}
+
+export interface VirshCallStats {
+  calls: number;
+  totalMs: number;
+}
+
+export class Virsh {
+  readonly uri: string;
+  readonly lang: Lang;
+  readonly readOnly: boolean;
+  readonly stats: VirshCallStats = { calls: 0, totalMs: 0 };
+  private readonly env: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly maxOutputBytes: number;
+  private readonly virshPath: string;
+
+  constructor(opts: VirshOptions) {
+    this.uri = opts.uri;
+    this.lang = opts.lang ?? 'en';
+    this.readOnly = opts.readOnly ?? false;
+    this.env = { ...(opts.env ?? {}), LC_ALL: 'C', LANG: 'C', LANGUAGE: 'C', TZ: 'UTC' };
+    this.timeoutMs = opts.timeoutMs ?? 20_000;
+    this.maxOutputBytes = opts.maxOutputBytes ?? 8 * 1024 * 1024;
+    this.virshPath = opts.virshPath ?? 'virsh';
+  }
+
+  /** A copy talking through the read-only socket. */
+  readOnlyCopy(): Virsh {
+    return new Virsh({
+      uri: this.uri,
+      lang: this.lang,
+      env: this.env,
+      timeoutMs: this.timeoutMs,
+      maxOutputBytes: this.maxOutputBytes,
+      readOnly: true,
+      virshPath: this.virshPath,
+    });
+  }
+
+  /** Runs `virsh -q -c URI ...args`; returns stdout, throws LibvirtError on any failure. */
+  async run(args: string[], opts: { timeoutMs?: number; subject?: string } = {}): Promise<string> {
+    const argv = ['-q', ...(this.readOnly ? ['-r'] : []), '-c', this.uri, ...args];
+    const started = Date.now();
+    const r = await execa(this.virshPath, argv, {
+      env: this.env,
+      extendEnv: true,
+      stdin: 'ignore',
+      timeout: opts.timeoutMs ?? this.timeoutMs,
+      killSignal: 'SIGKILL',
+      maxBuffer: this.maxOutputBytes,
+      reject: false,
+      stripFinalNewline: false,
+      encoding: 'utf8',
+    });
+    this.stats.calls++;
+    this.stats.totalMs += Date.now() - started;
+    const target = uriTarget(this.uri);
+    const stderr = typeof r.stderr === 'string' ? r.stderr : '';
+    const stdout = typeof r.stdout === 'string' ? r.stdout : '';
+    if ((r as { code?: string }).code === 'ENOENT') {
+      const c: Classified = { kind: 'virsh-missing', detail: `${this.virshPath}: not found` };
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+    }
+    if (r.timedOut) {
+      const c: Classified = { kind: 'timeout', detail: `virsh ${args.join(' ')}: ${opts.timeoutMs ?? this.timeoutMs} ms` };
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+    }
+    if (r.isMaxBuffer) {
+      const c: Classified = { kind: 'output-too-big', detail: `virsh ${args.join(' ')}: > ${this.maxOutputBytes} bytes` };
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+    }
+    if (r.exitCode !== 0) {
+      const c = classifyVirshFailure(stderr || String((r as { message?: string }).message ?? ''), this.uri);
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+    }
+    return stdout;
+  }
+
+  /** Names from a `--name` listing (one per line). */
+  private async names(args: string[]): Promise<string[]> {
+    const out = await this.run(args);
+    return out
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+  }
+
+  /**
+   * Network names. `net-info` prints localized "yes/no" words, so the activity flags come from
+   * `net-list` filters instead: --active, --inactive, --autostart, --persistent.
+   */
+  listNetworks(filter: 'all' | 'active' | 'inactive' | 'autostart' | 'persistent' = 'all'): Promise<string[]> {
+    return this.names(['net-list', `--${filter}`, '--name']);
+  }
+
+  netDumpXml(name: string): Promise<string> {
+    return this.run(['net-dumpxml', '--network', name], { subject: name });
+  }
+
+  /** The raw lease table (see leases.ts for why a table and how it is read). */
+  netDhcpLeases(name: string): Promise<string> {
+    return this.run(['net-dhcp-leases', '--network', name], { subject: name });
+  }
+
+  listDomains(filter: 'all' | 'state-running' | 'state-paused' | 'state-shutoff' | 'state-other' = 'all'): Promise<string[]> {
+    return this.names(['list', `--${filter}`, '--name']);
+  }
+
+  /** libvirt's state word (running, paused, shut off, ...), C locale. */
+  async domState(name: string): Promise<string> {
+    return (await this.run(['domstate', '--domain', name], { subject: name })).trim();
+  }
+
+  domDumpXml(name: string): Promise<string> {
+    return this.run(['dumpxml', '--domain', name], { subject: name });
+  }
+
+  /**
+   * Pings the QEMU guest agent. true: it answered; false: not connected / not configured /
+   * domain not running. Connection failures still throw.
+   */
+  async agentPing(name: string, timeoutSec = 2): Promise<boolean> {
+    try {
+      const out = await this.run(
+        ['qemu-agent-command', '--domain', name, '--timeout', String(timeoutSec), '--cmd', '{"execute":"guest-ping"}'],
+        { subject: name, timeoutMs: (timeoutSec + 8) * 1000 },
+      );
+      return /"return"/.test(out);
+    } catch (e) {
+      if (e instanceof LibvirtError && !e.isConnectionError) return false;
+      throw e;
+    }
+  }
+}
