@@ -1,0 +1,119 @@
+// A small SSH server (ssh2's Server) for transport unit tests: password and public-key auth,
+// exec requests run by the local /bin/sh (only constant test scripts), and special commands that
+// behave like a hostile guest. Listens on 127.0.0.1 only.
+import { spawn } from 'node:child_process';
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import ssh2 from 'ssh2';
+import type { ServerChannel, Connection as SrvConn } from 'ssh2';
+
+const { Server, utils } = ssh2;
+
+export interface TestServer {
+  port: number;
+  hostKeyBlob: Buffer;
+  hostKeyType: string;
+  clientKeyPem: string;
+  /** exec commands received, in order. */
+  commands: string[];
+  connections: number;
+  /** Active client connections (tests can cut them). */
+  clients: Set<SrvConn>;
+  close(): Promise<void>;
+}
+
+export type Special = (ch: ServerChannel) => void;
+
+export async function startTestServer(opts: {
+  user?: string;
+  password?: string;
+  keyType?: 'ed25519' | 'ecdsa';
+  /** exact exec command -> behaviour (instead of running it). */
+  special?: Record<string, Special>;
+  /** Called for every exec before running it; return a behaviour to override. */
+  onExec?: (cmd: string) => Special | undefined;
+} = {}): Promise<TestServer> {
+  const user = opts.user ?? 'lab';
+  const password = opts.password ?? 's3cret-pw';
+  const hostKey = utils.generateKeyPairSync(opts.keyType === 'ecdsa' ? 'ecdsa' : 'ed25519', opts.keyType === 'ecdsa' ? { bits: 256 } : ({} as never));
+  const clientKey = utils.generateKeyPairSync('ed25519', {} as never);
+  const clientPub = utils.parseKey(clientKey.public);
+  if (clientPub instanceof Error) throw clientPub;
+  const parsedHost = utils.parseKey(hostKey.private);
+  if (parsedHost instanceof Error) throw parsedHost;
+  const hostKeyBlob = parsedHost.getPublicSSH();
+  const state: TestServer = {
+    port: 0,
+    hostKeyBlob,
+    hostKeyType: parsedHost.type,
+    clientKeyPem: clientKey.private,
+    commands: [],
+    connections: 0,
+    clients: new Set(),
+    close: async () => undefined,
+  };
+
+  const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    state.connections++;
+    state.clients.add(client);
+    client.on('close', () => state.clients.delete(client));
+    client.on('error', () => undefined);
+    client.on('authentication', (ctx) => {
+      if (ctx.username !== user) return ctx.reject();
+      if (ctx.method === 'password') {
+        const a = Buffer.from(ctx.password);
+        const b = Buffer.from(password);
+        return a.length === b.length && timingSafeEqual(a, b) ? ctx.accept() : ctx.reject();
+      }
+      if (ctx.method === 'publickey') {
+        const pub = clientPub.getPublicSSH();
+        if (ctx.key.algo !== clientPub.type || !ctx.key.data.equals(pub)) return ctx.reject();
+        if (!ctx.signature) return ctx.accept(); // key query
+        return clientPub.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) ? ctx.accept() : ctx.reject();
+      }
+      return ctx.reject(['password', 'publickey']);
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => {
+        const session = accept();
+        session.on('exec', (acceptExec, _reject, info) => {
+          const ch = acceptExec();
+          state.commands.push(info.command);
+          const sp = opts.onExec?.(info.command) ?? opts.special?.[info.command];
+          if (sp) return sp(ch);
+          const child = spawn('/bin/sh', ['-c', info.command], { stdio: ['ignore', 'pipe', 'pipe'] });
+          child.stdout.pipe(ch, { end: false });
+          child.stderr.pipe(ch.stderr, { end: false });
+          let closed = false;
+          ch.on('close', () => {
+            closed = true;
+            child.kill('SIGKILL');
+          });
+          ch.on('error', () => undefined);
+          child.on('close', (code) => {
+            if (closed) return;
+            try {
+              ch.exit(code ?? 255);
+              ch.end();
+            } catch {
+              /* client went away */
+            }
+          });
+        });
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  state.port = (server.address() as AddressInfo).port;
+  state.close = () =>
+    new Promise<void>((r) => {
+      for (const c of state.clients) c.end();
+      server.close(() => r());
+    });
+  return state;
+}
+
+/** A known_hosts line for the server. */
+export function knownHostsLine(s: TestServer, host = '127.0.0.1'): string {
+  return `[${host}]:${s.port} ${s.hostKeyType} ${s.hostKeyBlob.toString('base64')}\n`;
+}
