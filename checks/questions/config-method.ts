@@ -29,11 +29,11 @@ export const configMethod: QuestionCheck = {
     if (!addr || isLinkLocal(addr.address)) {
       const onDhcp = iface.dhcpEnabled !== false || (addr !== null && addr.origin === 'link-local') || iface.ipv6LinkLocalOnly;
       if (onDhcp) {
-        const code = addr ? 'apipa' : 'ipv6-link-local-only';
+        const code = addr ? 'apipa' : 'link-local-only';
         return {
           value: { kind: 'config-method', value: 'static' },
           display: tr(ctx, 'displayDhcpNoServer'),
-          codes: [code, 'dhcp-no-server'],
+          codes: [code, 'no-dhcp-server'],
           explanation: tr(ctx, addr ? 'obsApipa' : 'obsLinkLocalOnly', {
             guest,
             iface: iface.name,

@@ -52,10 +52,10 @@ export const ipv4Config: QuestionCheck = {
       }),
     );
     if (addr && isLinkLocal(addr.address)) {
-      codes.push('apipa', 'dhcp-no-server');
+      codes.push('apipa', 'no-dhcp-server');
       parts.push(tr(ctx, 'obsApipaShort', { address: addr.address }));
     } else if (!addr && iface.ipv6LinkLocalOnly) {
-      codes.push('ipv6-link-local-only', 'dhcp-no-server');
+      codes.push('link-local-only', 'no-dhcp-server');
       parts.push(tr(ctx, 'obsLinkLocalOnlyShort'));
     }
     // Stale leases: libvirt shows a lease for this NIC whose address the guest does not have.

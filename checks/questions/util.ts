@@ -118,7 +118,7 @@ export function unmeasured(ctx: QuestionContext, role: string, outcome: Extract<
   return {
     value: null,
     display: tr(ctx, 'displayUnknown'),
-    codes: [outcome ? `guest-${outcome.code}` : 'guest-not-measured', 'guest-unreachable'],
+    codes: [outcome ? `guest-${outcome.code}` : 'guest-not-measured', 'unreachable-guest'],
     explanation: error,
     evidence: outcome?.evidence ?? [],
     error,

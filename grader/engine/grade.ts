@@ -231,7 +231,7 @@ export function gradeQuestion(a: GradeArgs): Verdict {
         parts.push(t(lang, 'msgAnswerIsStaleLease', { address: addr, network: lease.network }));
       }
     }
-    if (score < 1 && (codes.has('apipa') || codes.has('ipv6-link-local-only'))) {
+    if (score < 1 && (codes.has('apipa') || codes.has('link-local-only'))) {
       parts.push(t(lang, 'msgDhcpNoServer', { network: a.network?.name ?? task.network }));
     }
   }
@@ -251,12 +251,13 @@ export function gradeQuestion(a: GradeArgs): Verdict {
         codes.add('lab-contradicts-theory');
         parts.push(t(lang, 'msgObservedContradictsTheory', { theory: theoryText ?? '', type: a.networkTitle }));
       }
+      if (a.diagnosis.codes.length > 0) codes.add('network-misconfigured');
       for (const c of a.diagnosis.codes) codes.add(c);
       parts.push(...a.diagnosis.messages);
     }
   }
 
-  const hints = [...codes].map((c) => question.hints[c]?.[lang]).filter((h): h is string => !!h);
+  const hints = [...new Set([...codes].map((c) => question.hints[c]?.[lang]).filter((h): h is string => !!h))];
   return {
     id: `${task.id}.${question.id}.${role}`,
     task: task.id,
