@@ -128,4 +128,18 @@ export default {
   progressMeasure: 'Tarea {task}: midiendo {guests} en «{network}»…',
   progressGrade: 'Tarea {task}: corrigiendo…',
   progressDone: 'Nota: {points}/{max} ({percent} %)',
+  // CLI: check y demo
+  cliCheckDesc: 'Corrige las respuestas de un alumno midiendo su laboratorio libvirt',
+  cliCheckSpec: 'enunciado del ejercicio (YAML), p. ej. exercises/clase2-redes.yaml',
+  cliCheckLab: 'fichero del laboratorio (YAML): anfitrión libvirt, nombres de redes y máquinas, acceso',
+  cliCheckAnswers: 'fichero de respuestas del alumno (YAML)',
+  cliCheckTask: 'tarea a corregir: un id, all (todas) o auto (las redes donde están ahora las máquinas)',
+  cliCheckFormat: 'formato del informe: text, json, junit o html',
+  cliCheckOutput: 'escribe el informe en FICHERO (por defecto, la salida estándar)',
+  cliCheckQuiet: 'no muestra el progreso en la salida de error',
+  cliBadFormat: 'Formato desconocido «{format}»; los válidos son: {valid}',
+  cliWrote: 'Informe escrito en {file}',
+  cliDemoDesc: 'Monta el laboratorio de ejemplo y corrige dos alumnos de muestra (como root)',
+  cliDemoOut: 'carpeta donde escribir los informes',
+  cliDemoKeep: 'deja las máquinas en la red muy aislada al terminar (por defecto también)',
 };
