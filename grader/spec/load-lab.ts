@@ -1,0 +1,184 @@
+// Loads a lab file (the student's or teacher's libvirt host): YAML -> JSON Schema -> semantic
+// checks -> LabFile with defaults applied, paths made absolute (relative to the lab file, `~`
+// expanded) and inline secrets registered for redaction.
+import { dirname } from 'node:path';
+import type { AccessMethod, AgentAccess, ExerciseSpec, LabFile, LabVm, OsFamily, ProbeTargets, SecretRef, SshAccess, WinRmAccess } from '../types.js';
+import { didYouMean } from './did-you-mean.js';
+import { isProbeTarget } from './parse-answer.js';
+import { expandPath, registerSecret } from './secrets.js';
+import { Issues, entries, isRecord, langOf, own, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg } from './yaml-source.js';
+
+export const DEFAULT_URI = 'qemu:///system';
+export const DEFAULT_SSH_USER = 'root';
+export const DEFAULT_SSH_PORT = 22;
+export const WINRM_PORTS = { http: 5985, https: 5986 } as const;
+
+const URI_RE = /^(qemu(\+(ssh|libssh|libssh2|unix|tls|tcp))?:\/\/[^\s/?#]*\/(system|session)(\?[^\s#]*)?|test:\/\/\/[^\s?#]+)$/;
+
+export interface LoadLabOptions extends LoadOptions {
+  /** Also check network keys and VM roles against this exercise. */
+  spec?: ExerciseSpec;
+}
+
+/** Loads and validates a lab file; throws InputError listing every problem. */
+export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<LabFile> {
+  const lang = langOf(opts);
+  const src = await readYaml(path, lang);
+  const issues = new Issues(lang, src.display, src);
+  requireTopMap(src, issues);
+  // Register inline secrets before anything could be printed.
+  for (const [, vm] of entries(own(src.data, 'vms'))) {
+    const access = own(vm, 'access');
+    if (Array.isArray(access)) for (const a of access) registerInline(own(own(a, 'ssh') ?? own(a, 'winrm'), 'password'));
+  }
+  registerInline(own(own(src.data, 'host_ssh'), 'password'));
+  await validateSchema(src, 'lab', issues);
+  issues.throwIfAny();
+  const d = src.data as Record<string, unknown>;
+  const baseDir = dirname(src.file);
+
+  const uri = String(own(d, 'uri') ?? DEFAULT_URI);
+  if (!URI_RE.test(uri)) issues.error(['uri'], issues.msg('labUri', { value: uri }));
+
+  const networks: Record<string, string> = {};
+  for (const [key, name] of entries(d.networks)) networks[key] = String(name);
+
+  const vms: Record<string, LabVm> = {};
+  const domains = new Map<string, string>();
+  for (const [role, v] of entries(d.vms)) {
+    const domain = String(own(v, 'domain'));
+    const other = domains.get(domain);
+    if (other !== undefined) issues.error(['vms', role, 'domain'], issues.msg('labDuplicateDomain', { domain, other }));
+    domains.set(domain, role);
+    const access: AccessMethod[] = [];
+    const raw = own<unknown[]>(v, 'access') ?? [];
+    raw.forEach((a, i) => {
+      const at: PathSeg[] = ['vms', role, 'access', i];
+      if (typeof a === 'string') {
+        if (a === 'agent') access.push({ kind: 'agent' });
+        else issues.error(at, issues.withGuess(issues.msg('labAccessString', { value: a }), didYouMean(a, ['ssh', 'winrm', 'agent'])));
+        return;
+      }
+      if (Object.hasOwn(a as object, 'agent')) access.push({ kind: 'agent' } satisfies AgentAccess);
+      else if (Object.hasOwn(a as object, 'ssh')) access.push(sshAccess(own(a, 'ssh'), [...at, 'ssh'], baseDir, issues));
+      else if (Object.hasOwn(a as object, 'winrm')) access.push(winrmAccess(own(a, 'winrm'), [...at, 'winrm'], baseDir, issues));
+    });
+    const vm: LabVm = { role, domain, access };
+    const os = own<OsFamily>(v, 'os');
+    if (os) vm.os = os;
+    vms[role] = vm;
+  }
+
+  const lab: LabFile = { file: src.file, uri, networks, vms };
+  const netns = own<string>(d, 'netns');
+  if (netns !== undefined) lab.netns = netns;
+  if (isRecord(d.probes)) {
+    const probes: Partial<ProbeTargets> = {};
+    for (const [k, field] of [['outside_host', 'outsideHost'], ['resolve_name', 'resolveName']] as const) {
+      const val = own<string>(d.probes, k);
+      if (val === undefined) continue;
+      if (!isProbeTarget(val)) issues.error(['probes', k], issues.msg('labHost', { value: val }));
+      probes[field] = val;
+    }
+    const tmo = own<number>(d.probes, 'timeout_ms');
+    if (tmo !== undefined) probes.timeoutMs = tmo;
+    lab.probes = probes;
+  }
+  if (isRecord(d.host_ssh)) lab.hostSsh = sshAccess(d.host_ssh, ['host_ssh'], baseDir, issues);
+
+  if (opts.spec) checkAgainstSpec(lab, opts.spec, issues);
+  issues.throwIfAny();
+  issues.flushWarnings(opts);
+  return lab;
+}
+
+function registerInline(secret: unknown): void {
+  if (typeof secret === 'string') registerSecret(secret);
+  else if (isRecord(secret) && typeof secret.value === 'string') registerSecret(secret.value);
+}
+
+function secretRef(v: unknown, at: PathSeg[], baseDir: string, issues: Issues): SecretRef {
+  if (typeof v === 'string') {
+    issues.warn(at, issues.msg('labInlineSecret'));
+    return { value: v };
+  }
+  const env = own<string>(v, 'env');
+  if (env !== undefined) return { env };
+  const file = own<string>(v, 'file');
+  if (file !== undefined) return { file: expandPath(file, baseDir) };
+  issues.warn(at, issues.msg('labInlineSecret'));
+  return { value: String(own(v, 'value')) };
+}
+
+function checkHost(v: unknown, at: PathSeg[], issues: Issues): string | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v);
+  if (!isProbeTarget(s)) issues.error(at, issues.msg('labHost', { value: s }));
+  return s;
+}
+
+function sshAccess(v: unknown, at: PathSeg[], baseDir: string, issues: Issues): SshAccess {
+  const key = own<string>(v, 'key');
+  const password = own(v, 'password');
+  const agent = own<boolean>(v, 'agent');
+  const ssh: SshAccess = {
+    kind: 'ssh',
+    user: own<string>(v, 'user') ?? DEFAULT_SSH_USER,
+    port: own<number>(v, 'port') ?? DEFAULT_SSH_PORT,
+    // With neither key nor password, the running ssh-agent is the way in.
+    useAgent: agent ?? (key === undefined && password === undefined),
+    acceptNewHostKey: own<boolean>(v, 'accept_new_host_key') ?? false,
+    jump: own<SshAccess['jump']>(v, 'jump') ?? 'auto',
+  };
+  const host = checkHost(own(v, 'host'), [...at, 'host'], issues);
+  if (host !== undefined) ssh.host = host;
+  if (key !== undefined) ssh.keyFile = expandPath(key, baseDir);
+  if (password !== undefined) ssh.password = secretRef(password, [...at, 'password'], baseDir, issues);
+  const configHost = own<string>(v, 'config_host');
+  if (configHost !== undefined) ssh.configHost = configHost;
+  const kh = own<string>(v, 'known_hosts');
+  if (kh !== undefined) ssh.knownHostsFile = expandPath(kh, baseDir);
+  return ssh;
+}
+
+function winrmAccess(v: unknown, at: PathSeg[], baseDir: string, issues: Issues): WinRmAccess {
+  const scheme = own<'http' | 'https'>(v, 'scheme') ?? 'https';
+  const auth = own<'ntlm' | 'basic'>(v, 'auth') ?? 'ntlm';
+  const insecure = own<boolean>(v, 'insecure_skip_verify') ?? false;
+  const w: WinRmAccess = {
+    kind: 'winrm',
+    user: String(own(v, 'user')),
+    password: secretRef(own(v, 'password'), [...at, 'password'], baseDir, issues),
+    scheme,
+    port: own<number>(v, 'port') ?? WINRM_PORTS[scheme],
+    auth,
+    insecureSkipVerify: insecure,
+    jump: own<WinRmAccess['jump']>(v, 'jump') ?? 'auto',
+  };
+  const host = checkHost(own(v, 'host'), [...at, 'host'], issues);
+  if (host !== undefined) w.host = host;
+  const ca = own<string>(v, 'ca_file');
+  if (ca !== undefined) w.caFile = expandPath(ca, baseDir);
+  if (scheme === 'http' && auth === 'basic') issues.warn([...at, 'auth'], issues.msg('labBasicOverHttp'));
+  if (insecure && ca !== undefined) issues.warn([...at, 'insecure_skip_verify'], issues.msg('labInsecureWithCa'));
+  return w;
+}
+
+function checkAgainstSpec(lab: LabFile, spec: ExerciseSpec, issues: Issues): void {
+  const specName = spec.id;
+  const netKeys = Object.keys(spec.networks);
+  for (const key of Object.keys(lab.networks)) {
+    if (!Object.hasOwn(spec.networks, key)) {
+      issues.error(['networks', key], issues.withGuess(issues.msg('labUnknownNetwork', { id: key, spec: specName, known: netKeys.join(', ') }), didYouMean(key, netKeys)), { onKey: true });
+    }
+  }
+  const roles = Object.keys(spec.vms);
+  for (const role of Object.keys(lab.vms)) {
+    if (!Object.hasOwn(spec.vms, role)) {
+      issues.error(['vms', role], issues.withGuess(issues.msg('labUnknownRole', { id: role, spec: specName, known: roles.join(', ') }), didYouMean(role, roles)), { onKey: true });
+    }
+  }
+  for (const role of roles) {
+    if (!Object.hasOwn(lab.vms, role)) issues.warn(['vms'], issues.msg('labMissingRole', { id: role }), { onKey: true });
+  }
+}

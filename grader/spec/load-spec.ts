@@ -1,0 +1,173 @@
+// Loads an exercise spec (exercises/*.yaml): YAML -> JSON Schema -> semantic checks -> ExerciseSpec.
+import type { ExerciseSpec, SpecNetwork, SpecQuestion, SpecTask, SpecVm, Text, Theory, AnswerKind, NetworkType, OsFamily } from '../types.js';
+import { didYouMean } from './did-you-mean.js';
+import { isProbeTarget } from './parse-answer.js';
+import { Issues, entries, langOf, own, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg, type SpecMsg } from './yaml-source.js';
+
+const DEFAULT_TIMEOUT_MS = 2000;
+
+function text(v: unknown): Text {
+  return { es: String(own(v, 'es') ?? ''), en: String(own(v, 'en') ?? '') };
+}
+
+const THEORY_EXPECTED: Record<AnswerKind, SpecMsg> = {
+  'config-method': 'kindConfigMethod',
+  'yes-no': 'kindYesNo',
+  ipv4: 'kindIpv4',
+  'ipv4-config': 'kindIpv4Config',
+};
+const THEORY_FORMS: Record<AnswerKind, string> = {
+  'config-method': 'static | dynamic',
+  'yes-no': 'true | false',
+  ipv4: 'host-address | none | any',
+  'ipv4-config': '{ address: dhcp-range | network-subnet | any, gateway: host-address | none | any, dns: host-address | none | any }',
+};
+
+function theoryOf(kind: AnswerKind, v: unknown): Theory | undefined {
+  switch (kind) {
+    case 'config-method':
+      return v === 'static' || v === 'dynamic' ? { kind, value: v } : undefined;
+    case 'yes-no':
+      return typeof v === 'boolean' ? { kind, value: v } : undefined;
+    case 'ipv4':
+      return v === 'host-address' || v === 'none' || v === 'any' ? { kind, value: v } : undefined;
+    case 'ipv4-config': {
+      // The schema already checked the object's fields.
+      const address = own<string>(v, 'address');
+      const gateway = own<string>(v, 'gateway');
+      const dns = own<string>(v, 'dns');
+      if (address === undefined || gateway === undefined || dns === undefined) return undefined;
+      return { kind, address, gateway, dns } as Theory;
+    }
+  }
+}
+
+/** Loads and validates an exercise spec; throws InputError listing every problem. */
+export async function loadSpec(path: string, opts: LoadOptions = {}): Promise<ExerciseSpec> {
+  const lang = langOf(opts);
+  const src = await readYaml(path, lang);
+  const issues = new Issues(lang, src.display, src);
+  requireTopMap(src, issues);
+  await validateSchema(src, 'spec', issues);
+  issues.throwIfAny();
+  const d = src.data as Record<string, unknown>;
+
+  const networks: Record<string, SpecNetwork> = {};
+  const nameOwner = new Map<string, string>();
+  for (const [key, n] of entries(d.networks)) {
+    const names = (own<string[]>(n, 'names') ?? []).map(String);
+    names.forEach((name, i) => {
+      const other = nameOwner.get(name);
+      if (other !== undefined && other !== key) issues.error(['networks', key, 'names', i], issues.msg('specDuplicateName', { name, other }));
+      nameOwner.set(name, key);
+    });
+    networks[key] = {
+      key,
+      title: text(own(n, 'title')),
+      type: own<NetworkType>(n, 'type')!,
+      dhcp: own<boolean>(n, 'dhcp')!,
+      hostAddress: own<boolean>(n, 'host_address')!,
+      names,
+    };
+  }
+
+  const vms: Record<string, SpecVm> = {};
+  for (const [role, v] of entries(d.vms)) {
+    vms[role] = { role, title: text(own(v, 'title')), os: own<OsFamily>(v, 'os')!, defaultDomain: String(own(v, 'default_domain')) };
+  }
+
+  const shared: Record<string, Text> = {};
+  for (const [code, h] of entries(d.hints)) shared[code] = text(h);
+  const questions: Record<string, SpecQuestion> = {};
+  for (const [id, q] of entries(d.questions)) {
+    const hints: Record<string, Text> = { ...shared };
+    for (const [code, h] of entries(own(q, 'hints'))) hints[code] = text(h);
+    questions[id] = {
+      id,
+      prompt: text(own(q, 'prompt')),
+      kind: own<AnswerKind>(q, 'kind')!,
+      check: String(own(q, 'check')),
+      points: Number(own(q, 'points')),
+      hints,
+    };
+  }
+
+  const tasks: SpecTask[] = [];
+  const taskIds = new Map<string, number>();
+  const asked = new Set<string>();
+  const tasksRaw = Array.isArray(d.tasks) ? d.tasks : [];
+  tasksRaw.forEach((tr: unknown, ti: number) => {
+    const at = (...p: PathSeg[]): PathSeg[] => ['tasks', ti, ...p];
+    const id = String(own(tr, 'id'));
+    if (taskIds.has(id)) issues.error(at('id'), issues.msg('specDuplicateTask', { id }));
+    taskIds.set(id, ti);
+    const network = String(own(tr, 'network'));
+    if (!Object.hasOwn(networks, network)) unknownRef(issues, at('network'), 'specUnknownNetwork', network, Object.keys(networks));
+    const taskVms = (own<string[]>(tr, 'vms') ?? []).map(String);
+    taskVms.forEach((r, i) => {
+      if (!Object.hasOwn(vms, r)) unknownRef(issues, at('vms', i), 'specUnknownVm', r, Object.keys(vms));
+    });
+    const qs = (own<string[]>(tr, 'questions') ?? []).map(String);
+    qs.forEach((q, i) => {
+      asked.add(q);
+      if (!Object.hasOwn(questions, q)) unknownRef(issues, at('questions', i), 'specUnknownQuestion', q, Object.keys(questions));
+    });
+    const theory: Record<string, Theory> = {};
+    const theoryRaw = own(tr, 'theory');
+    for (const [qid, tv] of entries(theoryRaw)) {
+      if (!qs.includes(qid)) {
+        const guess = didYouMean(qid, qs);
+        issues.error(at('theory', qid), issues.withGuess(issues.msg('specTheoryNotAsked', { question: qid }), guess), { onKey: true });
+        continue;
+      }
+      const q = Object.hasOwn(questions, qid) ? questions[qid] : undefined;
+      if (!q) continue;
+      const th = theoryOf(q.kind, tv);
+      if (!th) {
+        issues.error(at('theory', qid), issues.msg('specTheoryKind', { question: qid, kind: q.kind, expected: `${issues.msg(THEORY_EXPECTED[q.kind])}: ${THEORY_FORMS[q.kind]}` }));
+        continue;
+      }
+      theory[qid] = th;
+    }
+    for (const q of qs) {
+      if (!Object.hasOwn(theory, q) && !(isRecordWith(theoryRaw, q))) issues.error(at('theory'), issues.msg('specTheoryMissing', { question: q }), { onKey: true });
+    }
+    tasks.push({ id, title: text(own(tr, 'title')), network, vms: taskVms, questions: qs, theory });
+  });
+  for (const id of Object.keys(questions)) {
+    if (!asked.has(id)) issues.warn(['questions', id], issues.msg('specQuestionUnused', { id }), { onKey: true });
+  }
+
+  const probesRaw = d.probes;
+  for (const k of ['outside_host', 'resolve_name'] as const) {
+    const v = String(own(probesRaw, k));
+    if (!isProbeTarget(v)) issues.error(['probes', k], issues.msg('specProbeTarget', { value: v }));
+  }
+  const probes = {
+    outsideHost: String(own(probesRaw, 'outside_host')),
+    resolveName: String(own(probesRaw, 'resolve_name')),
+    timeoutMs: Number(own(probesRaw, 'timeout_ms') ?? DEFAULT_TIMEOUT_MS),
+  };
+
+  issues.throwIfAny();
+  issues.flushWarnings(opts);
+  return {
+    file: src.file,
+    id: String(d.id),
+    title: text(d.title),
+    networks,
+    vms,
+    questions,
+    tasks,
+    probes,
+  };
+}
+
+function isRecordWith(v: unknown, key: string): boolean {
+  return typeof v === 'object' && v !== null && Object.hasOwn(v, key);
+}
+
+function unknownRef(issues: Issues, path: PathSeg[], key: SpecMsg, id: string, known: string[]): void {
+  const guess = didYouMean(id, known);
+  issues.error(path, issues.withGuess(issues.msg(key, { id }), guess));
+}
