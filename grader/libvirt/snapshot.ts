@@ -223,8 +223,8 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
   return snap;
 }
 
-/** Maps a NIC to the network that owns it (by name, by bridge, or by macvtap device). */
-function mapInterface(
+/** Maps a NIC to the network that owns it (by name, by bridge, or by macvtap device). Exported for tests. */
+export function mapInterface(
   i: ReturnType<typeof parseDomainXml>['interfaces'][number],
   netNames: readonly string[],
   nets: ReadonlyMap<string, ParsedNetwork>,

@@ -1,0 +1,129 @@
+// Shared by the host checks: what the task names (its network, its VMs), how they are found in
+// the snapshot, and the verdict shape. Host checks gate and explain; they never score (0 points).
+import type { DomainInfo, NetworkInfo, NetworkType, SpecNetwork, Verdict } from '../../grader/types.js';
+import type { HostCheckContext } from '../types.js';
+import { translator, type Params } from '../../grader/i18n/translate.js';
+import es from '../../grader/i18n/es/inspect.js';
+import en from '../../grader/i18n/en/inspect.js';
+import { didYouMean, hasDhcp, hostAddressOn, looseName } from '../../grader/libvirt/lookup.js';
+
+const t = translator(es, en);
+export type InspectKey = keyof typeof es;
+
+export function tr(ctx: { lang: 'es' | 'en' }, key: InspectKey, params?: Params): string {
+  return t(ctx.lang, key, params);
+}
+
+/** The names accepted for the task's network: the lab file's if it names one, else the spec's. */
+export function wantedNetworkNames(ctx: HostCheckContext): string[] {
+  const named = ctx.lab.networks[ctx.task.network];
+  if (named) return [named];
+  return ctx.spec.networks[ctx.task.network]?.names ?? [ctx.task.network];
+}
+
+export function specNetwork(ctx: HostCheckContext): SpecNetwork | undefined {
+  return ctx.spec.networks[ctx.task.network];
+}
+
+/** The task's network on the host: the first accepted name that exists (exact names). */
+export function taskNetwork(ctx: HostCheckContext): NetworkInfo | null {
+  for (const name of wantedNetworkNames(ctx)) {
+    const n = ctx.snapshot.networks.find((x) => x.name === name);
+    if (n) return n;
+  }
+  return null;
+}
+
+/** The name shown when the network is missing. */
+export function expectedNetworkName(ctx: HostCheckContext): string {
+  return wantedNetworkNames(ctx)[0] ?? ctx.task.network;
+}
+
+export function domainNameFor(ctx: HostCheckContext, role: string): string {
+  return ctx.lab.vms[role]?.domain ?? ctx.spec.vms[role]?.defaultDomain ?? role;
+}
+
+export function findTaskDomain(ctx: HostCheckContext, role: string): DomainInfo | null {
+  const name = domainNameFor(ctx, role);
+  return ctx.snapshot.domains.find((d) => d.name === name) ?? null;
+}
+
+/** Every domain name on the host (also those not inspected). */
+export function allDomainNames(ctx: HostCheckContext): string[] {
+  return ctx.snapshot.domainNames ?? ctx.snapshot.domains.map((d) => d.name);
+}
+
+/** Candidates that look like `name`, loosely equal ones first. */
+export function suggestions(name: string, candidates: readonly string[], alsoLike: readonly string[] = []): string[] {
+  const out = didYouMean(name, candidates);
+  for (const other of alsoLike) for (const c of didYouMean(other, candidates)) if (!out.includes(c)) out.push(c);
+  // A candidate equal up to case/dashes/underscores is the likeliest; keep it first.
+  return out.sort((a, b) => Number(looseName(b) === looseName(name)) - Number(looseName(a) === looseName(name))).slice(0, 3);
+}
+
+export function typeLabel(ctx: { lang: 'es' | 'en' }, type: NetworkType | null): string {
+  return type ? tr(ctx, `type.${type}` as InspectKey) : '-';
+}
+
+export function quoteList(items: readonly string[]): string {
+  return items.length === 0 ? '-' : items.join(', ');
+}
+
+/** What the host shows about a network: "NAT, DHCP a-b, host 192.168.101.1/24". */
+export function describeNetwork(ctx: { lang: 'es' | 'en' }, n: NetworkInfo): string {
+  const parts = [typeLabel(ctx, n.type)];
+  const ranges = n.ips.filter((i) => i.family === 'ipv4').flatMap((i) => i.dhcpRanges.map((r) => `${r.start}-${r.end}`));
+  const hosts = n.ips.filter((i) => i.family === 'ipv4').flatMap((i) => i.dhcpHosts);
+  if (ranges.length > 0) parts.push(tr(ctx, 'desc.dhcpRange', { range: ranges.join(', ') }));
+  else if (hosts.length > 0) parts.push(tr(ctx, 'desc.dhcpHosts', { count: hosts.length }));
+  else parts.push(tr(ctx, 'desc.noDhcp'));
+  const host = hostAddressOn(n);
+  parts.push(host ? tr(ctx, 'desc.hostAddress', { address: `${host.address}/${host.prefix}` }) : tr(ctx, 'desc.noHostAddress'));
+  return parts.join(', ');
+}
+
+/** What the spec asks of a network, in the same words. */
+export function describeSpecNetwork(ctx: { lang: 'es' | 'en' }, s: SpecNetwork): string {
+  return [
+    typeLabel(ctx, s.type),
+    s.dhcp ? tr(ctx, 'desc.withDhcp') : tr(ctx, 'desc.noDhcp'),
+    s.hostAddress ? tr(ctx, 'desc.withHostAddress') : tr(ctx, 'desc.noHostAddress'),
+  ].join(', ');
+}
+
+export { hasDhcp, hostAddressOn };
+
+export interface VerdictInit {
+  check: string;
+  subject: string;
+  role?: string;
+  outcome: Verdict['outcome'];
+  severity?: Verdict['severity'];
+  message: string;
+  observed?: string | null;
+  theory?: string | null;
+  codes?: string[];
+}
+
+/** id `<task>.host.<check>.<subject>`; 0 points: host checks explain and gate, they do not score. */
+export function verdict(ctx: HostCheckContext, v: VerdictInit): Verdict {
+  const out: Verdict = {
+    id: `${ctx.task.id}.host.${v.check}.${v.subject}`,
+    task: ctx.task.id,
+    check: v.check,
+    subject: v.subject,
+    outcome: v.outcome,
+    severity: v.severity ?? 'error',
+    points: 0,
+    maxPoints: 0,
+    studentAnswer: null,
+    observed: v.observed ?? null,
+    theory: v.theory ?? null,
+    message: v.message,
+    hints: [],
+    codes: v.codes ?? [],
+    evidence: [],
+  };
+  if (v.role) out.role = v.role;
+  return out;
+}

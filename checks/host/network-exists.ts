@@ -1,0 +1,46 @@
+// The task's network exists on the host under the lab file's name or one of the spec's names.
+// When it does not, say which networks exist and which one the student probably meant.
+import type { HostCheck } from '../types.js';
+import { expectedNetworkName, quoteList, suggestions, taskNetwork, tr, typeLabel, verdict, wantedNetworkNames } from './common.js';
+
+export const networkExists: HostCheck = {
+  name: 'network-exists',
+  run(ctx) {
+    const wanted = wantedNetworkNames(ctx);
+    const expected = expectedNetworkName(ctx);
+    const net = taskNetwork(ctx);
+    const named = ctx.lab.networks[ctx.task.network] !== undefined;
+    if (net) {
+      return [
+        verdict(ctx, {
+          check: 'network-exists',
+          subject: net.name,
+          outcome: 'pass',
+          observed: net.name,
+          theory: quoteList(wanted),
+          message: tr(ctx, 'check.networkExists.pass', { name: net.name, type: typeLabel(ctx, net.type) }),
+        }),
+      ];
+    }
+    const existing = ctx.snapshot.networks.map((n) => n.name).sort((a, b) => a.localeCompare(b));
+    const guesses = suggestions(expected, existing, wanted.slice(1));
+    const codes = ['network-missing'];
+    if (guesses.length > 0) codes.push('did-you-mean');
+    const parts = [
+      tr(ctx, 'check.networkExists.fail', { name: expected, accepted: wanted.length > 1 ? tr(ctx, 'check.acceptedNames', { names: quoteList(wanted.slice(1)) }) : '', existing: quoteList(existing) }),
+    ];
+    if (guesses.length > 0) parts.push(tr(ctx, 'check.didYouMean', { names: quoteList(guesses) }));
+    parts.push(tr(ctx, named ? 'check.networkExists.fixNamed' : 'check.networkExists.fix', { key: ctx.task.network, name: expected }));
+    return [
+      verdict(ctx, {
+        check: 'network-exists',
+        subject: expected,
+        outcome: 'fail',
+        observed: quoteList(existing),
+        theory: quoteList(wanted),
+        message: parts.join(' '),
+        codes,
+      }),
+    ];
+  },
+};
