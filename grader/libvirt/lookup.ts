@@ -89,9 +89,17 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** Both names contain the same word of 4+ letters (`red-aislada` / `aislada-dhcp`). */
+function sharesWord(a: string, b: string): boolean {
+  const words = (s: string) => s.toLowerCase().split(/[-_.\s]+/).filter((x) => x.length >= 4);
+  const wa = new Set(words(a));
+  return words(b).some((x) => wa.has(x));
+}
+
 /**
  * Candidates that look like what the user meant (best first, at most `max`): same name up to
- * case/dashes/underscores, then small edit distances, then names containing each other.
+ * case/dashes/underscores, then small edit distances, then names containing each other, then
+ * names sharing a word.
  */
 export function didYouMean(name: string, candidates: readonly string[], max = 3): string[] {
   const w = looseName(name);
@@ -107,6 +115,7 @@ export function didYouMean(name: string, candidates: readonly string[], max = 3)
       const limit = Math.max(1, Math.floor(Math.max(w.length, l.length) / 3));
       if (d <= limit) score = d;
       else if (l.length >= 3 && w.length >= 3 && (l.includes(w) || w.includes(l))) score = limit + 1;
+      else if (sharesWord(name, c)) score = limit + 2;
     }
     if (score !== null) scored.push({ c, score });
   }
