@@ -1,5 +1,120 @@
-// Placeholder registration: the owner of this command replaces this file.
+// `labgrade lab up [--scenario NAME] | down | status [--json] | scenarios`: the sandboxed real lab
+// (grader/lab/). Root only. Heavy modules load inside the actions.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { translator, type Params } from '../../i18n/translate.js';
+import es from '../../i18n/es/lab.js';
+import en from '../../i18n/en/lab.js';
+import { SCENARIOS, DEFAULT_SCENARIO } from '../../lab/scenarios.js';
 
-export function register(_program: Command, _ctx: CliContext): void {}
+const t = translator(es, en);
+const DEFAULT_LAB_FILE = '/var/lib/labgrade/lab.yaml';
+const SCENARIO_NAMES = Object.keys(SCENARIOS).join(', ');
+
+async function guarded(ctx: CliContext, fn: () => Promise<void>): Promise<void> {
+  const { LabError } = await import('../../lab/errors.js');
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof LabError) {
+      process.stderr.write(`${err.localized(ctx.lang)}\n`);
+      process.exitCode = err.code === 'notRoot' || err.code === 'unknownScenario' || err.code === 'badScenario' ? 2 : 1;
+      return;
+    }
+    const { InputError } = await import('../../types.js');
+    if (err instanceof InputError) throw err;
+    process.stderr.write(`${t(ctx.lang, 'failed', { message: (err as Error)?.message ?? String(err) })}\n`);
+    if (process.env.LABGRADE_DEBUG === '1' && (err as Error)?.stack) process.stderr.write(`${(err as Error).stack}\n`);
+    process.exitCode = 1;
+  }
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const lang = ctx.lang;
+  const lab = program.command('lab').description(t(lang, 'cmdLab'));
+  const progress = (code: keyof typeof es, params?: Params): void => {
+    process.stderr.write(`- ${t(lang, code, params)}\n`);
+  };
+
+  lab
+    .command('up')
+    .description(t(lang, 'cmdUp'))
+    .option('--scenario <name>', t(lang, 'optScenario', { def: DEFAULT_SCENARIO, names: SCENARIO_NAMES }), DEFAULT_SCENARIO)
+    .option('--lab-file <path>', t(lang, 'optLabFile', { def: DEFAULT_LAB_FILE }))
+    .option('--no-lab-file', t(lang, 'optNoLabFile'))
+    .option('--json', t(lang, 'optJson'))
+    .action(async (o: { scenario: string; labFile?: string | false; json?: boolean }) =>
+      guarded(ctx, async () => {
+        const { labUp, assertRoot } = await import('../../lab/index.js');
+        assertRoot();
+        const r = await labUp({ scenario: o.scenario, log: o.json ? undefined : progress, labFile: o.labFile === false ? false : o.labFile });
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(`${t(lang, 'upDone', { scenario: r.scenario, seconds: (r.timings.totalMs / 1000).toFixed(1) })}\n`);
+        if (r.labFile) process.stdout.write(`${t(lang, 'labFileWritten', { path: r.labFile })}\n`);
+      }),
+    );
+
+  lab
+    .command('down')
+    .description(t(lang, 'cmdDown'))
+    .action(async () =>
+      guarded(ctx, async () => {
+        const { labDown, assertRoot } = await import('../../lab/index.js');
+        assertRoot();
+        const r = await labDown({ log: progress });
+        process.stdout.write(`${t(lang, 'downDone', { seconds: (r.totalMs / 1000).toFixed(1) })}\n`);
+      }),
+    );
+
+  lab
+    .command('status')
+    .description(t(lang, 'cmdStatus'))
+    .option('--json', t(lang, 'optJson'))
+    .action(async (o: { json?: boolean }) =>
+      guarded(ctx, async () => {
+        const { labStatus, assertRoot } = await import('../../lab/index.js');
+        assertRoot();
+        const s = await labStatus();
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+          return;
+        }
+        if (!s.up) {
+          process.stdout.write(`${t(lang, 'statusDown')}\n`);
+          return;
+        }
+        const lines = [t(lang, 'statusUp', { pid: s.libvirtd, netns: s.netns, scenario: s.scenario ?? '-' }), t(lang, 'statusNetworks')];
+        for (const n of s.networks) lines.push(`  ${n.name.padEnd(16)} ${n.active ? 'active' : 'inactive'}`);
+        lines.push(t(lang, 'statusGuests'));
+        for (const g of s.guests) {
+          const addr = g.ipv4.length ? g.ipv4.join(' ') : t(lang, 'statusNoAddress');
+          lines.push(`  ${g.name.padEnd(14)} ${g.state.padEnd(9)} ${(g.network ?? '-').padEnd(16)} ${g.mac ?? '-'}  ${addr}`);
+        }
+        if (s.labFile) lines.push(t(lang, 'statusLabFile', { path: s.labFile }));
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }),
+    );
+
+  lab
+    .command('scenarios')
+    .description(t(lang, 'cmdScenarios'))
+    .option('--json', t(lang, 'optJson'))
+    .action(async (o: { json?: boolean }) => {
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(SCENARIOS, null, 2)}\n`);
+        return;
+      }
+      for (const s of Object.values(SCENARIOS)) {
+        const guests = Object.entries(s.guests).map(([n, g]) => {
+          const ip = g.ip.mode === 'static' ? g.ip.address : g.ip.mode;
+          const knobs = [g.firewall ? 'firewall' : '', g.ssh === false ? 'no-ssh' : '', g.staleLeaseFrom ? `stale-lease:${g.staleLeaseFrom}` : ''].filter(Boolean);
+          return `${n}@${g.network}(${ip}${knobs.length ? ` ${knobs.join(' ')}` : ''})`;
+        });
+        const nets = s.networks?.natDhcp === false ? ' [red-nat without DHCP]' : '';
+        process.stdout.write(`${s.name}${nets}: ${guests.join(', ')}\n`);
+      }
+    });
+}
