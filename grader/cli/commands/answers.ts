@@ -1,5 +1,53 @@
-// Placeholder registration: the owner of this command replaces this file.
+// `labgrade answers init [spec] [-o FILE] [--force]`: writes an answers template with every task
+// and question of the exercise as comments in the chosen language (--lang), values empty.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { InputError } from '../../types.js';
+import { translator } from '../../i18n/translate.js';
+import es from '../../i18n/es/spec.js';
+import en from '../../i18n/en/spec.js';
 
-export function register(_program: Command, _ctx: CliContext): void {}
+const t = translator(es, en);
+
+interface InitOptions {
+  output?: string;
+  force?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const L = ctx.lang;
+  const answers = program.command('answers').description(t(L, 'answersDesc'));
+  answers
+    .command('init')
+    .description(t(L, 'answersInitDesc'))
+    .argument('[spec]', t(L, 'answersInitArgSpec'))
+    .option('-o, --output <file>', t(L, 'answersInitOptOut'))
+    .option('-f, --force', t(L, 'answersInitOptForce'))
+    .action(async (specPath: string | undefined, opts: InitOptions) => {
+      process.exitCode = await runAnswersInit(specPath, opts, ctx);
+    });
+}
+
+export async function runAnswersInit(specPath: string | undefined, opts: InitOptions, ctx: CliContext): Promise<number> {
+  const lang = ctx.lang;
+  const [{ loadSpec }, { answersTemplate }, { shippedSpecPath, schemaPath }, path, fs, { writeOutput }] = await Promise.all([
+    import('../../spec/load-spec.js'),
+    import('../../spec/answers-template.js'),
+    import('../../spec/paths.js'),
+    import('node:path'),
+    import('node:fs'),
+    import('../io.js'),
+  ]);
+  const spec = await loadSpec(specPath ?? shippedSpecPath(), { lang });
+  const out = opts.output && opts.output !== '-' ? opts.output : undefined;
+  if (out && fs.existsSync(out) && !opts.force) throw new InputError(t(lang, 'answersInitExists', { file: out }));
+  // Relative when the file is written inside labgrade's folder (as in the repository), else absolute.
+  const schema = schemaPath('answers');
+  let schemaRef = path.relative(out ? path.dirname(path.resolve(out)) : process.cwd(), schema).split(path.sep).join('/');
+  if (schemaRef.startsWith('../..')) schemaRef = schema;
+  else if (!schemaRef.startsWith('.')) schemaRef = `./${schemaRef}`;
+  const text = answersTemplate(spec, lang, { schemaRef, ...(out ? { fileHint: out } : {}) });
+  await writeOutput(out, text);
+  if (out) process.stderr.write(`${t(lang, 'answersInitWritten', { file: out })}\n`);
+  return 0;
+}

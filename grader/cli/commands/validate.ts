@@ -1,5 +1,56 @@
-// Placeholder registration: the owner of this command replaces this file.
+// `labgrade validate <file...> [--kind spec|lab|answers] [--spec FILE]`: checks exercise specs,
+// lab files and answers files. Exit 0 when every file is valid (warnings are printed), 2 when
+// any is not (every problem printed with file:line:column and the key path).
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { InputError } from '../../types.js';
+import { translator } from '../../i18n/translate.js';
+import es from '../../i18n/es/spec.js';
+import en from '../../i18n/en/spec.js';
 
-export function register(_program: Command, _ctx: CliContext): void {}
+const t = translator(es, en);
+const KINDS = ['spec', 'lab', 'answers'] as const;
+
+interface ValidateCliOptions {
+  kind?: string;
+  spec?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const L = ctx.lang;
+  program
+    .command('validate')
+    .description(t(L, 'validateDesc'))
+    .argument('<files...>', t(L, 'validateArgFiles'))
+    .option('--kind <spec|lab|answers>', t(L, 'validateOptKind'))
+    .option('--spec <file>', t(L, 'validateOptSpec'))
+    .action(async (files: string[], opts: ValidateCliOptions) => {
+      process.exitCode = await runValidate(files, opts, ctx);
+    });
+}
+
+export async function runValidate(files: string[], opts: ValidateCliOptions, ctx: CliContext): Promise<number> {
+  const lang = ctx.lang;
+  if (opts.kind !== undefined && !(KINDS as readonly string[]).includes(opts.kind)) throw new InputError(t(lang, 'validateBadKind'));
+  const [{ validateFiles }, { formatIssues }] = await Promise.all([import('../../spec/validate-files.js'), import('../io.js')]);
+  const results = await validateFiles(files, {
+    lang,
+    ...(opts.kind ? { kind: opts.kind as (typeof KINDS)[number] } : {}),
+    ...(opts.spec ? { specPath: opts.spec } : {}),
+  });
+  let bad = 0;
+  for (const r of results) {
+    for (const w of r.warnings) {
+      const where = [w.file, w.line, w.column].filter((x) => x !== undefined).join(':');
+      process.stdout.write(`${where}${w.path ? ` (${w.path})` : ''}: ${t(lang, 'validateWarning')}: ${w.message}\n`);
+    }
+    if (r.ok) {
+      process.stdout.write(`${t(lang, 'validateOk', { file: r.file, kind: t(lang, `kindName_${r.kind!}`) })}\n`);
+    } else {
+      bad++;
+      if (r.error) process.stderr.write(`${formatIssues(r.error)}\n`);
+    }
+  }
+  if (results.length > 1) process.stdout.write(`${t(lang, 'validateSummary', { ok: results.length - bad, bad })}\n`);
+  return bad > 0 ? 2 : 0;
+}
