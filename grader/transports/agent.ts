@@ -11,7 +11,7 @@ import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/transport.js';
 import en from '../i18n/en/transport.js';
 import { BoundedBuffer, makeResult, normalizeRunOptions } from './output.js';
-import { powershellArgs } from './powershell-command.js';
+import { powershellArgs, readableStderr } from './powershell-command.js';
 
 const t = translator(es, en);
 
@@ -189,10 +189,12 @@ export class AgentConnection implements Connection {
       if (st['out-data']) out.push(Buffer.from(st['out-data'], 'base64'));
       if (st['err-data']) err.push(Buffer.from(st['err-data'], 'base64'));
       const exitCode = typeof st.exitcode === 'number' ? st.exitcode : typeof st.signal === 'number' ? 128 + st.signal : null;
-      return makeResult(exitCode, out, err, started, {
+      const res = makeResult(exitCode, out, err, started, {
         timedOut: false,
         truncated: Boolean(st['out-truncated'] || st['err-truncated']),
       });
+      if (this.o.os === 'windows') res.stderr = readableStderr(res.stderr);
+      return res;
     }
   }
 

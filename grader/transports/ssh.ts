@@ -23,7 +23,7 @@ import {
   preferredHostKeyAlgorithms,
   type KnownHostEntry,
 } from './known-hosts.js';
-import { powershellCommandLine } from './powershell-command.js';
+import { powershellCommandLine, readableStderr } from './powershell-command.js';
 
 const { Client, utils } = ssh2;
 const t = translator(es, en);
@@ -154,7 +154,9 @@ export class SshConnection implements Connection {
   runScript(script: string, args: string[], opts?: RunOptions): Promise<CommandResult> {
     const o = normalizeRunOptions(opts);
     const command = this.os === 'windows' ? powershellCommandLine(script, args) : shCommand(script, args);
-    return this.limit(() => this.exec(command, o.timeoutMs, o.maxOutputBytes));
+    const run = this.limit(() => this.exec(command, o.timeoutMs, o.maxOutputBytes));
+    if (this.os !== 'windows') return run;
+    return run.then((r) => ({ ...r, stderr: readableStderr(r.stderr) }));
   }
 
   /** Runs an exact command line (already quoted by the caller). */
