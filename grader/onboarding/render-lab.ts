@@ -5,26 +5,27 @@ import type { AccessMethod, Lang, ProbeTargets } from '../types.js';
 import type { Note, ProposedLab } from './propose.js';
 import { noteText, oneLine, t } from './notes.js';
 
-/** One access method as the lab file spells it. */
-export function accessToYaml(a: AccessMethod): Record<string, unknown> {
+/** One access method as the lab file spells it (grader/spec/load-lab.ts, exercises/schema/lab.schema.json). */
+export function accessToYaml(a: AccessMethod): unknown {
   switch (a.kind) {
     case 'agent':
-      return { kind: 'agent' };
+      return 'agent';
     case 'ssh': {
-      const o: Record<string, unknown> = { kind: 'ssh', user: a.user };
+      const o: Record<string, unknown> = { user: a.user };
       if (a.host) o.host = a.host;
       if (a.port !== 22) o.port = a.port;
-      if (a.keyFile) o.key_file = a.keyFile;
+      if (a.keyFile) o.key = a.keyFile;
       if (a.password) o.password = a.password;
-      if (a.useAgent) o.use_agent = true;
+      // The loader's default: the ssh-agent is used when neither key nor password is given.
+      if (a.useAgent !== (a.keyFile === undefined && a.password === undefined)) o.agent = a.useAgent;
       if (a.configHost) o.config_host = a.configHost;
-      if (a.knownHostsFile) o.known_hosts_file = a.knownHostsFile;
+      if (a.knownHostsFile) o.known_hosts = a.knownHostsFile;
       o.accept_new_host_key = a.acceptNewHostKey;
       if (a.jump !== 'auto') o.jump = a.jump;
-      return o;
+      return { ssh: o };
     }
     case 'winrm': {
-      const o: Record<string, unknown> = { kind: 'winrm', user: a.user, password: a.password };
+      const o: Record<string, unknown> = { user: a.user, password: a.password };
       if (a.host) o.host = a.host;
       o.scheme = a.scheme;
       o.port = a.port;
@@ -32,7 +33,7 @@ export function accessToYaml(a: AccessMethod): Record<string, unknown> {
       if (a.caFile) o.ca_file = a.caFile;
       o.insecure_skip_verify = a.insecureSkipVerify;
       if (a.jump !== 'auto') o.jump = a.jump;
-      return o;
+      return { winrm: o };
     }
   }
 }

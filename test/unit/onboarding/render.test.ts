@@ -20,8 +20,8 @@ describe('onboarding: rendering the lab file', () => {
     expect(data.uri).to.equal('qemu:///system');
     expect(data.networks).to.deep.equal(p.lab.networks);
     expect(data.vms.linux.domain).to.equal('debian12');
-    expect(data.vms.linux.access[0]).to.deep.include({ kind: 'ssh', user: 'alumno' });
-    expect(data.vms.windows.access[0]).to.deep.include({ kind: 'winrm', password: { env: 'LABGRADE_WINDOWS_PASSWORD' } });
+    expect(data.vms.linux.access[0].ssh).to.deep.include({ user: 'alumno', key: '/home/alumno/.ssh/id_ed25519' });
+    expect(data.vms.windows.access[0].winrm).to.deep.include({ scheme: 'https', password: { env: 'LABGRADE_WINDOWS_PASSWORD' } });
     expect(data.probes).to.equal(undefined);
     const lines = text.split('\n');
     const isoLine = lines.findIndex((l) => /^ {2}isolated: /.test(l));
