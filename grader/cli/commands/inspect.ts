@@ -1,5 +1,58 @@
-// Placeholder registration: the owner of this command replaces this file.
+// `labgrade inspect [--lab FILE] [--uri URI] [--format text|json] [--no-agent]`: what labgrade
+// sees on the libvirt host (networks with type/bridge/addresses/DHCP, VMs with state/NICs/agent,
+// DHCP leases with stale ones flagged), so students can debug their setup before grading.
+// Exit 0: everything read and every name in the lab file exists; 1: something missing or unreadable
+// (or libvirt unreachable); 2: bad usage or lab file.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { InputError } from '../../types.js';
+import { translator } from '../../i18n/translate.js';
+import es from '../../i18n/es/inspect.js';
+import en from '../../i18n/en/inspect.js';
 
-export function register(_program: Command, _ctx: CliContext): void {}
+const t = translator(es, en);
+
+export interface InspectCliOptions {
+  lab?: string;
+  uri?: string;
+  format?: string;
+  agent?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const L = ctx.lang;
+  program
+    .command('inspect')
+    .description(t(L, 'cli.desc'))
+    .option('--lab <file>', t(L, 'cli.optLab'))
+    .option('--uri <uri>', t(L, 'cli.optUri'))
+    .option('--format <text|json>', t(L, 'cli.optFormat'), 'text')
+    .option('--no-agent', t(L, 'cli.optNoAgent'))
+    .action(async (opts: InspectCliOptions) => {
+      process.exitCode = await runInspect(opts, ctx);
+    });
+}
+
+export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Promise<number> {
+  const lang = ctx.lang;
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new InputError(t(lang, 'cli.badFormat', { format }));
+  const [{ inspectHost }, { renderInspectText, summarizeLab, inspectExitCode }, { withSshDefaults }, { writeOutput }] = await Promise.all([
+    import('../../libvirt/snapshot.js'),
+    import('../../libvirt/render.js'),
+    import('../../libvirt/uri.js'),
+    import('../io.js'),
+  ]);
+  let lab = null;
+  if (opts.lab) {
+    const { loadLab } = await import('../../spec/load-lab.js');
+    lab = await loadLab(opts.lab, { lang });
+  }
+  const baseUri = opts.uri ?? lab?.uri ?? 'qemu:///system';
+  const uri = withSshDefaults(baseUri, { keyFile: lab?.hostSsh?.keyFile });
+  const snapshot = await inspectHost(uri, { lang, agentPing: opts.agent !== false });
+  snapshot.uri = baseUri;
+  const summary = lab ? summarizeLab(snapshot, lab) : null;
+  await writeOutput(undefined, format === 'json' ? JSON.stringify(snapshot, null, 2) : renderInspectText(snapshot, lang, lab));
+  return inspectExitCode(snapshot, summary);
+}
