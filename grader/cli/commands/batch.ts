@@ -1,5 +1,136 @@
-// Placeholder registration: the owner of this command replaces this file.
+// `labgrade batch <spec> --roster <roster.yaml> --out <dir> [--concurrency N] [--per-host N]
+//  [--deadline S] [--resume] [--task ID] [--scale N] [--identity F]`: grade a class. Writes
+// <out>/students/<id>.{json,html,status.json} as each student finishes, then <out>/index.html
+// (class summary), <out>/grades.csv (Moodle) and <out>/class.json. Exit 0 when every student was
+// graded (whatever the scores), 1 when some could not be, 2 for input errors, 130 when interrupted.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { InputError } from '../../types.js';
+import { translator } from '../../i18n/translate.js';
+import es from '../../i18n/es/batch.js';
+import en from '../../i18n/en/batch.js';
 
-export function register(_program: Command, _ctx: CliContext): void {}
+const t = translator(es, en);
+
+interface BatchCliOptions {
+  roster: string;
+  out: string;
+  concurrency?: string;
+  perHost?: string;
+  deadline?: string;
+  resume?: boolean;
+  task?: string;
+  scale?: string;
+  identity?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const L = ctx.lang;
+  program
+    .command('batch')
+    .description(t(L, 'cmdDescription'))
+    .argument('<spec>', 'exercise spec (exercises/clase2-redes.yaml)')
+    .requiredOption('--roster <roster.yaml>', t(L, 'optRoster'))
+    .requiredOption('--out <dir>', t(L, 'optOut'))
+    .option('--concurrency <n>', t(L, 'optConcurrency'))
+    .option('--per-host <n>', t(L, 'optPerHost'))
+    .option('--deadline <seconds>', t(L, 'optDeadline'))
+    .option('--resume', t(L, 'optResume'))
+    .option('--task <id|all|auto>', t(L, 'optTask'))
+    .option('--scale <max>', t(L, 'optScale'))
+    .option('--identity <field>', t(L, 'optIdentity'))
+    .action(async (specPath: string, opts: BatchCliOptions) => {
+      process.exitCode = await runBatchCli(specPath, opts, ctx);
+    });
+}
+
+function num(lang: CliContext['lang'], option: string, value: string | undefined, min: number, max: number, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new InputError(t(lang, 'badNumber', { option, value, range: `${integer ? '(integer) ' : ''}${min}..${max}` }));
+  }
+  return n;
+}
+
+export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: CliContext): Promise<number> {
+  const lang = ctx.lang;
+  const concurrency = num(lang, '--concurrency', opts.concurrency, 1, 256, true);
+  const perHost = num(lang, '--per-host', opts.perHost, 1, 64, true);
+  const deadlineSec = num(lang, '--deadline', opts.deadline, 1, 86400, false);
+  const scale = num(lang, '--scale', opts.scale, 0.01, 100000, false);
+  const identities = ['email', 'idNumber', 'username', 'id'] as const;
+  if (opts.identity !== undefined && !(identities as readonly string[]).includes(opts.identity)) {
+    throw new InputError(t(lang, 'badIdentity', { value: opts.identity }));
+  }
+
+  const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight, realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }] =
+    await Promise.all([
+      import('../../spec/load-spec.js'),
+      import('../../batch/roster.js'),
+      import('../../batch/run.js'),
+      import('../../batch/real-grader.js'),
+      import('../../batch/outputs.js'),
+      import('../../batch/progress.js'),
+      import('node:path'),
+    ]);
+  const spec = await loadSpec(specPath, { lang });
+  const roster = await loadRoster(opts.roster, lang);
+  if (opts.identity !== undefined || scale !== undefined) {
+    // CLI overrides need every student to have the identity asked for.
+    const identity = (opts.identity ?? roster.export.identity) as (typeof identities)[number];
+    const missing = roster.students.filter((s) => (identity === 'id' ? false : s[identity] === undefined));
+    if (missing.length) {
+      throw new InputError(
+        t(lang, 'rosterInvalid', { file: roster.display, count: missing.length }),
+        missing.map((s) => ({ file: roster.display, ...(s.line !== undefined ? { line: s.line } : {}), path: `students[${s.index}]`, message: t(lang, 'missingIdentity', { field: identity }) })),
+      );
+    }
+    roster.export.identity = identity;
+    if (scale !== undefined) roster.export.scale = scale;
+  }
+  const inlineLabs = await preflight(roster, spec, lang, opts.task);
+  const outDir = resolve(opts.out);
+  const exercise = { id: spec.id, title: spec.title[lang], file: spec.file };
+
+  const progress = new Progress(process.stderr, lang);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    progress.note(t(lang, 'interrupted'));
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let outcome;
+  try {
+    outcome = await runBatch(
+      roster,
+      {
+        exercise,
+        outDir,
+        concurrency: concurrency ?? roster.limits.concurrency,
+        perHost: perHost ?? roster.limits.perHost,
+        resume: Boolean(opts.resume),
+        ...(opts.task !== undefined ? { task: opts.task } : {}),
+        ...(deadlineSec !== undefined ? { deadlineSec } : {}),
+        lang,
+        signal: controller.signal,
+        onEvent: progress.onEvent,
+      },
+      { grade: realGrader(spec, inlineLabs), redact },
+    );
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+  const summary = await writeClassOutputs(roster, outcome, { outDir, exercise, lang });
+  const c = summary.counts;
+  process.stderr.write(`${t(lang, 'finished', { graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending, seconds: (outcome.wallMs / 1000).toFixed(1) })}\n`);
+  process.stdout.write(`${t(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
+  if (outcome.interrupted) return 130;
+  return c.graded === c.students ? 0 : 1;
+}

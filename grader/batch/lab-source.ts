@@ -1,0 +1,94 @@
+// Turns a roster student's lab (a lab file, or an inline lab merged from the roster's defaults and
+// the entry) into a LabFile through the spec helper's loader (grader/spec/load-lab.ts), so inline
+// labs get exactly the lab-file validation and defaults. Problems of an inline lab are re-positioned
+// onto the roster (the entry's key if it set it, else the defaults' key).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { InputError, type ExerciseSpec, type InputIssue, type LabFile, type Lang } from '../types.js';
+import { loadLab } from '../spec/load-lab.js';
+import { locate, type PathSeg } from '../spec/yaml-source.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/batch.js';
+import en from '../i18n/en/batch.js';
+import type { LabSource, RosterStudent } from './roster.js';
+
+const t = translator(es, en);
+
+/** `vms.linux.access[0].ssh` -> ['vms', 'linux', 'access', 0, 'ssh'] */
+export function parsePath(p: string): PathSeg[] {
+  const out: PathSeg[] = [];
+  for (const m of p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
+}
+
+export async function resolveLab(student: RosterStudent, spec: ExerciseSpec | undefined, lang: Lang): Promise<LabFile> {
+  const src = student.lab;
+  if (src.kind === 'file') return loadLab(src.path, { lang, ...(spec ? { spec } : {}) });
+  return loadInline(student, src, spec, lang);
+}
+
+async function loadInline(student: RosterStudent, src: Extract<LabSource, { kind: 'inline' }>, spec: ExerciseSpec | undefined, lang: Lang): Promise<LabFile> {
+  // The loader reads files: the merged lab goes to a private temporary file in the roster's folder
+  // (so relative key and secret paths resolve as written in the roster), removed right after.
+  const dir = await mkdtemp(join(src.baseDir, `.labgrade-${student.id}-`));
+  const file = join(dir, 'lab.yaml');
+  try {
+    await writeFile(file, stringify(src.data), { mode: 0o600 });
+    const lab = await loadLab(file, { lang, ...(spec ? { spec } : {}) });
+    lab.file = `${src.origins.roster.display}#students[${student.index}]`;
+    return lab;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    throw new InputError(err.message, err.issues.map((i) => reposition(i, student, src, file, lang)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function reposition(issue: InputIssue, student: RosterStudent, src: Extract<LabSource, { kind: 'inline' }>, tmp: string, lang: Lang): InputIssue {
+  const roster = src.origins.roster;
+  const rel = issue.path ? parsePath(issue.path) : [];
+  const candidates: PathSeg[][] = [];
+  // The deepest key the entry itself wrote wins, then the defaults', then the entry.
+  for (let n = rel.length; n >= 0; n--) {
+    candidates.push([...src.origins.entry, ...rel.slice(0, n)]);
+    if (src.origins.defaults) candidates.push([...src.origins.defaults, ...rel.slice(0, n)]);
+  }
+  let where: { line: number; column: number } | undefined;
+  let path: PathSeg[] | undefined;
+  for (const c of candidates) {
+    if (exists(roster, c)) {
+      path = c;
+      where = locate(roster, c);
+      break;
+    }
+  }
+  const out: InputIssue = {
+    file: roster.display,
+    message: t(lang, 'labInvalid', { id: student.id, message: issue.message.split(tmp).join(roster.display) }),
+  };
+  if (path) out.path = formatSegs(path);
+  else if (issue.path) out.path = issue.path;
+  if (where) {
+    out.line = where.line;
+    out.column = where.column;
+  } else if (student.line !== undefined) out.line = student.line;
+  return out;
+}
+
+function exists(src: Extract<LabSource, { kind: 'inline' }>['origins']['roster'], path: PathSeg[]): boolean {
+  let v: unknown = src.data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return false;
+    if (!Object.hasOwn(v as object, String(seg))) return false;
+    v = (v as Record<string, unknown>)[String(seg)];
+  }
+  return true;
+}
+
+function formatSegs(path: PathSeg[]): string {
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
+  return s;
+}

@@ -1,0 +1,128 @@
+// Batch progress on stderr: on a TTY one live line (bar, done / with problems / running, ETA)
+// redrawn in place; otherwise one plain line per finished student (logs, CI).
+import type { Lang } from '../types.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/batch.js';
+import en from '../i18n/en/batch.js';
+import { oneLine } from '../../reports/escape.js';
+import type { BatchEvent, StudentStatus } from './types.js';
+
+const t = translator(es, en);
+
+export interface ProgressStream {
+  write(s: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export class Progress {
+  private total = 0;
+  private done = 0;
+  private problems = 0;
+  private running = 0;
+  private toRun = 0;
+  private finishedThisRun = 0;
+  private readonly t0 = Date.now();
+  private timer: NodeJS.Timeout | null = null;
+  private lastLen = 0;
+
+  constructor(
+    private readonly out: ProgressStream,
+    private readonly lang: Lang,
+    private readonly live = Boolean(out.isTTY),
+  ) {}
+
+  readonly onEvent = (e: BatchEvent): void => {
+    switch (e.type) {
+      case 'queued':
+        this.total = e.total;
+        this.toRun = e.total - e.reused;
+        if (this.live && !this.timer) {
+          this.timer = setInterval(() => this.draw(), 500);
+          this.timer.unref();
+        }
+        break;
+      case 'start':
+        this.running++;
+        break;
+      case 'reused':
+        this.done++;
+        if (!this.live) this.line(t(this.lang, 'progressReused', { n: this.done, total: this.total, id: e.student.id }));
+        break;
+      case 'done': {
+        this.running = Math.max(0, this.running - 1);
+        this.done++;
+        this.finishedThisRun++;
+        if (e.record.status !== 'graded') this.problems++;
+        if (!this.live) {
+          const detail = e.record.status === 'graded' || e.record.status === 'incomplete' ? `${(e.percent ?? 0).toFixed(1)} %` : '';
+          const why = e.record.error ? ` — ${oneLine(e.record.error.message)}` : '';
+          this.line(
+            t(this.lang, 'progressStudent', {
+              n: this.done,
+              total: this.total,
+              id: e.student.id,
+              status: statusWord(this.lang, e.record.status),
+              detail,
+              seconds: (e.record.durationMs / 1000).toFixed(1),
+            }).replace(/\s+\(/, ' (') + why,
+          );
+        }
+        break;
+      }
+    }
+    if (this.live) this.draw();
+  };
+
+  private eta(): string {
+    const left = this.toRun - this.finishedThisRun;
+    if (this.finishedThisRun === 0 || left <= 0) return '';
+    const rate = (Date.now() - this.t0) / this.finishedThisRun;
+    return t(this.lang, 'progressEta', { eta: formatDuration(rate * left) });
+  }
+
+  private draw(): void {
+    const width = 24;
+    const filled = this.total ? Math.round((this.done / this.total) * width) : 0;
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+    const eta = this.eta();
+    let s = `${bar} ${t(this.lang, 'progressLine', { done: this.done, total: this.total, failed: this.problems, running: this.running })}${eta ? ` · ${eta}` : ''}`;
+    const cols = this.out.columns ?? 100;
+    if (s.length > cols - 1) s = s.slice(0, cols - 1);
+    this.out.write(`\r${s}${' '.repeat(Math.max(0, this.lastLen - s.length))}`);
+    this.lastLen = s.length;
+  }
+
+  private line(s: string): void {
+    this.out.write(`${s}\n`);
+  }
+
+  /** Prints a message on its own line (the live line is redrawn after it). */
+  note(s: string): void {
+    if (this.live && this.lastLen) this.out.write(`\r${' '.repeat(this.lastLen)}\r`);
+    this.line(s);
+    if (this.live && this.lastLen) this.draw();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.live && this.lastLen) {
+      this.draw();
+      this.out.write('\n');
+      this.lastLen = 0;
+    }
+  }
+}
+
+export function statusWord(lang: Lang, s: StudentStatus): string {
+  return t(lang, s === 'graded' ? 'statusGraded' : s === 'incomplete' ? 'statusIncomplete' : s === 'failed' ? 'statusFailed' : 'statusPending');
+}

@@ -1,0 +1,215 @@
+// The class roster of `labgrade batch`: shared defaults, one entry per student, per-student
+// overrides. Parsed with positions (grader/spec/yaml-source.ts), validated against
+// exercises/schema/roster.schema.json, then checked for what a schema cannot say (unique ids and
+// identities, a lab and an answers file for everyone, known placeholders). Every problem is an
+// InputIssue naming roster:line:column.
+import { dirname, resolve } from 'node:path';
+import type { Lang } from '../types.js';
+import { Issues, isRecord, own, readYaml, validateSchema, type PathSeg, type YamlSource, locate } from '../spec/yaml-source.js';
+import type { FileKind } from '../spec/paths.js';
+import { expandPath } from '../spec/secrets.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/batch.js';
+import en from '../i18n/en/batch.js';
+
+const t = translator(es, en);
+
+export type Identity = 'email' | 'idNumber' | 'username' | 'id';
+
+/** Where a student's lab comes from. */
+export type LabSource =
+  | { kind: 'file'; path: string }
+  /** A lab in the lab-file format, already merged (defaults + entry) and with {id} filled in. */
+  | { kind: 'inline'; data: Record<string, unknown>; baseDir: string; origins: LabOrigins };
+
+/** Where in the roster the inline lab's keys were written (to position lab errors). */
+export interface LabOrigins {
+  roster: YamlSource;
+  entry: PathSeg[];
+  defaults: PathSeg[] | null;
+}
+
+export interface RosterStudent {
+  /** Position in the roster (0-based). */
+  index: number;
+  id: string;
+  name: string;
+  email?: string;
+  idNumber?: string;
+  username?: string;
+  lab: LabSource;
+  /** Absolute path of the answers file. */
+  answers: string;
+  task: string;
+  deadlineSec: number;
+  /** Line of the entry in the roster (for messages). */
+  line?: number;
+}
+
+export interface ExportOptions {
+  identity: Identity;
+  column: string | null;
+  scale: number;
+  decimals: number;
+  separator: ',' | ';' | '\t';
+  includeIncomplete: boolean;
+}
+
+export interface Roster {
+  file: string;
+  display: string;
+  students: RosterStudent[];
+  limits: { concurrency: number; perHost: number };
+  export: ExportOptions;
+}
+
+export const DEFAULT_DEADLINE_SEC = 300;
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_PER_HOST = 4;
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/** Loads and validates a roster; throws InputError listing every problem. */
+export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
+  const src = await readYaml(path, lang);
+  const issues = new Issues(lang, src.display, src);
+  if (!isRecord(src.data)) {
+    issues.error([], t(lang, 'rosterInvalid', { file: src.display, count: 1 }));
+    issues.throwIfAny();
+  }
+  // The schema lives next to the spec helper's (exercises/schema/roster.schema.json).
+  await validateSchema(src, 'roster' as FileKind, issues);
+  issues.throwIfAny();
+
+  const data = src.data as Record<string, unknown>;
+  const baseDir = dirname(src.file);
+  const defaults = (own<Record<string, unknown>>(data, 'defaults') ?? {}) as Record<string, unknown>;
+  const limits = (own<Record<string, unknown>>(data, 'limits') ?? {}) as Record<string, unknown>;
+  const exp = (own<Record<string, unknown>>(data, 'export') ?? {}) as Record<string, unknown>;
+  const list = own<unknown[]>(data, 'students') ?? [];
+
+  const exportOpts: ExportOptions = {
+    identity: (own<Identity>(exp, 'identity') ?? 'email') as Identity,
+    column: own<string>(exp, 'column') ?? null,
+    scale: own<number>(exp, 'scale') ?? 10,
+    decimals: own<number>(exp, 'decimals') ?? 2,
+    separator: (own<string>(exp, 'separator') ?? ',') as ExportOptions['separator'],
+    includeIncomplete: own<boolean>(exp, 'includeIncomplete') ?? false,
+  };
+
+  checkPlaceholders(defaults, ['defaults'], issues, lang);
+
+  const students: RosterStudent[] = [];
+  const seenIds = new Map<string, number>();
+  const seenIdentity = new Map<string, number>();
+  list.forEach((raw, index) => {
+    const entry = raw as Record<string, unknown>;
+    const at: PathSeg[] = ['students', index];
+    const line = locate(src, at)?.line;
+    const id = String(own(entry, 'id'));
+    checkPlaceholders(entry, at, issues, lang, ['id', 'name', 'email', 'idNumber', 'username']);
+
+    const first = seenIds.get(id.toLowerCase());
+    if (first !== undefined) issues.error([...at, 'id'], t(lang, 'duplicateId', { id, line: first }));
+    else seenIds.set(id.toLowerCase(), line ?? index + 1);
+
+    const identity = exportOpts.identity === 'id' ? id : own<string>(entry, exportOpts.identity);
+    if (identity === undefined) issues.error(at, t(lang, 'missingIdentity', { field: exportOpts.identity }));
+    else {
+      // Moodle matches emails case-sensitively, but two spellings of one address are surely a mistake.
+      const k = identity.toLowerCase();
+      const firstLine = seenIdentity.get(k);
+      if (firstLine !== undefined && exportOpts.identity !== 'id') {
+        issues.error([...at, exportOpts.identity], t(lang, 'duplicateIdentity', { field: exportOpts.identity, value: identity, line: firstLine }));
+      } else seenIdentity.set(k, line ?? index + 1);
+    }
+
+    const fill = (s: string) => s.replace(PLACEHOLDER, (whole, name: string) => (name === 'id' ? id : whole));
+    // Lab: the entry's own, else the defaults'; mappings merge over the defaults' mapping.
+    const ownLab = own<unknown>(entry, 'lab');
+    const defLab = own<unknown>(defaults, 'lab');
+    let lab: LabSource | null = null;
+    if (typeof ownLab === 'string') lab = { kind: 'file', path: expandPath(fill(ownLab), baseDir) };
+    else if (isRecord(ownLab)) {
+      if (typeof defLab === 'string') issues.error([...at, 'lab'], t(lang, 'labNotMapping'));
+      const merged = isRecord(defLab) ? deepMerge(defLab, ownLab) : ownLab;
+      lab = {
+        kind: 'inline',
+        data: fillDeep(merged, fill) as Record<string, unknown>,
+        baseDir,
+        origins: { roster: src, entry: [...at, 'lab'], defaults: isRecord(defLab) ? ['defaults', 'lab'] : null },
+      };
+    } else if (typeof defLab === 'string') lab = { kind: 'file', path: expandPath(fill(defLab), baseDir) };
+    else if (isRecord(defLab)) {
+      lab = { kind: 'inline', data: fillDeep(defLab, fill) as Record<string, unknown>, baseDir, origins: { roster: src, entry: [...at, 'lab'], defaults: ['defaults', 'lab'] } };
+    }
+    if (!lab) issues.error(at, t(lang, 'missingLab'));
+
+    const answers = own<string>(entry, 'answers') ?? own<string>(defaults, 'answers');
+    if (answers === undefined) issues.error(at, t(lang, 'missingAnswers'));
+
+    const student: RosterStudent = {
+      index,
+      id,
+      name: String(own(entry, 'name')),
+      lab: lab ?? { kind: 'file', path: '' },
+      answers: answers === undefined ? '' : expandPath(fill(answers), baseDir),
+      task: own<string>(entry, 'task') ?? own<string>(defaults, 'task') ?? 'auto',
+      deadlineSec: own<number>(entry, 'deadline') ?? own<number>(defaults, 'deadline') ?? own<number>(limits, 'deadline') ?? DEFAULT_DEADLINE_SEC,
+    };
+    for (const k of ['email', 'idNumber', 'username'] as const) {
+      const v = own<string>(entry, k);
+      if (v !== undefined) student[k] = v;
+    }
+    if (line !== undefined) student.line = line;
+    students.push(student);
+  });
+  issues.throwIfAny();
+
+  return {
+    file: src.file,
+    display: src.display,
+    students,
+    limits: {
+      concurrency: own<number>(limits, 'concurrency') ?? DEFAULT_CONCURRENCY,
+      perHost: own<number>(limits, 'perHost') ?? DEFAULT_PER_HOST,
+    },
+    export: exportOpts,
+  };
+}
+
+/** Flags `{x}` placeholders other than {id} in every string below `value` (keys listed are skipped). */
+function checkPlaceholders(value: unknown, path: PathSeg[], issues: Issues, lang: Lang, skipKeys: string[] = []): void {
+  if (typeof value === 'string') {
+    for (const m of value.matchAll(PLACEHOLDER)) {
+      if (m[1] !== 'id') issues.error(path, t(lang, 'unknownPlaceholder', { placeholder: m[0] }));
+    }
+  } else if (Array.isArray(value)) value.forEach((v, i) => checkPlaceholders(v, [...path, i], issues, lang));
+  else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (skipKeys.includes(k)) continue;
+      // Secrets are opaque: a literal "{x}" in a password is not a placeholder.
+      if (k === 'password' || k === 'value') continue;
+      checkPlaceholders(v, [...path, k], issues, lang);
+    }
+  }
+}
+
+/** Mappings merge key by key (the override wins); anything else (lists included) is replaced. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(base)) out[k] = v;
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isRecord(b) && isRecord(v) ? deepMerge(b, v) : v;
+  }
+  return { ...out };
+}
+
+/** Applies `fill` to every string (secret values excepted). */
+function fillDeep(value: unknown, fill: (s: string) => string, key?: string): unknown {
+  if (typeof value === 'string') return key === 'value' || key === 'password' ? value : fill(value);
+  if (Array.isArray(value)) return value.map((v) => fillDeep(v, fill));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillDeep(v, fill, k)]));
+  return value;
+}

@@ -1,0 +1,297 @@
+// Grades a class: students in parallel with a global bound (p-limit) and a bound per libvirt host,
+// each under its own deadline. Each student's result (JSON + HTML + a status sidecar) is written
+// atomically as soon as it is done, so an interruption or a crash loses nothing already finished;
+// `resume` skips students whose inputs hash the same as when they were graded. One student's
+// failure becomes that student's error report and never stops the others.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { InputError, TransportError, type GradeResult, type Lang } from '../types.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { renderers } from '../../reports/index.js';
+import { resultProblems } from '../../reports/validate.js';
+import { toolVersion } from '../version.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/batch.js';
+import en from '../i18n/en/batch.js';
+import { combineHashes, fileHash, labHash, sha256, type InputHashes } from './hash.js';
+import { hostKeyOf } from './hosts.js';
+import type { Roster, RosterStudent } from './roster.js';
+import type { BatchEvent, GradeFn, ResultDigest, StudentRecord, StudentStatus } from './types.js';
+
+const t = translator(es, en);
+
+export interface BatchOptions {
+  /** The exercise graded against (its file is hashed for --resume). */
+  exercise: { id: string; title: string; file: string };
+  outDir: string;
+  concurrency: number;
+  perHost: number;
+  resume: boolean;
+  /** Overrides every student's task selection (--task). */
+  task?: string;
+  /** Overrides every student's deadline (--deadline), seconds. */
+  deadlineSec?: number;
+  lang: Lang;
+  /** Ctrl-C: stop starting students, abandon running ones (they stay pending). */
+  signal?: AbortSignal;
+  onEvent?: (e: BatchEvent) => void;
+  /** After a deadline, how long a student's slot stays taken while its grading winds down (ms). */
+  graceMs?: number;
+}
+
+export interface BatchDeps {
+  grade: GradeFn;
+  /** Removes secrets from messages (grader/spec/secrets.ts redact). */
+  redact: (text: string) => string;
+  now?: () => Date;
+}
+
+export interface StudentOutcome {
+  student: RosterStudent;
+  record: StudentRecord | null;
+  digest: ResultDigest | null;
+  reused: boolean;
+}
+
+export interface BatchOutcome {
+  students: StudentOutcome[];
+  interrupted: boolean;
+  startedAt: string;
+  finishedAt: string;
+  wallMs: number;
+}
+
+export const studentFiles = (id: string) => ({ json: `students/${id}.json`, html: `students/${id}.html`, status: `students/${id}.status.json` });
+
+class DeadlineError extends Error {
+  constructor(readonly seconds: number) {
+    super(`deadline ${seconds}s`);
+  }
+}
+class CancelledError extends Error {}
+
+export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDeps): Promise<BatchOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const started = now();
+  const t0 = Date.now();
+  const specHash = await fileHash(opts.exercise.file);
+  const lang = opts.lang;
+  const global = pLimit(Math.max(1, opts.concurrency));
+  const hostLimits = new Map<string, ReturnType<typeof pLimit>>();
+  const hostLimit = (key: string) => {
+    let l = hostLimits.get(key);
+    if (!l) hostLimits.set(key, (l = pLimit(Math.max(1, opts.perHost))));
+    return l;
+  };
+
+  const outcomes: StudentOutcome[] = roster.students.map((student) => ({ student, record: null, digest: null, reused: false }));
+  const emit = (e: BatchEvent) => {
+    try {
+      opts.onEvent?.(e);
+    } catch {
+      /* a display problem never stops grading */
+    }
+  };
+
+  // Hashes and resume decisions first (cheap), so progress knows the real amount of work.
+  const prepared = await Promise.all(
+    roster.students.map(async (student) => {
+      const hashes: InputHashes = {
+        spec: specHash,
+        answers: await fileHash(student.answers),
+        lab: await labHash(student.lab),
+        options: sha256(JSON.stringify({ task: opts.task ?? student.task, lang })),
+      };
+      const inputHash = combineHashes(hashes);
+      const reuse = opts.resume ? await reusable(opts.outDir, student.id, inputHash) : null;
+      return { student, hashes, inputHash, reuse };
+    }),
+  );
+  emit({ type: 'queued', total: roster.students.length, reused: prepared.filter((p) => p.reuse).length });
+
+  const jobs = prepared.map(async (p, i) => {
+    const out = outcomes[i]!;
+    if (p.reuse) {
+      out.record = p.reuse.record;
+      out.digest = digestOf(p.reuse.result);
+      out.reused = true;
+      emit({ type: 'reused', student: p.student, record: p.reuse.record, percent: p.reuse.result.totals.percent });
+      return;
+    }
+    const key = await hostKeyOf(p.student.lab);
+    // Host slot first, then a global slot: students waiting for a busy host hold no global slot.
+    await hostLimit(key)(() =>
+      global(async () => {
+        if (opts.signal?.aborted) return;
+        emit({ type: 'start', student: p.student });
+        const done = await gradeOne(p.student, p.hashes, p.inputHash, opts, deps, now);
+        if (!done) return; // interrupted: stays pending
+        out.record = done.record;
+        out.digest = done.digest;
+        emit({ type: 'done', student: p.student, record: done.record, percent: done.percent });
+      }),
+    );
+  });
+  await Promise.all(jobs);
+
+  return {
+    students: outcomes,
+    interrupted: Boolean(opts.signal?.aborted),
+    startedAt: started.toISOString(),
+    finishedAt: now().toISOString(),
+    wallMs: Date.now() - t0,
+  };
+}
+
+async function reusable(outDir: string, id: string, inputHash: string): Promise<{ record: StudentRecord; result: GradeResult } | null> {
+  const files = studentFiles(id);
+  try {
+    const record = JSON.parse(await readFile(join(outDir, files.status), 'utf8')) as StudentRecord;
+    if (record?.status !== 'graded' || record.inputHash !== inputHash || record.id !== id) return null;
+    const result = JSON.parse(await readFile(join(outDir, files.json), 'utf8')) as unknown;
+    if ((await resultProblems(result)).length > 0) return null;
+    return { record, result: result as GradeResult };
+  } catch {
+    return null;
+  }
+}
+
+async function gradeOne(
+  student: RosterStudent,
+  hashes: InputHashes,
+  inputHash: string,
+  opts: BatchOptions,
+  deps: BatchDeps,
+  now: () => Date,
+): Promise<{ record: StudentRecord; digest: ResultDigest; percent: number | null } | null> {
+  const lang = opts.lang;
+  const startedAt = now();
+  const t0 = Date.now();
+  const seconds = opts.deadlineSec ?? student.deadlineSec;
+  const ac = new AbortController();
+  const onCancel = () => ac.abort(new CancelledError('cancelled'));
+  if (opts.signal?.aborted) return null;
+  opts.signal?.addEventListener('abort', onCancel, { once: true });
+  const timer = setTimeout(() => ac.abort(new DeadlineError(seconds)), Math.round(seconds * 1000));
+  const aborted = new Promise<never>((_, reject) => ac.signal.addEventListener('abort', () => reject(ac.signal.reason), { once: true }));
+  aborted.catch(() => undefined);
+
+  let result: GradeResult | null = null;
+  let failure: { code: string; message: string } | null = null;
+  const work = (async () => deps.grade({ ...student, task: opts.task ?? student.task }, { signal: ac.signal, lang }))();
+  try {
+    result = await Promise.race([work, aborted]);
+  } catch (err) {
+    if (err instanceof CancelledError) failure = { code: 'cancelled', message: t(lang, 'errCancelled') };
+    else failure = describeFailure(err, lang, deps.redact);
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onCancel);
+  }
+  const wind = async () => {
+    // The abandoned grading may still hold connections: keep the slot a little while it winds down.
+    if (ac.signal.aborted) await Promise.race([work.then(() => undefined, () => undefined), sleep(opts.graceMs ?? 5000)]);
+  };
+  if (failure?.code === 'cancelled') {
+    await wind();
+    return null;
+  }
+
+  let status: StudentStatus;
+  if (result) {
+    const unmeasured = result.totals.error;
+    if (result.errors.length > 0 || unmeasured > 0) {
+      status = 'incomplete';
+      failure = { code: 'incomplete', message: deps.redact(result.errors[0] ?? t(lang, 'errIncomplete', { count: unmeasured })) };
+    } else status = 'graded';
+  } else {
+    status = 'failed';
+    result = errorResult(student, opts, failure!.message, startedAt, now());
+  }
+  const files = studentFiles(student.id);
+  const record: StudentRecord = {
+    schemaVersion: 1,
+    id: student.id,
+    status,
+    inputHash,
+    hashes,
+    startedAt: startedAt.toISOString(),
+    finishedAt: now().toISOString(),
+    durationMs: Date.now() - t0,
+    ...(failure ? { error: failure } : {}),
+    files: { json: files.json, html: files.html },
+  };
+  // Result, report, then the sidecar: a sidecar on disk means the other two are complete.
+  await writeFileAtomic(join(opts.outDir, files.json), renderers.json(result));
+  await writeFileAtomic(join(opts.outDir, files.html), renderers.html(result, { lang }));
+  await writeFileAtomic(join(opts.outDir, files.status), `${JSON.stringify(record, null, 2)}\n`);
+  const out = { record, digest: digestOf(result), percent: status === 'failed' ? null : result.totals.percent };
+  await wind();
+  return out;
+}
+
+function describeFailure(err: unknown, lang: Lang, redact: (s: string) => string): { code: string; message: string } {
+  if (err instanceof DeadlineError) return { code: 'deadline', message: t(lang, 'errDeadline', { seconds: err.seconds }) };
+  if (err instanceof InputError) {
+    const detail = err.issues.length
+      ? err.issues.map((i) => `${[i.file, i.line, i.column].filter((x) => x !== undefined && x !== '').join(':')}: ${i.message}`).join('; ')
+      : err.message;
+    return { code: 'input', message: redact(t(lang, 'errInput', { message: detail })) };
+  }
+  if (err instanceof TransportError) {
+    return { code: `transport-${err.code}`, message: redact(t(lang, 'errTransport', { target: err.target, message: err.message })) };
+  }
+  const e = err as Error;
+  return { code: 'internal', message: redact(t(lang, 'errInternal', { message: e?.message ?? String(err) })) };
+}
+
+/** The report of a student who could not be graded at all: no task, the reason in `errors`. */
+export function errorResult(student: RosterStudent, opts: Pick<BatchOptions, 'exercise' | 'lang'>, message: string, startedAt: Date, finishedAt: Date): GradeResult {
+  const identity: GradeResult['student'] = { name: student.name };
+  if (student.idNumber) identity.id = student.idNumber;
+  if (student.email) identity.email = student.email;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'labgrade', version: toolVersion() },
+    lang: opts.lang,
+    exercise: { ...opts.exercise },
+    student: identity,
+    lab: { uri: student.lab.kind === 'inline' && typeof student.lab.data.uri === 'string' ? student.lab.data.uri : '', file: student.lab.kind === 'file' ? student.lab.path : '' },
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    timings: { inspectMs: 0, connectMs: 0, probeMs: 0, gradeMs: 0 },
+    tasks: [],
+    totals: { points: 0, maxPoints: 0, percent: 0, pass: 0, fail: 0, error: 0, skip: 0 },
+    errors: [message],
+    exitCode: 1,
+  };
+}
+
+export function digestOf(r: GradeResult): ResultDigest {
+  return {
+    percent: r.totals.percent,
+    points: r.totals.points,
+    maxPoints: r.totals.maxPoints,
+    verdicts: r.tasks.flatMap((task) =>
+      [...task.hostChecks, ...task.questions].map((v) => ({
+        id: v.id,
+        task: task.id,
+        taskTitle: task.title,
+        ...(v.question !== undefined ? { question: v.question } : {}),
+        ...(v.role !== undefined ? { role: v.role } : {}),
+        check: v.check,
+        ...(v.subject !== undefined ? { subject: v.subject } : {}),
+        outcome: v.outcome,
+        severity: v.severity,
+        codes: v.codes,
+        ...(v.hints[0] !== undefined ? { hint: v.hints[0] } : {}),
+        message: v.outcome === 'pass' ? '' : v.message,
+      })),
+    ),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,60 @@
+// Shapes of `labgrade batch`: the per-student record (written as a sidecar next to each result),
+// the injectable grading function, and the events the progress display listens to.
+import type { GradeResult, Lang, Outcome } from '../types.js';
+import type { InputHashes } from './hash.js';
+import type { RosterStudent } from './roster.js';
+
+/**
+ * graded: a result with nothing unmeasured. incomplete: a result, but some item could not be
+ * measured or part of the run stopped (wrong password, guest down...). failed: no result at all
+ * (bad answers file, deadline, crash). pending: not run (interrupted).
+ */
+export type StudentStatus = 'graded' | 'incomplete' | 'failed' | 'pending';
+
+export interface StudentRecord {
+  schemaVersion: 1;
+  id: string;
+  status: StudentStatus;
+  /** sha256 over `hashes`: --resume skips a graded student whose inputs hash the same. */
+  inputHash: string;
+  hashes: InputHashes;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** Why the student is not `graded` (localized, secrets redacted). */
+  error?: { code: string; message: string };
+  /** Output files, relative to the output folder. */
+  files: { json: string; html: string };
+}
+
+/** Grades one student. Must honour `signal` where it can (deadline, Ctrl-C). */
+export type GradeFn = (student: RosterStudent, ctx: { signal: AbortSignal; lang: Lang }) => Promise<GradeResult>;
+
+/** The compact part of a result the class summary needs (results themselves are not kept in memory). */
+export interface ResultDigest {
+  percent: number;
+  points: number;
+  maxPoints: number;
+  verdicts: DigestVerdict[];
+}
+
+export interface DigestVerdict {
+  id: string;
+  task: string;
+  taskTitle: string;
+  question?: string;
+  role?: string;
+  check: string;
+  subject?: string;
+  outcome: Outcome;
+  severity: 'error' | 'warning';
+  codes: string[];
+  hint?: string;
+  message: string;
+}
+
+export type BatchEvent =
+  | { type: 'queued'; total: number; reused: number }
+  | { type: 'start'; student: RosterStudent }
+  | { type: 'done'; student: RosterStudent; record: StudentRecord; percent: number | null }
+  | { type: 'reused'; student: RosterStudent; record: StudentRecord; percent: number | null };
