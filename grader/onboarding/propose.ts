@@ -64,6 +64,8 @@ export interface InitOptions {
   knownHostsFile?: string | undefined;
   /** Whether an ssh-agent is running (SSH_AUTH_SOCK). */
   sshAgent?: boolean;
+  /** Pin unknown SSH host keys on first use (never a changed one). */
+  acceptNewHostKey?: boolean;
   winrmUser: string;
   /** Probe target overrides (a lab with its own "Internet"). */
   probes?: Partial<ProbeTargets> | undefined;
@@ -419,7 +421,7 @@ function proposeAccess(role: string, os: OsFamily, domain: DomainInfo | null, op
       ...(opts.sshKeyFile ? { keyFile: opts.sshKeyFile } : {}),
       useAgent: opts.sshAgent ?? false,
       ...(opts.knownHostsFile ? { knownHostsFile: opts.knownHostsFile } : {}),
-      acceptNewHostKey: false,
+      acceptNewHostKey: opts.acceptNewHostKey ?? false,
       jump: 'auto',
     });
     if (!opts.sshKeyFile && !opts.sshAgent) notes.push({ path, code: 'no-ssh-key', severity: 'warning', params: { role } });

@@ -1,5 +1,54 @@
-// Placeholder registration: the owner of this command replaces this file.
+// `labgrade doctor [--lab lab.yaml] [--spec FILE] [--uri URI] [--format text|json]`: checks every
+// prerequisite of grading in order and prints the exact fix of each failure (grader/onboarding/).
+// Exit 0 grading can run, 1 it cannot, 2 bad usage. Never a stack trace.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { InputError } from '../../types.js';
+import { translator } from '../../i18n/translate.js';
+import es from '../../i18n/es/onboarding.js';
+import en from '../../i18n/en/onboarding.js';
 
-export function register(_program: Command, _ctx: CliContext): void {}
+const t = translator(es, en);
+
+export interface DoctorCliOptions {
+  lab?: string;
+  spec?: string;
+  uri?: string;
+  format: string;
+  connect?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const L = ctx.lang;
+  program
+    .command('doctor')
+    .description(t(L, 'cli.doctor.desc'))
+    .option('--lab <file>', t(L, 'cli.doctor.optLab'))
+    .option('--spec <file>', t(L, 'cli.doctor.optSpec'))
+    .option('--uri <uri>', t(L, 'cli.doctor.optUri'))
+    .option('--format <text|json>', t(L, 'cli.doctor.optFormat'), 'text')
+    .option('--no-connect', t(L, 'cli.doctor.optNoConnect'))
+    .action(async (opts: DoctorCliOptions) => {
+      process.exitCode = await runDoctorCli(opts, ctx);
+    });
+}
+
+export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Promise<number> {
+  const lang = ctx.lang;
+  if (opts.format !== 'text' && opts.format !== 'json') throw new InputError(t(lang, 'cli.badFormat', { format: opts.format }));
+  const [{ runDoctor, renderDoctorText }, { realDoctorDeps }, { shippedSpecPath }] = await Promise.all([
+    import('../../onboarding/doctor.js'),
+    import('../../onboarding/doctor-deps.js'),
+    import('../../spec/paths.js'),
+  ]);
+  const report = await runDoctor(realDoctorDeps(lang), {
+    lang,
+    labPath: opts.lab ?? 'lab.yaml',
+    labExplicit: opts.lab !== undefined,
+    specPath: opts.spec ?? shippedSpecPath(),
+    uri: opts.uri ?? 'qemu:///system',
+    noConnect: opts.connect === false,
+  });
+  process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorText(report, lang));
+  return report.exitCode;
+}

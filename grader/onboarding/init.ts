@@ -1,0 +1,193 @@
+// `labgrade init`: inspect the libvirt host, propose a lab file (propose.ts), write it with its
+// notes as comments (render-lab.ts) and print the notes that need the user's attention.
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { execa } from 'execa';
+import pLimit from 'p-limit';
+import { InputError, type ExerciseSpec, type HostSnapshot, type Lang, type ProbeTargets } from '../types.js';
+import { loadSpec } from '../spec/load-spec.js';
+import { inspectHost } from '../libvirt/snapshot.js';
+import { Virsh, LibvirtError } from '../libvirt/virsh.js';
+import { isRemoteUri, withSshDefaults } from '../libvirt/uri.js';
+import { defaultIdentityFiles } from '../transports/ssh.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { proposeLab, type InitOptions, type Note, type Proposal } from './propose.js';
+import { renderLabYaml } from './render-lab.js';
+import { noteText, t } from './notes.js';
+import type { AgentOsInfo } from './os-detect.js';
+
+export interface RunInitOptions {
+  lang: Lang;
+  specPath: string;
+  uri: string;
+  /** Output path, or `-` for stdout. */
+  output: string;
+  force: boolean;
+  netns?: string;
+  sshUser?: string;
+  sshKey?: string;
+  knownHosts?: string;
+  acceptNewHostKeys?: boolean;
+  winrmUser?: string;
+  probes?: Partial<ProbeTargets>;
+  /** KEY=NAME strings from --network / --vm. */
+  networks?: string[];
+  vms?: string[];
+  /** Ask running guest agents which OS they run (default true). */
+  agentOsinfo?: boolean;
+}
+
+export interface InitResult {
+  file: string | null;
+  yaml: string;
+  proposal: Proposal;
+}
+
+/** `key=name` pairs, each key known to the spec. */
+export function parseMappings(lang: Lang, option: string, values: string[], known: string[], what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const issues = [];
+  for (const v of values) {
+    const m = /^([^=\s]+)=(\S.*)$/.exec(v);
+    if (!m) {
+      issues.push({ file: option, message: t(lang, 'init.badMapping', { option, value: v }) });
+      continue;
+    }
+    if (!known.includes(m[1]!)) {
+      issues.push({ file: option, message: t(lang, 'init.unknownKey', { option, key: m[1]!, what, known: known.join(', ') }) });
+      continue;
+    }
+    out[m[1]!] = m[2]!;
+  }
+  if (issues.length > 0) throw new InputError(issues[0]!.message, issues);
+  return out;
+}
+
+const BRIDGE_RE = /^[A-Za-z0-9_.:-]{1,15}$/;
+
+/**
+ * Where the networks' bridges live: none of them in this (root) namespace but in a named one
+ * (the bundled lab runs libvirtd inside `labgrade`) -> that namespace; otherwise undefined.
+ */
+export async function detectNetns(snap: HostSnapshot): Promise<string | undefined> {
+  // Active networks first; all of them when activity is unknown (their bridges exist only when active).
+  const withBridge = snap.networks.filter((n) => n.bridge && BRIDGE_RE.test(n.bridge));
+  const bridges = [...withBridge.filter((n) => n.active), ...withBridge.filter((n) => !n.active)].map((n) => n.bridge!);
+  if (bridges.length === 0) return undefined;
+  if (bridges.some((b) => existsSync(`/sys/class/net/${b}`))) return undefined;
+  const list = await execa('ip', ['-j', 'netns', 'list'], { reject: false, timeout: 5000, stdin: 'ignore' });
+  if (list.exitCode !== 0 || typeof list.stdout !== 'string' || !list.stdout.trim()) return undefined;
+  let names: string[];
+  try {
+    names = (JSON.parse(list.stdout) as { name?: unknown }[]).map((x) => String(x.name ?? '')).filter((n) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(n));
+  } catch {
+    return undefined;
+  }
+  for (const ns of names) {
+    for (const br of bridges.slice(0, 4)) {
+      const r = await execa('ip', ['-n', ns, '-j', 'link', 'show', 'dev', br], { reject: false, timeout: 5000, stdin: 'ignore' });
+      if (r.exitCode === 0) return ns;
+    }
+  }
+  return undefined;
+}
+
+/** `guest-get-osinfo` of every running domain whose agent answered. */
+export async function agentOsInfo(virsh: Virsh, snap: HostSnapshot): Promise<Record<string, AgentOsInfo | null>> {
+  const out: Record<string, AgentOsInfo | null> = {};
+  const limit = pLimit(4);
+  await Promise.all(
+    snap.domains
+      .filter((d) => d.state === 'running' && d.agentConnected === true)
+      .map((d) =>
+        limit(async () => {
+          try {
+            const raw = await virsh.run(
+              ['qemu-agent-command', '--domain', d.name, '--timeout', '5', '--cmd', '{"execute":"guest-get-osinfo"}'],
+              { subject: d.name, timeoutMs: 15_000 },
+            );
+            const parsed = JSON.parse(raw) as { return?: AgentOsInfo };
+            out[d.name] = parsed.return && typeof parsed.return === 'object' ? parsed.return : null;
+          } catch (e) {
+            if (e instanceof LibvirtError && e.isConnectionError) throw e;
+            out[d.name] = null;
+          }
+        }),
+      ),
+  );
+  return out;
+}
+
+export function defaultSshUser(): string {
+  const sudo = process.env.SUDO_USER;
+  if (sudo && sudo !== 'root' && /^[^\s@:/\\]+$/.test(sudo)) return sudo;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'root';
+  }
+}
+
+export async function runInit(o: RunInitOptions, spec?: ExerciseSpec): Promise<InitResult> {
+  const lang = o.lang;
+  const toStdout = o.output === '-';
+  const file = toStdout ? null : resolve(o.output);
+  if (file && existsSync(file) && !o.force) {
+    throw new InputError(t(lang, 'init.exists', { file: o.output }), [{ file: o.output, message: t(lang, 'init.exists', { file: o.output }) }]);
+  }
+  const theSpec = spec ?? (await loadSpec(o.specPath, { lang }));
+  const networkOverrides = parseMappings(lang, '--network', o.networks ?? [], Object.keys(theSpec.networks), 'network key');
+  const vmOverrides = parseMappings(lang, '--vm', o.vms ?? [], Object.keys(theSpec.vms), 'VM role');
+
+  const uri = withSshDefaults(o.uri);
+  const virsh = new Virsh({ uri, lang });
+  const snap = await inspectHost(uri, { lang, virsh });
+  const agentOs = o.agentOsinfo === false || snap.readOnly ? {} : await agentOsInfo(virsh, snap);
+
+  let netns = o.netns;
+  let netnsDetected = false;
+  if (netns === undefined && !isRemoteUri(o.uri)) {
+    netns = await detectNetns(snap);
+    netnsDetected = netns !== undefined;
+  }
+  const keyFile = o.sshKey ?? defaultIdentityFiles()[0];
+  const opts: InitOptions = {
+    uri: o.uri,
+    netns,
+    sshUser: o.sshUser ?? defaultSshUser(),
+    sshKeyFile: keyFile ? resolve(keyFile) : undefined,
+    knownHostsFile: o.knownHosts ? resolve(o.knownHosts) : undefined,
+    sshAgent: Boolean(process.env.SSH_AUTH_SOCK),
+    acceptNewHostKey: o.acceptNewHostKeys ?? false,
+    winrmUser: o.winrmUser ?? 'Administrador',
+    probes: o.probes,
+    networkOverrides,
+    vmOverrides,
+    agentOs,
+  };
+  const proposal = proposeLab(theSpec, snap, opts);
+  if (netnsDetected) proposal.notes.push({ path: 'netns', code: 'netns-detected', severity: 'info', params: { netns: netns! } });
+  const yaml = renderLabYaml(proposal.lab, proposal.notes, {
+    lang,
+    exerciseId: theSpec.id,
+    file: o.output === '-' ? 'lab.yaml' : o.output,
+    specProbes: theSpec.probes,
+  });
+  if (file) await writeFileAtomic(file, yaml, 0o644);
+  return { file, yaml, proposal };
+}
+
+/** What init prints on the terminal (stderr when the file goes to stdout). */
+export function initSummary(lang: Lang, r: InitResult, output: string): string {
+  const warnings: Note[] = r.proposal.notes.filter((n) => n.severity === 'warning');
+  const lines: string[] = [];
+  if (r.file) lines.push(t(lang, 'init.written', { file: output }));
+  if (warnings.length === 0) lines.push(t(lang, 'init.noWarnings'));
+  else {
+    lines.push(t(lang, 'init.warnings', { count: warnings.length }));
+    for (const n of warnings) lines.push(`  - ${n.path}: ${noteText(lang, n)}`);
+  }
+  lines.push(t(lang, 'init.next', { file: output === '-' ? 'lab.yaml' : output }));
+  return `${lines.join('\n')}\n`;
+}
