@@ -2,11 +2,11 @@
 //   labgrade     libvirtd, virtlogd, libvirt's bridges, dnsmasq and NAT rules, the guests' taps;
 //                203.0.113.2/24 on lg-up0, default route via 203.0.113.1
 //   labgrade-up  "the Internet": 203.0.113.1 (router + DNS) on lg-up1, 198.51.100.10 (outside
-//                host, a loopback address); a dnsmasq answering *.labgrade.test with 198.51.100.10
-//                and NXDOMAIN for every other name
+//                host, a loopback address); a dnsmasq answering www.labgrade.test (and labgrade.test,
+//                outside.labgrade.test) with 198.51.100.10 and NXDOMAIN for every other name
 // Nothing is ever attached to the root namespace: the veth pair is created inside `labgrade` with
 // its peer placed directly in `labgrade-up`.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { LAB_NETNS, UPSTREAM_NETNS, LIBVIRT_URI, paths, upstream, LOG_DIR, RUN_DIR } from './constants.js';
 import { LabError } from './errors.js';
 import { alive, exeOf, netnsInode, netnsOfPid, pidsByExe, pidsInNetns, readPidFile, rootNetnsInode, stopPids } from './procs.js';
@@ -41,23 +41,36 @@ export async function ensureNamespaces(): Promise<void> {
   await ipnOk(LAB_NETNS, ['route', 'replace', 'default', 'via', upstream.router]);
 }
 
-/** The upstream DNS (dnsmasq in labgrade-up), adopted if already running there. */
+/** Names the upstream DNS answers (A 198.51.100.10; AAAA: no data); every other name: NXDOMAIN. */
+export const UPSTREAM_NAMES = [upstream.testName, upstream.testDomain, `outside.${upstream.testDomain}`];
+
+function upstreamDnsArgs(): string[] {
+  return [
+    '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces',
+    `--listen-address=${upstream.router}`, '--except-interface=lo', '--user=root', '--group=root',
+    ...UPSTREAM_NAMES.map((n) => `--host-record=${n},${upstream.outsideHost}`),
+    // everything else is answered locally, i.e. NXDOMAIN (there is no upstream of the upstream)
+    '--local=/#/',
+    `--pid-file=${paths.upstreamPid}`, `--log-facility=${paths.upstreamLog}`, '--log-queries',
+  ];
+}
+
+/** The upstream DNS (dnsmasq in labgrade-up), adopted if already running there with the same options. */
 export async function ensureUpstreamDns(): Promise<number> {
   const upIno = await netnsInode(UPSTREAM_NETNS);
+  const args = upstreamDnsArgs();
+  const argsFile = `${paths.upstreamPid}.args`;
   const pid = await readPidFile(paths.upstreamPid);
-  if (pid && alive(pid) && (await exeOf(pid))?.endsWith('/dnsmasq') && (await netnsOfPid(pid)) === upIno) return pid;
+  if (pid && alive(pid) && (await exeOf(pid))?.endsWith('/dnsmasq') && (await netnsOfPid(pid)) === upIno) {
+    const had = await readFile(argsFile, 'utf8').catch(() => '');
+    if (had === JSON.stringify(args)) return pid;
+    await stopPids([pid]);
+  }
   await mkdir(RUN_DIR, { recursive: true });
   await mkdir(LOG_DIR, { recursive: true });
   await rm(paths.upstreamPid, { force: true });
-  await runOk('ip', [
-    'netns', 'exec', UPSTREAM_NETNS, 'dnsmasq',
-    '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces',
-    `--listen-address=${upstream.router}`, '--except-interface=lo', '--user=root', '--group=root',
-    `--address=/${upstream.testDomain}/${upstream.outsideHost}`,
-    // every other name: NXDOMAIN (more specific --address entries win)
-    '--address=/#/',
-    `--pid-file=${paths.upstreamPid}`, `--log-facility=${paths.upstreamLog}`, '--log-queries',
-  ]);
+  await runOk('ip', ['netns', 'exec', UPSTREAM_NETNS, 'dnsmasq', ...args]);
+  await writeFile(argsFile, JSON.stringify(args));
   return waitFor('the upstream dnsmasq pid file', 5000, async () => (await readPidFile(paths.upstreamPid)) ?? undefined, 50);
 }
 
@@ -139,11 +152,7 @@ export async function teardownNamespaces(): Promise<void> {
     await run('ip', ['netns', 'del', ns]);
     for (let i = 0; i < 20 && (await netnsInode(ns)) !== null; i++) await sleep(50);
   }
-  // virtlogd is not network-bound; stop it if it is ours (started inside the lab namespace: gone
-  // with the loop above) or if its pid file points to a virtlogd left without any libvirtd.
-  const vl = await readPidFile(paths.virtlogdPid);
-  if (vl && alive(vl) && (await exeOf(vl)) === '/usr/sbin/virtlogd' && (await pidsByExe('/usr/sbin/libvirtd')).length === 0) {
-    await stopPids([vl]);
-  }
+  // virtlogd was started inside the lab namespace, so the loop above stopped it too.
   await rm(paths.upstreamPid, { force: true });
+  await rm(`${paths.upstreamPid}.args`, { force: true });
 }
