@@ -276,10 +276,14 @@ export class Virsh {
 
   /**
    * Network names. `net-info` prints localized "yes/no" words, so the activity flags come from
-   * `net-list` filters instead: --active, --inactive, --autostart, --persistent.
+   * `net-list` filters instead. virsh lists only active networks unless --all/--inactive is given
+   * (and has no --active option): active = no state filter; autostart/persistent = --all plus the
+   * filter, so inactive ones count too.
    */
   listNetworks(filter: 'all' | 'active' | 'inactive' | 'autostart' | 'persistent' = 'all'): Promise<string[]> {
-    return this.names(['net-list', `--${filter}`, '--name']);
+    const args =
+      filter === 'active' ? [] : filter === 'all' || filter === 'inactive' ? [`--${filter}`] : ['--all', `--${filter}`];
+    return this.names(['net-list', ...args, '--name']);
   }
 
   netDumpXml(name: string): Promise<string> {
