@@ -192,8 +192,13 @@ export async function startWsmanServer(opts: WsmanServerOptions): Promise<WsmanS
       const token = Buffer.from(m[2]!, 'base64');
       if (scheme === 'basic') {
         if (!basicAllowed) return unauthorized();
-        const [user, ...rest] = token.toString('utf8').split(':');
-        const ok = opts.accounts.some((a) => a.user.toLowerCase() === (user ?? '').toLowerCase() && a.password === rest.join(':'));
+        // RFC 7617 suggests UTF-8; Python's requests sends latin-1 for str credentials: accept both.
+        const ok = [token.toString('utf8'), token.toString('latin1')].some((decoded) => {
+          const k = decoded.indexOf(':');
+          const user = decoded.slice(0, k);
+          const password = decoded.slice(k + 1);
+          return k > 0 && opts.accounts.some((a) => a.user.toLowerCase() === user.toLowerCase() && a.password === password);
+        });
         if (!ok) return unauthorized();
         state.authed = 'basic';
         state.sec = undefined;

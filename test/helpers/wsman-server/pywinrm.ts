@@ -8,8 +8,12 @@ export interface PyWinRmRun {
   user: string;
   password: string;
   transport: 'ntlm' | 'ssl' | 'basic' | 'plaintext';
-  /** 'cmd' runs Session.run_cmd(command, args); 'ps' runs Session.run_ps(script). */
-  mode: 'cmd' | 'ps';
+  /**
+   * 'cmd' runs Session.run_cmd(command, args); 'ps' runs Session.run_ps(script); 'psraw' sends the
+   * same `powershell -encodedcommand` line through run_cmd and returns stderr untouched (pywinrm
+   * 0.3.0's run_ps crashes on Python 3 when stderr is not empty: it calls str methods on bytes).
+   */
+  mode: 'cmd' | 'ps' | 'psraw';
   command: string;
   args?: string[];
   /** CA file for HTTPS validation ('ignore' = no validation). */
@@ -27,7 +31,7 @@ export interface PyWinRmResult {
 }
 
 const SCRIPT = `
-import json, sys, winrm
+import json, sys, winrm, base64
 p = json.loads(sys.stdin.read())
 kw = dict(auth=(p['user'], p['password']), transport=p['transport'], message_encryption=p['enc'])
 if p['ca'] == 'ignore':
@@ -36,7 +40,12 @@ elif p['ca']:
     kw['ca_trust_path'] = p['ca']
 try:
     s = winrm.Session(p['endpoint'], **kw)
-    r = s.run_cmd(p['command'], p['args']) if p['mode'] == 'cmd' else s.run_ps(p['command'])
+    if p['mode'] == 'cmd':
+        r = s.run_cmd(p['command'], p['args'])
+    elif p['mode'] == 'ps':
+        r = s.run_ps(p['command'])
+    else:
+        r = s.run_cmd('powershell -encodedcommand %s' % base64.b64encode(p['command'].encode('utf_16_le')).decode('ascii'))
     err = r.std_err.decode('utf-8', 'replace') if isinstance(r.std_err, bytes) else r.std_err
     print(json.dumps(dict(ok=True, status=r.status_code, stdout=r.std_out.decode('utf-8', 'replace'), stderr=err)))
 except Exception as e:
