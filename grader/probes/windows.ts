@@ -1,0 +1,318 @@
+// Windows prober: PowerShell (Windows PowerShell 5.1 compatible), objects reduced to the needed
+// fields with Select-Object and every enum cast to [string] before ConvertTo-Json (enums otherwise
+// come out as integers, and nested CIM objects are silently cut at depth 2). Nothing localized is
+// parsed: interface aliases are data; errors are classified by FullyQualifiedErrorId / native codes.
+import type {
+  AddressOrigin,
+  CommandEvidence,
+  Connection,
+  GuestAddress,
+  GuestConfig,
+  GuestInterface,
+  GuestProber,
+  Reachability,
+  Resolution,
+} from '../types.js';
+import { normalizeMac } from '../libvirt/mac.js';
+import { asArray, runProbe, tryJson } from './evidence.js';
+import { classifyReach, neighbourState } from './reach.js';
+import { assertTarget, assertTargets, isIpv4 } from './targets.js';
+
+// ------------------------------------------------------------------ scripts
+
+export const WINDOWS_CONFIG_SCRIPT = String.raw`$ErrorActionPreference = 'Stop'
+$r = [ordered]@{}
+function Get-Part([string]$name, [scriptblock]$sb) {
+  try { $r[$name] = @(& $sb) } catch { $r[$name + 'Error'] = [string]$_.FullyQualifiedErrorId }
+}
+Get-Part 'adapters' { Get-NetAdapter | Select-Object ifIndex, Name, InterfaceDescription, MacAddress, @{n='Status';e={[string]$_.Status}} }
+Get-Part 'addresses' { Get-NetIPAddress -AddressFamily IPv4 | Select-Object InterfaceIndex, InterfaceAlias, IPAddress, PrefixLength, @{n='PrefixOrigin';e={[string]$_.PrefixOrigin}}, @{n='SuffixOrigin';e={[string]$_.SuffixOrigin}}, @{n='AddressState';e={[string]$_.AddressState}}, @{n='ValidLifetimeSec';e={ if ($_.ValidLifetime) { [int64][math]::Floor($_.ValidLifetime.TotalSeconds) } else { $null } }} }
+Get-Part 'interfaces' { Get-NetIPInterface -AddressFamily IPv4 | Select-Object InterfaceIndex, InterfaceAlias, @{n='Dhcp';e={[string]$_.Dhcp}}, @{n='ConnectionState';e={[string]$_.ConnectionState}} }
+Get-Part 'routes' { Get-NetRoute -AddressFamily IPv4 -DestinationPrefix '0.0.0.0/0' -ErrorAction SilentlyContinue | Select-Object InterfaceIndex, NextHop, RouteMetric, InterfaceMetric }
+Get-Part 'dnsServers' { Get-DnsClientServerAddress -AddressFamily IPv4 | Select-Object InterfaceIndex, InterfaceAlias, @{n='ServerAddresses';e={@($_.ServerAddresses)}} }
+Get-Part 'dnsClients' { Get-DnsClient | Select-Object InterfaceIndex, InterfaceAlias, ConnectionSpecificSuffix }
+Get-Part 'dnsGlobal' { Get-DnsClientGlobalSetting | Select-Object @{n='SuffixSearchList';e={@($_.SuffixSearchList)}} }
+Get-Part 'firewall' { Get-NetFirewallProfile | Select-Object Name, @{n='Enabled';e={[string]$_.Enabled}} }
+Get-Part 'profiles' { Get-NetConnectionProfile | Select-Object InterfaceIndex, InterfaceAlias, Name, @{n='NetworkCategory';e={[string]$_.NetworkCategory}} }
+$r | ConvertTo-Json -Depth 4 -Compress
+`;
+
+/**
+ * $args[0] = timeout ms, then the targets. .NET's Ping.SendPingAsync runs every echo at once with
+ * a real bound (Test-Connection in Windows PowerShell 5.1 has no timeout parameter and waits ~4 s per
+ * target); then Find-NetRoute gives the route and next hop, Get-NetNeighbor its state.
+ */
+export const WINDOWS_REACH_SCRIPT = String.raw`$t = [int]$args[0]
+$targets = @($args | Select-Object -Skip 1)
+$jobs = @()
+foreach ($h in $targets) {
+  $job = [ordered]@{ target = $h; address = $null; task = $null; error = $null }
+  try {
+    if ($h -match '^\d+\.\d+\.\d+\.\d+$') { $job.address = $h }
+    else { $job.address = [string](@([System.Net.Dns]::GetHostAddresses($h) | Where-Object { $_.AddressFamily -eq 'InterNetwork' })[0]) }
+    if ($job.address) { $job.task = (New-Object System.Net.NetworkInformation.Ping).SendPingAsync($job.address, $t) }
+  } catch { $job.error = [string]$_.FullyQualifiedErrorId }
+  $jobs += $job
+}
+$tasks = @($jobs | Where-Object { $_.task } | ForEach-Object { $_.task })
+if ($tasks.Count -gt 0) { try { [void][System.Threading.Tasks.Task]::WaitAll([System.Threading.Tasks.Task[]]$tasks, $t + 2000) } catch { } }
+$out = foreach ($j in $jobs) {
+  $o = [ordered]@{ target = $j.target; address = $j.address; status = $null; error = $j.error; routeError = $null; nextHop = $null; ifIndex = $null; neighbor = $null; neighborState = $null }
+  if ($j.task) {
+    if ($j.task.IsCompleted -and -not $j.task.IsFaulted) { $o.status = [string]$j.task.Result.Status }
+    elseif ($j.task.IsFaulted) { $o.status = 'Faulted'; $o.error = [string]$j.task.Exception.InnerException.GetType().Name }
+    else { $o.status = 'NotFinished' }
+  }
+  if ($j.address) {
+    try {
+      $route = @(Find-NetRoute -RemoteIPAddress $j.address -ErrorAction Stop | Where-Object { $_.CimClass.CimClassName -eq 'MSFT_NetRoute' })[0]
+      if ($route) { $o.nextHop = [string]$route.NextHop; $o.ifIndex = [int]$route.InterfaceIndex }
+    } catch { $o.routeError = [string]$_.FullyQualifiedErrorId }
+    $n = $j.address
+    if ($o.nextHop -and $o.nextHop -ne '0.0.0.0') { $n = $o.nextHop }
+    $o.neighbor = $n
+    $nb = @(Get-NetNeighbor -AddressFamily IPv4 -IPAddress $n -ErrorAction SilentlyContinue)[0]
+    if ($nb) { $o.neighborState = [string]$nb.State }
+  }
+  [pscustomobject]$o
+}
+ConvertTo-Json -InputObject @($out) -Depth 3 -Compress
+`;
+
+/**
+ * $args[0] = name, $args[1] = timeout ms. Resolve-DnsName runs in a separate runspace so the wait
+ * is bounded even when -QuickTimeout is not quick; errors are reported by FullyQualifiedErrorId and
+ * native error code (locale independent).
+ */
+export const WINDOWS_RESOLVE_SCRIPT = String.raw`$n = $args[0]; $t = [int]$args[1]
+$res = [ordered]@{ servers = @(); done = $false; addresses = @(); errorId = $null; nativeCode = $null }
+try {
+  $up = @(Get-NetAdapter -ErrorAction Stop | Where-Object { [string]$_.Status -eq 'Up' } | ForEach-Object { $_.ifIndex })
+  $res.servers = @(Get-DnsClientServerAddress -AddressFamily IPv4 -ErrorAction Stop | Where-Object { $up -contains $_.InterfaceIndex } | ForEach-Object { $_.ServerAddresses } | Where-Object { $_ })
+} catch { }
+$ps = [PowerShell]::Create()
+[void]$ps.AddCommand('Resolve-DnsName').AddParameter('Name', $n).AddParameter('Type', 'A').AddParameter('DnsOnly').AddParameter('QuickTimeout').AddParameter('ErrorAction', 'SilentlyContinue')
+$h = $ps.BeginInvoke()
+if ($h.AsyncWaitHandle.WaitOne($t)) {
+  $res.done = $true
+  try {
+    $recs = $ps.EndInvoke($h)
+    $res.addresses = @($recs | Where-Object { [string]$_.Type -eq 'A' -or [string]$_.QueryType -eq 'A' } | ForEach-Object { [string]$_.IPAddress } | Where-Object { $_ })
+  } catch { $res.errorId = [string]$_.FullyQualifiedErrorId }
+  if ($ps.Streams.Error.Count -gt 0) {
+    $e = $ps.Streams.Error[0]
+    $res.errorId = [string]$e.FullyQualifiedErrorId
+    if ($e.Exception.PSObject.Properties['NativeErrorCode']) { $res.nativeCode = [int]$e.Exception.NativeErrorCode }
+  }
+} else { try { $ps.Stop() } catch { } }
+$res | ConvertTo-Json -Depth 3 -Compress
+`;
+
+// ------------------------------------------------------------------ parsing (pure, fixture-tested)
+
+interface WinAdapter {
+  ifIndex?: number;
+  Name?: string;
+  MacAddress?: string;
+  Status?: string;
+}
+interface WinAddress {
+  InterfaceIndex?: number;
+  IPAddress?: string;
+  PrefixLength?: number;
+  PrefixOrigin?: string;
+  SuffixOrigin?: string;
+  AddressState?: string;
+  ValidLifetimeSec?: number | null;
+}
+
+/** More than ten years left: Windows' "infinite" ([TimeSpan]::MaxValue). */
+const INFINITE_SEC = 10 * 365 * 24 * 3600;
+
+export function windowsOrigin(a: WinAddress): AddressOrigin {
+  if ((a.IPAddress ?? '').startsWith('169.254.') || a.SuffixOrigin === 'Link') return 'link-local';
+  switch (a.PrefixOrigin) {
+    case 'Dhcp':
+      return 'dhcp';
+    case 'Manual':
+      return 'static';
+    case 'WellKnown':
+      return a.SuffixOrigin === 'Link' ? 'link-local' : 'static';
+    default:
+      return a.SuffixOrigin === 'Dhcp' ? 'dhcp' : a.SuffixOrigin === 'Manual' ? 'static' : 'unknown';
+  }
+}
+
+export function parseWindowsConfig(stdout: string): GuestConfig {
+  const j = (tryJson(stdout) ?? {}) as Record<string, unknown>;
+  const adapters = asArray<WinAdapter>(j.adapters);
+  const addresses = asArray<WinAddress>(j.addresses);
+  const ifaces = asArray<{ InterfaceIndex?: number; Dhcp?: string }>(j.interfaces);
+  const routes = asArray<{ InterfaceIndex?: number; NextHop?: string; RouteMetric?: number; InterfaceMetric?: number }>(j.routes);
+  const dnsServers = asArray<{ InterfaceIndex?: number; ServerAddresses?: unknown }>(j.dnsServers);
+  const dnsClients = asArray<{ InterfaceIndex?: number; ConnectionSpecificSuffix?: string | null }>(j.dnsClients);
+  const dnsGlobal = asArray<{ SuffixSearchList?: unknown }>(j.dnsGlobal);
+  const firewall = asArray<{ Name?: string; Enabled?: string }>(j.firewall);
+  const profiles = asArray<{ InterfaceIndex?: number; NetworkCategory?: string }>(j.profiles);
+
+  const upIdx = new Set(adapters.filter((a) => a.Status === 'Up').map((a) => a.ifIndex));
+  const interfaces: GuestInterface[] = adapters.map((a) => {
+    const ipv4: GuestAddress[] = addresses
+      .filter((x) => x.InterfaceIndex === a.ifIndex && typeof x.IPAddress === 'string')
+      .filter((x) => x.AddressState !== 'Duplicate' && x.AddressState !== 'Invalid')
+      .map((x) => ({
+        address: x.IPAddress!,
+        prefix: Number(x.PrefixLength ?? 32),
+        origin: windowsOrigin(x),
+        validLifetimeSec:
+          typeof x.ValidLifetimeSec === 'number' && x.ValidLifetimeSec < INFINITE_SEC ? x.ValidLifetimeSec : null,
+      }));
+    const dhcp = ifaces.find((i) => i.InterfaceIndex === a.ifIndex)?.Dhcp;
+    return {
+      name: a.Name ?? `if${a.ifIndex ?? '?'}`,
+      mac: normalizeMac(a.MacAddress) ?? (a.MacAddress ?? '').toLowerCase(),
+      up: a.Status === 'Up',
+      ipv4,
+      ipv6LinkLocalOnly: false,
+      dhcpEnabled: dhcp === 'Enabled' ? true : dhcp === 'Disabled' ? false : null,
+    };
+  });
+
+  const defaults = routes
+    .filter((r) => typeof r.NextHop === 'string' && r.NextHop !== '0.0.0.0' && (upIdx.size === 0 || upIdx.has(r.InterfaceIndex)))
+    .sort((a, b) => (a.RouteMetric ?? 0) + (a.InterfaceMetric ?? 0) - ((b.RouteMetric ?? 0) + (b.InterfaceMetric ?? 0)));
+  const defaultGateway = defaults[0]?.NextHop ?? null;
+
+  // DNS servers of the adapters that are up, the one with the default route first.
+  const order = [...upIdx].sort((a, b) => (a === defaults[0]?.InterfaceIndex ? -1 : b === defaults[0]?.InterfaceIndex ? 1 : 0));
+  const servers: string[] = [];
+  for (const idx of order) {
+    for (const d of dnsServers.filter((x) => x.InterfaceIndex === idx)) {
+      for (const s of asArray<string>(d.ServerAddresses)) if (typeof s === 'string' && s && !servers.includes(s)) servers.push(s);
+    }
+  }
+  const search: string[] = [];
+  for (const idx of order) {
+    const suf = dnsClients.find((c) => c.InterfaceIndex === idx)?.ConnectionSpecificSuffix;
+    if (suf && !search.includes(suf)) search.push(suf);
+  }
+  for (const g of dnsGlobal) for (const s of asArray<string>(g.SuffixSearchList)) if (typeof s === 'string' && s && !search.includes(s)) search.push(s);
+
+  let firewallEnabled: boolean | null = null;
+  if (firewall.length > 0) {
+    const cat: Record<string, string> = { Public: 'Public', Private: 'Private', DomainAuthenticated: 'Domain' };
+    const active = new Set(profiles.filter((p) => upIdx.size === 0 || upIdx.has(p.InterfaceIndex)).map((p) => cat[p.NetworkCategory ?? ''] ?? ''));
+    const relevant = active.size > 0 ? firewall.filter((f) => active.has(f.Name ?? '')) : firewall;
+    firewallEnabled = (relevant.length > 0 ? relevant : firewall).some((f) => f.Enabled === 'True');
+  }
+  return { interfaces, defaultGateway, dnsServers: servers, dnsSearch: search, firewallEnabled };
+}
+
+interface WinReach {
+  target?: string;
+  address?: string | null;
+  status?: string | null;
+  error?: string | null;
+  routeError?: string | null;
+  nextHop?: string | null;
+  neighbor?: string | null;
+  neighborState?: string | null;
+}
+
+export function parseWindowsReach(stdout: string, targets: string[], scriptTimedOut: boolean): Reachability[] {
+  const rows = asArray<WinReach>(tryJson(stdout));
+  return targets.map((target, i) => {
+    const r = rows.find((x) => x.target === target) ?? rows[i];
+    if (!r || r.target !== target) {
+      return { target, status: scriptTimedOut ? 'probe-timeout' : 'error', detail: 'no result for this target' } as Reachability;
+    }
+    if (r.status === 'Success') return { target, status: 'replied' };
+    const gateway = r.nextHop && r.nextHop !== '0.0.0.0' ? r.nextHop : null;
+    const c = classifyReach({
+      replied: false,
+      timedOut: r.status === 'NotFinished',
+      noRoute: r.routeError ? true : r.status === 'DestinationNetworkUnreachable' ? true : r.address ? false : null,
+      gateway,
+      neighbour: neighbourState(r.neighborState),
+      rawNeighbour: r.neighborState ?? null,
+      unresolvedName: !r.address,
+    });
+    return c.detail ? { target, status: c.status, detail: c.detail } : { target, status: c.status };
+  });
+}
+
+/** Win32 / DNS error codes Resolve-DnsName reports (winerror.h). */
+const DNS_NOT_FOUND = new Set([9003, 9501, 9005, 11001]);
+const DNS_TIMEOUT = new Set([1460, 10060, 9002]);
+
+export function parseWindowsResolve(stdout: string, name: string, timedOut: boolean): Resolution {
+  const j = (tryJson(stdout) ?? {}) as {
+    servers?: unknown;
+    done?: boolean;
+    addresses?: unknown;
+    errorId?: string | null;
+    nativeCode?: number | null;
+  };
+  const servers = asArray<string>(j.servers).filter((s) => typeof s === 'string' && isIpv4(s));
+  const server = servers[0] ?? null;
+  const addresses = asArray<string>(j.addresses).filter((a) => typeof a === 'string' && isIpv4(a));
+  if (addresses.length > 0) return { name, status: 'resolved', addresses, server };
+  if (!j.done) return { name, status: timedOut || j.done === false ? 'timeout' : 'error', addresses: [], server };
+  const id = j.errorId ?? '';
+  const code = typeof j.nativeCode === 'number' ? j.nativeCode : null;
+  if (servers.length === 0 || /NO_DNS_SERVERS/i.test(id) || code === 9852) return { name, status: 'no-server', addresses: [], server: null };
+  if (/TIMEOUT/i.test(id) || (code !== null && DNS_TIMEOUT.has(code))) return { name, status: 'timeout', addresses: [], server };
+  if (/NAME_ERROR|NO_RECORDS|RCODE_REFUSED|NAME_DOES_NOT_EXIST/i.test(id) || (code !== null && DNS_NOT_FOUND.has(code)) || !id) {
+    return { name, status: 'not-found', addresses: [], server };
+  }
+  return { name, status: 'error', addresses: [], server };
+}
+
+// ------------------------------------------------------------------ the prober
+
+const SCRIPT_SLACK_MS = 15_000; // powershell.exe start-up is slow
+
+export const windowsProber: GuestProber = {
+  os: 'windows',
+
+  async config(conn: Connection, ev: CommandEvidence[]): Promise<GuestConfig> {
+    const r = await runProbe(
+      conn,
+      'Get-NetAdapter; Get-NetIPAddress; Get-NetIPInterface; Get-NetRoute 0.0.0.0/0; Get-DnsClientServerAddress; Get-DnsClient; Get-NetFirewallProfile; Get-NetConnectionProfile',
+      WINDOWS_CONFIG_SCRIPT,
+      [],
+      { timeoutMs: 30_000 },
+      ev,
+    );
+    return parseWindowsConfig(r.stdout);
+  },
+
+  async reach(conn, targets, timeoutMs, ev): Promise<Reachability[]> {
+    const valid = assertTargets(targets, 'probe targets');
+    if (valid.length === 0) return [];
+    const ms = Math.max(200, Math.round(timeoutMs));
+    const r = await runProbe(
+      conn,
+      `Ping.SendPingAsync(${valid.join(', ')}, ${ms} ms); Find-NetRoute; Get-NetNeighbor`,
+      WINDOWS_REACH_SCRIPT,
+      [String(ms), ...valid],
+      { timeoutMs: ms + 2000 + SCRIPT_SLACK_MS },
+      ev,
+    );
+    return parseWindowsReach(r.stdout, valid, r.timedOut);
+  },
+
+  async resolve(conn, name, timeoutMs, ev): Promise<Resolution> {
+    const valid = assertTarget(name, 'resolve name');
+    const ms = Math.max(200, Math.round(timeoutMs));
+    const r = await runProbe(
+      conn,
+      `Resolve-DnsName ${valid} -Type A -DnsOnly -QuickTimeout (bounded ${ms} ms)`,
+      WINDOWS_RESOLVE_SCRIPT,
+      [valid, String(ms)],
+      { timeoutMs: ms + SCRIPT_SLACK_MS },
+      ev,
+    );
+    return parseWindowsResolve(r.stdout, valid, r.timedOut);
+  },
+};
