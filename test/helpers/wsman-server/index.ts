@@ -489,8 +489,8 @@ export async function startWsmanServer(opts: WsmanServerOptions): Promise<WsmanS
     });
   };
   const server = opts.tls
-    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, listener)
-    : http.createServer(listener);
+    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, noDelay: true }, listener)
+    : http.createServer({ noDelay: true }, listener);
   server.keepAliveTimeout = 60_000;
   server.on(opts.tls ? 'secureConnection' : 'connection', (s: Socket) => {
     sockets.add(s);
