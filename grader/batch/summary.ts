@@ -193,6 +193,11 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
+function questionShort(lang: Lang, q: string): string {
+  const key = `qs_${q}` as keyof typeof esReport;
+  return key in esReport ? tr(lang, key) : q;
+}
+
 function questionTitle(lang: Lang, q: string): string {
   const key = `q_${q}` as keyof typeof esReport;
   return key in esReport ? tr(lang, key) : q;
@@ -243,8 +248,12 @@ header.top .inner { max-width: 1280px; }
 .hist-labels { display: grid; grid-template-columns: repeat(10, 1fr); gap: 6px; font-size: .72rem; color: var(--muted); text-align: center; margin-top: 4px; }
 .matrix-wrap { overflow-x: auto; }
 table.matrix { font-size: .85rem; }
-table.matrix th.q { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-size: .72rem; text-transform: none; letter-spacing: 0; padding: 6px 2px; vertical-align: bottom; max-height: 190px; }
-table.matrix th.taskgroup { text-align: center; border-left: 2px solid var(--line); text-transform: none; font-size: .8rem; color: var(--fg); }
+table.matrix thead th { vertical-align: bottom; }
+table.matrix th.taskgroup { text-align: center; border-left: 2px solid var(--line); text-transform: none; font-size: .82rem; color: var(--fg); letter-spacing: 0; }
+table.matrix th.qgroup { text-align: center; text-transform: none; letter-spacing: 0; font-size: .72rem; line-height: 1.2; padding: 4px 2px; border-left: 1px solid var(--line); min-width: 52px; }
+table.matrix th.qgroup.first { border-left: 2px solid var(--line); }
+table.matrix th.role { writing-mode: vertical-rl; transform: rotate(180deg); text-transform: none; letter-spacing: 0; font-size: .7rem; font-weight: 500; padding: 4px 2px; height: 64px; text-align: left; }
+table.matrix td.cell.qfirst { border-left: 1px solid var(--line); }
 table.matrix td.cell { text-align: center; padding: 4px 2px; min-width: 26px; font-weight: 700; border-left: 1px solid #fff; }
 table.matrix td.cell.first { border-left: 2px solid var(--line); }
 td.cell.pass { background: var(--pass-bg); color: var(--pass); }
@@ -268,7 +277,7 @@ td.name small { display: block; color: var(--muted); font-weight: 400; }
 .mistake .codes code { background: var(--skip-bg); border-radius: 4px; padding: 0 6px; }
 .mistake .ex { color: var(--muted); font-size: .88rem; margin-top: 4px; }
 .mistake .hint { font-size: .88rem; margin-top: 4px; background: var(--warning-bg); border-radius: 6px; padding: 4px 8px; }
-@media print { table.matrix th.q { max-height: none; } .matrix-wrap { overflow: visible; } }
+@media print { .matrix-wrap { overflow: visible; } table.matrix td.cell { min-width: 0; } }
 `;
 
 export function renderSummaryHtml(s: ClassSummary): string {
@@ -293,18 +302,24 @@ export function renderSummaryHtml(s: ClassSummary): string {
     .map((b) => `<div class="col"><div class="n">${b.count || ''}</div><div class="b" style="height:${((b.count / maxBucket) * 100).toFixed(1)}%"></div></div>`)
     .join('')}</div><div class="hist-labels">${s.distribution.map((b) => `<div>${b.from}–${b.to}</div>`).join('')}</div>`;
 
-  // Matrix: header row of task groups, then one vertical header per question x VM.
+  // Matrix header: task groups, then questions (short labels), then one narrow column per VM.
   const groups: { task: string; title: string; span: number }[] = [];
+  const qgroups: { key: string; question: string; span: number }[] = [];
   for (const c of s.columns) {
     const last = groups[groups.length - 1];
     if (last && last.task === c.task) last.span++;
     else groups.push({ task: c.task, title: c.taskTitle, span: 1 });
+    const lq = qgroups[qgroups.length - 1];
+    if (lq && lq.key === `${c.task}.${c.question}`) lq.span++;
+    else qgroups.push({ key: `${c.task}.${c.question}`, question: c.question, span: 1 });
   }
   const firstOfTask = new Set(groups.map((g) => s.columns.find((c) => c.task === g.task)!.id));
-  const head1 = `<tr><th rowspan="2">${h(L('student'))}</th><th rowspan="2">${h(L('status'))}</th><th rowspan="2" class="num">${h(L('score'))}</th><th rowspan="2" class="num">%</th>${groups
+  const firstOfQuestion = new Set(qgroups.map((g) => s.columns.find((c) => `${c.task}.${c.question}` === g.key)!.id));
+  const head1 = `<tr><th rowspan="3">${h(L('student'))}</th><th rowspan="3">${h(L('status'))}</th><th rowspan="3" class="num">${h(L('score'))}</th><th rowspan="3" class="num">%</th>${groups
     .map((g) => `<th class="taskgroup" colspan="${g.span}">${h(g.title)}</th>`)
-    .join('')}<th rowspan="2">${h(L('report'))}</th></tr>`;
-  const head2 = `<tr>${s.columns.map((c) => `<th class="q" title="${h(c.id)}">${h(`${questionTitle(lang, c.question)} · ${c.role}`)}</th>`).join('')}</tr>`;
+    .join('')}<th rowspan="3">${h(L('report'))}</th></tr>`;
+  const head2 = `<tr>${qgroups.map((g, i) => `<th class="qgroup${firstOfTask.has(s.columns.find((c) => `${c.task}.${c.question}` === g.key)!.id) ? ' first' : ''}" colspan="${g.span}" title="${h(questionTitle(lang, g.question))}" data-q="${i}">${h(questionShort(lang, g.question))}</th>`).join('')}</tr>`;
+  const head3 = `<tr>${s.columns.map((c) => `<th class="role${firstOfQuestion.has(c.id) ? ' qfirst' : ''}" title="${h(c.id)}">${h(c.role)}</th>`).join('')}</tr>`;
   const rows = s.students
     .map((st) => {
       const cells = s.columns
@@ -312,7 +327,7 @@ export function renderSummaryHtml(s: ClassSummary): string {
           const o = st.verdicts[c.id];
           const cls = o ? OUTCOME_CLASS[o] ?? 'none' : 'none';
           const label = o ? R(`outcome_${o}` as keyof typeof esReport) : '';
-          return `<td class="cell ${cls}${firstOfTask.has(c.id) ? ' first' : ''}" title="${h(`${c.id}: ${label}`)}" data-cell="${h(`${st.id}|${c.id}`)}" data-outcome="${h(o ?? '')}">${o ? SYMBOL[o] ?? '' : '·'}</td>`;
+          return `<td class="cell ${cls}${firstOfTask.has(c.id) ? ' first' : firstOfQuestion.has(c.id) ? ' qfirst' : ''}" title="${h(`${c.id}: ${label}`)}" data-cell="${h(`${st.id}|${c.id}`)}" data-outcome="${h(o ?? '')}">${o ? SYMBOL[o] ?? '' : '·'}</td>`;
         })
         .join('');
       const sub = [st.email, st.idNumber].filter(Boolean).join(' · ');
@@ -371,7 +386,7 @@ ${notExported.length ? `<p class="small muted">${h(L('notInCsv', { ids: notExpor
 ${problemBlock}
 <section class="card" id="distribution"><h2>${h(L('distribution'))}</h2>${hist}</section>
 <section class="card" id="matrix"><h2>${h(L('matrix'))}</h2>
-<div class="matrix-wrap"><table class="matrix"><thead>${head1}${head2}</thead><tbody>
+<div class="matrix-wrap"><table class="matrix"><thead>${head1}${head2}${head3}</thead><tbody>
 ${rows}
 </tbody></table></div>${legend}</section>
 <section class="card" id="mistakes"><h2>${h(L('mistakes'))}</h2>${mistakes}</section>

@@ -62,13 +62,13 @@ students:
     expect(a!.deadlineSec).to.equal(120);
     expect(a!.lab.kind).to.equal('inline');
     if (a!.lab.kind === 'inline') {
-      expect((a!.lab.data.vms as Record<string, { domain: string }>).linux.domain).to.equal('alu01-debian12');
+      expect((a!.lab.data.vms as Record<string, { domain: string }>).linux!.domain).to.equal('alu01-debian12');
       expect(a!.lab.data.uri).to.equal('qemu+ssh://prof@aula.example/system');
     }
     if (l!.lab.kind === 'inline') {
       const vms = l!.lab.data.vms as Record<string, { domain: string }>;
-      expect(vms.linux.domain).to.equal('alu02-debian12');
-      expect(vms.windows.domain).to.equal('luis-w10');
+      expect(vms.linux!.domain).to.equal('alu02-debian12');
+      expect(vms.windows!.domain).to.equal('luis-w10');
     } else expect.fail('inline expected');
     expect(l!.answers).to.equal('/abs/luis.yaml');
     expect(l!.deadlineSec).to.equal(30);
@@ -117,6 +117,11 @@ students:
     expect(find(/^6:\d+ email "ana@x.org" is already used by the student on line 4/), msgs.join('\n')).to.not.equal(undefined);
     expect(find(/^7:\d+ "email" is missing/), msgs.join('\n')).to.not.equal(undefined);
     expect(find(/^8:\d+ no answers file/), msgs.join('\n')).to.not.equal(undefined);
+  });
+
+  it('identities a spreadsheet would run as a formula are rejected (the CSV must not alter them)', async () => {
+    const err = await rosterError(dir, `defaults: { lab: l.yaml, answers: a.yaml }\nstudents:\n  - { id: a1, name: A, email: "=cmd|calc@x.org" }\n  - { id: a2, name: B, email: b@x.org, idNumber: "+34" }\n`);
+    expect(err.issues.map((i) => `${i.line} ${i.path}`)).to.deep.equal(['3 students[0].email', '4 students[1].idNumber']);
   });
 
   it('a student without any lab is an error on that entry', async () => {
