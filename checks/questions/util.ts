@@ -143,9 +143,18 @@ export function probeWords(facts: GuestFacts): string[] {
   return [...Object.keys(facts.reach), ...(facts.resolve ? [facts.resolve.name] : [])];
 }
 
-/** The command that was run for a target, for citing in a message. */
+/**
+ * The command that was run for a target, for citing in a message. A batched probe
+ * (`ping -c1 -W1 A B C (in parallel); ...`) is cited for this target only (`ping -c1 -W1 B`).
+ */
 export function commandFor(facts: GuestFacts, target: string, fallback: string): string {
-  return facts.evidence.find((e) => e.command.includes(target))?.command ?? fallback;
+  const label = facts.evidence.find((e) => e.command.split(/[\s;,()]+/).includes(target))?.command;
+  if (!label) return fallback;
+  const others = new Set([...Object.keys(facts.reach), ...(facts.resolve ? [facts.resolve.name] : [])]);
+  const tokens = label.split(/\s+/);
+  const first = tokens.findIndex((tk) => others.has(tk) || tk === target);
+  if (first <= 0) return label;
+  return [...tokens.slice(0, first), target].join(' ');
 }
 
 export function reachStatusText(ctx: QuestionContext, status: ReachStatus): string {

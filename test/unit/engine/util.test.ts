@@ -1,0 +1,74 @@
+// Helpers of the question checks and the theory logic: citing a batched probe for one target,
+// subnet/range arithmetic, theory against values, answer comparison.
+import { expect } from 'chai';
+import { commandFor, inRange, inSubnet, normMac } from '../../../checks/questions/util.js';
+import { compare, renderTheory, theoryHolds } from '../../../grader/engine/grade.js';
+import { diagnoseNetwork } from '../../../grader/engine/network.js';
+import type { GuestFacts } from '../../../grader/types.js';
+import { courseSpec, networks } from '../../fixtures/engine/world.js';
+
+const facts = (command: string): GuestFacts => ({
+  role: 'linux',
+  domain: 'debian12',
+  os: 'linux',
+  transport: 'ssh',
+  reachedVia: 'ssh root@192.168.101.218:22',
+  config: { interfaces: [], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null },
+  reach: {
+    '198.51.100.10': { target: '198.51.100.10', status: 'replied' },
+    '192.168.101.1': { target: '192.168.101.1', status: 'replied' },
+    '192.168.101.219': { target: '192.168.101.219', status: 'filtered' },
+  },
+  resolve: null,
+  evidence: [{ guest: 'x', transport: 'ssh', command, exitCode: 0, stdout: '', stderr: '', durationMs: 1 }],
+});
+
+describe('question-check helpers', () => {
+  it('cites a batched ping for one target', () => {
+    const f = facts('ping -c1 -W1 198.51.100.10 192.168.101.1 192.168.101.219 (in parallel); ip -j route get; ip -j neigh');
+    expect(commandFor(f, '192.168.101.219', 'ping')).to.equal('ping -c1 -W1 192.168.101.219');
+    expect(commandFor(f, '10.0.0.1', 'ping 10.0.0.1')).to.equal('ping 10.0.0.1');
+    // Does not match an address that is a prefix of another.
+    expect(commandFor(facts('ping -c1 192.168.101.10'), '192.168.101.1', 'fallback')).to.equal('fallback');
+  });
+
+  it('does address arithmetic', () => {
+    expect(inSubnet('192.168.102.77', '192.168.102.1', 24)).to.equal(true);
+    expect(inSubnet('192.168.103.1', '192.168.102.1', 24)).to.equal(false);
+    expect(inSubnet('172.22.9.9', '172.22.0.2', 16)).to.equal(true);
+    expect(inRange('192.168.101.218', '192.168.101.128', '192.168.101.254')).to.equal(true);
+    expect(inRange('192.168.101.3', '192.168.101.128', '192.168.101.254')).to.equal(false);
+    expect(normMac('52-54-00-4C-47-10')).to.equal('52:54:00:4c:47:10');
+  });
+
+  it('resolves symbolic theory against the network', () => {
+    const nat = networks()[0]!;
+    const th = courseSpec().tasks[0]!.theory.vm_config;
+    expect(theoryHolds(th, { kind: 'ipv4-config', address: '192.168.101.218', prefix: 24, gateway: '192.168.101.1', dns: ['192.168.101.1'] }, nat)).to.equal(true);
+    expect(theoryHolds(th, { kind: 'ipv4-config', address: '192.168.101.3', prefix: 24, gateway: '192.168.101.1', dns: ['192.168.101.1'] }, nat)).to.equal(false);
+    expect(theoryHolds({ kind: 'ipv4', value: 'host-address' }, { kind: 'ipv4', value: '192.168.101.1' }, nat)).to.equal(true);
+    expect(theoryHolds({ kind: 'ipv4', value: 'none' }, { kind: 'ipv4', value: null }, nat)).to.equal(true);
+    expect(renderTheory(th, nat, 'en')).to.equal(
+      "an address in the DHCP range 192.168.101.128-192.168.101.254, gateway 192.168.101.1 (the host's address on the network), DNS 192.168.101.1 (the host's address on the network)",
+    );
+    // The subnet test cannot be made on a network without <ip>: unknown, not false.
+    const viso = networks()[2]!;
+    expect(theoryHolds({ kind: 'ipv4-config', address: 'network-subnet', gateway: 'none', dns: 'none' }, { kind: 'ipv4-config', address: '172.22.0.2', prefix: 16, gateway: null, dns: [] }, viso)).to.equal(null);
+  });
+
+  it('compares answers per kind', () => {
+    expect(compare({ kind: 'ipv4', value: null }, { kind: 'ipv4', value: null }).score).to.equal(1);
+    expect(compare({ kind: 'ipv4-config', address: '1.2.3.4', prefix: null, gateway: null, dns: [] }, { kind: 'ipv4-config', address: '1.2.3.4', prefix: 24, gateway: null, dns: [] })).to.deep.equal({ score: 0.75, wrongFields: ['prefix'] });
+    expect(compare({ kind: 'yes-no', value: true }, { kind: 'config-method', value: 'static' }).score).to.equal(0);
+  });
+
+  it('diagnoses a network against the spec', () => {
+    const spec = courseSpec();
+    const nets = networks();
+    expect(diagnoseNetwork(spec.networks.nat, nets[0]!, 'red-nat', 'en').codes).to.deep.equal([]);
+    expect(diagnoseNetwork(spec.networks.isolated, nets[0]!, 'red-nat', 'en').codes).to.deep.equal(['network-forwards', 'network-has-dhcp']);
+    expect(diagnoseNetwork(spec.networks.very_isolated, nets[1]!, 'red-aislada', 'en').codes).to.deep.equal(['network-has-host-address']);
+    expect(diagnoseNetwork(spec.networks.nat, nets[1]!, 'red-aislada', 'es').messages[0]).to.match(/debería ser NAT/);
+    expect(diagnoseNetwork(spec.networks.nat, null, 'red-nat', 'en').codes).to.deep.equal(['network-missing']);
+  });
+});
