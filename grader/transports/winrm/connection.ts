@@ -137,7 +137,8 @@ export class WinRmConnection implements Connection {
   private async release(shell: WinRmShell, discard: boolean): Promise<void> {
     if (discard || shell.broken || this.closed) {
       this.total--;
-      await shell.close();
+      // After a broken channel the Delete is a courtesy: keep it short so errors surface quickly.
+      await shell.close(discard || shell.broken ? 3000 : undefined);
       this.wakeOne();
       return;
     }

@@ -8,6 +8,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { TransportError } from '../../types.js';
 
 export type HttpErrorCode = 'refused' | 'unreachable' | 'timeout' | 'closed' | 'tls' | 'protocol';
 
@@ -157,6 +158,8 @@ export class HttpChannel {
       try {
         raw = await o.createSocket();
       } catch (e) {
+        // Stream openers (grader/transports/stream.ts) already say refused/unreachable/timeout.
+        if (e instanceof TransportError) throw e;
         throw new HttpError('unreachable', (e as Error).message);
       }
     }

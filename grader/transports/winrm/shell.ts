@@ -109,7 +109,8 @@ export class WinRmShell {
         timedOut = true;
         break;
       }
-      const opSec = Math.max(1, Math.min(this.opTimeoutSec, Math.floor(remaining / 1000)));
+      // Let the server's OperationTimeout fault arrive before our own deadline fires.
+      const opSec = Math.max(1, Math.min(this.opTimeoutSec, Math.floor((remaining - 250) / 1000)));
       try {
         const res = await this.client.send(
           this.env(ACTION.receive, receiveBody(commandId), { opTimeoutSec: opSec }),
@@ -149,10 +150,10 @@ export class WinRmShell {
   }
 
   /** Deletes the remote shell (best effort; never throws) and closes the connection. */
-  async close(): Promise<void> {
+  async close(timeoutMs = this.requestTimeoutMs): Promise<void> {
     if (this.shellId) {
       try {
-        await this.client.send(this.env(ACTION.delete, ''), this.requestTimeoutMs);
+        await this.client.send(this.env(ACTION.delete, ''), timeoutMs);
       } catch {
         // The shell dies with its idle timeout on the server anyway.
       }

@@ -247,6 +247,15 @@ describe('winrm/client against the WS-Management test server', function () {
       await conn.close();
     }
     expect(opened).to.be.greaterThan(0);
+    // A stream opener's own TransportError (refused, unreachable, timeout) is passed through.
+    const te = await expectTransportError(
+      connectWinRm({
+        ...base(),
+        createSocket: () => Promise.reject(new TransportError('refused', 'netns labgrade 192.168.101.130:5985', 'refused')),
+      }),
+      'refused',
+    );
+    expect(te.target).to.equal('netns labgrade 192.168.101.130:5985');
   });
 
   describe('over HTTPS', () => {
