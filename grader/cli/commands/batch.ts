@@ -64,11 +64,12 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
     throw new InputError(t(lang, 'badIdentity', { value: opts.identity }));
   }
 
-  const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight, realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }] =
+  const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight }, { realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }] =
     await Promise.all([
       import('../../spec/load-spec.js'),
       import('../../batch/roster.js'),
       import('../../batch/run.js'),
+      import('../../batch/preflight.js'),
       import('../../batch/real-grader.js'),
       import('../../batch/outputs.js'),
       import('../../batch/progress.js'),

@@ -1,0 +1,41 @@
+// Checks what the roster itself says before anyone is graded (exit 2 on problems, positioned on
+// the roster): every inline lab loads with the lab-file rules, every task selection exists in the
+// spec. Lab files and answers files are the students' and are checked per student (a bad one is
+// that student's error report, not the class's).
+import { InputError, type ExerciseSpec, type InputIssue, type LabFile, type Lang } from '../types.js';
+import { checkSelection } from '../engine/select-tasks.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/batch.js';
+import en from '../i18n/en/batch.js';
+import { resolveLab } from './lab-source.js';
+import type { Roster } from './roster.js';
+
+const t = translator(es, en);
+
+/** Returns the loaded inline labs by student id. */
+export async function preflight(roster: Roster, spec: ExerciseSpec, lang: Lang, taskOverride?: string): Promise<Map<string, LabFile>> {
+  const labs = new Map<string, LabFile>();
+  const issues: InputIssue[] = [];
+  for (const s of roster.students) {
+    const sel = taskOverride ?? s.task;
+    try {
+      checkSelection(spec, sel, (valid) => t(lang, 'unknownTask', { task: sel, valid }));
+    } catch (err) {
+      if (err instanceof InputError) {
+        const issue: InputIssue = { file: roster.display, path: `students[${s.index}].task`, message: err.issues[0]?.message ?? err.message };
+        if (s.line !== undefined) issue.line = s.line;
+        issues.push(issue);
+      } else throw err;
+    }
+    if (s.lab.kind !== 'inline') continue;
+    try {
+      labs.set(s.id, await resolveLab(s, spec, lang));
+    } catch (err) {
+      if (err instanceof InputError) issues.push(...err.issues);
+      else throw err;
+    }
+  }
+  if (issues.length) throw new InputError(t(lang, 'rosterInvalid', { file: roster.display, count: issues.length }), issues);
+  return labs;
+}
+

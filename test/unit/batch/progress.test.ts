@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { Progress, formatDuration } from '../../../grader/batch/progress.js';
+import type { RosterStudent } from '../../../grader/batch/roster.js';
+import type { StudentRecord } from '../../../grader/batch/types.js';
+
+const student = (id: string) => ({ id, name: id, index: 0, lab: { kind: 'file', path: '' }, answers: '', task: 'auto', deadlineSec: 1 }) as RosterStudent;
+const record = (id: string, status: StudentRecord['status'], error?: string): StudentRecord => ({
+  schemaVersion: 1,
+  id,
+  status,
+  inputHash: 'h',
+  hashes: { spec: '', answers: '', lab: '', options: '' },
+  startedAt: '',
+  finishedAt: '',
+  durationMs: 1500,
+  ...(error ? { error: { code: 'x', message: error } } : {}),
+  files: { json: '', html: '' },
+});
+
+function sink(isTTY: boolean) {
+  const chunks: string[] = [];
+  return { chunks, stream: { isTTY, columns: 120, write: (s: string) => chunks.push(s) } };
+}
+
+describe('batch: progress', () => {
+  it('without a TTY: one plain line per student, no carriage returns', () => {
+    const { chunks, stream } = sink(false);
+    const p = new Progress(stream, 'en');
+    p.onEvent({ type: 'queued', total: 3, reused: 1 });
+    p.onEvent({ type: 'reused', student: student('a'), record: record('a', 'graded'), percent: 100 });
+    p.onEvent({ type: 'start', student: student('b') });
+    p.onEvent({ type: 'done', student: student('b'), record: record('b', 'graded'), percent: 85.5 });
+    p.onEvent({ type: 'start', student: student('c') });
+    p.onEvent({ type: 'done', student: student('c'), record: record('c', 'failed', 'could not connect to ssh c: \u001b[31mboom'), percent: null });
+    p.stop();
+    const text = chunks.join('');
+    expect(text).to.not.include('\r');
+    expect(text.split('\n').filter(Boolean)).to.deep.equal([
+      '[1/3] a: already graded (--resume)',
+      '[2/3] b: graded 85.5 % (1.5 s)',
+      '[3/3] c: failed (1.5 s) — could not connect to ssh c: boom',
+    ]);
+  });
+
+  it('on a TTY: one live line redrawn in place with done / with problems / running', () => {
+    const { chunks, stream } = sink(true);
+    const p = new Progress(stream, 'en');
+    p.onEvent({ type: 'queued', total: 4, reused: 0 });
+    p.onEvent({ type: 'start', student: student('a') });
+    p.onEvent({ type: 'start', student: student('b') });
+    p.onEvent({ type: 'done', student: student('a'), record: record('a', 'incomplete'), percent: 50 });
+    p.stop();
+    expect(chunks.every((c) => c.startsWith('\r') || c === '\n')).to.equal(true);
+    const last = chunks.filter((c) => c.startsWith('\r')).at(-1)!;
+    expect(last).to.match(/\[#{6}\.{18}\] 1\/4 done, 1 with problems, 1 running/);
+    expect(last).to.match(/left/);
+    expect(chunks.at(-1)).to.equal('\n');
+  });
+
+  it('formats durations for the ETA', () => {
+    expect(formatDuration(4_400)).to.equal('4s');
+    expect(formatDuration(125_000)).to.equal('2m05s');
+    expect(formatDuration(3_725_000)).to.equal('1h02m');
+  });
+});
