@@ -1,6 +1,6 @@
 // What the engine needs from the other stages, injectable so unit tests run without a host.
 import type { HostCheck, QuestionCheck } from '../../checks/types.js';
-import type { Connection, GuestProber, HostSnapshot, LabFile, LabVm, OsFamily, ExerciseSpec } from '../types.js';
+import type { Connection, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
 
 export interface OpenContext {
   spec: ExerciseSpec;
@@ -8,6 +8,8 @@ export interface OpenContext {
   snapshot: HostSnapshot;
   role: string;
   os: OsFamily;
+  /** The network of the task being graded (its NIC there is the one to reach). */
+  network: NetworkInfo | null;
 }
 
 export interface EngineDeps {

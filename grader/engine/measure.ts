@@ -41,12 +41,13 @@ export class ConnectionPool {
     private readonly snapshot: HostSnapshot,
   ) {}
 
-  get(role: string, os: OsFamily): Promise<Connection> {
+  /** The first task that needs a VM decides the network its connection is opened on. */
+  get(role: string, os: OsFamily, network: NetworkInfo | null): Promise<Connection> {
     let p = this.open.get(role);
     if (!p) {
       const vm = this.lab.vms[role];
       p = vm
-        ? this.deps.openGuest(vm, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os })
+        ? this.deps.openGuest(vm, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os, network })
         : Promise.reject(new TransportError('config', role, `no VM with role ${role} in the lab file`));
       p.catch(() => undefined);
       this.open.set(role, p);
@@ -100,6 +101,10 @@ export function redactEvidence(ev: CommandEvidence[], redact: (s: string) => str
 
 /** Why a guest could not be reached, in words, with the transport's code. */
 export function describeOpenError(err: unknown, lang: Lang, guest: string): { error: string; code: string } {
+  // openGuest's own error already names the guest and every access method tried, with its reason.
+  if (err instanceof TransportError && Array.isArray((err as { tried?: unknown }).tried)) {
+    return { error: err.message, code: err.code };
+  }
   if (err instanceof TransportError) {
     return { error: t(lang, 'openFailed', { guest, target: err.target, code: err.code, message: err.message }), code: err.code };
   }
@@ -132,7 +137,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       const t0 = Date.now();
       let conn: Connection;
       try {
-        conn = await pool.get(role, os);
+        conn = await pool.get(role, os, network);
       } catch (err) {
         return { role, evidence, failure: describeOpenError(err, lang, guest), connectMs: Date.now() - t0, configMs: 0 };
       }

@@ -1,5 +1,77 @@
-// Placeholder registration: the owner of this command replaces this file.
+// `labgrade check <spec> --lab <lab.yaml> --answers <answers.yaml> [--task ID|all|auto]
+//  [--format text|json|junit|html] [-o FILE]`: grade one student. Exit 0 all passed, 1 something
+// failed or could not be measured, 2 input error. The engine loads only inside the action.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { InputError } from '../../types.js';
+import { translator } from '../../i18n/translate.js';
+import es from '../../i18n/es/grade.js';
+import en from '../../i18n/en/grade.js';
 
-export function register(_program: Command, _ctx: CliContext): void {}
+const t = translator(es, en);
+const FORMATS = ['text', 'json', 'junit', 'html'] as const;
+
+interface CheckOptions {
+  lab: string;
+  answers: string;
+  task: string;
+  format: string;
+  output?: string;
+  quiet?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const L = ctx.lang;
+  program
+    .command('check')
+    .description(t(L, 'cliCheckDesc'))
+    .argument('<spec>', t(L, 'cliCheckSpec'))
+    .requiredOption('--lab <file>', t(L, 'cliCheckLab'))
+    .requiredOption('--answers <file>', t(L, 'cliCheckAnswers'))
+    .option('--task <id|all|auto>', t(L, 'cliCheckTask'), 'auto')
+    .option('--format <format>', t(L, 'cliCheckFormat'), 'text')
+    .option('-o, --output <file>', t(L, 'cliCheckOutput'))
+    .option('-q, --quiet', t(L, 'cliCheckQuiet'))
+    .action(async (specPath: string, opts: CheckOptions) => {
+      process.exitCode = await runCheck(specPath, opts, ctx);
+    });
+}
+
+export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliContext): Promise<number> {
+  const lang = ctx.lang;
+  if (!(FORMATS as readonly string[]).includes(opts.format)) {
+    throw new InputError(t(lang, 'cliBadFormat', { format: opts.format, valid: FORMATS.join(', ') }));
+  }
+  const [{ loadSpec }, { loadLab }, { loadAnswers }, { checkSelection }] = await Promise.all([
+    import('../../spec/load-spec.js'),
+    import('../../spec/load-lab.js'),
+    import('../../spec/load-answers.js'),
+    import('../../engine/select-tasks.js'),
+  ]);
+  const spec = await loadSpec(specPath, { lang });
+  checkSelection(spec, opts.task, (valid) => t(lang, 'unknownTask', { valid }));
+  const [lab, answers] = await Promise.all([loadLab(opts.lab, { lang }), loadAnswers(opts.answers, spec, { lang })]);
+
+  const [{ gradeStudent }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await Promise.all([
+    import('../../engine/run.js'),
+    import('../../engine/default-deps.js'),
+    import('../../../reports/index.js'),
+    import('../io.js'),
+  ]);
+  const showProgress = !opts.quiet && Boolean(process.stderr.isTTY);
+  const result = await gradeStudent({
+    spec,
+    lab,
+    answers,
+    task: opts.task,
+    lang,
+    deps: defaultDeps(lang),
+    ...(showProgress ? { onProgress: (_stage, line) => process.stderr.write(`${line}\n`) } : {}),
+  });
+  const format = opts.format as (typeof FORMATS)[number];
+  const toFile = opts.output !== undefined && opts.output !== '-';
+  const content = renderers[format](result, { lang, color: format === 'text' && !toFile && wantColor(process.stdout) });
+  await writeOutput(opts.output, content);
+  if (toFile && !opts.quiet) process.stderr.write(`${t(lang, 'cliWrote', { file: opts.output })}\n`);
+  return result.exitCode;
+}

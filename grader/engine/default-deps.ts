@@ -1,0 +1,24 @@
+// The real modules behind EngineDeps (loaded by the CLI, the demo and the benchmarks; unit tests
+// inject fakes instead). Heavy imports stay here so `labgrade --version` never loads them.
+import type { Lang, LabFile } from '../types.js';
+import type { EngineDeps } from './deps.js';
+import { inspectHost } from '../libvirt/snapshot.js';
+import { openGuest } from '../transports/open.js';
+import { proberFor } from '../probes/index.js';
+import { redact } from '../spec/secrets.js';
+import { hostChecks } from '../../checks/host/index.js';
+import { questionChecks } from '../../checks/questions/index.js';
+
+/** Only the lab file's domains are inspected (faster on hosts with many VMs). */
+export function defaultDeps(lang: Lang): EngineDeps {
+  return {
+    inspect: (lab: LabFile) => inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((v) => v.domain) }),
+    openGuest: async (vm, ctx) =>
+      (await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, ...(ctx.network ? { network: ctx.network } : {}) })).conn,
+    proberFor,
+    hostChecks,
+    questionChecks,
+    redact,
+    now: () => new Date(),
+  };
+}
