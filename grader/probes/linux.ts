@@ -30,10 +30,9 @@ nm() {
 ifupdown() { cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null; }
 procs() {
   for p in /proc/[0-9]*; do
-    c=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
-    set -f; set -- $c; set +f
-    case $1 in
-      dhclient|*/dhclient|udhcpc|*/udhcpc|dhcpcd|*/dhcpcd|*/systemd-networkd|NetworkManager|*/NetworkManager) printf '%s\n' "$c" ;;
+    read -r c 2>/dev/null < "$p/comm" || continue
+    case $c in
+      dhclient|udhcpc|dhcpcd|systemd-network|NetworkManager) tr '\0' ' ' < "$p/cmdline" 2>/dev/null; echo ;;
     esac
   done
 }

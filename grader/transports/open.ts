@@ -1,0 +1,437 @@
+// openGuest: from a lab file's VM entry to one open Connection, trying the access methods in the
+// lab file's order (ssh, winrm, agent) and keeping every failed attempt with its reason.
+//
+// Addresses: an explicit `host:` is used as given. Otherwise the guest's address is discovered:
+// first from the QEMU guest agent (the guest's own view: proof), else from the DHCP leases of the
+// network by the VM's MAC (a hint that outlives moves), and in both cases the connection is
+// verified from inside (an interface with that MAC has that address) before it is used.
+// On a very isolated network (no host address) the host cannot reach the guest over the network at
+// all, so network methods are skipped with that reason and the agent is used when allowed.
+// Streams: through the libvirt host for qemu+ssh URIs (SSH direct-tcpip), from inside `lab.netns`
+// (a pipe process) for labs whose bridges live in a namespace, else direct TCP.
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  TransportError,
+  type AccessMethod,
+  type Connection,
+  type DomainInfo,
+  type HostSnapshot,
+  type Lang,
+  type LabFile,
+  type LabVm,
+  type NetworkInfo,
+  type OsFamily,
+  type SshAccess,
+  type TransportErrorCode,
+  type WinRmAccess,
+  InputError,
+} from '../types.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/transport.js';
+import en from '../i18n/en/transport.js';
+import { Virsh } from '../libvirt/virsh.js';
+import { isRemoteUri, parseUri } from '../libvirt/uri.js';
+import { normalizeMac } from '../libvirt/mac.js';
+import { resolveSecret, redact } from '../spec/secrets.js';
+import { AgentConnection, type VirshRunner } from './agent.js';
+import { connectSsh, defaultIdentityFiles, type SshConnection, type SshOptions } from './ssh.js';
+import { expandTokens, loadSshConfig } from './ssh-config.js';
+import { directOpener, jumpOpener, netnsOpener, type StreamOpener } from './stream.js';
+import { connectWinRm } from './winrm/index.js';
+import { parseInterfaces } from '../probes/linux.js';
+import { asArray, tryJson } from '../probes/evidence.js';
+
+const t = translator(es, en);
+
+export interface TriedAccess {
+  /** `ssh root@192.168.101.218:22`, `winrm ...`, `agent`. */
+  method: string;
+  code: TransportErrorCode;
+  error: string;
+}
+
+export interface OpenedGuest {
+  conn: Connection;
+  address: string | 'agent';
+  tried: TriedAccess[];
+}
+
+export interface OpenGuestContext {
+  lab: LabFile;
+  snapshot: HostSnapshot;
+  os: OsFamily;
+  /** The network the guest is graded on (its NIC there is the one to reach). */
+  network?: NetworkInfo;
+  lang?: Lang;
+  /** Shared connections to libvirt hosts used as jump hosts (default: one pool per process). */
+  jumps?: JumpPool;
+  /** How virsh is run for the agent (default: grader/libvirt/virsh.ts on lab.uri). */
+  virsh?: VirshRunner;
+  /** Bound for the agent to answer after boot, ms (default 20 000). */
+  agentWaitMs?: number;
+  /** TCP connect bound, ms (default 8000). */
+  connectTimeoutMs?: number;
+}
+
+/** No access method worked; `tried` says what was tried and why each failed. */
+export class GuestUnreachableError extends TransportError {
+  readonly tried: TriedAccess[];
+  constructor(code: TransportErrorCode, target: string, message: string, tried: TriedAccess[]) {
+    super(code, target, message);
+    this.name = 'GuestUnreachableError';
+    this.tried = tried;
+  }
+}
+
+/** A Connection that also releases what it borrowed (a jump host) when closed. */
+class ManagedConnection implements Connection {
+  readonly kind: Connection['kind'];
+  readonly target: string;
+  private released = false;
+  constructor(
+    readonly inner: Connection,
+    private readonly release: () => Promise<void>,
+  ) {
+    this.kind = inner.kind;
+    this.target = inner.target;
+  }
+  runScript(...a: Parameters<Connection['runScript']>): ReturnType<Connection['runScript']> {
+    return this.inner.runScript(...a);
+  }
+  async close(): Promise<void> {
+    try {
+      await this.inner.close();
+    } finally {
+      if (!this.released) {
+        this.released = true;
+        await this.release();
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------------ jump hosts (qemu+ssh)
+
+interface JumpEntry {
+  conn: Promise<SshConnection>;
+  refs: number;
+}
+
+/** Reference-counted SSH connections to libvirt hosts; the last guest to close closes the host's. */
+export class JumpPool {
+  private readonly entries = new Map<string, JumpEntry>();
+
+  async acquire(lab: LabFile, lang: Lang): Promise<{ opener: StreamOpener; via: string; release: () => Promise<void> }> {
+    const opts = await jumpHostOptions(lab, lang);
+    const key = `${opts.user}@${opts.host}:${opts.port ?? 22}`;
+    let e = this.entries.get(key);
+    if (!e) {
+      const entry: JumpEntry = {
+        conn: connectSsh({ ...opts, onClose: () => this.entries.get(key) === entry && this.entries.delete(key) }),
+        refs: 0,
+      };
+      entry.conn.catch(() => this.entries.delete(key));
+      this.entries.set(key, entry);
+      e = entry;
+    }
+    const entry = e;
+    entry.refs++;
+    let client: SshConnection;
+    try {
+      client = await entry.conn;
+    } catch (err) {
+      entry.refs--;
+      throw err;
+    }
+    return {
+      opener: jumpOpener(client.sshClient, `via ${key}`, undefined, lang),
+      via: `via ${key}`,
+      release: async () => {
+        entry.refs--;
+        if (entry.refs <= 0) {
+          this.entries.delete(key);
+          await client.close();
+        }
+      },
+    };
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => e.conn.then((c) => c.close(), () => undefined)));
+  }
+}
+
+const defaultPool = new JumpPool();
+
+async function jumpHostOptions(lab: LabFile, lang: Lang): Promise<SshOptions> {
+  const u = parseUri(lab.uri);
+  const h = lab.hostSsh;
+  const host = h?.host ?? u?.host ?? '';
+  if (!host) throw new TransportError('config', lab.uri, t(lang, 'sshFailed', { detail: `no host in ${lab.uri}` }));
+  const base = await sshOptions(
+    h ?? { kind: 'ssh', user: u?.user ?? process.env.USER ?? 'root', port: u?.port ?? 22, useAgent: true, acceptNewHostKey: false, jump: 'none' },
+    host,
+    lab,
+    lang,
+  );
+  if (u?.user && !h) base.user = u.user;
+  if (u?.port && !h) base.port = u.port;
+  return base;
+}
+
+// ------------------------------------------------------------------ SSH settings
+
+/** SshOptions from a lab file's ssh access (ssh config subset, secrets resolved, defaults). */
+export async function sshOptions(a: SshAccess, host: string, lab: LabFile, lang: Lang): Promise<SshOptions> {
+  let user = a.user;
+  let port = a.port;
+  let realHost = host;
+  let keyFiles: string[] = a.keyFile ? [a.keyFile] : [];
+  if (a.configHost) {
+    const c = await loadSshConfig(a.configHost);
+    // The lab file wins where it says something other than the defaults.
+    if (c.user && a.user === 'root') user = c.user;
+    if (c.port && a.port === 22) port = c.port;
+    if (c.hostName && !a.host) realHost = expandTokens(c.hostName, { host: a.configHost, port, user });
+    if (keyFiles.length === 0) keyFiles = c.identityFiles.map((f) => expandTokens(f, { host: realHost, port, user }));
+  }
+  let password: string | undefined;
+  if (a.password) {
+    password = await resolveSecret(a.password, dirname(lab.file), { lang, where: `ssh ${user}@${realHost}` });
+  }
+  const agentSocket = a.useAgent ? process.env.SSH_AUTH_SOCK : undefined;
+  if (keyFiles.length === 0 && password === undefined && !agentSocket) keyFiles = defaultIdentityFiles();
+  const o: SshOptions = {
+    host: realHost,
+    port,
+    user,
+    keyFiles,
+    acceptNewHostKey: a.acceptNewHostKey,
+    lang,
+  };
+  if (password !== undefined) o.password = password;
+  if (agentSocket) o.agentSocket = agentSocket;
+  if (a.knownHostsFile) o.knownHostsFiles = [a.knownHostsFile];
+  return o;
+}
+
+// ------------------------------------------------------------------ identity check
+
+const LINUX_IDENTITY = 'export LC_ALL=C; ip -j addr show';
+const WINDOWS_IDENTITY =
+  "Get-NetIPAddress -AddressFamily IPv4 | ForEach-Object { [pscustomobject]@{ a = [string]$_.IPAddress; m = [string](Get-NetAdapter -InterfaceIndex $_.InterfaceIndex -ErrorAction SilentlyContinue).MacAddress } } | ConvertTo-Json -Compress";
+
+/** Does the guest behind `conn` have an interface with one of `macs` holding `address`? */
+export async function verifyIdentity(conn: Connection, os: OsFamily, macs: string[], address: string): Promise<boolean> {
+  const want = new Set(macs.map((m) => normalizeMac(m)).filter((m): m is string => m !== null));
+  if (os === 'windows') {
+    const r = await conn.runScript(WINDOWS_IDENTITY, [], { timeoutMs: 30_000 });
+    return asArray<{ a?: string; m?: string }>(tryJson(r.stdout)).some((x) => x.a === address && want.has(normalizeMac(x.m) ?? ''));
+  }
+  const r = await conn.runScript(LINUX_IDENTITY, [], { timeoutMs: 15_000 });
+  const ifs = parseInterfaces(tryJson(r.stdout), { nm: new Map(), ifupdown: new Map(), clients: new Set(), networkdLeases: new Set() });
+  return ifs.some((i) => want.has(i.mac) && i.ipv4.some((a) => a.address === address));
+}
+
+// ------------------------------------------------------------------ openGuest
+
+function describeAccess(m: AccessMethod, host?: string): string {
+  if (m.kind === 'agent') return 'agent';
+  if (m.kind === 'ssh') return `ssh ${m.user}@${host ?? m.host ?? '?'}:${m.port}`;
+  return `winrm ${m.scheme}://${m.user}@${host ?? m.host ?? '?'}:${m.port}`;
+}
+
+function errInfo(e: unknown): { code: TransportErrorCode; error: string } {
+  if (e instanceof TransportError) return { code: e.code, error: redact(e.message) };
+  if (e instanceof InputError) {
+    return { code: 'config', error: redact([e.message, ...e.issues.map((i) => i.message)].join(': ')) };
+  }
+  return { code: 'protocol', error: redact(String((e as Error)?.message ?? e)) };
+}
+
+function isUsableIpv4(a: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(a) && !a.startsWith('127.') && !a.startsWith('169.254.');
+}
+
+interface Candidate {
+  address: string;
+  source: 'lab' | 'agent' | 'lease';
+}
+
+export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<OpenedGuest> {
+  const lang = ctx.lang ?? 'en';
+  const tried: TriedAccess[] = [];
+  const dom: DomainInfo | undefined = ctx.snapshot.domains.find((d) => d.name === vm.domain);
+  const label = `${vm.role} (${vm.domain})`;
+  const fail = (code: TransportErrorCode): GuestUnreachableError => {
+    const list = tried.map((x) => `${x.method}: ${x.error}`).join('; ');
+    return new GuestUnreachableError(code, label, t(lang, 'unreachableGuest', { role: vm.role, domain: vm.domain, tried: list }), tried);
+  };
+  if (!dom) {
+    tried.push({ method: 'libvirt', code: 'config', error: t(lang, 'domainMissing', { domain: vm.domain, uri: ctx.snapshot.uri }) });
+    throw fail('config');
+  }
+  if (dom.state !== 'running') {
+    tried.push({ method: 'libvirt', code: 'domain-not-running', error: t(lang, 'domainNotRunning', { domain: vm.domain, state: dom.state }) });
+    throw fail('domain-not-running');
+  }
+  if (vm.access.length === 0) {
+    tried.push({ method: 'lab file', code: 'config', error: t(lang, 'noAccess', { role: vm.role }) });
+    throw fail('config');
+  }
+
+  const netName = ctx.network?.name ?? dom.interfaces.find((i) => i.network)?.network ?? null;
+  const network = ctx.network ?? ctx.snapshot.networks.find((n) => n.name === netName);
+  const onNet = dom.interfaces.filter((i) => netName !== null && i.network === netName);
+  const macs = (onNet.length > 0 ? onNet : dom.interfaces).map((i) => i.mac);
+  const veryIsolated = network ? network.type === 'very-isolated' || !network.ips.some((ip) => ip.family === 'ipv4') : false;
+  const virsh: VirshRunner = ctx.virsh ?? new Virsh({ uri: ctx.lab.uri, lang });
+
+  // The agent, opened at most once (for discovery and as an access method).
+  let agentP: Promise<AgentConnection> | null = null;
+  const agent = (): Promise<AgentConnection> => {
+    if (!dom.agentChannel) {
+      return Promise.reject(new TransportError('agent-missing', `agent ${vm.domain}`, t(lang, 'noAgentChannel', { domain: vm.domain })));
+    }
+    agentP ??= AgentConnection.open({ domain: vm.domain, virsh, os: ctx.os, lang, waitForAgentMs: ctx.agentWaitMs ?? 20_000 });
+    return agentP;
+  };
+  let agentUsed = false;
+  const closeAgentIfUnused = async (): Promise<void> => {
+    if (agentP && !agentUsed) await agentP.then((a) => a.close(), () => undefined);
+  };
+
+  // Discovered addresses, computed once.
+  let discovered: Promise<{ candidates: Candidate[]; agentError: string | null }> | null = null;
+  const discover = () =>
+    (discovered ??= (async () => {
+      const candidates: Candidate[] = [];
+      let agentError: string | null = null;
+      try {
+        const ifs = await (await agent()).networkInterfaces();
+        const want = new Set(macs.map((m) => normalizeMac(m)));
+        for (const i of ifs.filter((x) => want.has(normalizeMac(x.mac ?? '')))) {
+          for (const a of i.addresses) if (a.family === 'ipv4' && isUsableIpv4(a.address)) candidates.push({ address: a.address, source: 'agent' });
+        }
+      } catch (e) {
+        agentError = errInfo(e).error;
+      }
+      if (candidates.length === 0) {
+        const leases = ctx.snapshot.leases
+          .filter((l) => (netName === null || l.network === netName) && macs.some((m) => normalizeMac(m) === normalizeMac(l.mac)))
+          .sort((a, b) => (b.expiryTime ?? 0) - (a.expiryTime ?? 0));
+        for (const l of leases) if (!candidates.some((c) => c.address === l.address)) candidates.push({ address: l.address, source: 'lease' });
+      }
+      return { candidates, agentError };
+    })());
+
+  for (const m of vm.access) {
+    if (m.kind === 'agent') {
+      try {
+        const a = await agent();
+        agentUsed = true;
+        return { conn: a, address: 'agent', tried };
+      } catch (e) {
+        tried.push({ method: 'agent', ...errInfo(e) });
+        continue;
+      }
+    }
+    let candidates: Candidate[];
+    if (m.host) {
+      candidates = [{ address: m.host, source: 'lab' }];
+    } else if (veryIsolated) {
+      tried.push({ method: describeAccess(m), code: 'unreachable', error: t(lang, 'veryIsolated', { network: network?.name ?? '?' }) });
+      continue;
+    } else {
+      const d = await discover();
+      candidates = d.candidates;
+      if (candidates.length === 0) {
+        tried.push({
+          method: describeAccess(m),
+          code: 'unreachable',
+          error: t(lang, 'noAddress', { domain: vm.domain, network: netName ?? '?', agent: d.agentError ?? '-' }),
+        });
+        continue;
+      }
+    }
+    for (const c of candidates) {
+      const method = describeAccess(m, c.address);
+      try {
+        const opened = await openNetwork(m, c.address, ctx, lang);
+        if (c.source !== 'lab') {
+          let ok = false;
+          try {
+            ok = await verifyIdentity(opened, ctx.os, macs, c.address);
+          } catch (e) {
+            await opened.close();
+            throw e;
+          }
+          if (!ok) {
+            await opened.close();
+            tried.push({
+              method,
+              code: 'unreachable',
+              error: t(lang, 'addressMismatch', { address: c.address, domain: vm.domain, mac: macs.join(', ') }),
+            });
+            continue;
+          }
+        }
+        await closeAgentIfUnused();
+        return { conn: opened, address: c.address, tried };
+      } catch (e) {
+        tried.push({ method, ...errInfo(e) });
+      }
+    }
+  }
+  await closeAgentIfUnused();
+  const codes = [...new Set(tried.map((x) => x.code))];
+  throw fail(codes.length === 1 ? codes[0]! : (tried.at(-1)?.code ?? 'unreachable'));
+}
+
+async function openNetwork(m: SshAccess | WinRmAccess, host: string, ctx: OpenGuestContext, lang: Lang): Promise<Connection> {
+  const lab = ctx.lab;
+  const jumping = m.jump === 'libvirt-host' || (m.jump === 'auto' && isRemoteUri(lab.uri));
+  let opener: StreamOpener;
+  let via: string | undefined;
+  let release: () => Promise<void> = async () => undefined;
+  if (jumping) {
+    const j = await (ctx.jumps ?? defaultPool).acquire(lab, lang);
+    opener = j.opener;
+    via = j.via;
+    release = j.release;
+  } else if (lab.netns) {
+    opener = netnsOpener(lab.netns, { lang, ...(ctx.connectTimeoutMs ? { timeoutMs: ctx.connectTimeoutMs } : {}) });
+    via = `netns ${lab.netns}`;
+  } else {
+    opener = directOpener(ctx.connectTimeoutMs, lang);
+  }
+  try {
+    let conn: Connection;
+    if (m.kind === 'ssh') {
+      const o = await sshOptions(m, host, lab, lang);
+      conn = await connectSsh({ ...o, openStream: opener, os: ctx.os, ...(via ? { via } : {}) });
+    } else {
+      const password = await resolveSecret(m.password, dirname(lab.file), { lang, where: `winrm ${m.user}@${host}` });
+      const ca = m.caFile ? await readFile(m.caFile) : undefined;
+      conn = await connectWinRm({
+        host,
+        port: m.port,
+        scheme: m.scheme,
+        user: m.user,
+        password,
+        auth: m.auth,
+        insecureSkipVerify: m.insecureSkipVerify,
+        ...(ca ? { ca } : {}),
+        createSocket: () => opener(host, m.port),
+        lang,
+      });
+    }
+    return jumping ? new ManagedConnection(conn, release) : conn;
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
