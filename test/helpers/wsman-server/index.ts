@@ -23,6 +23,7 @@ import {
   emulateCmd,
   parseWrapped,
   type PowerShellHandler,
+  type PowerShellRequest,
   type ProcessReply,
 } from './commands.js';
 
@@ -68,6 +69,11 @@ export interface WsmanServer {
   openShells(): number;
   /** Adds a PowerShell handler (tried in order; the first non-undefined reply wins). */
   onPowerShell(fn: PowerShellHandler): void;
+  /**
+   * Shorthand for a recorded fixture: answers scripts whose body (trimmed) equals `script`, or
+   * matches it when a RegExp, with `reply` (or what the function returns for that request).
+   */
+  addPowerShellFixture(script: string | RegExp, reply: ProcessReply | ((req: PowerShellRequest) => ProcessReply)): void;
   /** Destroys every connection (a service that dies); the listener stays up. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -506,6 +512,14 @@ export async function startWsmanServer(opts: WsmanServerOptions): Promise<WsmanS
     openShells: () => shells.size,
     onPowerShell: (fn) => {
       handlers.push(fn);
+    },
+    addPowerShellFixture: (script, reply) => {
+      handlers.push((req) => {
+        const body = req.body.trim();
+        const hit = typeof script === 'string' ? body === script.trim() : script.test(body);
+        if (!hit) return undefined;
+        return typeof reply === 'function' ? reply(req) : reply;
+      });
     },
     dropConnections: dropAll,
     close: () =>

@@ -24,13 +24,11 @@ describe('winrm: pywinrm (python3-winrm) against the test server, and labgrade o
     opensslConf = writeLegacyOpensslConf(cert.dir);
     for (const tls of [undefined, cert]) {
       const s = await startWsmanServer({ accounts: [{ user: USER, password: PASSWORD }], ...(tls ? { tls } : {}) });
-      s.onPowerShell(({ body }) => {
-        if (body.trim() === FIXTURE) return { stdout: FIXTURE_OUT };
-        if (body.trim() === 'Resolve-DnsName nada.invalid') {
-          return { stderr: clixmlError('Resolve-DnsName : nada.invalid : No existe el nombre DNS'), exitCode: 1 };
-        }
-        return undefined;
-      });
+      s.addPowerShellFixture(FIXTURE, { stdout: FIXTURE_OUT });
+      s.addPowerShellFixture(/^Resolve-DnsName (\S+)$/, ({ body }) => ({
+        stderr: clixmlError(`Resolve-DnsName : ${body.split(' ')[1]} : No existe el nombre DNS`),
+        exitCode: 1,
+      }));
       if (tls) httpsServer = s;
       else httpServer = s;
     }
