@@ -232,6 +232,23 @@ describe('engine: explanations', () => {
     expect(stats.reachCalls.every((c) => c.targets.every((t) => !t.startsWith('192.168.')))).to.equal(true);
   });
 
+  it('re-measures once a negative result the theory does not expect, never an expected one', async () => {
+    const g = referenceGuests('nat');
+    g.linux.flakyReach = { '198.51.100.10': ['no-reply'], '192.168.101.140': ['no-neighbour'] };
+    g.linux.flakyResolve = ['timeout'];
+    const { r, stats } = await grade('nat', { guests: { linux: g.linux } });
+    expect(v(r, 'nat.outside.linux').outcome).to.equal('pass');
+    expect(v(r, 'nat.dns.linux').outcome).to.equal('pass');
+    expect(v(r, 'nat.vm_to_vm.linux').outcome).to.equal('pass');
+    expect(stats.reachCalls.filter((c) => c.role === 'linux').map((c) => c.targets)).to.deep.equal([
+      ['198.51.100.10', '192.168.101.1', '192.168.101.140'],
+      ['198.51.100.10', '192.168.101.140'],
+    ]);
+    // On the isolated network "outside: no" is expected: probed once.
+    const { stats: s2 } = await grade('isolated');
+    expect(s2.reachCalls.filter((c) => c.role === 'linux')).to.have.length(1);
+  });
+
   it('a probe that could not run is an error, not a "no"', async () => {
     const g = referenceGuests('nat');
     g.linux.reach['198.51.100.10'] = 'probe-timeout';
