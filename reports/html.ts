@@ -15,6 +15,7 @@ import {
   outcomeLabel,
   questionLabel,
   shownOutcome,
+  skippedTaskReason,
   type Labels,
 } from './labels.js';
 
@@ -121,6 +122,9 @@ function summary(r: GradeResult, t: Labels): string {
   const rows = r.tasks
     .map((task) => {
       const pct = ratio(task.points, task.maxPoints);
+      if (skippedTaskReason(task) !== null) {
+        return `<div class="row muted"><a href="#task-${h(task.id)}">${h(task.title || task.id)}</a><div class="small">${h(outcomeLabel(t, 'skip'))}</div><div class="pts">–</div></div>`;
+      }
       return `<div class="row"><a href="#task-${h(task.id)}">${h(task.title || task.id)}</a>
   <div class="${barClass(pct)}" role="img" aria-label="${fmtPercent(pct)} %"><span style="width:${pct.toFixed(1)}%"></span></div>
   <div class="pts">${fmtPoints(task.points)}/${fmtPoints(task.maxPoints)}</div></div>`;
@@ -146,6 +150,14 @@ function taskSection(task: TaskResult, t: Labels): string {
 ${task.hostChecks.map((v) => hostRow(v, t)).join('\n')}
 </tbody></table>`
     : '';
+  const skipped = skippedTaskReason(task);
+  if (skipped !== null) {
+    return `<section class="card task skipped-task" id="task-${h(task.id)}">
+<div class="task-head"><div><h2>${h(task.title || task.id)}</h2><div class="net">${h(t('network'))}: ${h(netText)}</div></div>
+<div class="pts">${fmtPoints(task.points)} / ${fmtPoints(task.maxPoints)}</div></div>
+<p class="muted"><span class="pill skip">${h(outcomeLabel(t, 'skip'))}</span> ${h(skipped)}</p>
+</section>`;
+  }
   const questions = groupByQuestion(task.questions)
     .map(
       (g) => `<div class="question" id="q-${h(task.id)}-${h(g.question)}">

@@ -1,5 +1,5 @@
 // Labels shared by the renderers (from grader/i18n/<lang>/report.ts).
-import type { GradeResult, Lang, Outcome, Verdict } from '../grader/types.js';
+import type { GradeResult, Lang, Outcome, TaskResult, Verdict } from '../grader/types.js';
 import { translator, type Params } from '../grader/i18n/translate.js';
 import es from '../grader/i18n/es/report.js';
 import en from '../grader/i18n/en/report.js';
@@ -65,4 +65,15 @@ export function groupByQuestion(questions: Verdict[]): { question: string; verdi
 export function studentLine(r: GradeResult): string {
   const s = r.student;
   return [s.name, s.email ? `<${s.email}>` : '', s.id ? `(${s.id})` : ''].filter(Boolean).join(' ');
+}
+
+/**
+ * When every verdict of a task was skipped (a task not selected, a missing network), the reason
+ * shared by all of them (else null): such a task is shown as one line instead of a list of skips.
+ */
+export function skippedTaskReason(task: TaskResult): string | null {
+  const all = [...task.hostChecks, ...task.questions];
+  if (all.length === 0 || all.some((v) => v.outcome !== 'skip')) return null;
+  const reasons = new Set(all.map((v) => v.message));
+  return reasons.size === 1 ? all[0]!.message : null;
 }

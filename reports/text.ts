@@ -12,6 +12,7 @@ import {
   outcomeLabel,
   questionLabel,
   shownOutcome,
+  skippedTaskReason,
   studentLine,
   type Labels,
   type Shown,
@@ -40,6 +41,11 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
       paint('bold', `== ${oneLine(task.title || task.id)} (${oneLine(task.id)}) — ${t('network')}: ${netText}`) +
         `  ${fmtPoints(task.points)}/${fmtPoints(task.maxPoints)}`,
     );
+    const skipped = skippedTaskReason(task);
+    if (skipped !== null) {
+      out.push(`  ${paint('dim', `${SYMBOL.skip} ${outcomeLabel(t, 'skip')}: ${oneLine(skipped)}`)}`);
+      continue;
+    }
     if (task.hostChecks.length) {
       out.push(`  ${paint('cyan', t('hostChecks'))}`);
       for (const v of task.hostChecks) {

@@ -204,6 +204,10 @@ async function gradeOne(
     if (result.errors.length > 0 || unmeasured > 0) {
       status = 'incomplete';
       failure = { code: 'incomplete', message: deps.redact(result.errors[0] ?? t(lang, 'errIncomplete', { count: unmeasured })) };
+    } else if (result.totals.maxPoints <= 0) {
+      // Everything skipped (no task found, VMs missing): there is no grade to give.
+      status = 'incomplete';
+      failure = { code: 'nothing-graded', message: t(lang, 'errNothingGraded') };
     } else status = 'graded';
   } else {
     status = 'failed';

@@ -153,7 +153,9 @@ export function buildSummary(
     students.push(cs);
   }
 
-  // Columns in task order of first appearance is already spec order; keep it stable by task then question.
+  // Columns nobody was graded on (tasks not selected for anyone) would only add noise.
+  const useful = new Set(students.flatMap((st) => Object.entries(st.verdicts).filter(([, o]) => o !== 'skip').map(([id]) => id)));
+  for (let i = columns.length - 1; i >= 0; i--) if (!useful.has(columns[i]!.id)) columns.splice(i, 1);
   const counts = { students: students.length, graded: 0, incomplete: 0, failed: 0, pending: 0 } as ClassSummary['counts'];
   for (const s of students) counts[s.status]++;
   const scored = students.filter((s) => s.percent !== null && s.status !== 'pending').map((s) => s.percent!) ;

@@ -28,6 +28,7 @@ export default {
   errInput: 'invalid input: {message}',
   errTransport: 'could not connect to {target}: {message}',
   errInternal: 'grading failed: {message}',
+  errNothingGraded: 'no question could be graded (everything skipped): see the lab networks and VMs in the report',
   errIncomplete: 'incomplete grading: {count} item(s) could not be measured',
   progressLine: '{done}/{total} done, {failed} with problems, {running} running',
   progressEta: '~{eta} left',

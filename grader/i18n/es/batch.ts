@@ -29,6 +29,7 @@ export default {
   errInput: 'entrada no válida: {message}',
   errTransport: 'no se pudo conectar con {target}: {message}',
   errInternal: 'error al corregir: {message}',
+  errNothingGraded: 'no se pudo corregir ninguna pregunta (todo omitido): revise las redes y máquinas del laboratorio en su informe',
   errIncomplete: 'corrección incompleta: {count} elemento(s) sin medir',
   // progress
   progressLine: '{done}/{total} hechos, {failed} con problemas, {running} en curso',

@@ -133,12 +133,26 @@ describe('batch: runBatch with a fake grader', function () {
   });
 
   it('a result with unmeasured items or run errors is "incomplete", not graded', async () => {
-    const roster = await makeClass(dir, 3);
+    const roster = await makeClass(dir, 4);
+    const nothingGraded = (name: string) => {
+      // What the engine returns when no task could be graded: every verdict skipped, 0 points at stake.
+      const r = fakeResult(name);
+      for (const task of r.tasks) for (const v of [...task.hostChecks, ...task.questions]) Object.assign(v, { outcome: 'skip', points: 0, maxPoints: 0 });
+      r.totals = { points: 0, maxPoints: 0, percent: 0, pass: 0, fail: 0, error: 0, skip: r.totals.pass + r.totals.skip };
+      return r;
+    };
     const grade: GradeFn = async (s) =>
-      s.id === 's01' ? fakeResult(s.name, { unmeasured: ['nat.outside.linux'] }) : s.id === 's02' ? fakeResult(s.name, { errors: ['win10: guest is shut off'] }) : fakeResult(s.name, { failing: ['nat.dns.linux'] });
+      s.id === 's01'
+        ? fakeResult(s.name, { unmeasured: ['nat.outside.linux'] })
+        : s.id === 's02'
+          ? fakeResult(s.name, { errors: ['win10: guest is shut off'] })
+          : s.id === 's03'
+            ? nothingGraded(s.name)
+            : fakeResult(s.name, { failing: ['nat.dns.linux'] });
     const out = await runBatch(roster, options(dir), { grade, redact });
     const st = out.students.map((s) => s.record!.status);
-    expect(st).to.deep.equal(['graded', 'incomplete', 'incomplete']);
+    expect(st).to.deep.equal(['graded', 'incomplete', 'incomplete', 'incomplete']);
+    expect(out.students[3]!.record!.error!.code).to.equal('nothing-graded');
     expect(out.students[2]!.record!.error!.message).to.equal('win10: guest is shut off');
     expect(out.students[1]!.record!.error!.message).to.match(/1 item\(s\) could not be measured/);
   });
