@@ -41,6 +41,7 @@ export interface EnvelopeInput {
   /** Inner XML of the body (already escaped). */
   body: string;
   operationTimeoutSec: number;
+  /** Largest response the client accepts, bytes (153 600 like pywinrm; Windows' default limit is 500 KiB). */
   maxEnvelopeSize?: number;
   messageId?: string;
 }
@@ -62,7 +63,7 @@ export function envelope(e: EnvelopeInput): { xml: string; messageId: string } {
     `<a:To>${xmlEscape(e.to)}</a:To>` +
     `<a:ReplyTo><a:Address s:mustUnderstand="true">http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo>` +
     `<a:Action s:mustUnderstand="true">${xmlEscape(e.action)}</a:Action>` +
-    `<w:MaxEnvelopeSize s:mustUnderstand="true">${e.maxEnvelopeSize ?? 512000}</w:MaxEnvelopeSize>` +
+    `<w:MaxEnvelopeSize s:mustUnderstand="true">${e.maxEnvelopeSize ?? 153600}</w:MaxEnvelopeSize>` +
     `<a:MessageID>${xmlEscape(messageId)}</a:MessageID>` +
     `<w:Locale xml:lang="en-US" s:mustUnderstand="false"/>` +
     `<p:DataLocale xml:lang="en-US" s:mustUnderstand="false"/>` +

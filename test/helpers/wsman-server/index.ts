@@ -398,7 +398,9 @@ export async function startWsmanServer(opts: WsmanServerOptions): Promise<WsmanS
             throw new Fault('2150858793', 'w:TimedOut', 'The WS-Management service cannot complete the operation within the time specified in OperationTimeout.');
           }
         }
-        let budget = chunkBytes;
+        // Output must fit in the client's MaxEnvelopeSize once base64-encoded (with room for the envelope).
+        const maxEnv = Number(text(child(header, 'MaxEnvelopeSize'))) || 153600;
+        let budget = Math.max(1024, Math.min(chunkBytes, Math.floor(((maxEnv - 8192) * 3) / 4)));
         const streams: string[] = [];
         for (const name of ['stdout', 'stderr'] as const) {
           const q = c[name];
