@@ -176,7 +176,11 @@ export async function waitGuestReady(name: string, g: GuestDef, nets: NetworkOve
       return ifs.some((i) => i.addr_info?.some((a) => a.local?.startsWith('fe80:') && !a.tentative)) ? true : undefined;
     });
     if (g.ip.mode === 'dhcp' && g.network === 'red-nat' && nets.natDhcp !== false) {
-      await waitFor(`${name}'s DHCP lease`, timeoutMs, async () => ((await leasesFor('red-nat', macFor(name))).length ? true : undefined), 250);
+      // leases outlive guests: ask the guest itself whether DHCP has bound an address
+      await waitFor(`${name}'s DHCP address`, timeoutMs, async () => {
+        const r = await agentExec(name, ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
+        return /"dynamic":true/.test(r.stdout) ? true : undefined;
+      }, 250);
     }
   }
 }
