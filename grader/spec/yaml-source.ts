@@ -31,6 +31,8 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 /** Deepest nesting accepted (the formats need about 6 levels). */
 export const MAX_DEPTH = 32;
 const MAX_ALIASES = 200;
+/** Problems listed per file; the rest are counted ("... and N more"). */
+const MAX_ISSUES = 50;
 /** Keys that could reach Object.prototype if some consumer used them carelessly. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -70,20 +72,22 @@ export function formatPath(path: readonly PathSeg[]): string {
 }
 
 /** Shortens a value for quoting it in a message. */
-export function quote(value: unknown): string {
+export function quote(value: unknown, max = 60): string {
   let s: string;
   if (typeof value === 'string') s = value;
   else if (value === null || value === undefined) s = String(value);
   else if (typeof value === 'object') s = JSON.stringify(value) ?? String(value);
   else s = String(value);
   s = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }
 
 /** Collects the problems of one file; `throwIfAny` turns them into one InputError. */
 export class Issues {
   readonly errors: InputIssue[] = [];
   readonly warnings: InputIssue[] = [];
+  /** Problems beyond MAX_ISSUES, counted but not listed. */
+  private dropped = 0;
   constructor(
     readonly lang: Lang,
     readonly display: string,
@@ -114,15 +118,24 @@ export class Issues {
   }
 
   error(path: readonly PathSeg[] | undefined, message: string, opts: { onKey?: boolean } = {}): void {
+    if (this.errors.length >= MAX_ISSUES) {
+      this.dropped++;
+      return;
+    }
     this.errors.push(this.issue(path, message, opts.onKey ?? false));
   }
 
   warn(path: readonly PathSeg[] | undefined, message: string, opts: { onKey?: boolean } = {}): void {
+    if (this.warnings.length >= MAX_ISSUES) return;
     this.warnings.push(this.issue(path, message, opts.onKey ?? false));
   }
 
   /** Positioned by offset in the text (YAML syntax errors). */
   errorAt(offset: number | undefined, message: string): void {
+    if (this.errors.length >= MAX_ISSUES) {
+      this.dropped++;
+      return;
+    }
     const issue: InputIssue = { file: this.display, message };
     if (offset !== undefined && this.src) {
       const p = this.src.lc.linePos(offset);
@@ -139,7 +152,13 @@ export class Issues {
   throwIfAny(): void {
     if (this.errors.length === 0) return;
     const sorted = [...this.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-    throw new InputError(this.msg('invalidFile', { file: this.display, count: sorted.length }), sorted);
+    if (this.dropped > 0) sorted.push({ file: this.display, message: this.msg('moreProblems', { count: this.dropped }) });
+    throw new InputError(this.msg('invalidFile', { file: this.display, count: this.errors.length + this.dropped }), sorted);
+  }
+
+  /** Counts problems found but not examined (beyond the listing cap). */
+  addDropped(n: number): void {
+    if (n > 0) this.dropped += n;
   }
 
   /** Hands warnings to the caller's collector. */
@@ -196,6 +215,7 @@ export function parseYamlText(buf: Uint8Array, display: string, file: string, la
   const ctl = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text);
   if (ctl) {
     const lc0 = new LineCounter();
+    lc0.addNewLine(0);
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc0.addNewLine(i + 1);
     const p = lc0.linePos(ctl.index);
     throw new InputError(t(lang, 'invalidFile', { file: display, count: 1 }), [
@@ -211,11 +231,12 @@ export function parseYamlText(buf: Uint8Array, display: string, file: string, la
       lineCounter: lc,
       prettyErrors: false,
       logLevel: 'silent',
-      uniqueKeys: true,
+      // Duplicate keys are found by walk() in linear time (the library's check is quadratic).
+      uniqueKeys: false,
       strict: true,
     }) as unknown as Document.Parsed[];
   } catch (err) {
-    throw single(lang, display, err instanceof RangeError ? 'yamlTooDeep' : 'yamlSyntax', { detail: quote((err as Error).message) });
+    throw single(lang, display, err instanceof RangeError ? 'yamlTooDeep' : 'yamlSyntax', { detail: quote((err as Error).message, 200) });
   }
   if (!Array.isArray(docs)) docs = [];
   if (docs.length === 0) throw single(lang, display, 'fileEmpty');
@@ -238,7 +259,7 @@ export function parseYamlText(buf: Uint8Array, display: string, file: string, la
     const m = (err as Error).message ?? '';
     if (/alias/i.test(m) && /excessive/i.test(m)) throw single(lang, display, 'yamlTooManyAliases');
     if (err instanceof RangeError) throw single(lang, display, 'yamlTooDeep', { detail: MAX_DEPTH });
-    throw single(lang, display, 'yamlSyntax', { detail: quote(m) });
+    throw single(lang, display, 'yamlSyntax', { detail: quote(m, 200) });
   }
   return src;
 }
@@ -250,9 +271,9 @@ function yamlErrorMessage(issues: Issues, code: string, message: string): string
     case 'TAB_AS_INDENT':
       return issues.msg('yamlTab');
     case 'TAG_RESOLVE_FAILED':
-      return issues.msg('yamlTag', { detail: quote(message) });
+      return issues.msg('yamlTag', { detail: quote(message, 200) });
     default:
-      return issues.msg('yamlSyntax', { detail: quote(message) });
+      return issues.msg('yamlSyntax', { detail: quote(message, 200) });
   }
 }
 
@@ -261,12 +282,16 @@ function walk(node: YamlNode | null | undefined, depth: number, issues: Issues):
   if (!node) return false;
   if (depth > MAX_DEPTH) return true;
   if (isMap(node)) {
+    const seen = new Set<string>();
     for (const pair of node.items) {
       const key = pair.key as YamlNode | null;
       if (key && !isScalar(key)) {
         issues.errorAt(key.range?.[0], issues.msg('yamlComplexKey'));
         continue;
       }
+      const name = key && isScalar(key) ? String(key.value) : '';
+      if (seen.has(name)) issues.errorAt(key?.range?.[0], issues.msg('yamlDuplicateKey'));
+      seen.add(name);
       if (key && isScalar(key) && RESERVED_KEYS.has(String(key.value))) {
         issues.errorAt(key.range?.[0], issues.msg('reservedKey', { key: String(key.value) }));
         continue;
@@ -404,7 +429,9 @@ export async function validateSchema(src: YamlSource, kind: FileKind, issues: Is
   if (validate(src.data)) return true;
   const errors = [...(validate.errors ?? [])];
   const seen = new Set<string>();
-  for (const e of errors) {
+  const examined = errors.slice(0, MAX_ISSUES * 4);
+  issues.addDropped(errors.length - examined.length);
+  for (const e of examined) {
     // Errors inside a failed propertyNames are reported once, as a bad key.
     if (e.keyword !== 'propertyNames' && e.propertyName !== undefined) continue;
     const path = pointerToPath(e.instancePath);

@@ -40,3 +40,14 @@ export function issueAt(err: InputError, path: string): InputIssue {
   expect(found, `no issue at ${path}; issues: ${JSON.stringify(err.issues, null, 1)}`).to.not.equal(undefined);
   return found!;
 }
+
+/** The questions of the seed exercise (clase2-redes.md, step 3), as the students read them. */
+export const SEED_QUESTIONS = [
+  '¿Qué tipo de configuración de red has necesitado (estática o dinámica)?',
+  '¿Qué configuración de red han tomado cada máquina?',
+  '¿Tiene conectividad con el exterior?',
+  '¿Tiene resolución DNS?',
+  '¿Cuál es el servidor DNS?',
+  '¿Hay conectividad entre las máquinas?',
+  '¿Hay conectividad con el host?',
+];

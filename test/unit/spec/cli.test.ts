@@ -1,0 +1,72 @@
+// `labgrade validate` and `labgrade answers init` through the built CLI (exit codes 0 / 2).
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SEED_QUESTIONS, TempDir, fixtures, root, shipped } from './helpers.js';
+
+function labgrade(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'labgrade.js'), ...args], { encoding: 'utf8', cwd: root, timeout: 60_000, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('CLI: validate and answers init', function () {
+  this.timeout(240_000);
+  const tmp = new TempDir();
+  before(() => {
+    if (!existsSync(join(root, 'dist', 'grader', 'cli', 'main.js'))) {
+      spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: 'ignore', timeout: 200_000 });
+    }
+  });
+  after(() => tmp.remove());
+
+  it('validate: exit 0 for the shipped spec, a lab file and reference answers', () => {
+    const r = labgrade('validate', shipped, join(fixtures, 'lab-full.yaml'), join(fixtures, 'answers-reference.yaml'));
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('clase2-redes.yaml: valid (exercise)');
+    expect(r.stdout).to.include('lab-full.yaml: valid (lab)');
+    expect(r.stdout).to.include('answers-reference.yaml: valid (answers)');
+    expect(r.stdout).to.include('3 valid, 0 with errors');
+  });
+
+  it('validate: exit 2 with file:line:column and the key path', () => {
+    const r = labgrade('validate', join(fixtures, 'spec-wrong-type.yaml'));
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include(`${join(fixtures, 'spec-wrong-type.yaml')}:13:13 (questions.config.points): wrong type: expected number, found string`);
+  });
+
+  it('validate: warnings (unanswered questions) keep exit 0; Spanish with --lang es', () => {
+    const p = tmp.write('student: { name: Ana }\nanswers:\n  nat:\n    config: dinámica\n');
+    const r = labgrade('validate', p, '--lang', 'es');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/aviso: sin responder: nat \/ vm_config/);
+    expect(r.stdout).to.include('válido (respuestas)');
+  });
+
+  it('validate: a file of unknown kind, a bad --kind and a missing file exit 2', () => {
+    const unknown = labgrade('validate', tmp.write('colour: blue\n'));
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.match(/--kind spec\|lab\|answers/);
+    expect(labgrade('validate', '--kind', 'bogus', shipped).code).to.equal(2);
+    const missing = labgrade('validate', join(tmp.dir, 'nope.yaml'));
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.match(/does not exist/);
+    const forced = labgrade('validate', '--kind', 'lab', shipped);
+    expect(forced.code).to.equal(2);
+  });
+
+  it('answers init --lang es prints every question of the seed in Spanish; -o refuses to overwrite without --force', () => {
+    const r = labgrade('answers', 'init', shipped, '--lang', 'es');
+    expect(r.code, r.stderr).to.equal(0);
+    for (const q of SEED_QUESTIONS) expect(r.stdout, q).to.include(q);
+    const out = join(tmp.dir, 'respuestas.yaml');
+    expect(labgrade('answers', 'init', '-o', out).code).to.equal(0);
+    const again = labgrade('answers', 'init', '-o', out);
+    expect(again.code).to.equal(2);
+    expect(again.stderr).to.match(/--force/);
+    expect(labgrade('answers', 'init', '-o', out, '--force').code).to.equal(0);
+    const v = labgrade('validate', out);
+    expect(v.code).to.equal(2);
+    expect(v.stderr).to.match(/student name is missing/);
+  });
+});
