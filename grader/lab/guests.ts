@@ -102,9 +102,13 @@ export async function removeDomain(name: string): Promise<void> {
   );
 }
 
+export async function startDomain(name: string): Promise<void> {
+  await virshOk(['start', name], { timeoutMs: 60_000 });
+}
+
 export async function defineAndStart(xml: string, name: string): Promise<void> {
   await virshDefine('define', xml);
-  await virshOk(['start', name], { timeoutMs: 60_000 });
+  await startDomain(name);
 }
 
 const IPV4_IN = (addr: string, net: string) => addr.startsWith(net);

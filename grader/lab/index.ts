@@ -15,6 +15,7 @@ import { assertRoot, ensureAccounts, ensurePackages } from './host.js';
 import { ensureImage, type GuestImage } from './image.js';
 import {
   defineAndStart,
+  startDomain,
   destroyDomain,
   domainXml,
   expectedAddress,
@@ -198,7 +199,11 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
   for (const [name, g] of toStart) {
     const ex = existing.get(name);
     const { xml, fp } = domainXml(name, g, image, nets);
-    if (ex && ex.fp !== fp) await virsh(['undefine', name]);
+    if (ex && ex.fp === fp) {
+      await startDomain(name); // same definition, just not running (or its network was recreated)
+      continue;
+    }
+    if (ex) await virsh(['undefine', name]);
     await defineAndStart(xml, name);
   }
   await Promise.all(toStart.map(([name, g]) => waitGuestReady(name, g, nets, readyTimeoutMs)));
