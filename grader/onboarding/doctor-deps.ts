@@ -1,6 +1,6 @@
 // The real world behind `labgrade doctor`: virsh, the loaders, inspectHost and the transports.
 import { access } from 'node:fs/promises';
-import type { AccessMethod, Connection, LabFile, LabVm, Lang } from '../types.js';
+import { TransportError, type AccessMethod, type Connection, type HostSnapshot, type LabFile, type LabVm, type Lang, type OsFamily } from '../types.js';
 import type { DoctorDeps } from './doctor.js';
 
 export function realDoctorDeps(lang: Lang): DoctorDeps {
@@ -34,15 +34,27 @@ export function realDoctorDeps(lang: Lang): DoctorDeps {
       snap.uri = uri;
       return snap;
     },
-    async open(lab: LabFile, vm: LabVm, method: AccessMethod): Promise<Connection> {
-      return openOne(lab, vm, method, lang);
+    async open(lab, vm, method, snapshot, os) {
+      return openOne(lab, vm, method, snapshot, os, lang);
     },
   };
 }
 
-/** Opens exactly one access method of a VM (a copy of the VM entry listing only that method). */
-async function openOne(lab: LabFile, vm: LabVm, method: AccessMethod, lang: Lang): Promise<Connection> {
-  const spec = '../transports/open.js';
-  const mod = (await import(spec)) as { openGuest: (vm: LabVm, ctx: unknown) => Promise<Connection> };
-  return mod.openGuest({ ...vm, access: [method] }, { lab, lang });
+/**
+ * Opens exactly one access method of a VM (a copy of the VM entry listing only that method). The
+ * transports report "no method worked" with the list of what was tried; doctor wants the one
+ * method's own error (its code and its `ssh user@host:port` target).
+ */
+async function openOne(lab: LabFile, vm: LabVm, method: AccessMethod, snapshot: HostSnapshot, os: OsFamily, lang: Lang): Promise<Connection> {
+  const { openGuest, GuestUnreachableError } = await import('../transports/open.js');
+  try {
+    const opened = await openGuest({ ...vm, access: [method] }, { lab, snapshot, os, lang });
+    return opened.conn;
+  } catch (e) {
+    if (e instanceof GuestUnreachableError && e.tried.length > 0) {
+      const last = e.tried[e.tried.length - 1]!;
+      throw new TransportError(last.code, last.method, last.error);
+    }
+    throw e;
+  }
 }

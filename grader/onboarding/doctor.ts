@@ -59,7 +59,7 @@ export interface DoctorDeps {
   /** Throws LibvirtError when libvirt cannot be talked to. */
   inspect(uri: string, domains: string[]): Promise<HostSnapshot>;
   /** Opens one access method of one VM (and nothing else); throws TransportError. */
-  open(lab: LabFile, vm: LabVm, method: AccessMethod): Promise<Connection>;
+  open(lab: LabFile, vm: LabVm, method: AccessMethod, snapshot: HostSnapshot, os: OsFamily): Promise<Connection>;
 }
 
 export interface DoctorOptions {
@@ -315,6 +315,12 @@ function libvirtFailure(r: Run, uri: string, e: unknown): void {
         r.add('libvirt', 'check.libvirt', { uri }, 'fail', r.tr('fail.libvirt.ssh', { detail: e.message }), r.tr('fix.libvirt.ssh', { host: shq(host) }));
         return;
       default:
+        // Without polkit (no D-Bus), libvirtd answers an unprivileged client with "Unable to get
+        // system bus connection" / "authentication unavailable": the same fix as permission denied.
+        if (/polkit|system bus|authentication unavailable|authentication failed|access denied|Permission denied/i.test(`${detail}\n${e.message}`)) {
+          r.add('libvirt', 'check.libvirt', { uri }, 'fail', r.tr('fail.libvirt.permission', { uri, detail }), r.tr('fix.libvirt.permission'));
+          return;
+        }
         break;
     }
   }
@@ -392,7 +398,7 @@ async function checkVm(deps: DoctorDeps, o: DoctorOptions, r: Run, x: VmCtx): Pr
   if (hasAgentMethod && agentOk && !o.noConnect) {
     const agentMethod = vm.access.find((m) => m.kind === 'agent')!;
     try {
-      const conn = await deps.open(x.lab, vm, agentMethod);
+      const conn = await deps.open(x.lab, vm, agentMethod, snap, os);
       conns.push(conn);
       const res = await conn.runScript('exit 0', [], { timeoutMs: 20_000 });
       if (res.exitCode !== 0) throw new TransportError('protocol', conn.target, `exit ${res.exitCode}: ${res.stderr.slice(0, 200)}`);
@@ -418,7 +424,7 @@ async function checkVm(deps: DoctorDeps, o: DoctorOptions, r: Run, x: VmCtx): Pr
     }
     if (o.noConnect) continue;
     try {
-      const conn = await deps.open(x.lab, vm, m);
+      const conn = await deps.open(x.lab, vm, m, snap, os);
       conns.unshift(conn);
       const res = await conn.runScript('exit 0', [], { timeoutMs: 15_000 });
       if (res.exitCode !== 0) throw new TransportError('protocol', conn.target, `exit ${res.exitCode}: ${res.stderr.slice(0, 200)}`);

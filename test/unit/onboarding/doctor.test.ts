@@ -118,6 +118,12 @@ describe('onboarding: doctor', () => {
     expect(check(rep, 'vm.linux').status).to.equal('skip');
   });
 
+  it('no polkit (unprivileged user, no D-Bus): the same libvirt group fix', async () => {
+    const err = new LibvirtError('failed', 'qemu:///system', 'x', ['net-list'], 'internal error: Unable to get system bus connection: Could not connect: No such file or directory');
+    const rep = await runDoctor(deps({ inspect: async () => { throw err; } }), base);
+    expect(check(rep, 'libvirt').fix).to.contain('sudo adduser $USER libvirt');
+  });
+
   it('read-only access only: fails with the same fix, agent checks skipped', async () => {
     const rep = await runDoctor(deps({ inspect: async () => ({ ...healthySnap(), readOnly: true }) }), base);
     expect(check(rep, 'libvirt').fix).to.contain('sudo adduser $USER libvirt');
