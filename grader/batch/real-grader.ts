@@ -6,16 +6,18 @@ import { defaultDeps } from '../engine/default-deps.js';
 import { loadAnswers } from '../spec/load-answers.js';
 import { redact } from '../spec/secrets.js';
 import type { GradeFn } from './types.js';
+import type { EngineDeps } from '../engine/deps.js';
 import type { RosterStudent } from './roster.js';
 import { resolveLab } from './lab-source.js';
 
-export function realGrader(spec: ExerciseSpec, inlineLabs: Map<string, LabFile>): GradeFn {
+/** `makeDeps` defaults to the real modules; lab tests wrap them (e.g. to stop a guest mid-run). */
+export function realGrader(spec: ExerciseSpec, inlineLabs: Map<string, LabFile>, makeDeps: (lang: Lang, student: RosterStudent) => EngineDeps = (lang) => defaultDeps(lang)): GradeFn {
   return async (student: RosterStudent, ctx: { signal: AbortSignal; lang: Lang }): Promise<GradeResult> => {
     const lang = ctx.lang;
     const lab = inlineLabs.get(student.id) ?? (await resolveLab(student, spec, lang));
     const answers = await loadAnswers(student.answers, spec, { lang });
     ctx.signal.throwIfAborted();
-    const result = await gradeStudent({ spec, lab, answers, task: student.task, lang, deps: defaultDeps(lang) });
+    const result = await gradeStudent({ spec, lab, answers, task: student.task, lang, deps: makeDeps(lang, student) });
     // The roster is the teacher's authoritative identity for the class outputs.
     result.student = { name: student.name, ...(student.idNumber ? { id: student.idNumber } : {}), ...(student.email ? { email: student.email } : {}) };
     return result;
