@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('batch')
     .description(t(L, 'cmdDescription'))
-    .argument('<spec>', 'exercise spec (exercises/clase2-redes.yaml)')
+    .argument('<spec>', t(L, 'argSpec'))
     .requiredOption('--roster <roster.yaml>', t(L, 'optRoster'))
     .requiredOption('--out <dir>', t(L, 'optOut'))
     .option('--concurrency <n>', t(L, 'optConcurrency'))

@@ -2,6 +2,7 @@ import type es from '../es/batch.js';
 
 export default {
   cmdDescription: 'grade a whole class: one report per student, a class summary and a CSV for Moodle',
+  argSpec: 'exercise spec (e.g. exercises/clase2-redes.yaml)',
   optRoster: 'class roster (YAML) listing the students and their labs',
   optOut: 'output folder (created when missing)',
   optConcurrency: 'students graded at the same time (default 4)',

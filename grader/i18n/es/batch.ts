@@ -1,6 +1,7 @@
 // Mensajes de `labgrade batch` (lista de clase, progreso, resumen de clase, CSV).
 export default {
   cmdDescription: 'corrige a toda una clase: un informe por alumno, un resumen de clase y un CSV para Moodle',
+  argSpec: 'especificación del ejercicio (p. ej. exercises/clase2-redes.yaml)',
   optRoster: 'lista de clase (YAML) con los alumnos y sus laboratorios',
   optOut: 'carpeta de salida (se crea si no existe)',
   optConcurrency: 'alumnos corregidos a la vez (por defecto 4)',
