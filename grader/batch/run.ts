@@ -94,9 +94,11 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
     }
   };
 
-  // Hashes and resume decisions first (cheap), so progress knows the real amount of work.
+  // Hashes and resume decisions first (cheap), so progress knows the real amount of work; a few
+  // files at a time (a big class must not run out of file descriptors).
+  const io = pLimit(16);
   const prepared = await Promise.all(
-    roster.students.map(async (student) => {
+    roster.students.map((student) => io(async () => {
       const hashes: InputHashes = {
         spec: specHash,
         answers: await fileHash(student.answers),
@@ -105,8 +107,9 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
       };
       const inputHash = combineHashes(hashes);
       const reuse = opts.resume ? await reusable(opts.outDir, student.id, inputHash) : null;
-      return { student, hashes, inputHash, reuse };
-    }),
+      const hostKey = reuse ? '' : await hostKeyOf(student.lab);
+      return { student, hashes, inputHash, reuse, hostKey };
+    })),
   );
   emit({ type: 'queued', total: roster.students.length, reused: prepared.filter((p) => p.reuse).length });
 
@@ -119,7 +122,7 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
       emit({ type: 'reused', student: p.student, record: p.reuse.record, percent: p.reuse.result.totals.percent });
       return;
     }
-    const key = await hostKeyOf(p.student.lab);
+    const key = p.hostKey;
     // Host slot first, then a global slot: students waiting for a busy host hold no global slot.
     await hostLimit(key)(() =>
       global(async () => {
