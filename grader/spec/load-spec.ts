@@ -42,8 +42,16 @@ function theoryOf(kind: AnswerKind, v: unknown): Theory | undefined {
   }
 }
 
+export interface LoadSpecOptions extends LoadOptions {
+  /**
+   * The question checks available (name -> answer kind), e.g. checks/questions' registry: when
+   * given, each question's `check` must exist and observe answers of the question's kind.
+   */
+  checks?: Record<string, { kind: AnswerKind }>;
+}
+
 /** Loads and validates an exercise spec; throws InputError listing every problem. */
-export async function loadSpec(path: string, opts: LoadOptions = {}): Promise<ExerciseSpec> {
+export async function loadSpec(path: string, opts: LoadSpecOptions = {}): Promise<ExerciseSpec> {
   const lang = langOf(opts);
   const src = await readYaml(path, lang);
   const issues = new Issues(lang, src.display, src);
@@ -82,6 +90,14 @@ export async function loadSpec(path: string, opts: LoadOptions = {}): Promise<Ex
   for (const [id, q] of entries(d.questions)) {
     const hints: Record<string, Text> = { ...shared };
     for (const [code, h] of entries(own(q, 'hints'))) hints[code] = text(h);
+    const check = String(own(q, 'check'));
+    const kind = own<AnswerKind>(q, 'kind')!;
+    if (opts.checks) {
+      const known = Object.keys(opts.checks);
+      const c = Object.hasOwn(opts.checks, check) ? opts.checks[check] : undefined;
+      if (!c) issues.error(['questions', id, 'check'], issues.withGuess(issues.msg('specUnknownCheck', { check, known: known.join(', ') }), didYouMean(check, known)));
+      else if (c.kind !== kind) issues.error(['questions', id, 'check'], issues.msg('specCheckKind', { check, checkKind: c.kind, kind }));
+    }
     questions[id] = {
       id,
       prompt: text(own(q, 'prompt')),

@@ -59,7 +59,10 @@ export async function validateFiles(files: string[], opts: ValidateOptions): Pro
         results.push({ file, kind, ok: false, warnings, error: new InputError(t(lang, 'invalidFile', { file, count: 1 }), [{ file, message: t(lang, 'validateUnknownKind') }]) });
         continue;
       }
-      if (kind === 'spec') await loadSpec(file, { lang, warnings });
+      if (kind === 'spec') {
+        const { questionChecks } = await import('../../checks/questions/index.js');
+        await loadSpec(file, { lang, warnings, checks: questionChecks });
+      }
       else {
         const s = await getSpec();
         if (s instanceof InputError) {

@@ -51,6 +51,8 @@ export default {
   specTheoryNotAsked: 'theory for question "{question}", which this task does not ask',
   specTheoryKind: 'the theory of "{question}" (kind {kind}) must be {expected}',
   specDuplicateName: 'network name "{name}" is already used by network "{other}"',
+  specUnknownCheck: 'there is no check "{check}"; checks: {known}',
+  specCheckKind: 'check "{check}" gives answers of kind {checkKind}, but the question is of kind {kind}',
   specQuestionUnused: 'no task asks "{id}"',
   specProbeTarget: '"{value}" is neither an IPv4 address nor a valid hostname',
   // lab file

@@ -51,6 +51,8 @@ export default {
   specTheoryNotAsked: 'teoría para la pregunta «{question}», que esta tarea no pregunta',
   specTheoryKind: 'la teoría de «{question}» (tipo {kind}) debe ser {expected}',
   specDuplicateName: 'el nombre de red «{name}» ya lo usa la red «{other}»',
+  specUnknownCheck: 'no existe la comprobación «{check}»; comprobaciones: {known}',
+  specCheckKind: 'la comprobación «{check}» da respuestas de tipo {checkKind}, pero la pregunta es de tipo {kind}',
   specQuestionUnused: 'ninguna tarea pregunta «{id}»',
   specProbeTarget: '«{value}» no es una dirección IPv4 ni un nombre de host válido',
   // lab file

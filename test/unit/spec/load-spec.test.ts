@@ -132,3 +132,21 @@ describe('loadSpec', () => {
     expect(warnings.map((w) => w.path)).to.deep.equal(['questions.spare']);
   });
 });
+
+describe('loadSpec with the question checks registry', () => {
+  const tmp = new TempDir();
+  after(() => tmp.remove());
+
+  it('accepts the shipped spec against the real registry', async () => {
+    const { questionChecks } = await import('../../../checks/questions/index.js');
+    await loadSpec(shipped, { lang: 'en', checks: questionChecks });
+  });
+
+  it('rejects an unknown check and a check of another kind', async () => {
+    const text = readFileSync(shipped, 'utf8').replace('check: outside-reach', 'check: outside-rech').replace('check: host-reach', 'check: dns-server');
+    const checks = { 'outside-reach': { kind: 'yes-no' as const }, 'dns-server': { kind: 'ipv4' as const }, 'config-method': { kind: 'config-method' as const }, 'ipv4-config': { kind: 'ipv4-config' as const }, 'dns-resolution': { kind: 'yes-no' as const }, 'peer-reach': { kind: 'yes-no' as const } };
+    const err = await inputError(() => loadSpec(tmp.write(text), { lang: 'en', checks }));
+    expect(issueAt(err, 'questions.outside.check').message).to.match(/there is no check "outside-rech".*Did you mean "outside-reach"/);
+    expect(issueAt(err, 'questions.host.check').message).to.equal('check "dns-server" gives answers of kind ipv4, but the question is of kind yes-no');
+  });
+});
