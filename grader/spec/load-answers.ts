@@ -67,6 +67,8 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadOp
   const d = src.data as Record<string, unknown>;
 
   const student = readStudent(src, d.student, issues);
+  const exercise = own(d, 'exercise');
+  if (typeof exercise === 'string' && exercise !== spec.id) issues.warn(['exercise'], issues.msg('ansExerciseMismatch', { got: exercise, id: spec.id }));
   const tasks: AnswersFile['tasks'] = {};
   const answered = own(d, 'answers');
   const taskIds = spec.tasks.map((t) => t.id);

@@ -82,6 +82,7 @@ export default {
   ansConfigUnknownField: 'unknown field "{key}": use address, gateway and dns (optionally netmask or prefix)',
   ansConfigNeedsMap: 'the configuration is written as a map: {example}',
   ansScalarExpected: 'expected a value ({expected}), not {actual}',
+  ansExerciseMismatch: 'these answers say they are for exercise "{got}", but are checked against "{id}"',
   ansUnanswered: 'unanswered: {task} / {question}',
   ansUnansweredRole: 'unanswered for machine {role}: {task} / {question}',
   ansUnansweredTask: 'task not answered: {task}',

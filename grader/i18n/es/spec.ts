@@ -82,6 +82,7 @@ export default {
   ansConfigUnknownField: 'campo desconocido «{key}»: usa address, gateway y dns (y, si quieres, netmask o prefix)',
   ansConfigNeedsMap: 'la configuración se escribe como mapa: {example}',
   ansScalarExpected: 'se esperaba un valor ({expected}), no {actual}',
+  ansExerciseMismatch: 'estas respuestas dicen ser del ejercicio «{got}», pero se comprueban con «{id}»',
   ansUnanswered: 'sin responder: {task} / {question}',
   ansUnansweredRole: 'sin responder para la máquina {role}: {task} / {question}',
   ansUnansweredTask: 'tarea sin responder: {task}',

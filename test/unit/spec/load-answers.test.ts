@@ -63,6 +63,10 @@ describe('loadAnswers', () => {
     expect(msgs).to.include('task not answered: isolated');
     expect(msgs).to.include('task not answered: very_isolated');
     expect(msgs).to.not.include('unanswered: nat / config');
+    const other: InputIssue[] = [];
+    await loadAnswers(tmp.write(`exercise: clase3\n${head}  nat: { config: dhcp }\n`), spec, { lang: 'en', warnings: other });
+    expect(other[0]!.message).to.equal('these answers say they are for exercise "clase3", but are checked against "clase2-redes"');
+    expect(other[0]!.line).to.equal(1);
   });
 
   it('reports unknown tasks, questions and roles with positions and did-you-mean', async () => {
