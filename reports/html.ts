@@ -133,7 +133,7 @@ function summary(r: GradeResult, t: Labels): string {
   return `<section class="card" id="summary" aria-label="${h(t('summary'))}">
 <div class="scoreboard">
   <div><div class="muted small">${h(t('score'))}</div>
-    <div class="big" id="score-percent">${fmtPercent(tot.percent)}<small> %</small></div>
+    <div class="big" id="score-percent">${tot.maxPoints > 0 ? `${fmtPercent(tot.percent)}<small> %</small>` : '–'}</div>
     <div class="muted">${fmtPoints(tot.points)} / ${fmtPoints(tot.maxPoints)} ${h(t('points').toLowerCase())}</div></div>
   <div><div class="tasks-summary">${rows}</div><div class="counts">${chips}</div></div>
 </div>
