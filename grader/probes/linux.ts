@@ -266,7 +266,7 @@ export function parseResolvectl(text: string | undefined): { servers: string[]; 
     if (!m) continue;
     for (const w of (m[1] ?? '').split(/\s+/).filter(Boolean)) {
       const v = w.replace(/#.*$/, '').replace(/^~/, '');
-      if (/^[0-9a-fA-F:.]+$/.test(v) && /[.:]/.test(v) && /\d/.test(v)) {
+      if (/^[0-9a-fA-F:.]+(%\S+)?$/.test(v) && /[.:]/.test(v) && /\d/.test(v)) {
         if (!servers.includes(v)) servers.push(v);
       } else if (v && v !== '.' && !search.includes(v)) search.push(v);
     }

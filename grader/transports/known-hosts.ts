@@ -97,7 +97,7 @@ export function checkHostKey(entries: KnownHostEntry[], host: string, port: numb
   const type = blobKeyType(blob);
   const b64 = blob.toString('base64');
   const mine = entries.filter((e) => e.marker !== 'cert-authority' && hostsFieldMatches(e.hosts, name));
-  const revoked = entries.find((e) => e.marker === 'revoked' && e.key === b64);
+  const revoked = mine.find((e) => e.marker === 'revoked' && e.key === b64);
   if (revoked) return { status: 'revoked', entry: revoked };
   const plain = mine.filter((e) => e.marker === null);
   const hit = plain.find((e) => e.key === b64);

@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseWindowsConfig, parseWindowsReach, parseWindowsResolve, windowsOrigin } from '../../../grader/probes/windows.js';
+
+const fx = (name: string) => readFileSync(join('test/fixtures/probes/windows', name), 'utf8');
+
+describe('probes/windows parsing (fixtures: Windows 10, Spanish UI)', () => {
+  it('NAT, DHCP: address, lifetime, gateway, DNS = gateway, suffix = network name, firewall on', () => {
+    const c = parseWindowsConfig(fx('config-nat-dhcp.json'));
+    expect(c.interfaces).to.deep.equal([
+      {
+        name: 'Ethernet',
+        mac: '52:54:00:22:fa:b7',
+        up: true,
+        ipv4: [{ address: '192.168.101.219', prefix: 24, origin: 'dhcp', validLifetimeSec: 3287 }],
+        ipv6LinkLocalOnly: false,
+        dhcpEnabled: true,
+      },
+    ]);
+    expect(c.defaultGateway).to.equal('192.168.101.1');
+    expect(c.dnsServers).to.deep.equal(['192.168.101.1']);
+    expect(c.dnsSearch).to.deep.equal(['red-nat']);
+    expect(c.firewallEnabled).to.equal(true);
+  });
+
+  it('left on DHCP in a network without DHCP: APIPA 169.254/16 is link-local; Spanish aliases kept', () => {
+    const c = parseWindowsConfig(fx('config-isolated-apipa.json'));
+    const eth = c.interfaces.find((i) => i.name === 'Ethernet 2')!;
+    expect(eth.ipv4).to.deep.equal([{ address: '169.254.83.12', prefix: 16, origin: 'link-local', validLifetimeSec: null }]);
+    expect(eth.dhcpEnabled).to.equal(true);
+    const wifi = c.interfaces.find((i) => i.name === 'Conexión de área local* 1')!;
+    expect(wifi.up).to.equal(false);
+    expect(c.defaultGateway).to.equal(null);
+    expect(c.dnsServers).to.deep.equal([]);
+    expect(c.firewallEnabled).to.equal(true);
+  });
+
+  it('static, with Windows PowerShell 5.1 quirks (single objects, {value,Count} arrays), duplicate address dropped', () => {
+    const c = parseWindowsConfig(fx('config-isolated-static-ps51-quirks.json'));
+    expect(c.interfaces).to.have.length(1);
+    expect(c.interfaces[0]).to.deep.include({ name: 'Conexión de área local', mac: '52:54:00:4c:47:10', dhcpEnabled: false });
+    expect(c.interfaces[0]!.ipv4).to.deep.equal([{ address: '192.168.102.3', prefix: 24, origin: 'static', validLifetimeSec: null }]);
+    expect(c.dnsServers).to.deep.equal(['192.168.102.1']);
+    expect(c.dnsSearch).to.deep.equal(['clase.local']);
+    // The connected network is Public, whose profile is off.
+    expect(c.firewallEnabled).to.equal(false);
+  });
+
+  it('a part that failed does not lose the others', () => {
+    const c = parseWindowsConfig(fx('config-partial-error.json'));
+    expect(c.interfaces).to.deep.equal([]);
+    expect(c.defaultGateway).to.equal('192.168.101.1');
+    expect(c.firewallEnabled).to.equal(null);
+  });
+
+  it('origins from PrefixOrigin/SuffixOrigin', () => {
+    expect(windowsOrigin({ IPAddress: '10.0.0.5', PrefixOrigin: 'Dhcp', SuffixOrigin: 'Dhcp' })).to.equal('dhcp');
+    expect(windowsOrigin({ IPAddress: '10.0.0.5', PrefixOrigin: 'Manual', SuffixOrigin: 'Manual' })).to.equal('static');
+    expect(windowsOrigin({ IPAddress: '169.254.1.1', PrefixOrigin: 'WellKnown', SuffixOrigin: 'Link' })).to.equal('link-local');
+    expect(windowsOrigin({ IPAddress: '10.0.0.5', PrefixOrigin: 'RouterAdvertisement', SuffixOrigin: 'Random' })).to.equal('unknown');
+  });
+
+  it('reach: firewall-filtered peer, replied, via gateway, unresolved neighbour', () => {
+    const r = parseWindowsReach(fx('reach-firewall.json'), ['192.168.101.218', '192.168.101.1', '198.51.100.10', '192.168.101.77'], false);
+    expect(r).to.deep.equal([
+      { target: '192.168.101.218', status: 'filtered', detail: 'neighbour Reachable' },
+      { target: '192.168.101.1', status: 'replied' },
+      { target: '198.51.100.10', status: 'replied' },
+      { target: '192.168.101.77', status: 'no-neighbour', detail: 'neighbour Unreachable' },
+    ]);
+  });
+
+  it('reach: no route (single object, not an array); name not resolved; probe not finished', () => {
+    expect(parseWindowsReach(fx('reach-isolated.json'), ['198.51.100.10'], false)).to.deep.equal([{ target: '198.51.100.10', status: 'no-route' }]);
+    const r = parseWindowsReach(fx('reach-name-timeout.json'), ['www.labgrade.test', '192.168.102.1'], false);
+    expect(r.map((x) => x.status)).to.deep.equal(['error', 'probe-timeout']);
+    expect(parseWindowsReach('', ['1.2.3.4'], true)[0]!.status).to.equal('probe-timeout');
+  });
+
+  it('resolve: resolved / name error / timeout / no server / not finished', () => {
+    expect(parseWindowsResolve(fx('resolve-ok.json'), 'www.labgrade.test', false)).to.deep.equal({
+      name: 'www.labgrade.test',
+      status: 'resolved',
+      addresses: ['198.51.100.10'],
+      server: '192.168.101.1',
+    });
+    expect(parseWindowsResolve(fx('resolve-name-error.json'), 'x', false).status).to.equal('not-found');
+    expect(parseWindowsResolve(fx('resolve-timeout.json'), 'x', false).status).to.equal('timeout');
+    expect(parseWindowsResolve(fx('resolve-no-server.json'), 'x', false)).to.deep.include({ status: 'no-server', server: null });
+    expect(parseWindowsResolve(fx('resolve-not-done.json'), 'x', false)).to.deep.include({ status: 'timeout', server: '192.168.102.1' });
+  });
+
+  it('junk output gives empty facts', () => {
+    for (const junk of ['', 'no es JSON', '{"adapters": 5}', '\u0000']) {
+      const c = parseWindowsConfig(junk);
+      expect(c.defaultGateway).to.equal(null);
+    }
+  });
+});
