@@ -1,37 +1,11 @@
 // The Windows prober end to end over labgrade's WinRM client, against the WS-Management test
 // server answering with the Spanish Windows 10 fixtures (HTTP + NTLM + message encryption).
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startWsmanServer, clixmlError, type WsmanServer, type PowerShellRequest } from '../../helpers/wsman-server/index.js';
+import { startWsmanServer, type WsmanServer, type PowerShellRequest } from '../../helpers/wsman-server/index.js';
+import { registerWindowsProbeFixtures } from '../../fixtures/probes/windows/register.js';
 import { connectWinRm } from '../../../grader/transports/winrm/index.js';
-import { windowsProber, WINDOWS_CONFIG_SCRIPT, WINDOWS_REACH_SCRIPT, WINDOWS_RESOLVE_SCRIPT } from '../../../grader/probes/windows.js';
+import { windowsProber } from '../../../grader/probes/windows.js';
 import type { CommandEvidence } from '../../../grader/types.js';
-
-const fx = (name: string) => readFileSync(join('test/fixtures/probes/windows', name), 'utf8');
-
-/** Registers the Windows probe fixtures with a WS-Management test server; returns what it was asked. */
-export function registerWindowsProbeFixtures(server: WsmanServer): PowerShellRequest[] {
-  const seen: PowerShellRequest[] = [];
-  server.onPowerShell((req) => {
-    const body = req.body.trim();
-    if (body === WINDOWS_CONFIG_SCRIPT.trim()) {
-      seen.push(req);
-      // Windows PowerShell writes module-loading progress to the error stream as CLIXML.
-      return { stdout: `${fx('config-nat-dhcp.json').trim()}\r\n`, stderr: clixmlError('', true).replace(/<S S="Error">.*<\/S>/, '') };
-    }
-    if (body === WINDOWS_REACH_SCRIPT.trim()) {
-      seen.push(req);
-      return { stdout: fx('reach-firewall.json') };
-    }
-    if (body === WINDOWS_RESOLVE_SCRIPT.trim()) {
-      seen.push(req);
-      return { stdout: req.args[0] === 'www.labgrade.test' ? fx('resolve-ok.json') : fx('resolve-name-error.json') };
-    }
-    return undefined;
-  });
-  return seen;
-}
 
 describe('probes/windows over WinRM (test server, fixtures)', function () {
   this.timeout(30000);
