@@ -117,7 +117,7 @@ export function classifyVirshFailure(stderr: string, uri: string): Classified {
 
   if (ssh) {
     if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(all)) {
-      return { kind: 'ssh-hostkey-changed', detail: pick(/IDENTIFICATION HAS CHANGED|has changed/i) };
+      return { kind: 'ssh-hostkey-changed', detail: find(/Host key for .* has changed/i) ?? pick(/IDENTIFICATION HAS CHANGED/i) };
     }
     if (/Host key verification failed|No \S+ host key is known for/i.test(all)) {
       return { kind: 'ssh-hostkey-unknown', detail: pick(/host key/i) };
