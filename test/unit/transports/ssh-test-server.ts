@@ -35,8 +35,16 @@ export async function startTestServer(opts: {
 } = {}): Promise<TestServer> {
   const user = opts.user ?? 'lab';
   const password = opts.password ?? 's3cret-pw';
-  const hostKey = utils.generateKeyPairSync(opts.keyType === 'ecdsa' ? 'ecdsa' : 'ed25519', opts.keyType === 'ecdsa' ? { bits: 256 } : ({} as never));
-  const clientKey = utils.generateKeyPairSync('ed25519', {} as never);
+  // ssh2's generator sometimes (about 1 in 256) writes an ed25519 key whose public half has a
+  // leading zero byte stripped, which its own parser then rejects: generate until it parses.
+  const gen = (type: 'ed25519' | 'ecdsa') => {
+    for (;;) {
+      const k = utils.generateKeyPairSync(type as 'ed25519', (type === 'ecdsa' ? { bits: 256 } : {}) as never);
+      if (!(utils.parseKey(k.private) instanceof Error) && !(utils.parseKey(k.public) instanceof Error)) return k;
+    }
+  };
+  const hostKey = gen(opts.keyType === 'ecdsa' ? 'ecdsa' : 'ed25519');
+  const clientKey = gen('ed25519');
   const clientPub = utils.parseKey(clientKey.public);
   if (clientPub instanceof Error) throw clientPub;
   const parsedHost = utils.parseKey(hostKey.private);

@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openGuest, GuestUnreachableError } from '../../../grader/transports/open.js';
+import { netnsOpener } from '../../../grader/transports/stream.js';
+import { connectSsh } from '../../../grader/transports/ssh.js';
+import type { HostSnapshot, LabFile, LabVm, NetworkInfo, SshAccess } from '../../../grader/types.js';
+import { startTestServer, knownHostsLine, type TestServer } from './ssh-test-server.js';
+import { FakeAgent } from './fake-agent.js';
+
+const MAC = '52:54:00:aa:bb:01';
+
+function net(name: string, withIp: boolean): NetworkInfo {
+  return {
+    name,
+    active: true,
+    autostart: true,
+    persistent: true,
+    forwardMode: withIp ? 'nat' : null,
+    type: withIp ? 'nat' : 'very-isolated',
+    bridge: 'virbr9',
+    ips: withIp ? [{ family: 'ipv4', address: '192.0.2.1', prefix: 24, dhcpRanges: [], dhcpHosts: [] }] : [],
+    dns: { enabled: withIp, forwarders: [] },
+  };
+}
+
+function snapshot(network: NetworkInfo, extra: Partial<HostSnapshot> = {}): HostSnapshot {
+  return {
+    uri: 'qemu:///system',
+    takenAt: new Date().toISOString(),
+    networks: [network],
+    domains: [
+      {
+        name: 'debian12',
+        state: 'running',
+        interfaces: [{ type: 'network', source: network.name, network: network.name, mac: MAC }],
+        agentChannel: true,
+        agentConnected: true,
+      },
+    ],
+    leases: [],
+    problems: [],
+    ...extra,
+  };
+}
+
+describe('transports/open (openGuest) with a test SSH server and a fake agent', function () {
+  this.timeout(30000);
+  let srv: TestServer;
+  let dir: string;
+  let lab: LabFile;
+  let pwFile: string;
+
+  before(async () => {
+    srv = await startTestServer();
+    dir = await mkdtemp(join(tmpdir(), 'labgrade-open-'));
+    await writeFile(join(dir, 'known_hosts'), knownHostsLine(srv));
+    pwFile = join(dir, 'pw');
+    await writeFile(pwFile, 'wrong-password\n');
+    lab = { file: join(dir, 'lab.yaml'), uri: 'qemu:///system', networks: {}, vms: {} };
+  });
+  after(async () => {
+    await srv.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const ssh = (o: Partial<SshAccess> = {}): SshAccess => ({
+    kind: 'ssh',
+    user: 'lab',
+    port: srv.port,
+    useAgent: false,
+    acceptNewHostKey: false,
+    jump: 'none',
+    knownHostsFile: join(dir, 'known_hosts'),
+    ...o,
+  });
+
+  it('uses the first method that works and keeps the reasons of the others', async () => {
+    const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ host: '127.0.0.1', password: { file: pwFile } }), { kind: 'agent' }] };
+    const fake = new FakeAgent();
+    const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: fake });
+    expect(g.address).to.equal('agent');
+    expect(g.conn.kind).to.equal('agent');
+    expect(g.tried).to.have.length(1);
+    expect(g.tried[0]).to.include({ method: `ssh lab@127.0.0.1:${srv.port}`, code: 'auth' });
+    expect(g.tried[0]!.error).to.not.include('wrong-password');
+    await g.conn.close();
+  });
+
+  it('connects over SSH with an explicit host', async () => {
+    await writeFile(pwFile, 's3cret-pw\n');
+    const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ host: '127.0.0.1', password: { file: pwFile } })] };
+    const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: new FakeAgent() });
+    expect(g.address).to.equal('127.0.0.1');
+    expect((await g.conn.runScript('echo "$1"', ['hola'])).stdout).to.equal('hola\n');
+    await g.conn.close();
+  });
+
+  it('very isolated network: network methods skipped with the reason, agent used', async () => {
+    const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ password: { file: pwFile } }), { kind: 'agent' }] };
+    const n = net('red-muy-aislada', false);
+    const g = await openGuest(vm, { lab, snapshot: snapshot(n), os: 'linux', network: n, virsh: new FakeAgent() });
+    expect(g.conn.kind).to.equal('agent');
+    expect(g.tried[0]!.error).to.include('red-muy-aislada').and.include('agent');
+  });
+
+  it('a lease that leads to another machine is refused after the identity check', async () => {
+    const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ password: { file: pwFile } })] };
+    const n = net('red-nat', true);
+    const snap = snapshot(n, { leases: [{ network: 'red-nat', mac: MAC, address: '127.0.0.1', prefix: 8 }] });
+    snap.domains[0]!.agentChannel = false;
+    try {
+      await openGuest(vm, { lab, snapshot: snap, os: 'linux', network: n, virsh: new FakeAgent() });
+      expect.fail('should not accept');
+    } catch (e) {
+      expect(e).to.be.instanceOf(GuestUnreachableError);
+      const t = (e as GuestUnreachableError).tried;
+      expect(t).to.have.length(1);
+      expect(t[0]!.method).to.equal(`ssh lab@127.0.0.1:${srv.port}`);
+      expect(t[0]!.error).to.include(MAC).and.include('127.0.0.1');
+    }
+  });
+
+  it('no address anywhere: says so; a stopped domain: says so', async () => {
+    const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ password: { file: pwFile } })] };
+    const fake = new FakeAgent();
+    fake.interfaces = [];
+    try {
+      await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: fake });
+      expect.fail('no address');
+    } catch (e) {
+      expect((e as GuestUnreachableError).tried[0]!.error).to.include('host:');
+    }
+    const snap = snapshot(net('red-nat', true));
+    snap.domains[0]!.state = 'shut off';
+    try {
+      await openGuest(vm, { lab, snapshot: snap, os: 'linux', virsh: fake });
+      expect.fail('stopped');
+    } catch (e) {
+      expect((e as GuestUnreachableError).code).to.equal('domain-not-running');
+    }
+  });
+});
+
+describe('transports/stream: the netns pipe program', function () {
+  this.timeout(30000);
+  it('carries an SSH session over a child process stdio (run here without a namespace)', async () => {
+    const srv = await startTestServer();
+    const dir = await mkdtemp(join(tmpdir(), 'labgrade-pipe-'));
+    try {
+      await writeFile(join(dir, 'kh'), knownHostsLine(srv));
+      // `env node netns-pipe.mjs ...` instead of `ip netns exec NS node netns-pipe.mjs ...`
+      const opener = netnsOpener('test', { command: 'env', prefixArgs: [] });
+      const conn = await connectSsh({ host: '127.0.0.1', port: srv.port, user: 'lab', password: 's3cret-pw', knownHostsFiles: [join(dir, 'kh')], openStream: opener });
+      const r = await conn.runScript('head -c 300000 /dev/zero | wc -c', []);
+      expect(r.stdout.trim()).to.equal('300000');
+      await conn.close();
+      // a closed port is reported as refused
+      await srv.close();
+      await opener('127.0.0.1', srv.port).then(
+        () => expect.fail('should be refused'),
+        (e) => expect(e.code).to.equal('refused'),
+      );
+      expect(() => netnsOpener('-bad name')).to.throw();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
