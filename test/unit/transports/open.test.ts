@@ -168,3 +168,48 @@ describe('transports/stream: the netns pipe program', function () {
     }
   });
 });
+
+describe('transports/open: jump through the libvirt host of a qemu+ssh URI', function () {
+  this.timeout(30000);
+  it('reaches the guest with forwardOut through one shared host connection, closed with the last guest', async () => {
+    const host = await startTestServer({ user: 'admin', password: 'host-pw' });
+    const guest = await startTestServer();
+    const dir = await mkdtemp(join(tmpdir(), 'labgrade-jump-'));
+    try {
+      await writeFile(join(dir, 'kh'), knownHostsLine(host) + knownHostsLine(guest));
+      await writeFile(join(dir, 'pw'), 's3cret-pw');
+      const lab: LabFile = {
+        file: join(dir, 'lab.yaml'),
+        uri: `qemu+ssh://admin@127.0.0.1:${host.port}/system`,
+        networks: {},
+        vms: {},
+        hostSsh: { kind: 'ssh', user: 'admin', host: '127.0.0.1', port: host.port, password: { value: 'host-pw' }, useAgent: false, acceptNewHostKey: false, jump: 'none', knownHostsFile: join(dir, 'kh') },
+      };
+      const vm: LabVm = {
+        role: 'linux',
+        domain: 'debian12',
+        access: [{ kind: 'ssh', user: 'lab', host: '127.0.0.1', port: guest.port, password: { file: join(dir, 'pw') }, useAgent: false, acceptNewHostKey: false, jump: 'auto', knownHostsFile: join(dir, 'kh') }],
+      };
+      const { JumpPool } = await import('../../../grader/transports/open.js');
+      const jumps = new JumpPool();
+      const ctx = { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux' as const, virsh: new FakeAgent(), jumps };
+      const a = await openGuest(vm, ctx);
+      const b = await openGuest(vm, ctx);
+      expect(a.conn.target).to.include('via admin@127.0.0.1');
+      expect((await a.conn.runScript('echo "$1"', ['uno'])).stdout).to.equal('uno\n');
+      expect((await b.conn.runScript('echo "$1"', ['dos'])).stdout).to.equal('dos\n');
+      expect(host.connections).to.equal(1);
+      expect(host.forwards).to.deep.equal([`127.0.0.1:${guest.port}`, `127.0.0.1:${guest.port}`]);
+      expect(host.commands).to.deep.equal([]); // nothing ran on the libvirt host
+      await a.conn.close();
+      expect(host.clients.size).to.equal(1);
+      await b.conn.close();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(host.clients.size).to.equal(0);
+    } finally {
+      await host.close();
+      await guest.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // behave like a hostile guest. Listens on 127.0.0.1 only.
 import { spawn } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import type { ServerChannel, Connection as SrvConn } from 'ssh2';
 
@@ -16,6 +16,8 @@ export interface TestServer {
   clientKeyPem: string;
   /** exec commands received, in order. */
   commands: string[];
+  /** direct-tcpip destinations asked for (host:port). */
+  forwards: string[];
   connections: number;
   /** Active client connections (tests can cut them). */
   clients: Set<SrvConn>;
@@ -56,6 +58,7 @@ export async function startTestServer(opts: {
     hostKeyType: parsedHost.type,
     clientKeyPem: clientKey.private,
     commands: [],
+    forwards: [],
     connections: 0,
     clients: new Set(),
     close: async () => undefined,
@@ -82,6 +85,20 @@ export async function startTestServer(opts: {
       return ctx.reject(['password', 'publickey']);
     });
     client.on('ready', () => {
+      // direct-tcpip (what a jump host does for `forwardOut`), to 127.0.0.1 only.
+      client.on('tcpip', (accept, reject, info) => {
+        state.forwards.push(`${info.destIP}:${info.destPort}`);
+        if (info.destIP !== '127.0.0.1') return reject();
+        const sock = net.connect(info.destPort, info.destIP);
+        sock.once('error', () => reject());
+        sock.once('connect', () => {
+          const ch = accept();
+          sock.removeAllListeners('error');
+          sock.on('error', () => ch.destroy());
+          ch.on('error', () => sock.destroy());
+          sock.pipe(ch).pipe(sock);
+        });
+      });
       client.on('session', (accept) => {
         const session = accept();
         session.on('exec', (acceptExec, _reject, info) => {
