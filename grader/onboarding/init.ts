@@ -45,9 +45,9 @@ export interface InitResult {
 }
 
 /** `key=name` pairs, each key known to the spec. */
-export function parseMappings(lang: Lang, option: string, values: string[], known: string[], what: string): Record<string, string> {
+export function parseMappings(lang: Lang, option: string, values: string[], known: string[], what: 'network' | 'vm'): Record<string, string> {
   const out: Record<string, string> = {};
-  const issues = [];
+  const issues: { file: string; message: string }[] = [];
   for (const v of values) {
     const m = /^([^=\s]+)=(\S.*)$/.exec(v);
     if (!m) {
@@ -55,12 +55,12 @@ export function parseMappings(lang: Lang, option: string, values: string[], know
       continue;
     }
     if (!known.includes(m[1]!)) {
-      issues.push({ file: option, message: t(lang, 'init.unknownKey', { option, key: m[1]!, what, known: known.join(', ') }) });
+      issues.push({ file: option, message: t(lang, what === 'network' ? 'init.unknownNetworkKey' : 'init.unknownRole', { option, key: m[1]!, known: known.join(', ') }) });
       continue;
     }
     out[m[1]!] = m[2]!;
   }
-  if (issues.length > 0) throw new InputError(issues[0]!.message, issues);
+  if (issues.length > 0) throw new InputError(issues.map((i) => i.message).join('\n'));
   return out;
 }
 
@@ -134,11 +134,11 @@ export async function runInit(o: RunInitOptions, spec?: ExerciseSpec): Promise<I
   const toStdout = o.output === '-';
   const file = toStdout ? null : resolve(o.output);
   if (file && existsSync(file) && !o.force) {
-    throw new InputError(t(lang, 'init.exists', { file: o.output }), [{ file: o.output, message: t(lang, 'init.exists', { file: o.output }) }]);
+    throw new InputError(t(lang, 'init.exists', { file: o.output }));
   }
   const theSpec = spec ?? (await loadSpec(o.specPath, { lang }));
-  const networkOverrides = parseMappings(lang, '--network', o.networks ?? [], Object.keys(theSpec.networks), 'network key');
-  const vmOverrides = parseMappings(lang, '--vm', o.vms ?? [], Object.keys(theSpec.vms), 'VM role');
+  const networkOverrides = parseMappings(lang, '--network', o.networks ?? [], Object.keys(theSpec.networks), 'network');
+  const vmOverrides = parseMappings(lang, '--vm', o.vms ?? [], Object.keys(theSpec.vms), 'vm');
 
   const uri = withSshDefaults(o.uri);
   const virsh = new Virsh({ uri, lang });

@@ -54,7 +54,8 @@ export default {
   'init.noWarnings': 'Todo encaja sin ambigüedades.',
   'init.next': 'Siguiente paso: labgrade doctor --lab {file}',
   'init.badMapping': 'Valor de {option} no válido: «{value}» (se espera CLAVE=NOMBRE)',
-  'init.unknownKey': '{option}: «{key}» no es {what} del ejercicio (hay: {known})',
+  'init.unknownNetworkKey': '{option}: «{key}» no es una red del ejercicio (hay: {known})',
+  'init.unknownRole': '{option}: «{key}» no es un papel de máquina del ejercicio (hay: {known})',
   'init.header': 'Fichero de laboratorio generado por «labgrade init» para el ejercicio {exercise} a partir del host {uri} ({date}).',
   'init.header2': 'Revisa las líneas marcadas con AMBIGUO, FALTA o REVISA; «labgrade doctor --lab {file}» comprueba todo lo necesario.',
   'init.header3': 'Los secretos van por referencia (variable de entorno o fichero), nunca escritos aquí.',
@@ -138,8 +139,6 @@ export default {
   'why.otherAccessWorks': 'se puede corregir igualmente por {kind}',
 
   'skip.veryIsolated': 'la máquina está en la red muy aislada {network}: el host no tiene camino de red hasta ella; se usará el agente invitado',
-  'skip.notRunning': 'la máquina no está en marcha',
-  'skip.noAgentInLab': 'el fichero de laboratorio no incluye «agent» en vms.{role}.access',
 
   'fail.ssh.unreachable': 'no hay conexión: {message}',
   'fix.ssh.unreachable': 'Comprueba que la máquina tiene dirección IP en una red alcanzable desde el host (NAT o aislada) y que el servidor SSH está instalado y en marcha dentro: sudo apt install openssh-server; sudo systemctl enable --now ssh',
@@ -176,7 +175,6 @@ export default {
   'warn.icmp': 'el cortafuegos de Windows está activo (perfiles {profiles}) y no permite el eco ICMPv4: los ping hacia esta máquina fallarán',
   'fix.icmp': 'Como en el curso, desactiva el cortafuegos para las pruebas, o permite solo el ping (PowerShell como administrador): New-NetFirewallRule -DisplayName "ICMPv4 eco (labgrade)" -Protocol ICMPv4 -IcmpType 8 -Direction Inbound -Action Allow; o bien: netsh advfirewall firewall add rule name="ICMPv4 eco" protocol=icmpv4:8,any dir=in action=allow',
   'fail.icmp.probe': 'no se pudo consultar el cortafuegos: {message}',
-  'skip.icmp.linux': 'no es una máquina Windows',
   'skip.icmp.noConnection': 'no hay conexión con la máquina',
   'unexpected': 'error inesperado: {message}',
   // ---------------------------------------------------------------- línea de órdenes
