@@ -5,7 +5,7 @@
 // down itself (the only test that does) and brings it back up (scenario `all`) at the end.
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { ensureLab } from '../../helpers/lab.js';
+import { ensureLab, guestAgent, guestSsh } from '../../helpers/lab.js';
 import { labDown, labUp, labStatus, labConstants } from '../../../grader/lab/index.js';
 import { run } from '../../../grader/lab/run.js';
 import { pidsByExe } from '../../../grader/lab/procs.js';
@@ -48,33 +48,8 @@ async function rootSnapshot(): Promise<Record<string, unknown>> {
   };
 }
 
-describe('lab: the root network namespace is untouched', function () {
-  before(async function () {
-    await ensureLab(this, 'all');
-  });
-
-  after(async function () {
-    this.timeout(20 * 60_000);
-    await labUp({ scenario: 'all', labFile: false, skipPackages: true });
-  });
-
-  it('is identical before lab up, while up, and after lab down; nothing of the lab survives down', async function () {
-    this.timeout(20 * 60_000);
-    await labDown();
-    const before = await rootSnapshot();
-
-    await labUp({ scenario: 'all', labFile: false, skipPackages: true });
-    const st = await labStatus();
-    expect(st.up).to.equal(true);
-    expect(st.guests.filter((g) => g.state === 'running')).to.have.length(6);
-    const during = await rootSnapshot();
-    expect(during).to.deep.equal(before);
-
-    await labDown();
-    const after = await rootSnapshot();
-    expect(after).to.deep.equal(before);
-
-    // nothing left: namespaces, processes, libvirt definitions
+/** No namespace, process, pid file or libvirt definition of the lab is left. */
+async function expectNothingLeft(): Promise<void> {
     const netns = await out('ip', ['netns', 'list']);
     expect(netns).to.not.match(/\blabgrade\b/);
     expect(netns).to.not.match(/\blabgrade-up\b/);
@@ -90,6 +65,75 @@ describe('lab: the root network namespace is untouched', function () {
       .filter((f) => f.endsWith('.xml'))
       .filter((f) => readFileSync(`/etc/libvirt/qemu/${f}`, 'utf8').includes(labConstants.DOMAIN_MARK));
     expect(leftDomains).to.deep.equal([]);
+}
+
+/** SIGKILL every process in the lab's namespaces, as when a session is killed. */
+async function killLab(): Promise<void> {
+  for (const ns of [labConstants.LAB_NETNS, labConstants.UPSTREAM_NETNS]) {
+    const pids = (await out('ip', ['netns', 'pids', ns])).split('\n').map(Number).filter((n) => Number.isInteger(n) && n > 1);
+    for (const p of pids) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  await new Promise((r) => setTimeout(r, 500));
+}
+
+describe('lab: the root network namespace is untouched', function () {
+  let baseline: Record<string, unknown> = {};
+  before(async function () {
+    await ensureLab(this, 'all');
+  });
+
+  after(async function () {
+    this.timeout(20 * 60_000);
+    await labUp({ scenario: 'all', labFile: false, skipPackages: true });
+  });
+
+  it('is identical before lab up, while up, and after lab down; nothing of the lab survives down', async function () {
+    this.timeout(20 * 60_000);
+    await labDown();
+    const before = await rootSnapshot();
+    baseline = before;
+
+    await labUp({ scenario: 'all', labFile: false, skipPackages: true });
+    const st = await labStatus();
+    expect(st.up).to.equal(true);
+    expect(st.guests.filter((g) => g.state === 'running')).to.have.length(6);
+    const during = await rootSnapshot();
+    expect(during).to.deep.equal(before);
+
+    await labDown();
+    const after = await rootSnapshot();
+    expect(after).to.deep.equal(before);
+
+    await expectNothingLeft();
     expect((await labStatus()).up).to.equal(false);
+  });
+
+  it('after a killed session, lab up cleans the leftovers and brings every guest back', async function () {
+    this.timeout(20 * 60_000);
+    await labUp({ scenario: 'all', labFile: false, skipPackages: true });
+    await killLab();
+    expect((await labStatus()).up).to.equal(false);
+    expect((await labStatus()).leftovers).to.equal(true);
+    await labUp({ scenario: 'all', labFile: false, skipPackages: true });
+    const st = await labStatus();
+    expect(st.guests.map((g) => `${g.name}:${g.state}`).sort()).to.deep.equal(
+      ['debian12', 'debian12-iso', 'debian12-viso', 'win10', 'win10-iso', 'win10-viso'].map((n) => `${n}:running`),
+    );
+    expect((await guestAgent('debian12-viso', ['true'])).exitCode).to.equal(0);
+    expect((await guestSsh('debian12', 'true')).exitCode).to.equal(0);
+  });
+
+  it('after a killed session, lab down still leaves nothing behind', async function () {
+    this.timeout(20 * 60_000);
+    await killLab();
+    await labDown();
+    await expectNothingLeft();
+    expect(await rootSnapshot()).to.deep.equal(baseline);
   });
 });
