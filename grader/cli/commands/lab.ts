@@ -87,7 +87,7 @@ export function register(program: Command, ctx: CliContext): void {
           return;
         }
         const lines = [t(lang, 'statusUp', { pid: s.libvirtd, netns: s.netns, scenario: s.scenario ?? '-' }), t(lang, 'statusNetworks')];
-        for (const n of s.networks) lines.push(`  ${n.name.padEnd(16)} ${n.active ? 'active' : 'inactive'}`);
+        for (const n of s.networks) lines.push(`  ${n.name.padEnd(16)} ${t(lang, n.active ? 'statusActive' : 'statusInactive')}`);
         lines.push(t(lang, 'statusGuests'));
         for (const g of s.guests) {
           const addr = g.ipv4.length ? g.ipv4.join(' ') : t(lang, 'statusNoAddress');
@@ -107,14 +107,15 @@ export function register(program: Command, ctx: CliContext): void {
         process.stdout.write(`${JSON.stringify(SCENARIOS, null, 2)}\n`);
         return;
       }
-      for (const s of Object.values(SCENARIOS)) {
+      const lines = Object.values(SCENARIOS).map((s) => {
         const guests = Object.entries(s.guests).map(([n, g]) => {
           const ip = g.ip.mode === 'static' ? g.ip.address : g.ip.mode;
           const knobs = [g.firewall ? 'firewall' : '', g.ssh === false ? 'no-ssh' : '', g.staleLeaseFrom ? `stale-lease:${g.staleLeaseFrom}` : ''].filter(Boolean);
           return `${n}@${g.network}(${ip}${knobs.length ? ` ${knobs.join(' ')}` : ''})`;
         });
-        const nets = s.networks?.natDhcp === false ? ' [red-nat without DHCP]' : '';
-        process.stdout.write(`${s.name}${nets}: ${guests.join(', ')}\n`);
-      }
+        const nets = s.networks?.natDhcp === false ? ` [${t(lang, 'scenarioNatNoDhcp')}]` : '';
+        return `${s.name}${nets}: ${guests.join(', ')}`;
+      });
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
