@@ -6,7 +6,7 @@
 // each broken case.
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ chmodSync(dir, 0o755);
 
 let spec: ExerciseSpec;
 
-async function init(name: string, extra: { sshKey?: string } = {}): Promise<string> {
+async function init(name: string, extra: { sshKey?: string; knownHosts?: string } = {}): Promise<string> {
   const output = join(dir, `${name}.yaml`);
   await runInit({
     lang: 'en',
@@ -41,7 +41,7 @@ async function init(name: string, extra: { sshKey?: string } = {}): Promise<stri
     force: true,
     sshUser: LAB.sshUser,
     sshKey: extra.sshKey ?? LAB.sshKey,
-    knownHosts: LAB.knownHosts,
+    knownHosts: extra.knownHosts ?? LAB.knownHosts,
     probes: { outsideHost: LAB.outsideHost, resolveName: LAB.resolveName, timeoutMs: 1000 },
   });
   chmodSync(output, 0o644);
@@ -187,6 +187,30 @@ describe('onboarding on the real lab', function () {
       expect(c.status).to.equal('warn'); // the agent still gets in
       expect(c.message).to.contain('refuses the key or password for root');
       expect(c.fix).to.contain(`ssh-copy-id -i ${key}.pub root@ADDRESS`);
+    });
+
+    it('SSH host key unknown: the option that pins it; changed: the known_hosts line to remove', async () => {
+      const empty = join(dir, 'known_hosts_empty');
+      writeFileSync(empty, '');
+      const rep = await doctor(await init('unknown-hostkey', { knownHosts: empty }));
+      noStack(rep);
+      let c = check(rep, 'vm.linux.ssh');
+      expect(c.message).to.contain("host key is not known yet");
+      expect(c.fix).to.contain('accept_new_host_key: true');
+      expect(c.fix).to.contain(empty);
+
+      // A different key recorded for the guest's address: a "changed" key, never accepted.
+      const other = join(dir, 'other_host_key');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+      const stale = join(dir, 'known_hosts_stale');
+      const pub = readFileSync(`${other}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+      writeFileSync(stale, `# old entries\n${LAB.guests.debian12.nat} ${pub}\n`);
+      const rep2 = await doctor(await init('changed-hostkey', { knownHosts: stale }));
+      noStack(rep2);
+      c = check(rep2, 'vm.linux.ssh');
+      expect(c.message).to.contain('THE SSH HOST KEY HAS CHANGED');
+      expect(c.fix).to.contain(`${stale}:2`);
+      expect(c.fix).to.contain(`ssh-keygen -f ${stale} -R ${LAB.guests.debian12.nat}`);
     });
 
     it('network inactive: net-start and net-autostart', async () => {
