@@ -123,7 +123,7 @@ describe('lab: the root network namespace is untouched', function () {
     await labUp({ scenario: 'all', labFile: false, skipPackages: true });
     const st = await labStatus();
     expect(st.guests.map((g) => `${g.name}:${g.state}`).sort()).to.deep.equal(
-      ['debian12', 'debian12-iso', 'debian12-viso', 'win10', 'win10-iso', 'win10-viso'].map((n) => `${n}:running`),
+      ['debian12', 'debian12-iso', 'debian12-viso', 'win10', 'win10-iso', 'win10-viso'].map((n) => `${n}:running`).sort(),
     );
     expect((await guestAgent('debian12-viso', ['true'])).exitCode).to.equal(0);
     expect((await guestSsh('debian12', 'true')).exitCode).to.equal(0);
