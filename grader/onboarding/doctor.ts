@@ -452,6 +452,17 @@ async function checkVm(deps: DoctorDeps, o: DoctorOptions, r: Run, x: VmCtx): Pr
     const ag = agentNeeded ? needWhy(agent) : soften(agent, networkOk);
     r.add(`vm.${role}.agent`, 'check.agent', { name }, ag.status, ag.message, ag.fix);
   }
+  if (agentNeeded && !hasAgentMethod && x.veryIsolatedKey) {
+    // The agent works (or will), but the lab file does not let labgrade use it.
+    r.add(
+      `vm.${role}.agent-access`,
+      'check.agentAccess',
+      { name },
+      'fail',
+      `${r.tr('fail.agentAccess', { role })}; ${r.tr('why.agentNeeded', { key: x.veryIsolatedKey })}`,
+      r.tr('fix.agentAccess', { role }),
+    );
+  }
   for (const p of tried) {
     const res = soften(p, networkOk ?? (agentOk && hasAgentMethod ? 'agent' : null));
     r.add(`vm.${role}.${p.method.kind}`, p.method.kind === 'ssh' ? 'check.ssh' : 'check.winrm', { name, target: p.target }, res.status, res.message, res.fix);

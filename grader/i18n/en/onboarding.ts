@@ -49,7 +49,7 @@ export default {
 
   'init.written': 'Lab file written: {file}',
   'init.exists': 'File {file} already exists; use --force to overwrite it',
-  'init.warnings': '{count} things to check (also written as comments in the file):',
+  'init.warnings': 'To check ({count}; also written as comments in the file):',
   'init.noWarnings': 'Everything fits without ambiguity.',
   'init.next': 'Next step: labgrade doctor --lab {file}',
   'init.badMapping': 'Invalid {option} value: "{value}" (expected KEY=NAME)',
@@ -80,6 +80,7 @@ export default {
   'check.ssh': 'SSH to {name} ({target})',
   'check.winrm': 'WinRM to {name} ({target})',
   'check.icmp': 'Windows firewall and ping (ICMP) on {name}',
+  'check.agentAccess': 'use of the guest agent with {name}',
 
   'ok.virsh': '{version}',
   'ok.lab': '{file}',
@@ -129,6 +130,8 @@ export default {
 
   'fail.agentChannel': 'the VM has no guest agent channel (org.qemu.guest_agent.0)',
   'fix.agentChannel': 'Add it with the VM shut off: virsh{c} edit {name} and paste inside <devices>:\n{xml}\n(or in virt-manager: Add Hardware > Channel > org.qemu.guest_agent.0). Then start the VM.',
+  'fail.agentAccess': 'the lab file does not list "agent" in vms.{role}.access',
+  'fix.agentAccess': 'Add "- agent" at the end of vms.{role}.access in the lab file',
   'fail.agent.linux': 'the guest agent does not answer inside the VM',
   'fix.agent.linux': 'Inside the VM (Debian/Ubuntu): sudo apt install qemu-guest-agent; sudo systemctl enable --now qemu-guest-agent',
   'fail.agent.windows': 'the guest agent does not answer inside Windows',

@@ -50,7 +50,7 @@ export default {
   // ---------------------------------------------------------------- init (terminal)
   'init.written': 'Fichero de laboratorio escrito: {file}',
   'init.exists': 'El fichero {file} ya existe; usa --force para sobrescribirlo',
-  'init.warnings': '{count} cosas que revisar (también están como comentarios en el fichero):',
+  'init.warnings': 'Para revisar ({count}; también están como comentarios en el fichero):',
   'init.noWarnings': 'Todo encaja sin ambigüedades.',
   'init.next': 'Siguiente paso: labgrade doctor --lab {file}',
   'init.badMapping': 'Valor de {option} no válido: «{value}» (se espera CLAVE=NOMBRE)',
@@ -82,6 +82,7 @@ export default {
   'check.ssh': 'SSH a {name} ({target})',
   'check.winrm': 'WinRM a {name} ({target})',
   'check.icmp': 'cortafuegos de Windows y ping (ICMP) en {name}',
+  'check.agentAccess': 'uso del agente invitado con {name}',
 
   'ok.virsh': '{version}',
   'ok.lab': '{file}',
@@ -131,6 +132,8 @@ export default {
 
   'fail.agentChannel': 'la máquina no tiene el canal del agente invitado (org.qemu.guest_agent.0)',
   'fix.agentChannel': 'Añádelo con la máquina apagada: virsh{c} edit {name} y dentro de <devices> pega:\n{xml}\n(o en virt-manager: Añadir hardware > Canal > org.qemu.guest_agent.0). Después arranca la máquina.',
+  'fail.agentAccess': 'el fichero de laboratorio no incluye «agent» en vms.{role}.access',
+  'fix.agentAccess': 'Añade «- agent» al final de vms.{role}.access en el fichero de laboratorio',
   'fail.agent.linux': 'el agente invitado no responde dentro de la máquina',
   'fix.agent.linux': 'Dentro de la máquina (Debian/Ubuntu): sudo apt install qemu-guest-agent; sudo systemctl enable --now qemu-guest-agent',
   'fail.agent.windows': 'el agente invitado no responde dentro de Windows',

@@ -182,6 +182,17 @@ describe('onboarding: doctor', () => {
     expect(check(rep2, 'vm.linux.agent').fix).to.contain('sudo apt install qemu-guest-agent');
   });
 
+  it('the lab file does not list the agent while the exercise has a very isolated network: fail, add it', async () => {
+    const rep = await runDoctor(
+      deps({ lab: async () => lab({ vms: { linux: { role: 'linux', domain: 'debian12', access: [ssh()] } } }) }),
+      base,
+    );
+    const c = check(rep, 'vm.linux.agent-access');
+    expect(c.status).to.equal('fail');
+    expect(c.fix).to.equal('Add "- agent" at the end of vms.linux.access in the lab file');
+    expect(check(rep, 'vm.linux.agent').status).to.equal('ok');
+  });
+
   it('SSH stopped while the agent works: a warning with the fix, grading can run', async () => {
     const rep = await runDoctor(
       deps({
