@@ -51,7 +51,7 @@ export interface InspectOptions {
   virsh?: Virsh;
 }
 
-function problemText(lang: Lang, e: unknown): string {
+function problemText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -92,7 +92,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
       return await p;
     } catch (e) {
       if (e instanceof LibvirtError && e.isConnectionError) throw e;
-      problems.push(t(lang, 'problem.list', { what, message: problemText(lang, e) }));
+      problems.push(t(lang, 'problem.list', { what, message: problemText(e) }));
       return null;
     }
   };
@@ -130,7 +130,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
           networks.push(n);
         } catch (e) {
           if (e instanceof LibvirtError && e.isConnectionError) throw e;
-          problems.push(t(lang, 'problem.network', { name, message: problemText(lang, e) }));
+          problems.push(t(lang, 'problem.network', { name, message: problemText(e) }));
         }
       }),
     ),
@@ -161,7 +161,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
           domains.push(d);
         } catch (e) {
           if (e instanceof LibvirtError && e.isConnectionError) throw e;
-          problems.push(t(lang, 'problem.domain', { name, message: problemText(lang, e) }));
+          problems.push(t(lang, 'problem.domain', { name, message: problemText(e) }));
         }
       }),
     ),
@@ -180,7 +180,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
           for (const line of parsed.rejected) problems.push(t(lang, 'problem.leaseLine', { name: n.name, line }));
         } catch (e) {
           if (e instanceof LibvirtError && e.isConnectionError) throw e;
-          problems.push(t(lang, 'problem.leases', { name: n.name, message: problemText(lang, e) }));
+          problems.push(t(lang, 'problem.leases', { name: n.name, message: problemText(e) }));
         }
       }),
     );
@@ -200,7 +200,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
                 d.agentConnected = await virsh.agentPing(d.name);
               } catch (e) {
                 if (e instanceof LibvirtError && e.isConnectionError) throw e;
-                problems.push(t(lang, 'problem.agent', { name: d.name, message: problemText(lang, e) }));
+                problems.push(t(lang, 'problem.agent', { name: d.name, message: problemText(e) }));
               }
             }),
           );
