@@ -247,6 +247,12 @@ async function doctorSteps(deps: DoctorDeps, o: DoctorOptions, r: Run): Promise<
   // ---- 4. networks
   const netByName = new Map(snap.networks.map((n) => [n.name, n]));
   const netKeyOf = new Map<string, string>();
+  for (const key of Object.keys(spec.networks)) {
+    if (lab.networks[key] === undefined) {
+      const name = spec.networks[key]!.names[0] ?? key;
+      r.add(`network.${key}`, 'check.network', { key, name: '-' }, 'fail', r.tr('fail.labNoNetwork', { key }), r.tr('fix.labNoNetwork', { key, name }));
+    }
+  }
   for (const [key, name] of Object.entries(lab.networks)) {
     netKeyOf.set(name, key);
     const n = netByName.get(name);
@@ -289,6 +295,11 @@ async function doctorSteps(deps: DoctorDeps, o: DoctorOptions, r: Run): Promise<
 
   // ---- 5. VMs and access
   const veryIsolatedKey = Object.values(spec.networks).find((n) => !n.hostAddress)?.key ?? null;
+  for (const role of Object.keys(spec.vms)) {
+    if (lab.vms[role] === undefined) {
+      r.add(`vm.${role}`, 'check.vm', { role, name: '-' }, 'fail', r.tr('fail.labNoVm', { role }), r.tr('fix.labNoVm', { role, name: spec.vms[role]!.defaultDomain }));
+    }
+  }
   for (const [role, vm] of Object.entries(lab.vms)) {
     await checkVm(deps, o, r, { lab, spec, snap, role, vm, c, netByName, netKeyOf, veryIsolatedKey });
   }

@@ -113,6 +113,10 @@ export default {
   'fail.libvirt.other': '{message}',
   'fix.libvirt.other': 'Check the URI ({uri}) with: virsh -c {uri} list --all',
 
+  'fail.labNoNetwork': 'the lab file does not say which network is "{key}" (networks.{key})',
+  'fix.labNoNetwork': 'Add "{key}: NAME" under networks (in the course, {name}), or generate it again with labgrade init --force',
+  'fail.labNoVm': 'the lab file does not say which VM is "{role}" (vms.{role})',
+  'fix.labNoVm': 'Add vms.{role} with domain (in the course, {name}) and access, or generate it again with labgrade init --force',
   'fail.network.missing': 'does not exist{suggest}',
   suggest: ' (did you mean {name}?)',
   'fix.network.missing': 'Create it as the exercise asks (virt-manager: Edit > Connection Details > Virtual Networks), or write your network\'s name in the lab file (networks.{key}). Networks there: {names}',

@@ -115,6 +115,10 @@ export default {
   'fail.libvirt.other': '{message}',
   'fix.libvirt.other': 'Comprueba la URI ({uri}) con: virsh -c {uri} list --all',
 
+  'fail.labNoNetwork': 'el fichero de laboratorio no dice qué red es «{key}» (networks.{key})',
+  'fix.labNoNetwork': 'Añade «{key}: NOMBRE» bajo networks (en el curso, {name}), o vuelve a generarlo con labgrade init --force',
+  'fail.labNoVm': 'el fichero de laboratorio no dice qué máquina es «{role}» (vms.{role})',
+  'fix.labNoVm': 'Añade vms.{role} con domain (en el curso, {name}) y access, o vuelve a generarlo con labgrade init --force',
   'fail.network.missing': 'no existe{suggest}',
   'suggest': ' (¿querías decir {name}?)',
   'fix.network.missing': 'Créala como pide el ejercicio (virt-manager: Editar > Detalles de la conexión > Redes virtuales), o pon en el fichero de laboratorio el nombre de la tuya (networks.{key}). Redes que hay: {names}',

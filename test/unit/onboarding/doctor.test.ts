@@ -182,6 +182,17 @@ describe('onboarding: doctor', () => {
     expect(check(rep2, 'vm.linux.agent').fix).to.contain('sudo apt install qemu-guest-agent');
   });
 
+  it('a network key or VM role of the exercise missing from the lab file: fail, with what to add', async () => {
+    const rep = await runDoctor(
+      deps({ lab: async () => lab({ networks: { nat: 'red-nat' }, vms: { linux: { role: 'linux', domain: 'debian12', access: [ssh(), { kind: 'agent' }] } } }) }),
+      base,
+    );
+    expect(check(rep, 'network.isolated')).to.deep.include({ status: 'fail', message: 'the lab file does not say which network is "isolated" (networks.isolated)' });
+    expect(check(rep, 'network.isolated').fix).to.contain('"isolated: NAME" under networks (in the course, red-aislada)');
+    expect(check(rep, 'vm.windows').fix).to.contain('Add vms.windows with domain (in the course, win10)');
+    expect(rep.exitCode).to.equal(1);
+  });
+
   it('the lab file does not list the agent while the exercise has a very isolated network: fail, add it', async () => {
     const rep = await runDoctor(
       deps({ lab: async () => lab({ vms: { linux: { role: 'linux', domain: 'debian12', access: [ssh()] } } }) }),
