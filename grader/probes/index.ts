@@ -1,13 +1,18 @@
 // Per-OS probers behind one interface (GuestProber), chosen once per guest.
-import type { OsFamily, GuestProber } from '../types.js';
+import type { OsFamily, GuestProber, Lang } from '../types.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/probes.js';
+import en from '../i18n/en/probes.js';
 import { linuxProber } from './linux.js';
 import { windowsProber } from './windows.js';
 
 export const probers: Record<OsFamily, GuestProber> = { linux: linuxProber, windows: windowsProber };
 
-export function proberFor(os: OsFamily): GuestProber {
-  const p = probers[os];
-  if (!p) throw new Error(`no prober for ${String(os)}`);
+const t = translator(es, en);
+
+export function proberFor(os: OsFamily, lang: Lang = 'en'): GuestProber {
+  const p = Object.hasOwn(probers, os) ? probers[os] : undefined;
+  if (!p) throw new Error(t(lang, 'unsupportedOs', { os: String(os) }));
   return p;
 }
 

@@ -9,5 +9,4 @@ export default {
   'reason.bad-label': 'it is not a valid hostname (each label: letters, digits and dashes, no dash at either end, 63 characters at most)',
   'reason.leading-dash': 'it must not start with a dash',
   unsupportedOs: 'no probes for operating system {os}',
-  configFailed: 'could not read the network configuration of {guest}: {detail}',
 } satisfies Record<keyof typeof es, string>;

@@ -47,5 +47,4 @@ export default {
   addressMismatch:
     'the address {address} (a DHCP lease, only a hint) does not belong to {domain}: inside the guest no interface has MAC {mac} with that address. The lease is probably stale',
   unreachableGuest: 'could not get into {role} ({domain}): {tried}',
-  notTried: 'not tried',
 } satisfies Record<keyof typeof es, string>;

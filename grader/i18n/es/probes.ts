@@ -8,5 +8,4 @@ export default {
   'reason.bad-label': 'no es un nombre de host válido (cada parte: letras, cifras y guiones, sin guion al principio ni al final, 63 caracteres como mucho)',
   'reason.leading-dash': 'no puede empezar por guion',
   unsupportedOs: 'sistema operativo sin sondas: {os}',
-  configFailed: 'no se pudo leer la configuración de red de {guest}: {detail}',
 };

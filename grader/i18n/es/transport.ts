@@ -51,5 +51,4 @@ export default {
   addressMismatch:
     'la dirección {address} (concesión DHCP, solo una pista) no pertenece a {domain}: dentro de la máquina no hay ninguna interfaz con la MAC {mac} y esa dirección. Probablemente la concesión es antigua',
   unreachableGuest: 'no se pudo entrar en {role} ({domain}): {tried}',
-  notTried: 'no probado',
 };
