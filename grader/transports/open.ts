@@ -291,12 +291,19 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
   const virsh: VirshRunner = ctx.virsh ?? new Virsh({ uri: ctx.lab.uri, lang });
 
   // The agent, opened at most once (for discovery and as an access method).
+  // Only a success is kept: a failed quick try (discovery) does not stop a later patient one.
   let agentP: Promise<AgentConnection> | null = null;
-  const agent = (): Promise<AgentConnection> => {
+  const agent = (waitMs = ctx.agentWaitMs ?? 20_000): Promise<AgentConnection> => {
     if (!dom.agentChannel) {
       return Promise.reject(new TransportError('agent-missing', `agent ${vm.domain}`, t(lang, 'noAgentChannel', { domain: vm.domain })));
     }
-    agentP ??= AgentConnection.open({ domain: vm.domain, virsh, os: ctx.os, lang, waitForAgentMs: ctx.agentWaitMs ?? 20_000 });
+    if (!agentP) {
+      const p = AgentConnection.open({ domain: vm.domain, virsh, os: ctx.os, lang, waitForAgentMs: waitMs });
+      agentP = p;
+      p.catch(() => {
+        if (agentP === p) agentP = null;
+      });
+    }
     return agentP;
   };
   let agentUsed = false;
@@ -311,7 +318,8 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
       const candidates: Candidate[] = [];
       let agentError: string | null = null;
       try {
-        const ifs = await (await agent()).networkInterfaces();
+        // The snapshot saw no agent: one quick try only, then the leases.
+        const ifs = await (await agent(dom.agentConnected === false ? 2000 : undefined)).networkInterfaces();
         const want = new Set(macs.map((m) => normalizeMac(m)));
         for (const i of ifs.filter((x) => want.has(normalizeMac(x.mac ?? '')))) {
           for (const a of i.addresses) if (a.family === 'ipv4' && isUsableIpv4(a.address)) candidates.push({ address: a.address, source: 'agent' });
