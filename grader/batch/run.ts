@@ -291,6 +291,8 @@ export function digestOf(r: GradeResult): ResultDigest {
         ...(v.subject !== undefined ? { subject: v.subject } : {}),
         outcome: v.outcome,
         severity: v.severity,
+        points: v.points,
+        maxPoints: v.maxPoints,
         codes: v.codes,
         ...(v.hints[0] !== undefined ? { hint: v.hints[0] } : {}),
         message: v.outcome === 'pass' ? '' : v.message,

@@ -37,7 +37,7 @@ export interface ClassStudent {
   maxPoints: number | null;
   /** The exported grade (percent scaled to export.scale), null when not exported. */
   grade: number | null;
-  /** Question verdict id -> outcome ("warning" for failed warnings). */
+  /** Question verdict id -> outcome ("warning" for failed warnings, "partial" for a failure with partial credit). */
   verdicts: Record<string, string>;
   error: { code: string; message: string } | null;
   durationMs: number | null;
@@ -114,7 +114,8 @@ export function buildSummary(
             seenCol.add(v.id);
             columns.push({ id: v.id, task: v.task, taskTitle: v.taskTitle, question: v.question, role: v.role ?? '' });
           }
-          verdicts[v.id] = v.outcome === 'fail' && v.severity === 'warning' ? 'warning' : v.outcome;
+          verdicts[v.id] =
+            v.outcome === 'fail' && v.severity === 'warning' ? 'warning' : v.outcome === 'fail' && v.points > 0 ? 'partial' : v.outcome;
         }
         if (v.outcome === 'fail' && v.severity === 'error') {
           let m = mistakeMap.get(v.id);
@@ -232,8 +233,8 @@ export function renderClassJson(summary: ClassSummary): string {
   return `${JSON.stringify(summary, null, 2)}\n`;
 }
 
-const OUTCOME_CLASS: Record<string, string> = { pass: 'pass', fail: 'fail', error: 'error', skip: 'skip', warning: 'warning' };
-const SYMBOL: Record<string, string> = { pass: '✔', fail: '✘', error: '?', skip: '–', warning: '!' };
+const OUTCOME_CLASS: Record<string, string> = { pass: 'pass', fail: 'fail', partial: 'partial', error: 'error', skip: 'skip', warning: 'warning' };
+const SYMBOL: Record<string, string> = { pass: '✔', fail: '✘', partial: '½', error: '?', skip: '–', warning: '!' };
 
 const SUMMARY_CSS = `
 main { max-width: 1280px; }
@@ -263,6 +264,7 @@ td.cell.fail { background: var(--fail-bg); color: var(--fail); }
 td.cell.error { background: var(--error-bg); color: var(--error); }
 td.cell.skip { background: var(--skip-bg); color: var(--skip); }
 td.cell.warning { background: var(--warning-bg); color: var(--warning); }
+td.cell.partial { background: #fff1d6; color: #9a5b00; }
 td.cell.none { color: var(--line); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.name { white-space: nowrap; }
@@ -328,7 +330,7 @@ export function renderSummaryHtml(s: ClassSummary): string {
         .map((c) => {
           const o = st.verdicts[c.id];
           const cls = o ? OUTCOME_CLASS[o] ?? 'none' : 'none';
-          const label = o ? R(`outcome_${o}` as keyof typeof esReport) : '';
+          const label = o === 'partial' ? L('partial') : o ? R(`outcome_${o}` as keyof typeof esReport) : '';
           return `<td class="cell ${cls}${firstOfTask.has(c.id) ? ' first' : firstOfQuestion.has(c.id) ? ' qfirst' : ''}" title="${h(`${c.id}: ${label}`)}" data-cell="${h(`${st.id}|${c.id}`)}" data-outcome="${h(o ?? '')}">${o ? SYMBOL[o] ?? '' : '·'}</td>`;
         })
         .join('');
@@ -338,8 +340,12 @@ export function renderSummaryHtml(s: ClassSummary): string {
       return `<tr data-student="${h(st.id)}"><td class="name">${h(st.name)}<small>${h(st.id)}${sub ? ` · ${h(sub)}` : ''}</small></td><td><span class="status ${st.status}">${h(statusLabel(st.status))}</span>${st.reused ? ` <span class="muted small">(${h(L('reused'))})</span>` : ''}</td><td class="num">${h(grade)}</td><td class="num">${st.percent === null ? '–' : st.percent.toFixed(1)}</td>${cells}<td>${link}</td></tr>`;
     })
     .join('\n');
-  const legend = `<div class="legend"><strong>${h(L('legend'))}:</strong>${(['pass', 'fail', 'error', 'skip', 'warning'] as const)
-    .map((o) => `<span><span class="sw" style="background:var(--${o}-bg);border:1px solid var(--${o})"></span>${SYMBOL[o]} ${h(R(`outcome_${o}`))}</span>`)
+  const legend = `<div class="legend"><strong>${h(L('legend'))}:</strong>${(['pass', 'partial', 'fail', 'error', 'skip', 'warning'] as const)
+    .map((o) =>
+      o === 'partial'
+        ? `<span><span class="sw" style="background:#fff1d6;border:1px solid #9a5b00"></span>${SYMBOL[o]} ${h(L('partial'))}</span>`
+        : `<span><span class="sw" style="background:var(--${o}-bg);border:1px solid var(--${o})"></span>${SYMBOL[o]} ${h(R(`outcome_${o}`))}</span>`,
+    )
     .join('')}</div>`;
 
   const gradedTotal = s.students.filter((x) => x.status === 'graded' || x.status === 'incomplete').length;

@@ -48,6 +48,8 @@ export interface DigestVerdict {
   subject?: string;
   outcome: Outcome;
   severity: 'error' | 'warning';
+  points: number;
+  maxPoints: number;
   codes: string[];
   hint?: string;
   message: string;

@@ -63,6 +63,7 @@ export default {
   notGraded: 'Alumnos sin corregir por completo',
   notInCsv: 'No están en el CSV (su nota en Moodle no cambia): {ids}',
   reason: 'Motivo',
+  partial: 'Parcial',
   legend: 'Leyenda',
   exercise: 'Ejercicio',
   generated: 'Generado por labgrade {version} el {date}',

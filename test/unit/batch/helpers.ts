@@ -23,7 +23,7 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
  * become failures and `unmeasured` become errors; totals are recomputed the way the engine does
  * (this fake plays the engine).
  */
-export function fakeResult(name: string, opts: { failing?: string[]; unmeasured?: string[]; errors?: string[] } = {}): GradeResult {
+export function fakeResult(name: string, opts: { failing?: string[]; partial?: string[]; unmeasured?: string[]; errors?: string[] } = {}): GradeResult {
   const r = structuredClone(loadSample('pass'));
   r.student = { name };
   const all: Verdict[] = [];
@@ -35,6 +35,11 @@ export function fakeResult(name: string, opts: { failing?: string[]; unmeasured?
         v.codes = ['answer-mismatch'];
         v.hints = ['Revise the DHCP range.'];
         v.message = `wrong: ${v.id}`;
+      }
+      if (opts.partial?.includes(v.id)) {
+        v.outcome = 'fail';
+        v.points = v.maxPoints / 2;
+        v.message = `partly right: ${v.id}`;
       }
       if (opts.unmeasured?.includes(v.id)) {
         v.outcome = 'error';

@@ -57,7 +57,7 @@ const grade: GradeFn = async (s) => {
     case 'ana':
       return fakeResult(s.name);
     case 'luis':
-      return fakeResult(s.name, { failing: ['nat.config.linux', 'nat.config.windows', 'nat.dns_server.linux'] });
+      return fakeResult(s.name, { failing: ['nat.config.linux', 'nat.config.windows', 'nat.dns_server.linux'], partial: ['nat.vm_config.linux'] });
     case 'marta':
       return fakeResult(s.name, { failing: ['nat.config.linux', 'nat.vm_to_vm.windows'] });
     case 'pedro':
@@ -94,8 +94,8 @@ describe('batch: class outputs', function () {
     const grades = Object.fromEntries(rows.slice(1));
     expect(grades).to.have.keys(['ana@x.org', 'luis@x.org', 'marta@x.org', 'pedro@x.org']);
     expect(grades['ana@x.org']).to.equal('10.00');
-    // Luis: 3 of 14 half-points lost -> 5.5/7 = 78.6 % -> 7.86
-    expect(grades['luis@x.org']).to.equal('7.86');
+    // Luis: 3 of 14 half-points lost and a quarter point -> 5.25/7 = 75 % -> 7.50
+    expect(grades['luis@x.org']).to.equal('7.50');
     // Grades are plain numbers with a decimal point (Moodle's unformat_float).
     for (const g of Object.values(grades)) expect(g).to.match(/^\d+(\.\d+)?$/);
     // Incomplete (sara) and failed (tom) are left out so their Moodle grade is not cleared.
@@ -145,6 +145,7 @@ describe('batch: class outputs', function () {
     const luis = j.students.find((s) => s.id === 'luis')!;
     expect(luis.verdicts['nat.config.linux']).to.equal('fail');
     expect(luis.verdicts['nat.host.linux']).to.equal('pass');
+    expect(luis.verdicts['nat.vm_config.linux']).to.equal('partial');
     expect(j.stats.max).to.equal(100);
   });
 
@@ -170,6 +171,7 @@ describe('batch: class outputs', function () {
       expect(cell.cls).to.include('fail');
       const passBg = await p.$eval('td[data-cell="ana|nat.config.linux"]', (c) => getComputedStyle(c).backgroundColor);
       expect(cell.bg).to.not.equal(passBg);
+      expect(await p.getAttribute('td[data-cell="luis|nat.vm_config.linux"]', 'data-outcome')).to.equal('partial');
       // Links to every written report, relative to the summary.
       const links = await p.$$eval('tr[data-student] a', (as) => as.map((a) => a.getAttribute('href')));
       expect(links).to.include('students/ana.html');
