@@ -41,6 +41,8 @@ export interface InspectOptions {
   agentPing?: boolean;
   /** Extra environment for virsh and ssh (SSH_AUTH_SOCK, ...). */
   env?: Record<string, string>;
+  /** Private key for qemu+ssh URIs (the lab file's host_ssh.key). */
+  sshKeyFile?: string;
   /** Deadline of each virsh call, ms. */
   timeoutMs?: number;
   /** Parallel virsh calls (default 4). */
@@ -64,6 +66,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
       lang,
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.sshKeyFile ? { sshKeyFile: opts.sshKeyFile } : {}),
     });
   const problems: string[] = [];
   const limit = pLimit(Math.max(1, opts.concurrency ?? 4));

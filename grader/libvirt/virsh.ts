@@ -8,7 +8,7 @@ import { TransportError, type Lang, type TransportErrorCode } from '../types.js'
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/inspect.js';
 import en from '../i18n/en/inspect.js';
-import { isSshUri, parseUri, uriTarget } from './uri.js';
+import { isSshUri, parseUri, uriTarget, withSshDefaults } from './uri.js';
 
 const t = translator(es, en);
 
@@ -174,7 +174,10 @@ export function describeFailure(c: Classified, uri: string, lang: Lang, subject?
 }
 
 export interface VirshOptions {
+  /** qemu+ssh URIs get `no_tty=1` (and `keyfile=` from sshKeyFile) unless they set them. */
   uri: string;
+  /** Private key for qemu+ssh (the lab file's host_ssh.key). */
+  sshKeyFile?: string | undefined;
   lang?: Lang;
   /** Extra environment for virsh and the ssh it starts (e.g. SSH_AUTH_SOCK). */
   env?: Record<string, string>;
@@ -204,7 +207,7 @@ export class Virsh {
   private readonly virshPath: string;
 
   constructor(opts: VirshOptions) {
-    this.uri = opts.uri;
+    this.uri = withSshDefaults(opts.uri, { keyFile: opts.sshKeyFile });
     this.lang = opts.lang ?? 'en';
     this.readOnly = opts.readOnly ?? false;
     this.env = { ...(opts.env ?? {}), LC_ALL: 'C', LANG: 'C', LANGUAGE: 'C', TZ: 'UTC' };

@@ -37,10 +37,9 @@ export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Prom
   const lang = ctx.lang;
   const format = opts.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new InputError(t(lang, 'cli.badFormat', { format }));
-  const [{ inspectHost }, { renderInspectText, summarizeLab, inspectExitCode }, { withSshDefaults }, { writeOutput }] = await Promise.all([
+  const [{ inspectHost }, { renderInspectText, summarizeLab, inspectExitCode }, { writeOutput }] = await Promise.all([
     import('../../libvirt/snapshot.js'),
     import('../../libvirt/render.js'),
-    import('../../libvirt/uri.js'),
     import('../io.js'),
   ]);
   let lab = null;
@@ -48,10 +47,9 @@ export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Prom
     const { loadLab } = await import('../../spec/load-lab.js');
     lab = await loadLab(opts.lab, { lang });
   }
-  const baseUri = opts.uri ?? lab?.uri ?? 'qemu:///system';
-  const uri = withSshDefaults(baseUri, { keyFile: lab?.hostSsh?.keyFile });
-  const snapshot = await inspectHost(uri, { lang, agentPing: opts.agent !== false });
-  snapshot.uri = baseUri;
+  const uri = opts.uri ?? lab?.uri ?? 'qemu:///system';
+  const keyFile = lab?.hostSsh?.keyFile;
+  const snapshot = await inspectHost(uri, { lang, agentPing: opts.agent !== false, ...(keyFile ? { sshKeyFile: keyFile } : {}) });
   const summary = lab ? summarizeLab(snapshot, lab) : null;
   await writeOutput(undefined, format === 'json' ? JSON.stringify(snapshot, null, 2) : renderInspectText(snapshot, lang, lab));
   return inspectExitCode(snapshot, summary);

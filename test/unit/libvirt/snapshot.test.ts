@@ -139,6 +139,23 @@ describe('inspectHost (fake virsh answering from fixtures)', function () {
     expect(s.networks).to.have.length(6);
   });
 
+  it('qemu+ssh URIs are run with BatchMode (no_tty=1) and the lab key; errors name the URI without parameters', async () => {
+    const l2 = join(tmp, 'ssh-calls.jsonl');
+    const v = new Virsh({ uri: 'qemu+ssh://alumno@servidor/system', sshKeyFile: '/home/alumno/.ssh/id_ed25519', virshPath: fakeVirsh, env: { FAKE_VIRSH_HOST: join(fxDir, 'host-course.json'), FAKE_VIRSH_LOG: l2 } });
+    await v.listNetworks('all');
+    const call = JSON.parse(readFileSync(l2, 'utf8').trim().split('\n')[0]!) as { argv: string[] };
+    expect(call.argv.slice(0, 3)).to.deep.equal(['-q', '-c', 'qemu+ssh://alumno@servidor/system?no_tty=1&keyfile=/home/alumno/.ssh/id_ed25519']);
+    let err: unknown;
+    try {
+      await v.netDumpXml('nope');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(LibvirtError);
+    expect((err as LibvirtError).target).to.equal('qemu+ssh://alumno@servidor/system');
+    expect((err as LibvirtError).kind).to.equal('network-not-found');
+  });
+
   it('a missing virsh program is a clear error', async () => {
     const v = new Virsh({ uri: 'qemu:///system', virshPath: join(tmp, 'no-such-virsh') });
     let err: unknown;
