@@ -21,6 +21,8 @@ export const HOST_PACKAGES = [
   'xz-utils',
   'gzip',
   'libc-bin',
+  // tests ping guests "from the host" (inside the lab namespace)
+  'iputils-ping',
 ] as const;
 
 export function assertRoot(): void {
