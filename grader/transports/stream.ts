@@ -81,8 +81,9 @@ export class ChildStream extends Duplex {
     out.on('end', () => this.push(null));
     out.on('error', (e) => this.destroy(e));
     child.stdin!.on('error', () => undefined);
-    child.on('exit', () => {
-      if (!out.readableEnded) this.push(null);
+    // 'close' (not 'exit'): every stdio stream has ended, so no data can still be pending.
+    child.on('close', () => {
+      if (!this.readableEnded) this.push(null);
     });
   }
   override _read(): void {
