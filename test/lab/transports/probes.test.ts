@@ -57,6 +57,36 @@ describe('lab: transports and Linux probes', function () {
     }
   });
 
+  it('hostile output from a real guest is bounded over dropbear SSH and over the agent', async function () {
+    this.timeout(180_000);
+    const { lab, snap } = await setup({ linux: 'debian12-iso', windows: 'win10-iso' }, { access: ['ssh'] });
+    const g = await open(lab, snap, 'linux', 'red-aislada');
+    try {
+      const endless = await g.conn.runScript('yes labgrade', [], { maxOutputBytes: 100_000, timeoutMs: 20_000 });
+      expect(endless).to.deep.include({ truncated: true, timedOut: false });
+      expect(endless.stdout.length).to.equal(100_000);
+      const slow = await g.conn.runScript('while :; do echo x; sleep 1; done', [], { timeoutMs: 1500 });
+      expect(slow).to.deep.include({ timedOut: true, exitCode: null });
+      const binary = await g.conn.runScript('head -c 300000 /dev/urandom', [], { maxOutputBytes: 50_000 });
+      expect(binary.truncated).to.equal(true);
+      expect((await g.conn.runScript('echo still-usable', [])).stdout).to.equal('still-usable\n');
+    } finally {
+      await g.conn.close();
+    }
+    const { lab: alab, snap: asnap } = await setup({ linux: 'debian12-iso', windows: 'win10-iso' }, { access: ['agent'] });
+    const a = await open(alab, asnap, 'linux', 'red-aislada');
+    try {
+      expect(a.conn.kind).to.equal('agent');
+      const big = await a.conn.runScript('head -c 3000000 /dev/zero | tr "\\0" z', [], { maxOutputBytes: 100_000, timeoutMs: 60_000 });
+      expect(big.truncated).to.equal(true);
+      expect(big.stdout).to.equal('z'.repeat(100_000));
+      const stuck = await a.conn.runScript('sleep 60', [], { timeoutMs: 1500 });
+      expect(stuck).to.deep.include({ timedOut: true, exitCode: null });
+    } finally {
+      await a.conn.close();
+    }
+  });
+
   it('NAT, SSH with a password only', async function () {
     this.timeout(120_000);
     const { lab, snap } = await setup({ linux: 'debian12', windows: 'win10' }, { passwordOnly: true });
