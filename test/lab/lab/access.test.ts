@@ -75,6 +75,6 @@ describe('lab: guest access', function () {
     expect(r.stdout).to.contain('iproute2');
     for (const c of ['getent', 'ping', 'nslookup', 'qemu-ga']) expect(lines.some((l) => l.endsWith(`/${c}`)), c).to.equal(true);
     const ldd = await guestAgent('debian12-viso', ['sh', '-c', 'getent ahostsv4 localhost']);
-    expect(ldd.stdout).to.match(/127\.0\.0\.1\s+localhost/);
+    expect(ldd.stdout).to.match(/^127\.0\.0\.1\s+STREAM localhost$/m);
   });
 });
