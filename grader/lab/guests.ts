@@ -161,31 +161,27 @@ export function sshRun(address: string, command: string, timeoutMs = 20_000) {
   return run('ip', [...sshArgs(address), '--', command], { timeoutMs });
 }
 
-/** Wait until the guest is usable: agent answers; SSH accepts the lab key where it can. */
+/** Wait until the guest is usable: agent answers; DHCP bound where a server exists; SSH accepts the lab key where it can. */
 export async function waitGuestReady(name: string, g: GuestDef, nets: NetworkOverrides, timeoutMs: number): Promise<void> {
-  await waitFor(`the guest agent of ${name}`, timeoutMs, async () => ((await agentPing(name)) ? true : undefined), 250);
-  const target = sshTarget(name, g, nets);
-  if (target) {
-    await waitFor(`SSH on ${name} (${target})`, timeoutMs, async () => ((await sshRun(target, 'true', 8000)).exitCode === 0 ? true : undefined), 250);
+  await waitFor(`the guest agent of ${name}`, timeoutMs, async () => ((await agentPing(name)) ? true : undefined), 200);
+  const addr4 = async () => (await agentExec(name, ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0'])).stdout;
+  if (g.ip.mode === 'dhcp' && g.network === 'red-nat' && nets.natDhcp !== false) {
+    // leases outlive guests: ask the guest itself whether DHCP has bound an address
+    await waitFor(`${name}'s DHCP address`, timeoutMs, async () => (/"dynamic":true/.test(await addr4()) ? true : undefined), 200);
   } else if (g.ip.mode === 'static') {
-    await waitFor(`${name}'s address`, timeoutMs, async () => {
-      const r = await agentExec(name, ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
-      return r.stdout.includes(g.ip.mode === 'static' ? g.ip.address.split('/')[0]! : '') ? true : undefined;
-    });
+    const want = `"local":"${g.ip.address.split('/')[0]}"`;
+    await waitFor(`${name}'s address`, timeoutMs, async () => ((await addr4()).includes(want) ? true : undefined), 200);
   } else {
-    // DHCP where nothing answers (or no address): wait for the IPv6 link-local address to settle.
+    // no IPv4 expected: wait for the IPv6 link-local address to settle (DAD done)
     await waitFor(`${name}'s link-local address`, timeoutMs, async () => {
       const r = await agentExec(name, ['ip', '-j', '-6', 'addr', 'show', 'dev', 'eth0']);
       const ifs = JSON.parse(r.stdout || '[]') as { addr_info?: { local?: string; tentative?: boolean }[] }[];
       return ifs.some((i) => i.addr_info?.some((a) => a.local?.startsWith('fe80:') && !a.tentative)) ? true : undefined;
-    });
-    if (g.ip.mode === 'dhcp' && g.network === 'red-nat' && nets.natDhcp !== false) {
-      // leases outlive guests: ask the guest itself whether DHCP has bound an address
-      await waitFor(`${name}'s DHCP address`, timeoutMs, async () => {
-        const r = await agentExec(name, ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
-        return /"dynamic":true/.test(r.stdout) ? true : undefined;
-      }, 250);
-    }
+    }, 200);
+  }
+  const target = sshTarget(name, g, nets);
+  if (target) {
+    await waitFor(`SSH on ${name} (${target})`, timeoutMs, async () => ((await sshRun(target, 'true', 8000)).exitCode === 0 ? true : undefined), 200);
   }
 }
 
