@@ -174,6 +174,8 @@ export interface GradeArgs {
   diagnosis: NetworkDiagnosis;
   /** Addresses libvirt leases show for this VM that it does not have (stale leases). */
   staleLeases: { address: string; network: string }[];
+  /** Every network of the host (to name the one an answered address belongs to). */
+  allNetworks?: NetworkInfo[];
   maxPoints: number;
   lang: Lang;
 }
@@ -231,6 +233,19 @@ export function gradeQuestion(a: GradeArgs): Verdict {
         parts.push(t(lang, 'msgAnswerIsStaleLease', { address: addr, network: lease.network }));
       }
     }
+    if (score < 1 && answer.value.kind === 'ipv4-config' && answer.value.address && a.network && !codes.has('answer-is-stale-lease')) {
+      const addr = answer.value.address;
+      const v4 = a.network.ips.find((i) => i.family === 'ipv4');
+      if (v4 && !inSubnet(addr, v4.address, v4.prefix)) {
+        codes.add('answer-other-network');
+        const other = (a.allNetworks ?? []).find((n) => n.name !== a.network?.name && n.ips.some((i) => i.family === 'ipv4' && inSubnet(addr, i.address, i.prefix)));
+        parts.push(
+          other
+            ? t(lang, 'msgAnswerOtherNetwork', { address: addr, network: a.network.name, subnet: `${v4.address}/${v4.prefix}`, other: other.name })
+            : t(lang, 'msgAnswerOutsideSubnet', { address: addr, network: a.network.name, subnet: `${v4.address}/${v4.prefix}` }),
+        );
+      }
+    }
     if (score < 1 && (codes.has('apipa') || codes.has('link-local-only'))) {
       parts.push(t(lang, 'msgDhcpNoServer', { network: a.network?.name ?? task.network }));
     }
@@ -240,6 +255,9 @@ export function gradeQuestion(a: GradeArgs): Verdict {
   if (obs.value && a.theory) {
     const labOk = theoryHolds(a.theory, obs.value, a.network);
     const answerOk = answer ? theoryHolds(a.theory, answer.value, a.network) : null;
+    if (labOk === true && outcome === 'fail' && answer && answerOk === false && a.theory.kind !== 'ipv4-config') {
+      parts.push(t(lang, 'msgTheoryAgrees', { theory: theoryText ?? '', type: a.networkTitle }));
+    }
     if (labOk === false) {
       if (outcome === 'pass') {
         codes.add('lab-contradicts-theory');

@@ -218,6 +218,7 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
               networkTitle,
               diagnosis,
               staleLeases,
+              allNetworks: snapshot.networks,
               maxPoints: maxPer(question),
               lang,
             }),

@@ -1,5 +1,6 @@
 // Totals, percent and exit code: decided once, here, from the verdicts (renderers never recount).
-// Skipped verdicts count neither points nor maxPoints; warnings never cost points nor fail the run.
+// Skipped verdicts count neither points nor maxPoints; warnings never cost points nor fail the run,
+// and are not counted in pass/fail/error/skip either (they stay visible in their task).
 import type { GradeResult, TaskResult, Totals, Verdict } from '../types.js';
 import { roundPoints } from './grade.js';
 
@@ -16,7 +17,7 @@ export function taskPoints(verdicts: Verdict[]): { points: number; maxPoints: nu
 }
 
 export function computeTotals(tasks: TaskResult[]): Totals {
-  const all = tasks.flatMap((t) => [...t.hostChecks, ...t.questions]);
+  const all = tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).filter((v) => v.severity === 'error');
   const { points, maxPoints } = taskPoints(all);
   return {
     points,

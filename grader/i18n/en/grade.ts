@@ -91,6 +91,9 @@ export default {
   msgAnswerIsStaleLease:
     'The address you gave ({address}) is an old lease that libvirt/virt-manager still shows on "{network}"; look at the address inside the machine (ip a / ipconfig).',
   msgDhcpNoServer: 'There is no DHCP server on "{network}": configure the machine\'s network by hand (address, netmask) and measure again.',
+  msgAnswerOtherNetwork: '{address} does not belong to "{network}" ({subnet}) but to "{other}": is it the address the machine had on another network?',
+  msgAnswerOutsideSubnet: '{address} does not belong to network "{network}" ({subnet}).',
+  msgTheoryAgrees: 'That is also what theory expects on a "{type}" network: "{theory}".',
   msgLabContradictsTheory:
     'Your answer describes your lab correctly, but on a "{type}" network theory expects "{theory}": the lab is not set up as the exercise asks.',
   msgAnswerContradictsLab:
@@ -133,5 +136,17 @@ export default {
   cliWrote: 'Report written to {file}',
   cliDemoDesc: 'Bring up the bundled lab and grade two sample students (as root)',
   cliDemoOut: 'folder to write the reports to',
-  cliDemoKeep: 'leave the VMs on the very isolated network at the end (the default too)',
+  demoNeedsRoot: 'labgrade demo needs root (it runs libvirtd, networks and VMs in network namespaces of its own): sudo npm run demo',
+  demoStart: 'labgrade demo: a real lab (libvirtd, the course\'s three networks, six small VMs: two per network) and two sample students.',
+  demoLabUp: 'Bringing the lab up (the first time it builds the VM image from Debian packages; a few minutes on 2 cores)…',
+  demoLabStep: '  · {step}',
+  demoStillWaiting: '  · waiting for the VMs to boot ({seconds} s)…',
+  demoLabReady: 'Lab ready in {seconds} s.',
+  demoGrading: 'Grading {student}, task {task} ({guests})…',
+  demoStudentScore: '  {student}: {points}/{max} ({percent} %) — {pass} right, {fail} wrong, {error} not measured',
+  demoReports: 'Reports written to {dir}:',
+  demoOpen: 'Open them in a browser, e.g.: xdg-open {file}  (self-contained HTML: works offline; copy it to your computer if this machine has no desktop).',
+  demoOpenText: 'Or in the terminal: less -R {file}',
+  demoCorrectNot100: 'Warning: the student with correct answers did not score 100 %; check the report (lab still booting?).',
+  demoLabDown: 'The lab keeps running; remove it with: labgrade lab down',
 } satisfies Record<keyof typeof es, string>;

@@ -96,6 +96,9 @@ export default {
   msgAnswerIsStaleLease:
     'La dirección que diste ({address}) es una concesión antigua que libvirt/virt-manager sigue mostrando en «{network}»; mira la dirección dentro del equipo (ip a / ipconfig).',
   msgDhcpNoServer: 'En «{network}» no hay servidor DHCP: configura la red del equipo a mano (dirección, máscara) y vuelve a medir.',
+  msgAnswerOtherNetwork: '{address} no pertenece a «{network}» ({subnet}) sino a «{other}»: ¿es la dirección que la máquina tenía en otra red?',
+  msgAnswerOutsideSubnet: '{address} no pertenece a la red «{network}» ({subnet}).',
+  msgTheoryAgrees: 'Es también lo que la teoría espera en una red «{type}»: «{theory}».',
   msgLabContradictsTheory:
     'Tu respuesta describe bien tu laboratorio, pero en una red «{type}» la teoría espera «{theory}»: el laboratorio no está montado como pide el ejercicio.',
   msgAnswerContradictsLab:
@@ -141,5 +144,17 @@ export default {
   cliWrote: 'Informe escrito en {file}',
   cliDemoDesc: 'Monta el laboratorio de ejemplo y corrige dos alumnos de muestra (como root)',
   cliDemoOut: 'carpeta donde escribir los informes',
-  cliDemoKeep: 'deja las máquinas en la red muy aislada al terminar (por defecto también)',
+  demoNeedsRoot: 'labgrade demo necesita root (monta libvirtd, redes y máquinas en espacios de nombres de red propios): sudo npm run demo',
+  demoStart: 'labgrade demo: laboratorio real (libvirtd, las tres redes del curso, seis máquinas pequeñas: dos por red) y dos alumnos de muestra.',
+  demoLabUp: 'Montando el laboratorio (la primera vez construye la imagen de las máquinas a partir de paquetes Debian; unos minutos en 2 núcleos)…',
+  demoLabStep: '  · {step}',
+  demoStillWaiting: '  · esperando a que arranquen las máquinas ({seconds} s)…',
+  demoLabReady: 'Laboratorio listo en {seconds} s.',
+  demoGrading: 'Corrigiendo a {student}, tarea {task} ({guests})…',
+  demoStudentScore: '  {student}: {points}/{max} ({percent} %) — {pass} bien, {fail} mal, {error} sin medir',
+  demoReports: 'Informes escritos en {dir}:',
+  demoOpen: 'Ábrelos con un navegador, p. ej.: xdg-open {file}  (HTML autocontenido: funciona sin conexión; cópialo a tu equipo si esta máquina no tiene escritorio).',
+  demoOpenText: 'O en la terminal: less -R {file}',
+  demoCorrectNot100: 'Aviso: el alumno de respuestas correctas no sacó el 100 %; revisa el informe (¿laboratorio a medio arrancar?).',
+  demoLabDown: 'El laboratorio sigue en marcha; quítalo con: labgrade lab down',
 };

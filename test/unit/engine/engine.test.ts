@@ -257,7 +257,36 @@ describe('engine: explanations', () => {
   });
 });
 
+describe('engine: wrong answers explained', () => {
+  it('a wrong answer the theory also contradicts says what theory expects', async () => {
+    const { r } = await grade('isolated', { answers: withAnswer('isolated', 'config', 'linux', A.cm('dynamic')) });
+    const c = v(r, 'isolated.config.linux');
+    expect(c.outcome).to.equal('fail');
+    expect(c.message).to.include('also what theory expects on a "isolated" network: "static"');
+  });
+
+  it('an address from another network is named as such', async () => {
+    const ans = withAnswer('isolated', 'vm_config', 'linux', A.cfg('192.168.101.218', 24, null, []));
+    const { r } = await grade('isolated', { answers: ans });
+    const vc = v(r, 'isolated.vm_config.linux');
+    expect(vc.codes).to.include('answer-other-network');
+    expect(vc.message).to.include('192.168.101.218 does not belong to "red-aislada" (192.168.102.1/24) but to "red-nat"');
+  });
+});
+
 describe('engine: scoring', () => {
+  it('warnings are reported but neither counted nor failing the run', async () => {
+    const warn = {
+      name: 'autostart',
+      run: () => [{ id: 'nat.host.autostart.red-nat', task: 'nat', check: 'autostart', subject: 'red-nat', outcome: 'fail' as const, severity: 'warning' as const, points: 0, maxPoints: 0, studentAnswer: null, observed: null, theory: null, message: 'no autostart', hints: [], codes: [], evidence: [] }],
+    };
+    const { r } = await grade('nat', { deps: { hostChecks: [warn] } });
+    expect(v(r, 'nat.host.autostart.red-nat').outcome).to.equal('fail');
+    expect(r.totals.fail).to.equal(0);
+    expect(r.totals.pass).to.equal(14);
+    expect(r.exitCode).to.equal(0);
+  });
+
   it('ipv4-config gives a quarter per field and passes only when all match', async () => {
     const ans = withAnswer('nat', 'vm_config', 'linux', A.cfg('192.168.101.130', 24, '192.168.101.254', ['192.168.101.1']));
     const { r } = await grade('nat', { answers: ans });
