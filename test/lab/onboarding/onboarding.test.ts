@@ -117,6 +117,37 @@ describe('onboarding on the real lab', function () {
       expect(r.totals.percent).to.equal(100);
     });
 
+    for (const [label, names] of [
+      ['spelled with underscores', ['red_nat', 'red_aislada', 'red_muy_aislada']],
+      ['with unrelated names', ['alfa', 'beta', 'gamma']],
+    ] as const) {
+      it(`maps the lab's networks by their properties when the exercise's names are ${label}`, async function () {
+        this.timeout(5 * 60_000);
+        // The lab's networks are fixed (red-nat...), so the names are varied on the exercise side:
+        // to init, the host's names are then as foreign as a student's unrelated ones.
+        const text = readFileSync(SPEC, 'utf8')
+          .replace('names: [red-nat, red_nat]', `names: [${names[0]}]`)
+          .replace('names: [red-aislada, red_aislada]', `names: [${names[1]}]`)
+          .replace('names: [red-muy-aislada, red_muy_aislada]', `names: [${names[2]}]`);
+        expect(text).not.to.contain('red-nat, red_nat');
+        const specFile = join(dir, `spec-${names[0]}.yaml`);
+        writeFileSync(specFile, text);
+        const other = await loadSpec(specFile, { lang: 'en' });
+        const output = join(dir, `lab-${names[0]}.yaml`);
+        await runInit({
+          lang: 'en', specPath: specFile, uri: LAB.uri, output, force: true, sshUser: LAB.sshUser, sshKey: LAB.sshKey,
+          knownHosts: LAB.knownHosts, probes: { outsideHost: LAB.outsideHost, resolveName: LAB.resolveName, timeoutMs: 1000 },
+        });
+        const lab = await loadLab(output, { spec: other, lang: 'en' });
+        expect(lab.networks).to.deep.equal(LAB.networks);
+        expect(readFileSync(output, 'utf8')).not.to.match(/# (AMBIGUOUS|MISSING):/);
+        const answers = await loadAnswers(CORRECT, other, { lang: 'en' });
+        const r = await gradeStudent({ spec: other, lab, answers, task: 'nat', lang: 'en', deps: defaultDeps('en') });
+        expect(r.totals.error).to.equal(0);
+        expect(r.totals.percent).to.equal(100);
+      });
+    }
+
     it('refuses to overwrite without --force', async () => {
       let err: unknown;
       try {
