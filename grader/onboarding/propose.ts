@@ -419,7 +419,8 @@ function proposeAccess(role: string, os: OsFamily, domain: DomainInfo | null, op
       user: opts.sshUser,
       port: 22,
       ...(opts.sshKeyFile ? { keyFile: opts.sshKeyFile } : {}),
-      useAgent: opts.sshAgent ?? false,
+      // Without a key file the running ssh-agent is the only way in (the loader's default too).
+      useAgent: (opts.sshAgent ?? false) || !opts.sshKeyFile,
       ...(opts.knownHostsFile ? { knownHostsFile: opts.knownHostsFile } : {}),
       acceptNewHostKey: opts.acceptNewHostKey ?? false,
       jump: 'auto',
