@@ -32,6 +32,21 @@ export interface GradeInput {
   deps: EngineDeps;
   /** Progress lines for a terminal (already localized). */
   onProgress?: ProgressFn;
+  /** An inspection started earlier (startInspection), e.g. while the answers were being read. */
+  inspection?: Inspection;
+}
+
+/** A host inspection in flight, with its own timing. */
+export interface Inspection {
+  result: Promise<{ snapshot: HostSnapshot; ms: number }>;
+}
+
+/** Starts inspecting the host now; pass it to gradeStudent as `inspection`. */
+export function startInspection(deps: Pick<EngineDeps, 'inspect'>, lab: LabFile): Inspection {
+  const t0 = Date.now();
+  const result = deps.inspect(lab).then((snapshot) => ({ snapshot, ms: Date.now() - t0 }));
+  result.catch(() => undefined);
+  return { result };
 }
 
 function emptySnapshot(lab: LabFile, now: Date, problem: string): HostSnapshot {
@@ -101,15 +116,18 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
   let t0 = Date.now();
   let snapshot: HostSnapshot;
   let inspected = true;
+  let inspectMs: number | null = null;
   try {
-    snapshot = await deps.inspect(lab);
+    const r = await (input.inspection ?? startInspection(deps, lab)).result;
+    snapshot = r.snapshot;
+    inspectMs = r.ms;
   } catch (err) {
     inspected = false;
     const msg = t(lang, 'inspectFailed', { uri: lab.uri, message: deps.redact((err as Error)?.message ?? String(err)) });
     errors.push(msg);
     snapshot = emptySnapshot(lab, deps.now(), msg);
   }
-  timings.inspectMs = Date.now() - t0;
+  timings.inspectMs = inspectMs ?? Date.now() - t0;
 
   // 2. Which tasks.
   const { selected, skipped } = selectTasks(spec, lab, snapshot, sel);

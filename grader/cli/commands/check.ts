@@ -42,6 +42,15 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   if (!(FORMATS as readonly string[]).includes(opts.format)) {
     throw new InputError(t(lang, 'cliBadFormat', { format: opts.format, valid: FORMATS.join(', ') }));
   }
+  // Load the engine while the input files are read; start inspecting the host (virsh, mostly
+  // waiting) as soon as the lab file is known, while the answers are still being validated.
+  const enginePromise = Promise.all([
+    import('../../engine/run.js'),
+    import('../../engine/default-deps.js'),
+    import('../../../reports/index.js'),
+    import('../io.js'),
+  ]);
+  enginePromise.catch(() => undefined);
   const [{ loadSpec }, { loadLab }, { loadAnswers }, { checkSelection }] = await Promise.all([
     import('../../spec/load-spec.js'),
     import('../../spec/load-lab.js'),
@@ -50,14 +59,11 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   ]);
   const spec = await loadSpec(specPath, { lang });
   checkSelection(spec, opts.task, (valid) => t(lang, 'unknownTask', { valid }));
-  const [lab, answers] = await Promise.all([loadLab(opts.lab, { lang }), loadAnswers(opts.answers, spec, { lang })]);
-
-  const [{ gradeStudent }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await Promise.all([
-    import('../../engine/run.js'),
-    import('../../engine/default-deps.js'),
-    import('../../../reports/index.js'),
-    import('../io.js'),
-  ]);
+  const lab = await loadLab(opts.lab, { lang });
+  const [{ gradeStudent, startInspection }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await enginePromise;
+  const deps = defaultDeps(lang);
+  const inspection = startInspection(deps, lab);
+  const answers = await loadAnswers(opts.answers, spec, { lang });
   const showProgress = !opts.quiet && Boolean(process.stderr.isTTY);
   const result = await gradeStudent({
     spec,
@@ -65,7 +71,8 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
     answers,
     task: opts.task,
     lang,
-    deps: defaultDeps(lang),
+    deps,
+    inspection,
     ...(showProgress ? { onProgress: (_stage, line) => process.stderr.write(`${line}\n`) } : {}),
   });
   const format = opts.format as (typeof FORMATS)[number];
