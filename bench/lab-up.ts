@@ -55,8 +55,8 @@ if (!arg('--skip-cold')) {
       await rename(debsAside, paths.debDir);
     }
   }
-  const [downMs] = await timed(() => labDown());
-  rows.push(['lab down (2 guests)', s(downMs), '']);
+  const [downMs, d] = await timed(() => labDown());
+  rows.push(['lab down (2 guests)', s(downMs), `domains ${s(d.domainsMs)}, networks ${s(d.networksMs)}, daemons + namespaces ${s(d.teardownMs)}`]);
 }
 
 {
@@ -82,8 +82,8 @@ if (!arg('--skip-cold')) {
 }
 
 {
-  const [downMs] = await timed(() => labDown());
-  rows.push(['lab down (2 guests)', s(downMs), '']);
+  const [downMs, d] = await timed(() => labDown());
+  rows.push(['lab down (2 guests)', s(downMs), `domains ${s(d.domainsMs)}, networks ${s(d.networksMs)}, daemons + namespaces ${s(d.teardownMs)}`]);
   const [ms, r] = await timed(() => labUp({ scenario: 'all', labFile: false, skipPackages: true }));
   rows.push(['warm lab up, all (6 guests)', s(ms), `guests ${s(r.timings.guestsMs)}`]);
   const [sw, started] = await timed(() => applyScenario('firewall'));

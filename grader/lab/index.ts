@@ -247,7 +247,7 @@ export interface LabDownOptions {
 }
 
 /** Remove everything the lab created: its domains, networks, namespaces and processes (by PID). */
-export async function labDown(opts: LabDownOptions = {}): Promise<{ totalMs: number }> {
+export async function labDown(opts: LabDownOptions = {}): Promise<{ totalMs: number; domainsMs: number; networksMs: number; teardownMs: number }> {
   assertRoot();
   const log = opts.log ?? quietLog;
   return withLabLock(async () => {
@@ -257,14 +257,19 @@ export async function labDown(opts: LabDownOptions = {}): Promise<{ totalMs: num
       log('stepCleanup');
       await prepare(log, true);
     }
+    let t1 = Date.now();
+    let t2 = t1;
     if ((await labLibvirtd()) !== null) {
       const doms = await labDomains();
       await Promise.all([...doms.keys()].map((n) => removeDomain(n)));
+      t1 = Date.now();
       await removeNetworks();
+      t2 = Date.now();
     }
     await teardownNamespaces();
     await rm(paths.scenario, { force: true });
-    return { totalMs: Date.now() - t0 };
+    const t3 = Date.now();
+    return { totalMs: t3 - t0, domainsMs: t1 - t0, networksMs: t2 - t1, teardownMs: t3 - t2 };
   });
 }
 

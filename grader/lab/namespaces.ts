@@ -141,18 +141,19 @@ export async function ensureDaemons(): Promise<DaemonInfo> {
 export async function teardownNamespaces(): Promise<void> {
   const lv = await labLibvirtd();
   if (lv) await stopPids([lv], 10_000);
-  const up = await readPidFile(paths.upstreamPid);
-  const upIno = await netnsInode(UPSTREAM_NETNS);
-  if (up && alive(up) && (await netnsOfPid(up)) === upIno) await stopPids([up]);
-  for (const ns of [LAB_NETNS, UPSTREAM_NETNS]) {
-    const ino = await netnsInode(ns);
-    if (ino === null) continue;
-    const pids = await pidsInNetns(ino);
-    if (pids.length) await stopPids(pids);
-    await run('ip', ['netns', 'del', ns]);
-    for (let i = 0; i < 20 && (await netnsInode(ns)) !== null; i++) await sleep(50);
-  }
-  // virtlogd was started inside the lab namespace, so the loop above stopped it too.
+  // then everything else in both namespaces at once (upstream dnsmasq, virtlogd, leftovers)
+  const names = [LAB_NETNS, UPSTREAM_NETNS];
+  const inodes = (await Promise.all(names.map((n) => netnsInode(n)))).filter((i): i is number => i !== null);
+  const pids = (await Promise.all(inodes.map((i) => pidsInNetns(i)))).flat();
+  if (pids.length) await stopPids(pids);
+  await Promise.all(
+    names.map(async (ns) => {
+      if ((await netnsInode(ns)) === null) return;
+      await run('ip', ['netns', 'del', ns]);
+      for (let i = 0; i < 20 && (await netnsInode(ns)) !== null; i++) await sleep(50);
+    }),
+  );
+  // virtlogd was started inside the lab namespace, so it was stopped with the rest.
   await rm(paths.upstreamPid, { force: true });
   await rm(`${paths.upstreamPid}.args`, { force: true });
 }

@@ -89,10 +89,12 @@ export async function ensureNetworks(o: NetworkOverrides = {}): Promise<NetworkN
 /** Destroy and undefine the lab's networks (nothing else). */
 export async function removeNetworks(): Promise<void> {
   const states = await networkStates();
-  for (const name of NETWORK_NAMES) {
-    const st = states.get(name);
-    if (st?.active) await virsh(['net-destroy', name]);
-    if (st?.defined) await virsh(['net-undefine', name]);
-  }
+  await Promise.all(
+    NETWORK_NAMES.map(async (name) => {
+      const st = states.get(name);
+      if (st?.active) await virsh(['net-destroy', name]);
+      if (st?.defined) await virsh(['net-undefine', name]);
+    }),
+  );
   await rm(fpDir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 // Processes and namespaces by identity: pid files, /proc/PID/exe and /proc/PID/ns/net.
 // Everything the lab stops is stopped by PID, never by name.
+import { readFileSync } from 'node:fs';
 import { readFile, readlink, readdir, stat } from 'node:fs/promises';
 import { sleep } from './run.js';
 
@@ -12,12 +13,18 @@ export async function readPidFile(file: string): Promise<number | null> {
   }
 }
 
+/** The process exists and is not a zombie (a zombie has exited; only its parent has not reaped it). */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 
