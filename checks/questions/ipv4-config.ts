@@ -47,7 +47,7 @@ export const ipv4Config: QuestionCheck = {
         guest,
         iface: iface.name,
         address: addr ? addressText(ctx, addr) : tr(ctx, 'none'),
-        gateway: gateway ?? tr(ctx, 'none'),
+        gateway: gateway ?? tr(ctx, 'noneGateway'),
         dns: dns.length ? dns.join(', ') : tr(ctx, 'none'),
       }),
     );
@@ -78,7 +78,7 @@ export const ipv4Config: QuestionCheck = {
       value: addr
         ? { kind: 'ipv4-config', address: addr.address, prefix: addr.prefix, gateway, dns: [...dns] }
         : { kind: 'ipv4-config', address: null, prefix: null, gateway, dns: [...dns] },
-      display: `${addr ? `${addr.address}/${addr.prefix}` : tr(ctx, 'none')}, ${tr(ctx, 'gatewayWord')} ${gateway ?? tr(ctx, 'none')}, DNS ${dns.length ? joinList(dns) : tr(ctx, 'none')}`,
+      display: `${addr ? `${addr.address}/${addr.prefix}` : tr(ctx, 'none')}, ${tr(ctx, 'gatewayWord')} ${gateway ?? tr(ctx, 'noneGateway')}, DNS ${dns.length ? joinList(dns) : tr(ctx, 'none')}`,
       codes,
       explanation: parts.join(' '),
       evidence,

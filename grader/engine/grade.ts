@@ -51,7 +51,7 @@ export function renderValue(v: AnswerValue | null, lang: Lang): string | null {
       return v.value ?? t(lang, 'none');
     case 'ipv4-config': {
       const addr = v.address ? `${v.address}${v.prefix !== null ? `/${v.prefix}` : ''}` : t(lang, 'none');
-      return `${addr}, ${t(lang, 'gatewayWord')} ${v.gateway ?? t(lang, 'none')}, DNS ${v.dns.length ? v.dns.join(', ') : t(lang, 'none')}`;
+      return `${addr}, ${t(lang, 'gatewayWord')} ${v.gateway ?? t(lang, 'noneGateway')}, DNS ${v.dns.length ? v.dns.join(', ') : t(lang, 'none')}`;
     }
   }
 }
@@ -62,8 +62,8 @@ function hostAddress(net: NetworkInfo | null): string | null {
   return net?.ips.find((i) => i.family === 'ipv4')?.address ?? null;
 }
 
-function theoryAddressText(a: TheoryAddress, net: NetworkInfo | null, lang: Lang): string {
-  if (a === 'none') return t(lang, 'none');
+function theoryAddressText(a: TheoryAddress, net: NetworkInfo | null, lang: Lang, noneKey: 'none' | 'noneGateway' = 'none'): string {
+  if (a === 'none') return t(lang, noneKey);
   if (a === 'any') return t(lang, 'anyValue');
   const h = hostAddress(net);
   return h ? t(lang, 'theoryHostAddress', { address: h }) : t(lang, 'theoryHostAddressNone');
@@ -87,7 +87,7 @@ export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, la
           : th.address === 'network-subnet'
             ? t(lang, 'theoryInSubnet', { subnet: v4 ? `${v4.address}/${v4.prefix}` : '-' })
             : t(lang, 'theoryAnyAddress');
-      return `${address}, ${t(lang, 'gatewayWord')} ${theoryAddressText(th.gateway, net, lang)}, DNS ${theoryAddressText(th.dns, net, lang)}`;
+      return `${address}, ${t(lang, 'gatewayWord')} ${theoryAddressText(th.gateway, net, lang, 'noneGateway')}, DNS ${theoryAddressText(th.dns, net, lang)}`;
     }
   }
 }

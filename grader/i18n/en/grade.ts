@@ -4,6 +4,7 @@ import type es from '../es/grade.js';
 export default {
   yes: 'yes',
   no: 'no',
+  noneGateway: 'none',
   none: 'none',
   static: 'static',
   dynamic: 'dynamic (DHCP)',
@@ -93,12 +94,12 @@ export default {
   msgDhcpNoServer: 'There is no DHCP server on "{network}": configure the machine\'s network by hand (address, netmask) and measure again.',
   msgAnswerOtherNetwork: '{address} does not belong to "{network}" ({subnet}) but to "{other}": is it the address the machine had on another network?',
   msgAnswerOutsideSubnet: '{address} does not belong to network "{network}" ({subnet}).',
-  msgTheoryAgrees: 'That is also what theory expects on a "{type}" network: "{theory}".',
+  msgTheoryAgrees: 'That is also what theory expects on "{type}": "{theory}".',
   msgLabContradictsTheory:
-    'Your answer describes your lab correctly, but on a "{type}" network theory expects "{theory}": the lab is not set up as the exercise asks.',
+    'Your answer describes your lab correctly, but on "{type}" theory expects "{theory}": the lab is not set up as the exercise asks.',
   msgAnswerContradictsLab:
-    'Your answer matches theory for a "{type}" network ("{theory}"), but not what your lab shows: the question is what you observed; check your setup.',
-  msgObservedContradictsTheory: 'Also, on a "{type}" network theory expects "{theory}": the lab is not set up as the exercise asks.',
+    'Your answer matches theory for "{type}" ("{theory}"), but not what your lab shows: the question is what you observed; check your setup.',
+  msgObservedContradictsTheory: 'Also, on "{type}" theory expects "{theory}": the lab is not set up as the exercise asks.',
   netMissing: 'Network "{network}" does not exist on the host.',
   netInactive: 'Network "{network}" is not active (virsh net-start).',
   netNoForward: 'Network "{network}" should be NAT but has no <forward>: it gives no way out.',

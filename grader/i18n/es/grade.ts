@@ -5,6 +5,7 @@ export default {
   // palabras
   yes: 'sí',
   no: 'no',
+  noneGateway: 'ninguna',
   none: 'ninguno',
   static: 'estática',
   dynamic: 'dinámica (DHCP)',
@@ -98,12 +99,12 @@ export default {
   msgDhcpNoServer: 'En «{network}» no hay servidor DHCP: configura la red del equipo a mano (dirección, máscara) y vuelve a medir.',
   msgAnswerOtherNetwork: '{address} no pertenece a «{network}» ({subnet}) sino a «{other}»: ¿es la dirección que la máquina tenía en otra red?',
   msgAnswerOutsideSubnet: '{address} no pertenece a la red «{network}» ({subnet}).',
-  msgTheoryAgrees: 'Es también lo que la teoría espera en una red «{type}»: «{theory}».',
+  msgTheoryAgrees: 'Es también lo que la teoría espera en «{type}»: «{theory}».',
   msgLabContradictsTheory:
-    'Tu respuesta describe bien tu laboratorio, pero en una red «{type}» la teoría espera «{theory}»: el laboratorio no está montado como pide el ejercicio.',
+    'Tu respuesta describe bien tu laboratorio, pero en «{type}» la teoría espera «{theory}»: el laboratorio no está montado como pide el ejercicio.',
   msgAnswerContradictsLab:
-    'Tu respuesta coincide con la teoría para una red «{type}» («{theory}»), pero no con lo que muestra tu laboratorio: la pregunta es qué observaste; revisa el montaje.',
-  msgObservedContradictsTheory: 'Además, en una red «{type}» la teoría espera «{theory}»: el laboratorio no está montado como pide el ejercicio.',
+    'Tu respuesta coincide con la teoría para «{type}» («{theory}»), pero no con lo que muestra tu laboratorio: la pregunta es qué observaste; revisa el montaje.',
+  msgObservedContradictsTheory: 'Además, en «{type}» la teoría espera «{theory}»: el laboratorio no está montado como pide el ejercicio.',
   // diagnóstico de la red
   netMissing: 'La red «{network}» no existe en el anfitrión.',
   netInactive: 'La red «{network}» no está activa (virsh net-start).',

@@ -262,7 +262,7 @@ describe('engine: wrong answers explained', () => {
     const { r } = await grade('isolated', { answers: withAnswer('isolated', 'config', 'linux', A.cm('dynamic')) });
     const c = v(r, 'isolated.config.linux');
     expect(c.outcome).to.equal('fail');
-    expect(c.message).to.include('also what theory expects on a "isolated" network: "static"');
+    expect(c.message).to.include('also what theory expects on "isolated": "static"');
   });
 
   it('an address from another network is named as such', async () => {
