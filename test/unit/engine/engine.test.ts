@@ -79,6 +79,16 @@ describe('engine: reference answers', () => {
     });
   }
 
+  it('produces results valid against the published JSON Schema (reports/result.schema.json)', async () => {
+    const { resultProblems } = await import('../../../reports/validate.js');
+    const { r } = await grade('nat', { task: 'all', answers: { nat: referenceAnswers('nat') } });
+    expect(await resultProblems(JSON.parse(JSON.stringify(r)))).to.deep.equal([]);
+    const g = referenceGuests('nat');
+    g.windows.openError = new TransportError('auth', 'ssh x', 'denied');
+    const { r: r2 } = await grade('nat', { guests: { windows: g.windows } });
+    expect(await resultProblems(JSON.parse(JSON.stringify(r2)))).to.deep.equal([]);
+  });
+
   it('splits question points between the task VMs', async () => {
     const { r } = await grade('nat');
     expect(v(r, 'nat.vm_config.linux').maxPoints).to.equal(1);
