@@ -390,7 +390,7 @@ export async function connectSsh(o: SshOptions): Promise<SshConnection> {
       }
       reject(mapConnectError(e, target, lang));
     };
-    client.once('error', onError);
+    client.on('error', onError); // not once: ssh2 can emit a second error ("Connection lost before handshake") after the first
     client.once('close', () => onError(Object.assign(new Error(t(lang, 'handshakeClosed')), { level: 'client-socket' })));
     client.once('ready', () => {
       if (settled) return;
