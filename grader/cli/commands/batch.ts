@@ -103,6 +103,16 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
     progress.note(t(lang, 'interrupted'));
     controller.abort();
   };
+  // Last line of defence for a long class run: a stray error event in some connection library must
+  // not kill the process and every running student with it. It is reported; the student it belonged
+  // to ends at their deadline and gets an error report, the others carry on.
+  const onStray = (err: unknown) => {
+    const e = err as Error;
+    progress.note(t(lang, 'strayError', { message: redact(e?.message ?? String(err)) }));
+    if (process.env.LABGRADE_DEBUG === '1' && e?.stack) process.stderr.write(`${redact(e.stack)}\n`);
+  };
+  process.on('uncaughtException', onStray);
+  process.on('unhandledRejection', onStray);
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   let outcome;
@@ -127,6 +137,8 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
     progress.stop();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    process.off('uncaughtException', onStray);
+    process.off('unhandledRejection', onStray);
   }
   const summary = await writeClassOutputs(roster, outcome, { outDir, exercise, lang });
   const c = summary.counts;

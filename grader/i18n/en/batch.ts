@@ -39,6 +39,7 @@ export default {
   statusIncomplete: 'incomplete',
   statusFailed: 'failed',
   statusPending: 'pending',
+  strayError: 'internal error while grading (carrying on with the other students): {message}',
   interrupted: 'Interrupted: results already written are kept; run again with --resume to continue. Press Ctrl-C again to quit now.',
   finished: 'Class graded: {graded} graded, {incomplete} incomplete, {failed} failed, {pending} pending, in {seconds} s.',
   wrote: 'Summary: {summary}\nCSV for Moodle: {csv}\nData: {json}',

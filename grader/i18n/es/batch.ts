@@ -41,6 +41,7 @@ export default {
   statusIncomplete: 'incompleto',
   statusFailed: 'fallido',
   statusPending: 'pendiente',
+  strayError: 'error interno durante la corrección (se continúa con los demás alumnos): {message}',
   interrupted: 'Interrumpido: se conservan los resultados ya escritos; relance con --resume para seguir. Pulse Ctrl-C otra vez para salir ya.',
   finished: 'Clase corregida: {graded} corregidos, {incomplete} incompletos, {failed} fallidos, {pending} pendientes, en {seconds} s.',
   wrote: 'Resumen: {summary}\nCSV para Moodle: {csv}\nDatos: {json}',
