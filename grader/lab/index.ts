@@ -194,18 +194,20 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
     toStart.push([name, g]);
   }
   if (toStart.length) log('stepGuests', { names: toStart.map(([n]) => n).join(', ') });
-  // stop first (in parallel), then define + start one after another (cheap), then wait in parallel
+  // stop first, then define + start, then wait (each step in parallel)
   await Promise.all(toStart.filter(([n]) => existing.get(n)?.state === 'running').map(([n]) => destroyDomain(n)));
-  for (const [name, g] of toStart) {
-    const ex = existing.get(name);
-    const { xml, fp } = domainXml(name, g, image, nets);
-    if (ex && ex.fp === fp) {
-      await startDomain(name); // same definition, just not running (or its network was recreated)
-      continue;
-    }
-    if (ex) await virsh(['undefine', name]);
-    await defineAndStart(xml, name);
-  }
+  await Promise.all(
+    toStart.map(async ([name, g]) => {
+      const ex = existing.get(name);
+      const { xml, fp } = domainXml(name, g, image, nets);
+      if (ex && ex.fp === fp) {
+        await startDomain(name); // same definition, just not running (or its network was recreated)
+        return;
+      }
+      if (ex) await virsh(['undefine', name]);
+      await defineAndStart(xml, name);
+    }),
+  );
   await Promise.all(toStart.map(([name, g]) => waitGuestReady(name, g, nets, readyTimeoutMs)));
   await writeFileAtomic(paths.scenario, `${JSON.stringify({ name: def.name, def, appliedAt: new Date().toISOString() }, null, 2)}\n`);
   return toStart.map(([n]) => n);

@@ -63,26 +63,28 @@ export async function ensureNetworks(o: NetworkOverrides = {}): Promise<NetworkN
   await mkdir(fpDir, { recursive: true });
   const states = await networkStates();
   const changed: NetworkName[] = [];
-  for (const name of NETWORK_NAMES) {
-    const xml = networkXml(name, o);
-    const fp = fingerprint(xml);
-    const fpFile = `${fpDir}/${name}.fp`;
-    const have = existsSync(fpFile) ? (await readFile(fpFile, 'utf8')).trim() : null;
-    const st = states.get(name);
-    if (st?.defined && have === fp) {
-      if (!st.active) {
-        await virshOk(['net-start', name]);
-        changed.push(name);
+  await Promise.all(
+    NETWORK_NAMES.map(async (name) => {
+      const xml = networkXml(name, o);
+      const fp = fingerprint(xml);
+      const fpFile = `${fpDir}/${name}.fp`;
+      const have = existsSync(fpFile) ? (await readFile(fpFile, 'utf8')).trim() : null;
+      const st = states.get(name);
+      if (st?.defined && have === fp) {
+        if (!st.active) {
+          await virshOk(['net-start', name]);
+          changed.push(name);
+        }
+        return;
       }
-      continue;
-    }
-    if (st?.active) await virsh(['net-destroy', name]);
-    if (st?.defined) await virsh(['net-undefine', name]);
-    await virshDefine('net-define', xml);
-    await virshOk(['net-start', name]);
-    await writeFile(fpFile, `${fp}\n`);
-    changed.push(name);
-  }
+      if (st?.active) await virsh(['net-destroy', name]);
+      if (st?.defined) await virsh(['net-undefine', name]);
+      await virshDefine('net-define', xml);
+      await virshOk(['net-start', name]);
+      await writeFile(fpFile, `${fp}\n`);
+      changed.push(name);
+    }),
+  );
   return changed;
 }
 
