@@ -83,7 +83,7 @@ export function register(program: Command, ctx: CliContext): void {
           return;
         }
         if (!s.up) {
-          process.stdout.write(`${t(lang, 'statusDown')}\n`);
+          process.stdout.write(`${t(lang, 'statusDown')}${s.leftovers ? `\n${t(lang, 'statusLeftovers')}` : ''}\n`);
           return;
         }
         const lines = [t(lang, 'statusUp', { pid: s.libvirtd, netns: s.netns, scenario: s.scenario ?? '-' }), t(lang, 'statusNetworks')];

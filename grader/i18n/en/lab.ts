@@ -20,6 +20,7 @@ export default {
   labFileWritten: 'lab file: {path}',
   downDone: 'lab stopped in {seconds} s; nothing left behind',
   statusDown: 'lab: down',
+  statusLeftovers: 'leftovers of a previous session remain (namespaces or libvirt definitions): `labgrade lab up` adopts or cleans them; `labgrade lab down` removes them',
   statusUp: 'lab: up (libvirtd pid {pid}, namespace {netns}), scenario: {scenario}',
   statusActive: 'active',
   statusInactive: 'inactive',

@@ -19,6 +19,7 @@ export default {
   labFileWritten: 'fichero de laboratorio: {path}',
   downDone: 'laboratorio parado en {seconds} s; no queda nada',
   statusDown: 'laboratorio: parado',
+  statusLeftovers: 'quedan restos de una sesión anterior (espacios de nombres o definiciones de libvirt): `labgrade lab up` los aprovecha o los limpia; `labgrade lab down` los borra',
   statusUp: 'laboratorio: en marcha (libvirtd pid {pid}, espacio de nombres {netns}), escenario: {scenario}',
   statusActive: 'activa',
   statusInactive: 'inactiva',
