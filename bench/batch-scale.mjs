@@ -85,28 +85,29 @@ function runOnce(n, c) {
   return { n, c, wall, rssMb: res.maxRssKb / 1024, code: res.code, graded, guestCores, meanEntry: durations.reduce((a, b) => a + b, 0) / Math.max(1, durations.length), load: loadavg()[0] };
 }
 
-// Warm-up (page cache, first SSH handshakes), then the grid.
+// Warm-up (page cache, first SSH handshakes), then the grid; rows print as they complete.
 runOnce(1, 1);
+const f = (x, w = 7, d = 1) => (Number.isFinite(x) ? x.toFixed(d).padStart(w) : '      -');
+let entry = NaN;
+let overhead = NaN;
 const rows = [];
+process.stdout.write(`\nlabgrade batch, NAT task, every entry on the same two guests (host: ${cpus().length} CPUs; guests are TCG VMs)\n`);
+process.stdout.write('entries  conc   wall s  ideal s  wall/ideal  per-entry s  graded  peak RSS MB  guest CPU (cores)  load1\n');
 for (const n of SIZES) {
   for (const c of CONC) {
-    process.stdout.write(`  ${n} entries, concurrency ${c}…\n`);
-    rows.push(runOnce(n, c));
+    const r = runOnce(n, c);
+    if (!Number.isFinite(entry)) {
+      // The first row (1 entry, concurrency 1) gives one entry's time and the fixed overhead.
+      entry = r.meanEntry;
+      overhead = Math.max(0, r.wall - entry);
+    }
+    rows.push(r);
+    const ideal = overhead + Math.ceil(r.n / r.c) * entry;
+    process.stdout.write(
+      `${String(r.n).padStart(7)} ${String(r.c).padStart(5)} ${f(r.wall / 1000, 8, 2)} ${f(ideal / 1000, 8, 2)} ${f(r.wall / ideal, 11, 2)} ${f(r.meanEntry / 1000, 12, 2)} ${String(r.graded).padStart(4)}/${String(r.n).padEnd(3)} ${f(r.rssMb, 11, 0)} ${f(r.guestCores, 18, 2)} ${f(r.load, 6, 2)}\n`,
+    );
   }
 }
 rmSync(work, { recursive: true, force: true });
-
-const base = rows.find((r) => r.n === 1 && r.c === 1) ?? runOnce(1, 1);
-const entry = base.meanEntry;
-const overhead = Math.max(0, base.wall - entry);
-const f = (x, w = 7, d = 1) => (Number.isFinite(x) ? x.toFixed(d).padStart(w) : '      -');
-process.stdout.write(`\nlabgrade batch, NAT task, every entry on the same two guests (host: ${cpus().length} CPUs; guests are TCG VMs)\n`);
 process.stdout.write(`one entry: ${(entry / 1000).toFixed(2)} s; fixed overhead (start, spec, roster, class files): ${(overhead / 1000).toFixed(2)} s\n`);
-process.stdout.write('entries  conc   wall s  ideal s  wall/ideal  per-entry s  graded  peak RSS MB  guest CPU (cores)  load1\n');
-for (const r of rows) {
-  const ideal = overhead + Math.ceil(r.n / r.c) * entry;
-  process.stdout.write(
-    `${String(r.n).padStart(7)} ${String(r.c).padStart(5)} ${f(r.wall / 1000, 8, 2)} ${f(ideal / 1000, 8, 2)} ${f(r.wall / ideal, 11, 2)} ${f(r.meanEntry / 1000, 12, 2)} ${String(r.graded).padStart(4)}/${String(r.n).padEnd(3)} ${f(r.rssMb, 11, 0)} ${f(r.guestCores, 18, 2)} ${f(r.load, 6, 2)}\n`,
-  );
-}
 process.stdout.write('target: wall/ideal <= 1.5 until the guests\' CPU saturates; peak RSS < 300 MB at 100 entries\n');
