@@ -37,5 +37,12 @@ await mocha.loadFilesAsync();
 const runner = mocha.run((failures) => {
   const s = runner.stats ?? { passes: 0, failures, pending: 0 };
   process.stdout.write(`\n${s.passes} passed, ${s.failures} failed, ${s.pending} skipped\n`);
-  process.exitCode = s.failures > 0 || s.passes === 0 ? 1 : 0;
+  const code = s.failures > 0 || s.passes === 0 ? 1 : 0;
+  process.exitCode = code;
+  // Like mocha --exit, but said aloud: a leaked handle (a child process, a socket) must not hang CI.
+  setTimeout(() => {
+    const handles = process._getActiveHandles().map((h) => (h?.spawnargs ? `ChildProcess(${h.spawnargs.join(" ").slice(0, 80)})` : h?.remotePort ? `Socket(${h.remoteAddress}:${h.remotePort})` : h?.constructor?.name ?? typeof h));
+    process.stderr.write(`mocha-driver: open handles remained 5 s after the last test (${handles.join(', ')}); exiting anyway\n`);
+    process.exit(code);
+  }, 5000).unref();
 });

@@ -64,6 +64,16 @@ export async function startTestServer(opts: {
     close: async () => undefined,
   };
 
+  const children = new Set<number>();
+  const killGroup = (pid: number | undefined): void => {
+    if (!pid) return;
+    children.delete(pid);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
     state.connections++;
     state.clients.add(client);
@@ -106,13 +116,17 @@ export async function startTestServer(opts: {
           state.commands.push(info.command);
           const sp = opts.onExec?.(info.command) ?? opts.special?.[info.command];
           if (sp) return sp(ch);
-          const child = spawn('/bin/sh', ['-c', info.command], { stdio: ['ignore', 'pipe', 'pipe'] });
+          // Own process group, so closing the channel kills the whole pipeline (a surviving
+          // grandchild would keep the pipes, and the test process, alive).
+          const child = spawn('/bin/sh', ['-c', info.command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+          if (child.pid) children.add(child.pid);
+          child.on('exit', () => child.pid && children.delete(child.pid));
           child.stdout.pipe(ch, { end: false });
           child.stderr.pipe(ch.stderr, { end: false });
           let closed = false;
           ch.on('close', () => {
             closed = true;
-            child.kill('SIGKILL');
+            killGroup(child.pid);
           });
           ch.on('error', () => undefined);
           child.on('close', (code) => {
@@ -133,6 +147,7 @@ export async function startTestServer(opts: {
   state.close = () =>
     new Promise<void>((r) => {
       for (const c of state.clients) c.end();
+      for (const pid of [...children]) killGroup(pid);
       server.close(() => r());
     });
   return state;
