@@ -1,10 +1,19 @@
 #!/usr/bin/env node
-// Thin launcher: run the compiled CLI (npm run build makes dist/).
-import('../dist/grader/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/grader')) {
-    process.stderr.write('labgrade: not built yet; run `npm run build` first\n');
-  } else {
-    process.stderr.write(`labgrade: internal error: ${err && err.stack ? err.stack : err}\n`);
-  }
-  process.exit(2);
-});
+// Thin launcher. `--version` is answered here, before loading anything (cold start matters for
+// scripts that call it); everything else runs the compiled CLI (`npm run build` makes dist/).
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  import('../dist/grader/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
+    if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/grader')) {
+      process.stderr.write('labgrade: not built yet; run `npm run build` first\n');
+    } else {
+      process.stderr.write(`labgrade: internal error: ${err && err.stack ? err.stack : err}\n`);
+    }
+    process.exit(2);
+  });
+}
