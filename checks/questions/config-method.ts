@@ -4,7 +4,7 @@
 // server answers (APIPA 169.254/16, or IPv6 link-local only) is recognised and explained: what it
 // needed there is a static configuration.
 import type { QuestionCheck } from '../types.js';
-import { addressText, configEvidence, guestLabel, isLinkLocal, mainAddress, probeWords, taskInterface, tr, unmeasured } from './util.js';
+import { addressText, configOnTask, isLinkLocal, mainAddress, tr, unmeasured } from './util.js';
 
 export const configMethod: QuestionCheck = {
   name: 'config-method',
@@ -13,18 +13,9 @@ export const configMethod: QuestionCheck = {
     const g = ctx.guests[ctx.role];
     if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
     const facts = g.facts;
-    const evidence = configEvidence(facts, probeWords(facts));
-    const guest = guestLabel(facts);
-    const iface = taskInterface(ctx, facts);
-    if (!iface) {
-      return {
-        value: null,
-        display: tr(ctx, 'displayNoInterface'),
-        codes: ['no-interface-on-network'],
-        explanation: tr(ctx, 'obsNoInterface', { guest, network: ctx.network?.name ?? '?' }),
-        evidence,
-      };
-    }
+    const onTask = configOnTask(ctx, facts);
+    if ('observation' in onTask) return onTask.observation;
+    const { iface, evidence, guest } = onTask;
     const addr = mainAddress(iface);
     if (!addr || isLinkLocal(addr.address)) {
       const onDhcp = iface.dhcpEnabled !== false || (addr !== null && addr.origin === 'link-local') || iface.ipv6LinkLocalOnly;

@@ -5,15 +5,12 @@
 import type { QuestionCheck } from '../types.js';
 import {
   addressText,
-  configEvidence,
-  guestLabel,
+  configOnTask,
   isLinkLocal,
   joinList,
   leasesOf,
   mainAddress,
   normMac,
-  probeWords,
-  taskInterface,
   tr,
   unmeasured,
 } from './util.js';
@@ -25,18 +22,9 @@ export const ipv4Config: QuestionCheck = {
     const g = ctx.guests[ctx.role];
     if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
     const facts = g.facts;
-    const evidence = configEvidence(facts, probeWords(facts));
-    const guest = guestLabel(facts);
-    const iface = taskInterface(ctx, facts);
-    if (!iface) {
-      return {
-        value: null,
-        display: tr(ctx, 'displayNoInterface'),
-        codes: ['no-interface-on-network'],
-        explanation: tr(ctx, 'obsNoInterface', { guest, network: ctx.network?.name ?? '?' }),
-        evidence,
-      };
-    }
+    const onTask = configOnTask(ctx, facts);
+    if ('observation' in onTask) return onTask.observation;
+    const { iface, evidence, guest } = onTask;
     const addr = mainAddress(iface);
     const gateway = facts.config.defaultGateway;
     const dns = facts.config.dnsServers;

@@ -175,3 +175,28 @@ export function addressText(ctx: { lang: 'es' | 'en' }, a: GuestAddress): string
   const origin = tr(ctx, `origin_${a.origin.replace(/-/g, '_')}` as GradeKey);
   return `${a.address}/${a.prefix} (${origin})`;
 }
+
+/**
+ * What the config questions start from: the guest's interface on the task's network and the
+ * evidence of its configuration, or the observation saying the guest has no NIC there.
+ */
+export function configOnTask(
+  ctx: QuestionContext,
+  facts: GuestFacts,
+): { iface: GuestInterface; evidence: CommandEvidence[]; guest: string } | { observation: Observation } {
+  const evidence = configEvidence(facts, probeWords(facts));
+  const guest = guestLabel(facts);
+  const iface = taskInterface(ctx, facts);
+  if (!iface) {
+    return {
+      observation: {
+        value: null,
+        display: tr(ctx, 'displayNoInterface'),
+        codes: ['no-interface-on-network'],
+        explanation: tr(ctx, 'obsNoInterface', { guest, network: ctx.network?.name ?? '?' }),
+        evidence,
+      },
+    };
+  }
+  return { iface, evidence, guest };
+}
