@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 DEB_PACKAGES=(
   # the lab: libvirt + QEMU + dnsmasq + NAT, in network namespaces
   libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu libvirt-daemon-config-network
-  dnsmasq-base iptables qemu-system-x86 iproute2 procps util-linux
+  dnsmasq-base iptables qemu-system-x86 iproute2 iputils-ping procps util-linux
   # the guest image is built from Debian packages unpacked with dpkg -x
   cpio xz-utils gzip libc-bin
   # SSH (the remote-libvirt tests run an sshd), TLS certificates for the WinRM tests
