@@ -4,6 +4,7 @@
 import type { CommandEvidence, GuestAddress, GuestFacts, GuestInterface, HostSnapshot, LeaseInfo, NetworkInfo, ReachStatus } from '../../grader/types.js';
 import type { GuestOutcome, Observation, QuestionContext } from '../types.js';
 import { translator, type Params } from '../../grader/i18n/translate.js';
+import { normalizeMac } from '../../grader/libvirt/mac.js';
 import es from '../../grader/i18n/es/grade.js';
 import en from '../../grader/i18n/en/grade.js';
 
@@ -14,9 +15,9 @@ export function tr(ctx: { lang: 'es' | 'en' }, key: GradeKey, params?: Params): 
   return t(ctx.lang, key, params);
 }
 
-/** virsh `52:54:00:22:fa:b7`, Windows `52-54-00-22-FA-B7` -> `52:54:00:22:fa:b7`. */
+/** virsh `52:54:00:22:fa:b7`, Windows `52-54-00-22-FA-B7` -> `52:54:00:22:fa:b7` (libvirt's normalizeMac; text that is no MAC is only lower-cased). */
 export function normMac(mac: string): string {
-  return mac.trim().toLowerCase().replace(/-/g, ':');
+  return normalizeMac(mac) ?? mac.trim().toLowerCase().replace(/-/g, ':');
 }
 
 export function isLinkLocal(address: string): boolean {
