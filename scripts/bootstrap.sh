@@ -9,8 +9,9 @@ DEB_PACKAGES=(
   # the lab: libvirt + QEMU + dnsmasq + NAT, in network namespaces
   libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu libvirt-daemon-config-network
   dnsmasq-base iptables qemu-system-x86 iproute2 iputils-ping procps util-linux
-  # the guest image is built from Debian packages unpacked with dpkg -x
-  cpio xz-utils gzip libc-bin
+  # the guest image is built from Debian packages unpacked with dpkg -x; the Debian guest flavours
+  # (docs/en/lab-flavours.md) with mmdebstrap, packed by mkfs.ext4 -d
+  cpio xz-utils gzip libc-bin mmdebstrap e2fsprogs
   # SSH (the remote-libvirt tests run an sshd), TLS certificates for the WinRM tests
   openssh-client openssh-server openssl ca-certificates
   # the independent WinRM client used as a cross-check, and the browser for the HTML report tests

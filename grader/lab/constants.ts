@@ -22,10 +22,15 @@ export const paths = {
   sshPubKey: `${STATE_DIR}/id_ed25519.pub`,
   password: `${STATE_DIR}/guest-password`,
   hostKeyPub: `${STATE_DIR}/dropbear_ed25519_host_key.pub`,
+  /** OpenSSH host key of the Debian flavours (one for all of them, pinned in known_hosts). */
+  opensshHostKey: `${STATE_DIR}/ssh_host_ed25519_key`,
+  opensshHostKeyPub: `${STATE_DIR}/ssh_host_ed25519_key.pub`,
   knownHosts: `${STATE_DIR}/known_hosts`,
   labFile: `${STATE_DIR}/lab.yaml`,
   imageDir: `${CACHE_DIR}/image`,
   debDir: `${CACHE_DIR}/debs`,
+  /** .deb cache of the Debian flavours' builds (mmdebstrap). */
+  aptArchives: `${CACHE_DIR}/apt-archives`,
   upstreamPid: `${RUN_DIR}/upstream-dnsmasq.pid`,
   upstreamLog: `${LOG_DIR}/upstream-dnsmasq.log`,
   lock: `${RUN_DIR}/lock`,
@@ -78,8 +83,11 @@ export const GUESTS: Record<string, GuestIdentity> = {
   'win10-viso': { name: 'win10-viso', mac: '52:54:00:4c:49:10' },
 };
 
-/** Memory per guest, MiB. */
+/** Memory per guest of the tiny flavours, MiB (the Debian flavours: see flavours.ts). */
 export const GUEST_MEMORY_MIB = 128;
+
+/** The unprivileged user of every lab guest (password: paths.password), as the course names it. */
+export const GUEST_USER = 'usuario';
 
 /** Marker in every domain's <description>, so the lab only ever touches its own domains. */
 export const DOMAIN_MARK = 'labgrade-lab-guest';

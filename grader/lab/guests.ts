@@ -1,16 +1,20 @@
-// Lab guests as libvirt domains: TCG (`<domain type='qemu'>`), 128 MiB, direct kernel boot of the
-// cached image, a virtio NIC with a fixed MAC, the guest-agent channel. The guest's network
-// configuration travels on the kernel command line (see image/build-image.sh). Each domain's
-// <description> carries a fingerprint of its definition, so unchanged guests are left running.
+// Lab guests as libvirt domains: TCG (`<domain type='qemu'>`), direct kernel boot of the cached
+// image of the guest's flavour (flavours.ts; the Debian flavours boot a raw disk through a
+// <transient/> overlay, so every boot starts clean), a virtio NIC with a fixed MAC, the guest-agent
+// channel. The guest's network configuration travels on the kernel command line (labgrade.* knobs,
+// read by every flavour). Each domain's <description> carries a fingerprint of its definition, so
+// unchanged guests are left running.
 import { createHash } from 'node:crypto';
-import { GUEST_MEMORY_MIB, GUESTS, DOMAIN_MARK, LAB_NETNS, LOG_DIR, paths, type NetworkName } from './constants.js';
+import { GUESTS, DOMAIN_MARK, LAB_NETNS, LOG_DIR, paths, type NetworkName } from './constants.js';
+import { FLAVOURS, DEFAULT_FLAVOUR } from './flavours.js';
 import type { GuestImage } from './image.js';
-import { agentExec, agentPing } from './agent.js';
+import { agentAddresses, agentExec, agentPing } from './agent.js';
 import { macFor, type GuestDef, type NetworkOverrides } from './scenarios.js';
 import { run, virsh, virshDefine, virshOk, waitFor } from './run.js';
 
 export function kernelCmdline(name: string, g: GuestDef): string {
-  const a = ['console=ttyS0', 'quiet', 'loglevel=3', `labgrade.hostname=${name}`];
+  const disk = FLAVOURS[g.flavour ?? DEFAULT_FLAVOUR].disk;
+  const a = [...(disk ? ['root=/dev/vda', 'rw'] : []), 'console=ttyS0', 'quiet', 'loglevel=3', `labgrade.hostname=${name}`];
   const ip = g.ip;
   if (ip.mode === 'static') {
     a.push(`labgrade.ip=${ip.address}`);
@@ -26,26 +30,38 @@ export function kernelCmdline(name: string, g: GuestDef): string {
 }
 
 function body(name: string, g: GuestDef, image: GuestImage, network: NetworkName): string {
+  const f = FLAVOURS[image.flavour];
+  const tcg = f.tbCacheMiB ? `<tcg><tb-cache unit='MiB'>${f.tbCacheMiB}</tb-cache></tcg>` : '';
+  // one base image, several guests: each gets its own overlay (shareBacking: the base opened read-only)
+  const disk = image.disk
+    ? `
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='${image.disk}'/>
+      <target dev='vda' bus='virtio'/>
+      <transient shareBacking='yes'/>
+    </disk>`
+    : '';
   return `  <name>${name}</name>
   <metadata>
     <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
       <libosinfo:os id="http://debian.org/debian/12"/>
     </libosinfo:libosinfo>
   </metadata>
-  <memory unit='MiB'>${GUEST_MEMORY_MIB}</memory>
-  <vcpu>1</vcpu>
+  <memory unit='MiB'>${f.memoryMiB}</memory>
+  <vcpu>${f.vcpus}</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>${image.kernel}</kernel>
     <initrd>${image.initrd}</initrd>
     <cmdline>${kernelCmdline(name, { ...g, network })}</cmdline>
   </os>
-  <features><acpi/></features>
+  <features><acpi/>${tcg}</features>
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>restart</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>${disk}
     <interface type='network'>
       <mac address='${macFor(name)}'/>
       <source network='${network}'/>
@@ -161,27 +177,46 @@ export function sshRun(address: string, command: string, timeoutMs = 20_000) {
   return run('ip', [...sshArgs(address), '--', command], { timeoutMs });
 }
 
-/** Wait until the guest is usable: agent answers; DHCP bound where a server exists; SSH accepts the lab key where it can. */
+/** IPv4 addresses of the guest's non-loopback interfaces, from the guest agent (any flavour). */
+export async function agentIpv4(name: string): Promise<string[]> {
+  return (await agentAddresses(name)).flatMap((i) => i.ips.filter((a) => a.family === 'ipv4').map((a) => a.address));
+}
+
+/** Whether a non-loopback interface has an IPv6 link-local address past duplicate address detection. */
+async function linkLocalSettled(name: string): Promise<boolean> {
+  // /proc/net/if_inet6: address ifindex prefixlen scope flags ifname; 0x40 = IFA_F_TENTATIVE
+  const r = await agentExec(name, ['cat', '/proc/net/if_inet6']);
+  return r.stdout.split('\n').some((l) => {
+    const [addr, , , , flags, dev] = l.trim().split(/\s+/);
+    return !!addr && addr.startsWith('fe80') && dev !== 'lo' && (Number.parseInt(flags ?? '40', 16) & 0x40) === 0;
+  });
+}
+
+/**
+ * Wait until the guest is usable: agent answers; systemd finished booting (Debian flavours: the
+ * agent comes up seconds before sshd); DHCP bound where a server exists, or the static address
+ * present; SSH accepts the lab key where it can. Works on every flavour (no `ip -j` needed).
+ */
 export async function waitGuestReady(name: string, g: GuestDef, nets: NetworkOverrides, timeoutMs: number): Promise<void> {
   await waitFor(`the guest agent of ${name}`, timeoutMs, async () => ((await agentPing(name)) ? true : undefined), 200);
-  const addr4 = async () => (await agentExec(name, ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0'])).stdout;
+  if (FLAVOURS[g.flavour ?? DEFAULT_FLAVOUR].disk) {
+    await waitFor(`the end of ${name}'s boot`, timeoutMs, async () => {
+      const r = await agentExec(name, ['systemctl', 'is-system-running', '--wait'], timeoutMs);
+      return /^(running|degraded)/.test(r.stdout.trim()) ? true : undefined;
+    }, 500);
+  }
   if (g.ip.mode === 'dhcp' && g.network === 'red-nat' && nets.natDhcp !== false) {
     // leases outlive guests: ask the guest itself whether DHCP has bound an address
-    await waitFor(`${name}'s DHCP address`, timeoutMs, async () => (/"dynamic":true/.test(await addr4()) ? true : undefined), 200);
+    await waitFor(`${name}'s DHCP address`, timeoutMs, async () => ((await agentIpv4(name)).length > 0 ? true : undefined), 200);
   } else if (g.ip.mode === 'static') {
-    const want = `"local":"${g.ip.address.split('/')[0]}"`;
-    await waitFor(`${name}'s address`, timeoutMs, async () => ((await addr4()).includes(want) ? true : undefined), 200);
+    const want = g.ip.address.split('/')[0]!;
+    await waitFor(`${name}'s address`, timeoutMs, async () => ((await agentIpv4(name)).includes(want) ? true : undefined), 200);
   } else {
     // no IPv4 expected: wait for the IPv6 link-local address to settle (DAD done)
-    await waitFor(`${name}'s link-local address`, timeoutMs, async () => {
-      const r = await agentExec(name, ['ip', '-j', '-6', 'addr', 'show', 'dev', 'eth0']);
-      const ifs = JSON.parse(r.stdout || '[]') as { addr_info?: { local?: string; tentative?: boolean }[] }[];
-      return ifs.some((i) => i.addr_info?.some((a) => a.local?.startsWith('fe80:') && !a.tentative)) ? true : undefined;
-    }, 200);
+    await waitFor(`${name}'s link-local address`, timeoutMs, async () => ((await linkLocalSettled(name)) ? true : undefined), 200);
   }
   const target = sshTarget(name, g, nets);
   if (target) {
     await waitFor(`SSH on ${name} (${target})`, timeoutMs, async () => ((await sshRun(target, 'true', 8000)).exitCode === 0 ? true : undefined), 200);
   }
 }
-

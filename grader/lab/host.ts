@@ -23,6 +23,9 @@ export const HOST_PACKAGES = [
   'libc-bin',
   // tests ping guests "from the host" (inside the lab namespace)
   'iputils-ping',
+  // the Debian guest flavours (flavours.ts): mmdebstrap builds the root, mkfs.ext4 -d packs it
+  'mmdebstrap',
+  'e2fsprogs',
 ] as const;
 
 export function assertRoot(): void {

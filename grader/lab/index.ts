@@ -23,6 +23,7 @@ import {
   leasesFor,
   removeDomain,
   waitGuestReady,
+  agentIpv4,
 } from './guests.js';
 import { writeKnownHosts, writeLabFile } from './labfile.js';
 import { withLabLock } from './lock.js';
@@ -30,13 +31,15 @@ import { ensureNetworks, networkStates, removeNetworks } from './networks.js';
 import { ensureDaemons, ensureNamespaces, ensureUpstreamDns, labLibvirtd, teardownNamespaces } from './namespaces.js';
 import { netnsInode } from './procs.js';
 import { virsh, waitFor } from './run.js';
-import { DEFAULT_SCENARIO, macFor, scenarioByName, validateScenario, type GuestDef, type GuestIp, type ScenarioDef } from './scenarios.js';
-import { agentAddresses, agentExec } from './agent.js';
+import { DEFAULT_SCENARIO, macFor, scenarioByName, validateScenario, withFlavours, type GuestDef, type GuestIp, type ScenarioDef } from './scenarios.js';
+import { DEFAULT_FLAVOUR, type Flavour } from './flavours.js';
+import { agentAddresses } from './agent.js';
 import { writeFileAtomic } from '../util/fs.js';
 
-export { SCENARIOS, DEFAULT_SCENARIO, scenarioByName, validateScenario, macFor } from './scenarios.js';
+export { SCENARIOS, DEFAULT_SCENARIO, scenarioByName, validateScenario, macFor, withFlavours } from './scenarios.js';
+export { FLAVOURS, FLAVOUR_NAMES, DEFAULT_FLAVOUR, parseFlavours, roleOf, type Flavour } from './flavours.js';
 export type { ScenarioDef, GuestDef, GuestIp, NetworkOverrides } from './scenarios.js';
-export { writeLabFile, labFileYaml, writeKnownHosts, type LabFileOptions } from './labfile.js';
+export { writeLabFile, labFileYaml, writeKnownHosts, parseUsers, type LabFileOptions } from './labfile.js';
 export { agentExec, agentPing, agentAddresses } from './agent.js';
 export { sshArgs, sshRun, expectedAddress, sshTarget, leasesFor } from './guests.js';
 export { LabError, quietLog, type LabLog } from './errors.js';
@@ -46,6 +49,10 @@ export { isRoot, assertRoot } from './host.js';
 export interface LabUpOptions {
   /** Scenario name or definition (default `nat`). */
   scenario?: string | ScenarioDef;
+  /** Flavour per guest, role (`linux`, `windows`) or `*` (see flavours.ts `parseFlavours`). */
+  flavours?: Record<string, Flavour>;
+  /** Login user per role in the lab file written (`root`: key; `usuario`: password). Default root. */
+  users?: Record<string, 'root' | 'usuario'>;
   log?: LabLog;
   /** Where to write the lab file of the scenario's debian12/win10 (default /var/lib/labgrade/lab.yaml); false: none. */
   labFile?: string | false;
@@ -61,14 +68,31 @@ export interface LabUpResult {
   scenario: string;
   labFile: string | null;
   knownHosts: string;
+  /** The first image used (the tiny one in the default scenarios); all of them in `images`. */
   image: { id: string; built: boolean; buildMs: number };
+  images: { flavour: Flavour; id: string; built: boolean; buildMs: number }[];
   /** Guests (re)started by this call. */
   started: string[];
   timings: { totalMs: number; prepareMs: number; imageMs: number; guestsMs: number };
 }
 
-const resolveScenario = (s: string | ScenarioDef | undefined): ScenarioDef =>
-  validateScenario(typeof s === 'string' || s === undefined ? scenarioByName(s ?? DEFAULT_SCENARIO) : s);
+const resolveScenario = (s: string | ScenarioDef | undefined, flavours?: Record<string, Flavour>): ScenarioDef => {
+  const def = typeof s === 'string' || s === undefined ? scenarioByName(s ?? DEFAULT_SCENARIO) : s;
+  return validateScenario(flavours ? withFlavours(def, flavours) : def);
+};
+
+type Images = Map<Flavour, GuestImage>;
+
+/** The images of every flavour the scenario runs (built one after the other: they share caches). */
+async function ensureImages(def: ScenarioDef, log: LabLog, force = false): Promise<Images> {
+  const wanted = new Set<Flavour>(Object.values(def.guests).map((g) => g.flavour ?? DEFAULT_FLAVOUR));
+  if (wanted.size === 0) wanted.add(DEFAULT_FLAVOUR);
+  const out: Images = new Map();
+  for (const f of wanted) out.set(f, await ensureImage(log, { force, flavour: f }));
+  return out;
+}
+
+const imageOf = (images: Images, g: GuestDef): GuestImage => images.get(g.flavour ?? DEFAULT_FLAVOUR)!;
 
 async function anyLeftovers(): Promise<boolean> {
   if ((await netnsInode(LAB_NETNS)) !== null || (await netnsInode(UPSTREAM_NETNS)) !== null) return true;
@@ -109,25 +133,27 @@ async function prepare(log: LabLog, skipPackages: boolean): Promise<void> {
 export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   assertRoot();
   const log = opts.log ?? quietLog;
-  const def = resolveScenario(opts.scenario);
+  const def = resolveScenario(opts.scenario, opts.flavours);
   return withLabLock(async () => {
     const t0 = Date.now();
     await prepare(log, opts.skipPackages ?? false);
     const t1 = Date.now();
-    const image = await ensureImage(log, { force: opts.rebuildImage });
+    const images = await ensureImages(def, log, opts.rebuildImage);
     const t2 = Date.now();
-    const started = await applyInner(def, image, log, opts.readyTimeoutMs ?? 180_000);
+    const started = await applyInner(def, images, log, opts.readyTimeoutMs ?? 180_000);
     const t3 = Date.now();
     let labFile: string | null = null;
     if (opts.labFile !== false) {
       const roles = defaultRoles(def);
-      if (roles) labFile = await writeLabFile(opts.labFile ?? paths.labFile, roles);
+      if (roles) labFile = await writeLabFile(opts.labFile ?? paths.labFile, roles, { users: opts.users });
     }
+    const image = [...images.values()][0]!;
     return {
       scenario: def.name,
       labFile,
       knownHosts: paths.knownHosts,
       image: { id: image.id, built: image.built, buildMs: image.buildMs },
+      images: [...images.values()].map((i) => ({ flavour: i.flavour, id: i.id, built: i.built, buildMs: i.buildMs })),
       started,
       timings: { totalMs: Date.now() - t0, prepareMs: t1 - t0, imageMs: t2 - t1, guestsMs: t3 - t2 },
     };
@@ -138,6 +164,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
 function defaultRoles(def: ScenarioDef): Record<string, string> | null {
   const names = Object.keys(def.guests);
   if (names.includes('debian12') && names.includes('win10')) return { linux: 'debian12', windows: 'win10' };
+  if (names.includes('debian12-iso') && names.includes('win10-iso') && names.length === 2) return { linux: 'debian12-iso', windows: 'win10-iso' };
   if (names.length >= 2) return { linux: names[0]!, windows: names[1]! };
   if (names.length === 1) return { linux: names[0]! };
   return null;
@@ -157,7 +184,7 @@ export async function currentScenario(): Promise<AppliedScenario | null> {
   }
 }
 
-async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, readyTimeoutMs: number): Promise<string[]> {
+async function applyInner(def: ScenarioDef, images: Images, log: LabLog, readyTimeoutMs: number): Promise<string[]> {
   const nets = def.networks ?? {};
   log('stepNetworks', { names: NETWORK_NAMES.join(', ') });
   const changedNets = await ensureNetworks(nets);
@@ -176,9 +203,9 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
     if (nets.natDhcp === false) throw new Error('staleLeaseFrom needs red-nat with DHCP in the same scenario');
     await Promise.all(
       needLease.map(async ([name, g]) => {
-        const pre: GuestDef = { network: g.staleLeaseFrom!, ip: { mode: 'dhcp' }, ssh: false };
+        const pre: GuestDef = { network: g.staleLeaseFrom!, ip: { mode: 'dhcp' }, ssh: false, ...(g.flavour ? { flavour: g.flavour } : {}) };
         await removeDomain(name);
-        await defineAndStart(domainXml(name, pre, image, nets).xml, name);
+        await defineAndStart(domainXml(name, pre, imageOf(images, g), nets).xml, name);
         await waitFor(`a DHCP lease of ${name} on ${g.staleLeaseFrom}`, readyTimeoutMs, async () =>
           (await leasesFor(g.staleLeaseFrom!, macFor(name))).length ? true : undefined, 250);
         existing.set(name, { name, state: 'running', fp: 'stale-lease-boot' });
@@ -188,7 +215,7 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
 
   const toStart: [string, GuestDef][] = [];
   for (const [name, g] of Object.entries(def.guests)) {
-    const { fp } = domainXml(name, g, image, nets);
+    const { fp } = domainXml(name, g, imageOf(images, g), nets);
     const ex = existing.get(name);
     if (ex && ex.fp === fp && ex.state === 'running' && !changedNets.includes(g.network)) continue;
     toStart.push([name, g]);
@@ -199,7 +226,7 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
   await Promise.all(
     toStart.map(async ([name, g]) => {
       const ex = existing.get(name);
-      const { xml, fp } = domainXml(name, g, image, nets);
+      const { xml, fp } = domainXml(name, g, imageOf(images, g), nets);
       if (ex && ex.fp === fp) {
         await startDomain(name); // same definition, just not running (or its network was recreated)
         return;
@@ -216,6 +243,8 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
 export interface ApplyOptions {
   log?: LabLog;
   readyTimeoutMs?: number;
+  /** Flavours to apply on top of the scenario (see LabUpOptions.flavours). */
+  flavours?: Record<string, Flavour>;
 }
 
 /**
@@ -224,12 +253,12 @@ export interface ApplyOptions {
  */
 export async function applyScenario(scenario: string | ScenarioDef, opts: ApplyOptions = {}): Promise<string[]> {
   assertRoot();
-  const def = resolveScenario(scenario);
+  const def = resolveScenario(scenario, opts.flavours);
   return withLabLock(async () => {
     const log = opts.log ?? quietLog;
     if ((await labLibvirtd()) === null) await prepare(log, true);
-    const image = await ensureImage(log);
-    return applyInner(def, image, log, opts.readyTimeoutMs ?? 180_000);
+    const images = await ensureImages(def, log);
+    return applyInner(def, images, log, opts.readyTimeoutMs ?? 180_000);
   });
 }
 
@@ -343,11 +372,7 @@ export async function guestSshAddress(name: string): Promise<string | null> {
   if (!g) return null;
   const a = expectedAddress(name, g, cur.def.networks ?? {});
   if (a) return a;
-  if (g.ip.mode === 'dhcp') {
-    const r = await agentExec(name, ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']).catch(() => null);
-    const m = r ? /"local":"(\d+\.\d+\.\d+\.\d+)"/.exec(r.stdout) : null;
-    return m?.[1] ?? null;
-  }
+  if (g.ip.mode === 'dhcp') return (await agentIpv4(name).catch(() => []))[0] ?? null;
   return null;
 }
 

@@ -2,6 +2,7 @@
 // data; `applyScenario` (guests.ts via index.ts) makes the lab match it, restarting only what changed.
 import { GUESTS, NETWORK_NAMES, type NetworkName } from './constants.js';
 import { LabError } from './errors.js';
+import { flavourFor, isFlavour, FLAVOUR_NAMES, type Flavour } from './flavours.js';
 
 /** How a guest configures its NIC at boot. */
 export type GuestIp =
@@ -22,6 +23,8 @@ export interface GuestDef {
    * first if needed), so a stale lease is left behind when it then sits on `network`.
    */
   staleLeaseFrom?: NetworkName;
+  /** What runs inside (default `tiny`); see flavours.ts. */
+  flavour?: Flavour;
 }
 
 export interface NetworkOverrides {
@@ -111,6 +114,7 @@ export function validateScenario(def: ScenarioDef): ScenarioDef {
     if (!NAME.test(name)) bad(`guest name "${name}" (use a-z, 0-9, -)`);
     if (!NETWORK_NAMES.includes(g.network)) bad(`${name}: network "${g.network}" (one of ${NETWORK_NAMES.join(', ')})`);
     if (g.staleLeaseFrom !== undefined && g.staleLeaseFrom !== 'red-nat') bad(`${name}: staleLeaseFrom must be red-nat`);
+    if (g.flavour !== undefined && !isFlavour(g.flavour)) bad(`${name}: flavour "${String(g.flavour)}" (one of ${FLAVOUR_NAMES.join(', ')})`);
     const ip = g.ip;
     if (ip.mode === 'static') {
       const [a, p, ...rest] = ip.address.split('/');
@@ -132,4 +136,25 @@ export function macFor(name: string): string {
   for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
   const b = [(h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff].map((x) => x.toString(16).padStart(2, '0'));
   return `52:54:00:${b.join(':')}`;
+}
+
+/**
+ * The scenario with flavours chosen per guest (`parseFlavours`: guest name, role or `*`). A key that
+ * is neither a role nor one of the scenario's guests is an error (a typo would silently do nothing).
+ */
+export function withFlavours(def: ScenarioDef, choice: Record<string, Flavour>): ScenarioDef {
+  for (const k of Object.keys(choice)) {
+    if (k !== '*' && k !== 'linux' && k !== 'windows' && !(k in def.guests)) {
+      throw new LabError('badFlavourTarget', { key: k, guests: Object.keys(def.guests).join(', ') });
+    }
+  }
+  const guests: Record<string, GuestDef> = {};
+  for (const [name, g] of Object.entries(def.guests)) {
+    const f = flavourFor(choice, name);
+    const { flavour: _old, ...rest } = g;
+    // tiny is the default: left out, so the definition (and its fingerprint) is today's
+    guests[name] = f === undefined ? g : f === 'tiny' ? rest : { ...rest, flavour: f };
+  }
+  const tag = Object.entries(choice).map(([k, v]) => (k === '*' ? v : `${k}=${v}`)).join(',');
+  return { ...def, name: `${def.name}[${tag}]`, guests };
 }

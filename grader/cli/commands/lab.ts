@@ -1,11 +1,12 @@
-// `labgrade lab up [--scenario NAME] | down | status [--json] | scenarios`: the sandboxed real lab
-// (grader/lab/). Root only. Heavy modules load inside the actions.
+// `labgrade lab up [--scenario NAME] [--flavour LIST] [--user LIST] | down | status [--json] |
+// scenarios`: the sandboxed real lab (grader/lab/). Root only. Heavy modules load inside the actions.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { translator, type Params } from '../../i18n/translate.js';
 import es from '../../i18n/es/lab.js';
 import en from '../../i18n/en/lab.js';
 import { SCENARIOS, DEFAULT_SCENARIO } from '../../lab/scenarios.js';
+import { FLAVOUR_NAMES, DEFAULT_FLAVOUR } from '../../lab/flavours.js';
 
 const t = translator(es, en);
 const DEFAULT_LAB_FILE = '/var/lib/labgrade/lab.yaml';
@@ -18,7 +19,8 @@ async function guarded(ctx: CliContext, fn: () => Promise<void>): Promise<void> 
   } catch (err) {
     if (err instanceof LabError) {
       process.stderr.write(`${err.localized(ctx.lang)}\n`);
-      process.exitCode = err.code === 'notRoot' || err.code === 'unknownScenario' || err.code === 'badScenario' ? 2 : 1;
+      const usage = ['notRoot', 'unknownScenario', 'badScenario', 'badFlavour', 'badFlavourTarget', 'badUser'];
+      process.exitCode = usage.includes(err.code) ? 2 : 1;
       return;
     }
     const { InputError } = await import('../../types.js');
@@ -40,14 +42,25 @@ export function register(program: Command, ctx: CliContext): void {
     .command('up')
     .description(t(lang, 'cmdUp'))
     .option('--scenario <name>', t(lang, 'optScenario', { def: DEFAULT_SCENARIO, names: SCENARIO_NAMES }), DEFAULT_SCENARIO)
+    .option('--flavour <list>', t(lang, 'optFlavour', { names: FLAVOUR_NAMES.join(', '), def: DEFAULT_FLAVOUR }))
+    .option('--user <list>', t(lang, 'optUser'))
     .option('--lab-file <path>', t(lang, 'optLabFile', { def: DEFAULT_LAB_FILE }))
     .option('--no-lab-file', t(lang, 'optNoLabFile'))
     .option('--json', t(lang, 'optJson'))
-    .action(async (o: { scenario: string; labFile?: string | false; json?: boolean }) =>
+    .action(async (o: { scenario: string; flavour?: string; user?: string; labFile?: string | false; json?: boolean }) =>
       guarded(ctx, async () => {
-        const { labUp, assertRoot } = await import('../../lab/index.js');
+        const { labUp, assertRoot, parseFlavours, parseUsers } = await import('../../lab/index.js');
+        // option errors first (exit 2), before asking for root
+        const flavours = o.flavour !== undefined ? parseFlavours(o.flavour) : undefined;
+        const users = o.user !== undefined ? parseUsers(o.user) : undefined;
         assertRoot();
-        const r = await labUp({ scenario: o.scenario, log: o.json ? undefined : progress, labFile: o.labFile === false ? false : o.labFile });
+        const r = await labUp({
+          scenario: o.scenario,
+          flavours,
+          users,
+          log: o.json ? undefined : progress,
+          labFile: o.labFile === false ? false : o.labFile,
+        });
         if (o.json) {
           process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
           return;
@@ -110,12 +123,18 @@ export function register(program: Command, ctx: CliContext): void {
       const lines = Object.values(SCENARIOS).map((s) => {
         const guests = Object.entries(s.guests).map(([n, g]) => {
           const ip = g.ip.mode === 'static' ? g.ip.address : g.ip.mode;
-          const knobs = [g.firewall ? 'firewall' : '', g.ssh === false ? 'no-ssh' : '', g.staleLeaseFrom ? `stale-lease:${g.staleLeaseFrom}` : ''].filter(Boolean);
+          const knobs = [
+            g.flavour ? `flavour:${g.flavour}` : '',
+            g.firewall ? 'firewall' : '',
+            g.ssh === false ? 'no-ssh' : '',
+            g.staleLeaseFrom ? `stale-lease:${g.staleLeaseFrom}` : '',
+          ].filter(Boolean);
           return `${n}@${g.network}(${ip}${knobs.length ? ` ${knobs.join(' ')}` : ''})`;
         });
         const nets = s.networks?.natDhcp === false ? ` [${t(lang, 'scenarioNatNoDhcp')}]` : '';
         return `${s.name}${nets}: ${guests.join(', ')}`;
       });
+      lines.push(`${t(lang, 'scenarioFlavours')}: ${FLAVOUR_NAMES.join(', ')} (--flavour)`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -3,7 +3,7 @@
 # the whole guest system. Run by grader/lab/image.ts (which decides when a rebuild is needed);
 # all arguments are paths chosen by labgrade, never user input.
 #
-#   build-image.sh OUT_DIR DEB_DIR STATE_DIR
+#   build-image.sh OUT_DIR DEB_DIR STATE_DIR [tiny|busybox]
 #
 #   OUT_DIR    gets vmlinux (uncompressed ELF, boots ~3 s faster under TCG via PVH), vmlinuz,
 #              initrd.img and versions.txt (the Debian packages used)
@@ -11,11 +11,16 @@
 #   STATE_DIR  lab secrets (root only): id_ed25519.pub (authorised for root in the guest),
 #              guest-password (root's password in the guest), dropbear_ed25519_host_key (the
 #              guests' fixed SSH host key; created here the first time, with its .pub)
+#   VARIANT    tiny (default): as below. busybox: a busybox-only guest, as on minimal systems:
+#              /bin/sh is busybox ash, `ip`, `ping`, `nslookup`, `udhcpc` are busybox's (no
+#              iproute2, no getent, no iptables, no dash); the DHCP address has no lifetime
 #
 # Guest contents: Debian's kernel (linux-image-amd64) and its virtio + netfilter modules,
 # busybox-static (ping, nslookup, udhcpc, init), dash as /bin/sh (busybox's ash would run its own
 # `ip` applet before $PATH), dropbear (SSH, key + password), qemu-guest-agent, and from the host's
 # Debian packages: iproute2's `ip` (for `ip -j`), libc-bin's `getent`, iptables (legacy backend).
+# Users: root (key or password) and `usuario` (the same password; PATH without sbin, as dropbear
+# gives non-root users).
 # Host tools needed: apt-get, dpkg, cpio, gzip, xz, openssl (password hash), ldd.
 #
 # Kernel command line knobs read by the guest's /init (all optional):
@@ -26,7 +31,9 @@
 #   labgrade.ssh=0                         (no SSH server: reachable through the guest agent only)
 set -euo pipefail
 umask 022
-[ $# = 3 ] && [ -d "$1" ] && [ -d "$3" ] || { echo "usage: $0 OUT_DIR DEB_DIR STATE_DIR" >&2; exit 2; }
+[ $# = 3 ] || [ $# = 4 ] && [ -d "$1" ] && [ -d "$3" ] || { echo "usage: $0 OUT_DIR DEB_DIR STATE_DIR [tiny|busybox]" >&2; exit 2; }
+VARIANT=${4:-tiny}
+case $VARIANT in tiny|busybox) ;; *) echo "VARIANT must be tiny or busybox" >&2; exit 2 ;; esac
 mkdir -p "$2"
 OUT=$(realpath "$1") DEBS=$(realpath "$2") STATE=$(realpath "$3")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/labgrade-image.XXXXXX")
@@ -38,7 +45,8 @@ export LC_ALL=C
 # ---- 1. Debian packages: download (cached) and unpack without installing --------------------
 KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 [ -n "$KPKG" ] || { echo "cannot resolve the kernel package of linux-image-amd64 (apt-get update?)" >&2; exit 1; }
-PKGS="$KPKG busybox-static dash dropbear-bin libtomcrypt1 libtommath1 qemu-guest-agent"
+PKGS="$KPKG busybox-static dropbear-bin libtomcrypt1 libtommath1 qemu-guest-agent"
+[ "$VARIANT" = busybox ] || PKGS="$PKGS dash"
 : > "$OUT/versions.txt"
 for p in $PKGS; do
   v=$(apt-cache policy "$p" | awk '/Candidate:/ {print $2; exit}')
@@ -91,15 +99,17 @@ add_bin() { # SRC DST
 }
 add_bin "$STAGE/usr/sbin/dropbear" usr/sbin/dropbear
 add_bin "$STAGE/usr/sbin/qemu-ga" usr/sbin/qemu-ga
-rm -f usr/bin/ip usr/sbin/ip;           add_bin /usr/bin/ip usr/sbin/ip   # iproute2 (ip -j)
-rm -f usr/bin/getent;                   add_bin /usr/bin/getent usr/bin/getent
-rm -f usr/bin/sh; add_bin "$(ls "$STAGE"/bin/dash "$STAGE"/usr/bin/dash 2>/dev/null | head -n1)" usr/bin/sh
-add_bin /usr/sbin/xtables-legacy-multi usr/sbin/xtables-legacy-multi
-for l in iptables iptables-save iptables-restore; do ln -sf xtables-legacy-multi "usr/sbin/$l"; done
-for x in libxt_standard libipt_icmp libxt_tcp libxt_udp libxt_conntrack libxt_state; do
-  [ -f "/usr/lib/x86_64-linux-gnu/xtables/$x.so" ] &&
-    cp "/usr/lib/x86_64-linux-gnu/xtables/$x.so" usr/lib/x86_64-linux-gnu/xtables/
-done
+if [ "$VARIANT" = tiny ]; then
+  rm -f usr/bin/ip usr/sbin/ip;           add_bin /usr/bin/ip usr/sbin/ip   # iproute2 (ip -j)
+  rm -f usr/bin/getent;                   add_bin /usr/bin/getent usr/bin/getent
+  rm -f usr/bin/sh; add_bin "$(ls "$STAGE"/bin/dash "$STAGE"/usr/bin/dash 2>/dev/null | head -n1)" usr/bin/sh
+  add_bin /usr/sbin/xtables-legacy-multi usr/sbin/xtables-legacy-multi
+  for l in iptables iptables-save iptables-restore; do ln -sf xtables-legacy-multi "usr/sbin/$l"; done
+  for x in libxt_standard libipt_icmp libxt_tcp libxt_udp libxt_conntrack libxt_state; do
+    [ -f "/usr/lib/x86_64-linux-gnu/xtables/$x.so" ] &&
+      cp "/usr/lib/x86_64-linux-gnu/xtables/$x.so" usr/lib/x86_64-linux-gnu/xtables/
+  done
+fi
 
 # kernel modules: virtio (net, console for the agent, rng), failover, netfilter (iptables filter)
 MODS="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover
@@ -118,11 +128,13 @@ printf '#!/bin/sh\ncase " $* " in *" -r "*) exec reboot -f ;; *) exec poweroff -
 chmod 755 usr/sbin/shutdown
 
 # ---- 3. accounts, SSH ---------------------------------------------------------------------------
-echo 'root:x:0:0:root:/root:/bin/sh' > etc/passwd
+printf 'root:x:0:0:root:/root:/bin/sh\nusuario:x:1000:1000:usuario:/home/usuario:/bin/sh\n' > etc/passwd
 HASH=$(openssl passwd -6 -stdin < "$STATE/guest-password")
 case $HASH in '$6$'*) ;; *) echo "could not hash the guest password" >&2; exit 1 ;; esac
-echo "root:$HASH:19000:0:99999:7:::" > etc/shadow; chmod 600 etc/shadow
-echo 'root:x:0:' > etc/group
+printf 'root:%s:19000:0:99999:7:::\nusuario:%s:19000:0:99999:7:::\n' "$HASH" "$HASH" > etc/shadow; chmod 600 etc/shadow
+printf 'root:x:0:\nusuario:x:1000:\n' > etc/group
+mkdir -p home/usuario   # (owned by root once packed: the user needs no writable home here)
+echo "$VARIANT" > etc/labgrade-variant
 printf '/bin/sh\n' > etc/shells
 printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' > etc/nsswitch.conf
 printf '127.0.0.1 localhost\n::1 localhost\n' > etc/hosts
@@ -147,8 +159,12 @@ case "$1" in
   bound|renew)
     old=$(cat /run/dhcp.ip 2>/dev/null || true)
     [ "$1" = bound ] || [ "$old" != "$ip" ] && ip -4 addr flush dev "$interface"
-    ip addr replace "$ip/${mask:-24}" broadcast + dev "$interface" \
-      valid_lft "${lease:-3600}" preferred_lft "${lease:-3600}"
+    if [ "$(cat /etc/labgrade-variant)" = tiny ]; then   # iproute2: the lease lifetime shows
+      ip addr replace "$ip/${mask:-24}" broadcast + dev "$interface" \
+        valid_lft "${lease:-3600}" preferred_lft "${lease:-3600}"
+    elif [ "$1" = bound ] || [ "$old" != "$ip" ]; then   # busybox ip: no lifetimes, no replace
+      ip addr add "$ip/${mask:-24}" broadcast + dev "$interface"
+    fi
     echo "$ip" > /run/dhcp.ip
     ip -4 route del default dev "$interface" 2>/dev/null || true
     for r in $router; do ip route add default via "$r" dev "$interface"; break; done
