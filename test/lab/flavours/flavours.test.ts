@@ -1,0 +1,211 @@
+// The three tasks graded on real guests of each flavour (grader/lab/flavours.ts; root only, under
+// the lab lock):  flock /tmp/labgrade-lab.lock node test/run.mjs test/lab/flavours/flavours.test.ts
+// LABGRADE_FLAVOURS=busybox,debian-nm limits the flavours (default: all three).
+//
+// For each flavour the course's two VMs (debian12 as the Linux role, win10 as the Windows role, both
+// running that flavour) are moved from task network to task network (a reboot each: the guests'
+// addresses come from the kernel command line) and graded twice per answers file: as root with the
+// lab key, and as the unprivileged `usuario` with a password (no sbin on its PATH), as on a
+// student's machine. The reference answers score 100 %, the demo's typical mistakes fail with their
+// explanations, and every result records how each guest was reached.
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { ensureLab, guestAgent, labFileFor, useScenario, LAB } from '../../helpers/lab.js';
+import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadLab } from '../../../grader/spec/load-lab.js';
+import { loadAnswers } from '../../../grader/spec/load-answers.js';
+import { gradeStudent } from '../../../grader/engine/run.js';
+import { defaultDeps } from '../../../grader/engine/default-deps.js';
+import { renderers } from '../../../reports/index.js';
+import { SCENARIOS, withFlavours, type Flavour } from '../../../grader/lab/index.js';
+import type { AnswersFile, ExerciseSpec, GradeResult, Verdict } from '../../../grader/types.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const SPEC = `${root}exercises/clase2-redes.yaml`;
+const ROLES = { linux: 'debian12', windows: 'win10' } as const;
+const TASKS = [
+  { task: 'nat', scenario: 'nat' },
+  { task: 'isolated', scenario: 'isolated' },
+  { task: 'very_isolated', scenario: 'very-isolated' },
+] as const;
+type Task = (typeof TASKS)[number]['task'];
+const LOGINS = ['root', 'usuario'] as const;
+type Login = (typeof LOGINS)[number];
+
+const ALL: Flavour[] = ['busybox', 'debian-nm', 'debian-networkd'];
+const FLAVOURS: Flavour[] = process.env.LABGRADE_FLAVOURS
+  ? (process.env.LABGRADE_FLAVOURS.split(',').map((s) => s.trim()) as Flavour[]).filter((f) => ALL.includes(f))
+  : ALL;
+
+/**
+ * What makes each flavour itself, checked inside the guest before grading (so a test can never pass
+ * on the wrong guest): a shell command that must exit 0.
+ */
+const SIGNATURE: Record<Flavour, string> = {
+  tiny: 'command -v getent',
+  // busybox only: no getent, no iproute2 (busybox `ip` has no -j), udhcpc running on NAT
+  busybox: '! command -v getent && ! ip -j addr >/dev/null 2>&1 && [ "$(readlink -f /usr/sbin/ip)" = /usr/bin/busybox ]',
+  'debian-nm': 'systemctl is-active -q NetworkManager && command -v nmcli && [ -x /usr/sbin/sshd ]',
+  'debian-networkd':
+    'systemctl is-active -q systemd-networkd systemd-resolved && grep -q "^nameserver 127.0.0.53" /etc/resolv.conf && ! command -v nmcli',
+};
+
+let spec: ExerciseSpec;
+let correct: AnswersFile;
+let mistakes: AnswersFile;
+
+async function grade(task: Task, answers: AnswersFile, login: Login): Promise<GradeResult> {
+  const lab = await loadLab(await labFileFor(ROLES, { users: { '*': login } }));
+  return gradeStudent({ spec, lab, answers, task, lang: 'en', deps: defaultDeps('en') });
+}
+
+function v(r: GradeResult, id: string): Verdict {
+  const x = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).find((y) => y.id === id);
+  if (!x) throw new Error(`no verdict ${id}; have ${r.tasks.flatMap((t) => t.questions.map((q) => q.id)).join(' ')}`);
+  return x;
+}
+
+function notPassing(r: GradeResult): string[] {
+  return r.tasks
+    .flatMap((t) => [...t.hostChecks, ...t.questions])
+    .filter((q) => q.outcome !== 'pass' && q.outcome !== 'skip' && q.severity === 'error')
+    .map((q) => `${q.id} [${q.outcome}] ${q.message}`);
+}
+
+/** The SSH login the lab file gave, as the evidence shows it (`ssh usuario@192.168.101.218:22 ...`). */
+const sshLabel = (login: Login) => new RegExp(`^ssh ${login}@`);
+
+/**
+ * How each guest was reached: every result records, per guest, the access methods tried in order
+ * and why each failed or was skipped (issue 11 item 4), in JSON, text and HTML. The evidence of
+ * every verdict names the transport that produced it.
+ */
+function expectAccessTrail(r: GradeResult, task: Task, login: Login): void {
+  const q = r.tasks.find((t) => t.id === task)!.questions;
+  const viaSsh = task !== 'very_isolated';
+  for (const role of Object.keys(ROLES)) {
+    const ev = q.filter((x) => x.role === role).flatMap((x) => x.evidence);
+    expect(ev.length, `${task} ${role}: evidence`).to.be.greaterThan(0);
+    // reachable by SSH: every probe ran over SSH as that login; on the very isolated network there
+    // is no path from the host, so the guest agent
+    const seen = ev.map((e) => e.guest).join(', ');
+    if (viaSsh) expect(ev.every((e) => e.transport === 'ssh' && sshLabel(login).test(e.guest)), `${task} ${role}: ${seen}`).to.equal(true);
+    else expect(ev.every((e) => e.transport === 'agent'), `${task} ${role}: ${seen}`).to.equal(true);
+  }
+  const json = renderers.json(r, { lang: 'en' });
+  const text = renderers.text(r, { lang: 'en', color: false });
+  const html = renderers.html(r, { lang: 'en' });
+  for (const domain of Object.values(ROLES)) {
+    const trail = accessTrailOf(r, domain);
+    expect(trail.length, `${domain}: access trail`).to.be.greaterThan(0);
+    const used = trail.find((a) => a.used);
+    expect(used, `${domain}: the method used`).to.not.equal(undefined);
+    if (viaSsh) {
+      expect(used!.method).to.match(sshLabel(login));
+    } else {
+      expect(used!.method).to.match(/^agent/);
+      // SSH was tried first and the result says why it was not used
+      const ssh = trail.find((a) => /^ssh /.test(a.method));
+      expect(ssh, `${domain}: SSH attempt recorded`).to.not.equal(undefined);
+      expect(ssh!.error ?? '', `${domain}: why SSH was not used`).to.not.equal('');
+    }
+    for (const out of [json, text, html]) expect(out).to.include(domain);
+    expect(text).to.match(used!.method.startsWith('agent') ? /agent/ : sshLabel(login));
+  }
+}
+
+interface TrailEntry {
+  method: string;
+  used: boolean;
+  error?: string;
+}
+
+/** The access trail of one guest in a result (issue 11 item 4: `r.access[]`, one entry per guest). */
+function accessTrailOf(r: GradeResult, domain: string): TrailEntry[] {
+  const access = (r as unknown as { access?: { domain: string; tried: { method: string; code?: string; error?: string }[]; used?: string | null }[] }).access;
+  const g = access?.find((a) => a.domain === domain);
+  if (!g) return [];
+  return g.tried.map((t) => ({ method: t.method, used: g.used === t.method && !t.error, error: t.error }));
+}
+
+/** The demo's typical mistakes (exercises/demo/answers-mistakes.yaml) and their explanations, per task. */
+function expectMistakes(r: GradeResult, task: Task): void {
+  if (task === 'nat') {
+    expect(v(r, 'nat.config.linux').outcome).to.equal('fail');
+    expect(v(r, 'nat.config.linux').message).to.match(/leased by DHCP|DHCP/);
+    const vc = v(r, 'nat.vm_config.linux');
+    expect(vc.outcome).to.equal('fail');
+    expect(vc.points).to.equal(vc.maxPoints * 0.75);
+    expect(vc.message).to.include('gateway');
+    const dns = v(r, 'nat.dns.linux');
+    expect(dns.outcome).to.equal('fail');
+    expect(dns.message).to.include(LAB.resolveName);
+    expect(v(r, 'nat.dns_server.windows').outcome).to.equal('fail');
+    expect(v(r, 'nat.dns_server.windows').observed).to.equal('192.168.101.1');
+  } else if (task === 'isolated') {
+    expect(v(r, 'isolated.config.linux').outcome).to.equal('fail');
+    expect(v(r, 'isolated.vm_config.linux').outcome).to.equal('fail');
+    expect(v(r, 'isolated.outside.linux').outcome).to.equal('fail');
+    expect(v(r, 'isolated.outside.linux').message).to.match(/198\.51\.100\.10/);
+    const vm = v(r, 'isolated.vm_to_vm.linux');
+    expect(vm.outcome).to.equal('fail');
+    expect(vm.observed).to.equal('yes');
+  } else {
+    const h = v(r, 'very_isolated.host.linux');
+    expect(h.outcome).to.equal('fail');
+    expect(h.codes).to.include('host-no-address');
+    expect(h.message).to.match(/has no <ip>/);
+    expect(v(r, 'very_isolated.dns.windows').codes).to.include('no-answer');
+  }
+  // nothing the mistakes do not explain: every other verdict passes (a failed measurement would
+  // show here as an error)
+  const errors = r.tasks.flatMap((t) => t.questions).filter((q) => q.outcome === 'error' && !q.codes.includes('no-answer'));
+  expect(errors.map((q) => `${q.id}: ${q.message}`)).to.deep.equal([]);
+  expect(r.exitCode).to.equal(1);
+}
+
+describe('grading real guests of each flavour (debian12 + win10, moved across the three networks)', function () {
+  before(async function () {
+    await ensureLab(this, withFlavours(SCENARIOS.nat!, { '*': FLAVOURS[0] ?? 'busybox' }));
+    spec = await loadSpec(SPEC);
+    correct = await loadAnswers(`${root}exercises/demo/answers-correct.yaml`, spec);
+    mistakes = await loadAnswers(`${root}exercises/demo/answers-mistakes.yaml`, spec);
+  });
+
+  for (const flavour of FLAVOURS) {
+    describe(`flavour ${flavour}`, function () {
+      for (const { task, scenario } of TASKS) {
+        describe(`task ${task}`, function () {
+          before(async function () {
+            this.timeout(15 * 60_000);
+            await useScenario(withFlavours(SCENARIOS[scenario]!, { '*': flavour }));
+            for (const domain of Object.values(ROLES)) {
+              const r = await guestAgent(domain, ['/bin/sh', '-c', SIGNATURE[flavour]]);
+              expect(r.exitCode, `${domain} is a ${flavour} guest: ${r.stdout}${r.stderr}`).to.equal(0);
+            }
+          });
+
+          for (const login of LOGINS) {
+            it(`reference answers score 100 % (${login === 'root' ? 'root by key' : 'usuario by password'})`, async function () {
+              this.timeout(5 * 60_000);
+              const r = await grade(task, correct, login);
+              expect(notPassing(r)).to.deep.equal([]);
+              expect(r.totals.percent).to.equal(100);
+              expect(r.exitCode).to.equal(0);
+              const q = r.tasks.find((t) => t.id === task)!.questions;
+              expect(q).to.have.length(14);
+              expectAccessTrail(r, task, login);
+            });
+
+            it(`typical mistakes fail with their explanations (${login === 'root' ? 'root by key' : 'usuario by password'})`, async function () {
+              this.timeout(5 * 60_000);
+              const r = await grade(task, mistakes, login);
+              expectMistakes(r, task);
+              expectAccessTrail(r, task, login);
+            });
+          }
+        });
+      }
+    });
+  }
+});
