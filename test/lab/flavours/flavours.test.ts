@@ -47,7 +47,7 @@ const SIGNATURE: Record<Flavour, string> = {
   busybox: '! command -v getent && ! ip -j addr >/dev/null 2>&1 && [ "$(readlink -f /usr/sbin/ip)" = /usr/bin/busybox ]',
   'debian-nm': 'systemctl is-active -q NetworkManager && command -v nmcli && [ -x /usr/sbin/sshd ]',
   'debian-networkd':
-    'systemctl is-active -q systemd-networkd systemd-resolved && grep -q "^nameserver 127.0.0.53" /etc/resolv.conf && ! command -v nmcli',
+    'systemctl is-active -q systemd-networkd && systemctl is-active -q systemd-resolved && grep -q "^nameserver 127.0.0.53" /etc/resolv.conf && ! command -v nmcli',
 };
 
 let spec: ExerciseSpec;
