@@ -405,6 +405,27 @@ export interface CommandEvidence {
   error?: string;
 }
 
+/**
+ * Why a measurement could not be made (a failed command is never a fact):
+ * tool-missing: not installed / not on PATH (exit 127); permission-denied: the user may not run or
+ * read it; cut-off: a configuration probe killed by its bound; unparseable: output that says
+ * nothing readable; failed: any other non-zero exit; transport: the channel broke.
+ */
+export type MeasureCause = 'tool-missing' | 'permission-denied' | 'cut-off' | 'unparseable' | 'failed' | 'transport';
+
+/** "Could not measure": what ran, on which guest, what happened. The fix is derived from the cause. */
+export interface MeasurementError {
+  command: string;
+  /** The guest as the connection names it (`ssh usuario@192.168.101.218:22`, `agent debian12`). */
+  guest: string;
+  /** The program that had to run (`ip`, `getent`, `ping`). */
+  tool: string;
+  cause: MeasureCause;
+  /** What happened, from the guest's own words (first stderr line) or the exit code. */
+  detail: string;
+  exitCode: number | null;
+}
+
 export type AddressOrigin = 'dhcp' | 'static' | 'link-local' | 'unknown';
 
 export interface GuestAddress {
@@ -433,6 +454,11 @@ export interface GuestConfig {
   dnsSearch: string[];
   /** Windows firewall profiles enabled (null = not applicable/unknown). */
   firewallEnabled: boolean | null;
+  /**
+   * Parts that could not be measured (their fields above are then empty, not facts): interfaces
+   * (addresses, methods), gateway, dns.
+   */
+  errors?: Partial<Record<'interfaces' | 'gateway' | 'dns', MeasurementError>>;
 }
 
 /**
@@ -446,6 +472,8 @@ export interface Reachability {
   target: string;
   status: ReachStatus;
   detail?: string;
+  /** Set with status `error`: why the probe could not be made. */
+  error?: MeasurementError;
 }
 
 export type ResolveStatus = 'resolved' | 'not-found' | 'no-server' | 'timeout' | 'error';
@@ -456,6 +484,10 @@ export interface Resolution {
   addresses: string[];
   /** The server that answered or was asked, when known. */
   server: string | null;
+  /** Set with status `error`: why the lookup could not be made. */
+  error?: MeasurementError;
+  /** The lookup tool that ran (`getent`, `nslookup`, `host`, `resolvectl`, `dig`, `Resolve-DnsName`). */
+  tool?: string;
 }
 
 export interface GuestFacts {

@@ -83,7 +83,7 @@ describe('probes/linux parsing (fixtures)', () => {
     });
   });
 
-  it('reach: replied, filtered (neighbour REACHABLE), no-neighbour (INCOMPLETE), no-reply via gateway, probe-timeout', () => {
+  it('reach: replied, filtered (neighbour REACHABLE), no-neighbour (INCOMPLETE), no-reply via gateway, a ping killed at its bound is a silence', () => {
     const targets = ['192.168.101.1', '192.168.101.219', '192.168.101.77', '198.51.100.10', '203.0.113.5'];
     const r = parseLinuxReach(fx('reach-mixed.txt'), targets, false);
     expect(r).to.deep.equal([
@@ -91,18 +91,21 @@ describe('probes/linux parsing (fixtures)', () => {
       { target: '192.168.101.219', status: 'filtered', detail: 'neighbour REACHABLE' },
       { target: '192.168.101.77', status: 'no-neighbour', detail: 'neighbour INCOMPLETE' },
       { target: '198.51.100.10', status: 'no-reply', detail: 'via 192.168.101.1' },
-      { target: '203.0.113.5', status: 'probe-timeout' },
+      { target: '203.0.113.5', status: 'no-reply', detail: 'via 192.168.101.1' },
     ]);
   });
 
   it('reach: no-route when the route lookup fails; a name that does not resolve is an error', () => {
     const r = parseLinuxReach(fx('reach-isolated.txt'), ['198.51.100.10', '192.168.102.1', 'www.labgrade.test'], false);
     expect(r.map((x) => x.status)).to.deep.equal(['no-route', 'replied', 'error']);
+    expect(r[2]!.error).to.include({ cause: 'failed', tool: 'ping' });
+    expect(r[2]!.error!.detail).to.match(/Temporary failure in name resolution/);
   });
 
-  it('reach: a script cut by its deadline leaves the missing targets as probe-timeout', () => {
+  it('reach: a script cut by its deadline leaves the missing targets as probe-timeout (not measured)', () => {
     const r = parseLinuxReach('@@LG-PING 0 0\n', ['192.168.1.1', '192.168.1.2'], true);
     expect(r.map((x) => x.status)).to.deep.equal(['replied', 'probe-timeout']);
+    expect(r[1]!.error).to.include({ cause: 'cut-off' });
   });
 
   it('resolve: getent resolved / not found / timeout / no server; systemd-resolved upstream as server', () => {
@@ -111,6 +114,7 @@ describe('probes/linux parsing (fixtures)', () => {
       status: 'resolved',
       addresses: ['198.51.100.10'],
       server: '192.168.101.1',
+      tool: 'getent',
     });
     expect(parseLinuxResolve(fx('resolve-getent-notfound.txt'), 'x.test', false)).to.deep.include({ status: 'not-found', server: '192.168.102.1' });
     expect(parseLinuxResolve(fx('resolve-getent-timeout.txt'), 'x.test', false)).to.deep.include({ status: 'timeout', server: '10.9.9.9' });
@@ -124,14 +128,18 @@ describe('probes/linux parsing (fixtures)', () => {
       status: 'resolved',
       addresses: ['198.51.100.10'],
       server: '192.168.101.1',
+      tool: 'nslookup',
     });
     expect(parseLinuxResolve(fx('resolve-busybox-nxdomain.txt'), 'www.labgrade.test', false).status).to.equal('not-found');
   });
 
-  it('garbage or hostile output yields empty facts, not a crash', () => {
+  it('garbage or hostile output is "not measured", never empty facts, and never a crash', () => {
     for (const junk of ['', '\u0000\u00ff binary', '@@LG-BEGIN addr\n{not json\n@@LG-END addr 0', 'x'.repeat(100000)]) {
       const c = parseLinuxConfig(junk);
       expect(c.interfaces).to.deep.equal([]);
+      expect(c.errors?.interfaces?.cause).to.equal('unparseable');
+      expect(c.errors?.gateway).to.not.equal(undefined);
+      expect(c.errors?.dns).to.not.equal(undefined);
       expect(parseLinuxReach(junk, ['1.2.3.4'], false)).to.have.length(1);
       expect(parseLinuxResolve(junk, 'a.test', false).status).to.equal('error');
     }
