@@ -2,7 +2,7 @@
 // the lab file. Statuses: resolved -> yes; not-found / no-server / timeout -> no; error -> could
 // not measure.
 import type { QuestionCheck } from '../types.js';
-import { commandFor, evidenceFor, guestLabel, tr, unmeasured, yesNo } from './util.js';
+import { commandFor, evidenceFor, guestLabel, notMeasured, tr, unmeasured, yesNo } from './util.js';
 
 export const dnsResolution: QuestionCheck = {
   name: 'dns-resolution',
@@ -30,6 +30,7 @@ export const dnsResolution: QuestionCheck = {
       case 'resolved':
         return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tr(ctx, 'obsResolved', params), evidence };
       case 'error': {
+        if (r.error) return notMeasured(ctx, r.error, tr(ctx, 'what_resolve', { name: r.name }), evidence, guest);
         const error = tr(ctx, 'obsResolveError', params);
         return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['resolve-error'], explanation: error, evidence, error };
       }

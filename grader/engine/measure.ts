@@ -177,7 +177,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
   const hostAddr = hostAddressOf(network);
   const addressesOf = (role: string): string[] => {
     const p = phase1.find((x) => x.role === role);
-    if (p?.config) {
+    if (p?.config && !p.config.errors?.interfaces) {
       const iface = interfaceOn(snapshot, domainName(spec, lab, role), network, p.config.interfaces);
       return (iface?.ipv4 ?? []).map((a) => a.address);
     }
