@@ -177,7 +177,7 @@ export function parseIpAddrText(text: string): IpLink[] | undefined {
   let cur: IpLink | null = null;
   let last: IpAddrInfo | null = null;
   for (const raw of text.split('\n')) {
-    const head = /^(\d+):\s+([^:\s]+)(?:@\S+)?:\s+<([^>]*)>(.*)$/.exec(raw);
+    const head = /^(\d+):\s+([^:\s@]+)(?:@[^:\s]+)?:\s+<([^>]*)>(.*)$/.exec(raw);
     if (head) {
       const state = /\bstate\s+(\S+)/.exec(head[4] ?? '');
       cur = { ifindex: Number(head[1]), ifname: head[2]!, flags: (head[3] ?? '').split(',').filter(Boolean), operstate: state ? state[1]! : 'UNKNOWN', addr_info: [] };
@@ -354,7 +354,8 @@ export function parseRoutes(body: string): RouteRow[] | undefined {
     if (m >= 0 && w[m + 1]) row.metric = Number(w[m + 1]);
     rows.push(row);
   }
-  return rows;
+  // Nothing at all proves nothing (an empty table is only a fact with a clean exit: see the caller).
+  return rows.length > 0 ? rows : undefined;
 }
 
 function hexIp(h: string): string | null {

@@ -43,7 +43,7 @@ export interface Interpretation<T> {
 /** timeout(1) (124), and SIGKILL/SIGTERM as sh reports them (busybox timeout, watchdogs). */
 export const KILLED_CODES = new Set([124, 137, 143]);
 
-const DENIED_RE = /permission denied|operation not permitted|are you root|access is denied|unauthorizedaccess|PermissionDenied|requires elevation|not have permission/i;
+const DENIED_RE = /permission denied|operation not permitted|are you root|access is denied|access denied|unauthorizedaccess|PermissionDenied|requires elevation|not have permission/i;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
