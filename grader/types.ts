@@ -377,6 +377,46 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * Why an access method was not used (or, with outcome `used`, a caveat): auth refused, no address
+ * found, the address is another machine (identity-mismatch), the identity could not be checked
+ * (identity-unverified: a tool missing in the guest...), timeout, and the transport codes.
+ */
+export type AccessReason =
+  | 'auth'
+  | 'no-address'
+  | 'identity-mismatch'
+  | 'identity-unverified'
+  | 'very-isolated'
+  | 'timeout'
+  | 'refused'
+  | 'unreachable'
+  | 'host-key'
+  | 'agent-missing'
+  | 'agent-not-connected'
+  | 'domain-not-running'
+  | 'config'
+  | 'protocol';
+
+/** One access method tried on one guest, in order. */
+export interface AccessAttempt {
+  /** `ssh usuario@192.168.101.218:22`, `winrm https://...`, `agent`, `libvirt`. Never a secret. */
+  method: string;
+  outcome: 'used' | 'failed' | 'skipped';
+  reason: AccessReason | null;
+  /** Why, in the result's language (for `used`: where the address came from). */
+  detail: string;
+}
+
+/** How one guest was reached, and why the other methods were not used. */
+export interface GuestAccess {
+  role: string;
+  domain: string;
+  /** The method used, null when none worked. */
+  via: string | null;
+  trail: AccessAttempt[];
+}
+
 /** One way into one guest. Resources never see which transport they use. */
 export interface Connection {
   readonly kind: TransportKind;
@@ -580,6 +620,8 @@ export interface GradeResult {
   totals: Totals;
   /** Problems that stopped part of the run (host unreachable...), already localized. */
   errors: string[];
+  /** Per guest measured: every access method tried, in order, and why each failed or was skipped. */
+  access?: GuestAccess[];
   /** 0 all passed, 1 something failed or could not be measured. */
   exitCode: 0 | 1;
 }

@@ -5,6 +5,7 @@ import type { CommandEvidence, GuestAddress, GuestFacts, GuestInterface, HostSna
 import type { GuestOutcome, Observation, QuestionContext } from '../types.js';
 import { translator, type Params } from '../../grader/i18n/translate.js';
 import { normalizeMac } from '../../grader/libvirt/mac.js';
+import { measurementText as describeMeasurement } from '../../grader/probes/describe.js';
 import es from '../../grader/i18n/es/grade.js';
 import en from '../../grader/i18n/en/grade.js';
 
@@ -112,15 +113,7 @@ export function leasesOf(ctx: QuestionContext, role: string): LeaseInfo[] {
 
 /** "Could not measure": the command, the guest, what happened and the fix, in the result's language. */
 export function measurementText(ctx: { lang: 'es' | 'en' }, err: MeasurementError, what: string, guest?: string): string {
-  const cause = err.cause.replace(/-/g, '_');
-  const p = { tool: err.tool, detail: err.detail || (err.exitCode === null ? '-' : `exit ${err.exitCode}`) };
-  return tr(ctx, 'obsNotMeasured', {
-    what,
-    guest: guest ?? err.guest,
-    command: err.command,
-    happened: tr(ctx, `cause_${cause}` as GradeKey, p),
-    fix: tr(ctx, `fix_${cause}` as GradeKey, p),
-  });
+  return describeMeasurement(ctx.lang, err, what, guest);
 }
 
 /** The observation of a measurement that could not be made: outcome `error`, never a fact. */

@@ -5,6 +5,7 @@
 // A VM that cannot be reached becomes a GuestOutcome error with the reason; the others go on.
 import { TransportError } from '../types.js';
 import type {
+  AccessAttempt,
   CommandEvidence,
   Connection,
   ExerciseSpec,
@@ -34,6 +35,8 @@ const EVIDENCE_CAP = 4096;
 /** One connection per VM for the whole run; a failure is remembered (not retried per task). */
 export class ConnectionPool {
   private readonly open = new Map<string, Promise<Connection>>();
+  /** Per role, every access method tried and why (what the result's `access` shows). */
+  readonly trails = new Map<string, AccessAttempt[]>();
   constructor(
     private readonly deps: Pick<EngineDeps, 'openGuest'>,
     private readonly spec: ExerciseSpec,
@@ -47,7 +50,16 @@ export class ConnectionPool {
     if (!p) {
       const vm = this.lab.vms[role];
       p = vm
-        ? this.deps.openGuest(vm, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os, network })
+        ? this.deps.openGuest(vm, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os, network }).then(
+            (g) => {
+              this.trails.set(role, g.trail);
+              return g.conn;
+            },
+            (err: unknown) => {
+              this.trails.set(role, trailOfError(err));
+              throw err;
+            },
+          )
         : Promise.reject(new TransportError('config', role, `no VM with role ${role} in the lab file`));
       p.catch(() => undefined);
       this.open.set(role, p);
@@ -60,6 +72,16 @@ export class ConnectionPool {
     await Promise.allSettled(conns.map((c) => (c.status === 'fulfilled' ? c.value.close() : Promise.resolve())));
     this.open.clear();
   }
+}
+
+/** The trail a failed open carries (`tried`), else the error as one failed attempt. */
+function trailOfError(err: unknown): AccessAttempt[] {
+  const tried = (err as { tried?: unknown })?.tried;
+  if (Array.isArray(tried)) {
+    return (tried as AccessAttempt[]).map((x) => ({ method: x.method, outcome: x.outcome, reason: x.reason, detail: x.detail }));
+  }
+  const target = err instanceof TransportError ? err.target : '?';
+  return [{ method: target, outcome: 'failed', reason: null, detail: (err as Error)?.message ?? String(err) }];
 }
 
 export interface MeasureInput {
