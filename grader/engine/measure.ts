@@ -22,6 +22,7 @@ import type {
 } from '../types.js';
 import type { GuestOutcome } from '../../checks/types.js';
 import type { EngineDeps } from './deps.js';
+import { REASON_OF } from '../transports/access-reason.js';
 import { domainName, findDomain } from './lookup.js';
 import { interfaceOn, normMac } from '../../checks/questions/util.js';
 import { hostAddressOf } from '../../checks/questions/host-reach.js';
@@ -81,7 +82,7 @@ function trailOfError(err: unknown): AccessAttempt[] {
     return (tried as AccessAttempt[]).map((x) => ({ method: x.method, outcome: x.outcome, reason: x.reason, detail: x.detail }));
   }
   const target = err instanceof TransportError ? err.target : '?';
-  return [{ method: target, outcome: 'failed', reason: null, detail: (err as Error)?.message ?? String(err) }];
+  return [{ method: target, outcome: 'failed', reason: err instanceof TransportError ? REASON_OF[err.code] : null, detail: (err as Error)?.message ?? String(err) }];
 }
 
 export interface MeasureInput {

@@ -43,6 +43,7 @@ import { LINUX_IDENTITY_SCRIPT, NO_HINTS, parseInterfaces, parseIpAddr } from '.
 import { asArray, tryJson } from '../probes/evidence.js';
 import { interpret, runOf, sectionRun, splitSections } from '../probes/measurement.js';
 import { measurementText } from '../probes/describe.js';
+import { REASON_OF } from './access-reason.js';
 import type { AccessAttempt, AccessReason, MeasurementError } from '../types.js';
 
 const t = translator(es, en);
@@ -55,19 +56,6 @@ export interface TriedAccess extends AccessAttempt {
   error: string;
 }
 
-const REASON_OF: Record<TransportErrorCode, AccessReason> = {
-  unreachable: 'unreachable',
-  refused: 'refused',
-  timeout: 'timeout',
-  auth: 'auth',
-  'hostkey-unknown': 'host-key',
-  'hostkey-changed': 'host-key',
-  'agent-missing': 'agent-missing',
-  'agent-not-connected': 'agent-not-connected',
-  'domain-not-running': 'domain-not-running',
-  protocol: 'protocol',
-  config: 'config',
-};
 
 function failed(method: string, code: TransportErrorCode, error: string, reason: AccessReason = REASON_OF[code], outcome: 'failed' | 'skipped' = 'failed'): TriedAccess {
   return { method, outcome, reason, detail: error, code, error };
