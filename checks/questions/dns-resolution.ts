@@ -3,6 +3,7 @@
 // not measure.
 import type { QuestionCheck } from '../types.js';
 import { commandFor, evidenceFor, guestLabel, notMeasured, tr, unmeasured, yesNo } from './util.js';
+import { LOOKUP_COMMANDS } from '../../grader/probes/linux.js';
 
 export const dnsResolution: QuestionCheck = {
   name: 'dns-resolution',
@@ -22,7 +23,8 @@ export const dnsResolution: QuestionCheck = {
     const params = {
       guest,
       name: r.name,
-      command: commandFor(facts, r.name, `getent ahostsv4 ${r.name}`),
+      // The lookup tool that actually ran (getent, busybox nslookup, host, resolvectl, dig...).
+      command: r.tool && LOOKUP_COMMANDS[r.tool] ? LOOKUP_COMMANDS[r.tool]!(r.name) : commandFor(facts, r.name, `getent ahostsv4 ${r.name}`),
       addresses: r.addresses.join(', '),
       server: r.server ?? (facts.config.dnsServers.join(', ') || tr(ctx, 'none')),
     };

@@ -721,12 +721,13 @@ export const LOOKUP_PARSERS: Record<string, (r: ToolRun, name: string) => Lookup
   },
 };
 
-const LOOKUP_COMMANDS: Record<string, (name: string) => string> = {
+export const LOOKUP_COMMANDS: Record<string, (name: string) => string> = {
   getent: (n) => `getent ahostsv4 ${n}`,
   nslookup: (n) => `nslookup -type=a ${n}`,
   host: (n) => `host -t A ${n}`,
   resolvectl: (n) => `resolvectl query -4 ${n}`,
   dig: (n) => `dig +short A ${n}`,
+  'Resolve-DnsName': (n) => `Resolve-DnsName ${n} -Type A`,
 };
 
 export function parseLinuxResolve(stdout: string, name: string, timedOut: boolean, guest = 'guest'): Resolution {

@@ -9,6 +9,7 @@ import { linuxProber, parseLinuxConfig, parseLinuxReach, parseLinuxResolve, pars
 import { windowsProber } from '../../../grader/probes/windows.js';
 import type { CommandResult, Connection, GuestConfig, GuestFacts, Reachability, Resolution } from '../../../grader/types.js';
 import { questionChecks } from '../../../checks/questions/index.js';
+import { measurementText } from '../../../checks/questions/util.js';
 import type { QuestionContext } from '../../../checks/types.js';
 import { courseSpec, labFile, snapshot, MAC } from '../../fixtures/engine/world.js';
 
@@ -356,6 +357,10 @@ describe('no failed command becomes a negative observation (through the question
     const obs = observeAll(config, [], { name: 'www.labgrade.test', status: 'resolved', addresses: ['198.51.100.10'], server: null });
     expect(obs.config!.error).to.equal(
       'Could not measure the network interfaces on debian12 (ssh usuario@192.168.101.218:22): "ip -j addr show" could not run: ip is not installed or not on the PATH (ip: not found). Fix: install ip in the VM (labgrade already looks in /usr/local/sbin, /usr/sbin and /sbin) or log in as a user whose PATH has it.',
+    );
+    const es = measurementText({ lang: 'es' }, config.errors!.interfaces!, 'las interfaces de red', 'debian12');
+    expect(es).to.equal(
+      'No se pudo medir las interfaces de red en debian12: «ip -j addr show» no se pudo ejecutar: ip no está instalado o no está en el PATH (ip: not found). Cómo arreglarlo: instala ip en la máquina virtual (labgrade ya busca en /usr/local/sbin, /usr/sbin y /sbin) o entra con un usuario que lo tenga en su PATH.',
     );
   });
 });
