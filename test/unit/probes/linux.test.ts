@@ -163,3 +163,28 @@ describe('probes/linux scripts run by a real sh (this machine, loopback only)', 
     expect(ev).to.have.length(3);
   });
 });
+
+describe('probes/linux: a user whose PATH has no sbin directories (this machine, no packets sent)', function () {
+  this.timeout(30000);
+  it('the config script still finds `ip` in /usr/sbin or /sbin and measures the interfaces', async function () {
+    const { mkdtemp, symlink, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { existsSync } = await import('node:fs');
+    if (!existsSync('/usr/sbin/ip') && !existsSync('/sbin/ip')) this.skip();
+    const dir = await mkdtemp(join(tmpdir(), 'labgrade-path-'));
+    try {
+      // Only the basic tools an unprivileged login has, from /usr/bin or /bin: no `ip` among them.
+      for (const tool of ['sh', 'cat', 'grep', 'sed', 'tr', 'ls', 'awk']) {
+        const from = ['/usr/bin', '/bin'].map((d) => `${d}/${tool}`).find((f) => existsSync(f));
+        if (from) await symlink(from, join(dir, tool));
+      }
+      const conn = new LocalConnection('local', ['env', `PATH=${dir}`, join(dir, 'sh')]);
+      const c = await linuxProber.config(conn, []);
+      expect(c.errors?.interfaces).to.equal(undefined);
+      const found = (await conn.runScript('command -v ip || echo none', [])).stdout.trim();
+      expect(found).to.equal('none'); // not on the user's own PATH...
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
