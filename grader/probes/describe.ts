@@ -17,11 +17,13 @@ export function measurementText(lang: Lang, err: MeasurementError, what: string,
     guest: guest ?? err.guest,
     command: err.command,
     happened: t(lang, `cause_${cause}` as Key, p),
-    fix: t(lang, `fix_${cause}` as Key, p),
+    fix: measurementFix(lang, err),
   });
 }
 
-/** Just the fix for a cause (doctor's fix column). */
+/** Just the fix for a cause; ping denied to an unprivileged user has its own (a sysctl). */
 export function measurementFix(lang: Lang, err: MeasurementError): string {
-  return t(lang, `fix_${err.cause.replace(/-/g, '_')}` as Key, { tool: err.tool, detail: err.detail });
+  const p = { tool: err.tool, detail: err.detail };
+  if (err.cause === 'permission-denied' && /(^|\s)ping$/.test(err.tool)) return t(lang, 'fix_permission_denied_ping', p);
+  return t(lang, `fix_${err.cause.replace(/-/g, '_')}` as Key, p);
 }

@@ -142,7 +142,10 @@ describe('probes/linux: every failure mode, from recorded outputs', () => {
 
   it('reach: an unprivileged ping that may not open its socket is not measured (permission-denied)', () => {
     expect(reach('@@LG-PING 0 1 ping: permission denied (are you root?)')[0]!.error?.cause).to.equal('permission-denied');
-    expect(reach('@@LG-PING 0 2 ping: socket: Operation not permitted')[0]!.error?.cause).to.equal('permission-denied');
+    const denied = reach('@@LG-PING 0 2 ping: socket: Operation not permitted')[0]!.error!;
+    expect(denied.cause).to.equal('permission-denied');
+    // The fix for an unprivileged ping names the sysctl that allows it.
+    expect(measurementText({ lang: 'en' }, denied, 'x')).to.include("net.ipv4.ping_group_range='0 2147483647'");
   });
 
   it('reach: a reply printed before the bound killed ping counts as replied', () => {
