@@ -188,3 +188,37 @@ describe('probes/linux: a user whose PATH has no sbin directories (this machine,
     }
   });
 });
+
+describe('probes/linux on busybox applets only (this machine, loopback only; skipped without busybox)', function () {
+  this.timeout(30000);
+  it('busybox ip (no JSON) and busybox ping give the same facts as iproute2', async function () {
+    const { mkdtemp, symlink, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { execFileSync } = await import('node:child_process');
+    let bb: string;
+    try {
+      bb = execFileSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).trim();
+    } catch {
+      return this.skip();
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'labgrade-bb-'));
+    try {
+      // A guest where `ip` and `ping` are busybox applets (they shadow iproute2/iputils in sbin).
+      for (const a of ['sh', 'cat', 'grep', 'sed', 'tr', 'ls', 'awk', 'ip', 'ping', 'timeout']) await symlink(bb, join(dir, a));
+      const conn = new LocalConnection('busybox', ['env', `PATH=${dir}`, join(dir, 'sh')]);
+      const ev: CommandEvidence[] = [];
+      const c = await linuxProber.config(conn, ev);
+      expect(c.errors).to.equal(undefined);
+      expect(ev[0]!.stdout).to.match(/^@@LG-BEGIN addr\n\d+: lo: </); // text, not JSON: busybox ip ran
+      const iproute = await new LocalConnection().runScript('ip -j -4 addr show', []);
+      const want = (JSON.parse(iproute.stdout) as { ifname: string; addr_info: { local: string }[] }[])
+        .filter((l) => l.ifname !== 'lo')
+        .flatMap((l) => l.addr_info.map((a) => a.local));
+      expect(c.interfaces.flatMap((i) => i.ipv4.map((a) => a.address))).to.deep.equal(want);
+      const r = await linuxProber.reach(conn, ['127.0.0.1'], 1000, ev);
+      expect(r[0]!.status === 'replied' || r[0]!.error?.cause === 'permission-denied').to.equal(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
