@@ -93,7 +93,7 @@ i=0
 for h in "$@"; do
   if [ -n "$P" ]; then
     ( if [ -n "$to" ]; then o=$($to $((t + 2)) $P -c 1 -W "$t" "$h" 2>&1); else o=$($P -c 1 -W "$t" "$h" 2>&1); fi
-      r=$?; printf '@@LG-PING %s %s %s\n' "$i" "$r" "$(printf '%s' "$o" | tr '\n\t' '  ' | cut -c1-400)" ) &
+      r=$?; printf '@@LG-PING %s %s %.400s\n' "$i" "$r" "$(printf '%s' "$o" | tr '\n\t' '  ')" ) &
   fi
   i=$((i + 1))
 done

@@ -1,10 +1,10 @@
-// The resolve script against real lookup tools and a real (test) DNS server: a private mount and
-// network namespace (unshare -mn) with loopback only, /etc/resolv.conf -> 127.0.0.1, where
+// The reach and resolve scripts against real tools (busybox ip/ping/nslookup, getent) and a real
+// (test) DNS server, as root and as an unprivileged user: a private mount and
 // test/helpers/dns/responder.mjs answers A and never AAAA (a slow upstream). No packet leaves the
 // namespace. Skipped where unshare or busybox are missing or not permitted.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,8 +21,9 @@ function which(cmd: string): string | null {
   }
 }
 
-async function guest(tools: Record<string, string>): Promise<{ conn: LocalConnection; dir: string }> {
+async function guest(tools: Record<string, string>, asUser?: number): Promise<{ conn: LocalConnection; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'labgrade-dns-'));
+  await chmod(dir, 0o755); // the unprivileged user must reach the tools
   for (const [name, target] of Object.entries(tools)) await symlink(target, join(dir, name));
   const conn = new LocalConnection('guest-ns', [
     'env',
@@ -31,6 +32,7 @@ async function guest(tools: Record<string, string>): Promise<{ conn: LocalConnec
     'LG_NAMES=www.labgrade.test=198.51.100.10',
     `LG_GUEST_PATH=${dir}`,
     `LG_GUEST_SH=${join(dir, 'sh')}`,
+    ...(asUser !== undefined ? [`LG_AS_USER=${asUser}`] : []),
     'unshare',
     '-mn',
     '--',
@@ -39,7 +41,7 @@ async function guest(tools: Record<string, string>): Promise<{ conn: LocalConnec
   return { conn, dir };
 }
 
-describe('probes/linux resolve with real tools and a test DNS server (private namespace)', function () {
+describe('probes/linux with real tools in a private namespace (busybox, getent, an unprivileged user, a test DNS server)', function () {
   this.timeout(60000);
   const bb = which('busybox');
   before(function () {
@@ -72,6 +74,38 @@ describe('probes/linux resolve with real tools and a test DNS server (private na
       const r = await conn.runScript('timeout 2 nslookup www.labgrade.test; echo "rc=$?"', [], { timeoutMs: 20000 });
       expect(r.stdout).to.not.include('198.51.100.10');
       expect(r.stdout).to.match(/rc=(124|143)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  const busyboxNet = () => ({ ...busyboxOnly(), ip: bb!, ping: bb! });
+
+  it('reach on busybox ip/ping: a reply, and no route (192.0.2.77 has none in the namespace: nothing is sent)', async () => {
+    const { conn, dir } = await guest(busyboxNet());
+    try {
+      const r = await linuxProber.reach(conn, ['127.0.0.1', '192.0.2.77'], 1000, []);
+      expect(r).to.deep.equal([
+        { target: '127.0.0.1', status: 'replied' },
+        { target: '192.0.2.77', status: 'no-route' },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reach as an unprivileged user whose ping may not open its socket: not measured (permission-denied), never "no"', async () => {
+    const { conn, dir } = await guest(busyboxNet(), 65534);
+    try {
+      const r = await linuxProber.reach(conn, ['127.0.0.1', '192.0.2.77'], 1000, []);
+      expect(r.map((x) => [x.status, x.error?.cause])).to.deep.equal([
+        ['error', 'permission-denied'],
+        ['error', 'permission-denied'],
+      ]);
+      expect(r[0]!.error!.detail).to.equal('PING 127.0.0.1 (127.0.0.1): 56 data bytes ping: permission denied (are you root?)');
+      // The configuration is readable all the same.
+      const c = await linuxProber.config(conn, []);
+      expect(c.errors).to.equal(undefined);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
