@@ -1,7 +1,7 @@
-// The reach and resolve scripts against real tools (busybox ip/ping/nslookup, getent) and a real
-// (test) DNS server, as root and as an unprivileged user: a private mount and
-// test/helpers/dns/responder.mjs answers A and never AAAA (a slow upstream). No packet leaves the
-// namespace. Skipped where unshare or busybox are missing or not permitted.
+// The reach and resolve scripts against real tools (busybox ip/ping/nslookup, getent), as root and
+// as an unprivileged user, in a private mount and network namespace (unshare -mn): loopback only,
+// /etc/resolv.conf -> 127.0.0.1, where test/helpers/dns/responder.mjs answers A and never AAAA (a
+// slow upstream). No packet leaves the namespace. Skipped where unshare or busybox are missing.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, symlink } from 'node:fs/promises';
