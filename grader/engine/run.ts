@@ -222,7 +222,9 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
             g && g.ok ? (interfaceOn(snapshot, g.facts.domain, network, g.facts.config.interfaces)?.ipv4 ?? []).map((a) => a.address) : [],
           );
           const macs = (dom?.interfaces ?? []).map((i) => normMac(i.mac));
-          const staleLeases = snapshot.leases
+          // A lease is stale only against addresses that were measured: unread interfaces prove nothing.
+          const measured = g !== undefined && g.ok && !g.facts.config.errors?.interfaces;
+          const staleLeases = !measured ? [] : snapshot.leases
             .filter((l) => macs.includes(normMac(l.mac)) && !have.has(l.address))
             .map((l) => ({ address: l.address, network: l.network }));
           taskResult.questions.push(
