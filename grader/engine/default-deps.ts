@@ -3,7 +3,7 @@
 import type { Lang, LabFile } from '../types.js';
 import type { EngineDeps } from './deps.js';
 import { inspectHost } from '../libvirt/snapshot.js';
-import { openGuest } from '../transports/open.js';
+import { accessTrail, openGuest } from '../transports/open.js';
 import { proberFor } from '../probes/index.js';
 import { redact } from '../spec/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
@@ -13,8 +13,10 @@ import { questionChecks } from '../../checks/questions/index.js';
 export function defaultDeps(lang: Lang): EngineDeps {
   return {
     inspect: (lab: LabFile) => inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((v) => v.domain) }),
-    openGuest: async (vm, ctx) =>
-      (await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, ...(ctx.network ? { network: ctx.network } : {}) })).conn,
+    openGuest: async (vm, ctx) => {
+      const g = await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, ...(ctx.network ? { network: ctx.network } : {}) });
+      return { conn: g.conn, trail: accessTrail(g.tried) };
+    },
     proberFor,
     hostChecks,
     questionChecks,
