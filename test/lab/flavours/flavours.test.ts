@@ -76,9 +76,9 @@ function notPassing(r: GradeResult): string[] {
 const sshLabel = (login: Login) => new RegExp(`^ssh ${login}@`);
 
 /**
- * How each guest was reached: every result records, per guest, the access methods tried in order
- * and why each failed or was skipped (issue 11 item 4), in JSON, text and HTML. The evidence of
- * every verdict names the transport that produced it.
+ * How each guest was reached (issue 11 item 4): the result records, per guest, every access method
+ * tried in order and why the others were not used (`r.access`), shown in JSON, text and HTML; and
+ * the evidence of every verdict names the channel that produced it.
  */
 function expectAccessTrail(r: GradeResult, task: Task, login: Login): void {
   const q = r.tasks.find((t) => t.id === task)!.questions;
@@ -92,40 +92,33 @@ function expectAccessTrail(r: GradeResult, task: Task, login: Login): void {
     if (viaSsh) expect(ev.every((e) => e.transport === 'ssh' && sshLabel(login).test(e.guest)), `${task} ${role}: ${seen}`).to.equal(true);
     else expect(ev.every((e) => e.transport === 'agent'), `${task} ${role}: ${seen}`).to.equal(true);
   }
-  const json = renderers.json(r, { lang: 'en' });
+  const json = JSON.parse(renderers.json(r, { lang: 'en' })) as GradeResult;
   const text = renderers.text(r, { lang: 'en', color: false });
   const html = renderers.html(r, { lang: 'en' });
-  for (const domain of Object.values(ROLES)) {
-    const trail = accessTrailOf(r, domain);
-    expect(trail.length, `${domain}: access trail`).to.be.greaterThan(0);
-    const used = trail.find((a) => a.used);
-    expect(used, `${domain}: the method used`).to.not.equal(undefined);
+  for (const [role, domain] of Object.entries(ROLES)) {
+    const g = r.access?.find((a) => a.domain === domain);
+    expect(g, `${domain}: access trail in the result`).to.not.equal(undefined);
+    expect(g!.role).to.equal(role);
+    const used = g!.trail.filter((a) => a.outcome === 'used');
+    expect(used, `${domain}: one method used`).to.have.length(1);
+    expect(g!.via).to.equal(used[0]!.method);
     if (viaSsh) {
-      expect(used!.method).to.match(sshLabel(login));
+      expect(used[0]!.method).to.match(sshLabel(login));
     } else {
-      expect(used!.method).to.match(/^agent/);
-      // SSH was tried first and the result says why it was not used
-      const ssh = trail.find((a) => /^ssh /.test(a.method));
+      // SSH came first in the lab file and the result says why it was not used
+      expect(used[0]!.method).to.match(/^agent/);
+      const ssh = g!.trail.find((a) => /^ssh /.test(a.method));
       expect(ssh, `${domain}: SSH attempt recorded`).to.not.equal(undefined);
-      expect(ssh!.error ?? '', `${domain}: why SSH was not used`).to.not.equal('');
+      expect(ssh!.outcome).to.not.equal('used');
+      expect(ssh!.reason).to.be.a('string');
+      expect(ssh!.detail).to.not.equal('');
     }
-    for (const out of [json, text, html]) expect(out).to.include(domain);
-    expect(text).to.match(used!.method.startsWith('agent') ? /agent/ : sshLabel(login));
+    expect(json.access?.find((a) => a.domain === domain)).to.deep.equal(g);
+    for (const a of g!.trail) {
+      expect(text, `text report: ${a.method}`).to.include(a.method);
+      expect(html, `html report: ${a.method}`).to.include(a.method.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    }
   }
-}
-
-interface TrailEntry {
-  method: string;
-  used: boolean;
-  error?: string;
-}
-
-/** The access trail of one guest in a result (issue 11 item 4: `r.access[]`, one entry per guest). */
-function accessTrailOf(r: GradeResult, domain: string): TrailEntry[] {
-  const access = (r as unknown as { access?: { domain: string; tried: { method: string; code?: string; error?: string }[]; used?: string | null }[] }).access;
-  const g = access?.find((a) => a.domain === domain);
-  if (!g) return [];
-  return g.tried.map((t) => ({ method: t.method, used: g.used === t.method && !t.error, error: t.error }));
 }
 
 /** The demo's typical mistakes (exercises/demo/answers-mistakes.yaml) and their explanations, per task. */
