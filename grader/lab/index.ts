@@ -312,6 +312,8 @@ export interface GuestStatus {
   /** IPv4 addresses as seen by the guest agent (CIDR), or from a lease if the agent does not answer. */
   ipv4: string[];
   source: 'agent' | 'lease' | 'none';
+  /** What runs inside, as the applied scenario says (null: not part of it). */
+  flavour: Flavour | null;
 }
 
 export interface NetworkStatus {
@@ -340,6 +342,7 @@ export async function labStatus(): Promise<LabStatus> {
   const states = await networkStates();
   const networks = NETWORK_NAMES.map((n) => ({ name: n, active: states.get(n)?.active ?? false }));
   const doms = await labDomains();
+  const applied = (await currentScenario())?.def.guests ?? {};
   const guests = await Promise.all(
     [...doms.values()].sort((a, b) => a.name.localeCompare(b.name)).map(async (d): Promise<GuestStatus> => {
       const xml = (await virsh(['dumpxml', d.name])).stdout;
@@ -359,7 +362,8 @@ export async function labStatus(): Promise<LabStatus> {
           }
         }
       }
-      return { name: d.name, state: d.state, network, mac, ipv4, source };
+      const flavour = d.name in applied ? (applied[d.name]!.flavour ?? DEFAULT_FLAVOUR) : null;
+      return { name: d.name, state: d.state, network, mac, ipv4, source, flavour };
     }),
   );
   return { up: true, libvirtd: pid, netns: LAB_NETNS, scenario: (await currentScenario())?.name ?? null, networks, guests, labFile, leftovers: false };

@@ -46,8 +46,14 @@
  *                    192.168.101.3/24 gw/dns 192.168.101.1
  *     ssh-stopped    debian12 (red-nat, .218) runs no SSH server: guest agent only
  *     stale-lease    debian12-iso and win10-iso (red-aislada, static) hold leftover DHCP leases in red-nat
- *   Programmatic: `useScenario({ name, guests: { NAME: { network, ip, firewall?, ssh?, staleLeaseFrom? } },
+ *   Programmatic: `useScenario({ name, guests: { NAME: { network, ip, firewall?, ssh?, staleLeaseFrom?, flavour? } },
  *   networks?: { natDhcp? } })` (types in grader/lab/scenarios.ts); guests not listed are removed.
+ * - Flavours (grader/lab/flavours.ts, docs/en/lab-flavours.md): what runs in a guest. `tiny` (the
+ *   default, described above), `busybox` (busybox only: no getent, no iproute2, ash), `debian-nm`
+ *   (Debian 12 with NetworkManager + OpenSSH, NIC ens2), `debian-networkd` (systemd-networkd +
+ *   resolved). `useScenario(withFlavours(SCENARIOS.nat, { '*': 'debian-nm' }))`; keys: a guest
+ *   name, a role (linux, windows) or '*'. Every flavour has root (lab key) and `usuario` (the lab
+ *   password, no sbin on PATH): `labFileFor(roles, { users: { windows: 'usuario' } })`.
  *
  * Rules: never tear the lab down from a test (only test/lab/lab/zz-root-namespace.test.ts does, and
  * restores it); no timing assertions. A test that needs a particular scenario calls useScenario in its
