@@ -81,6 +81,9 @@ ln -s usr/bin bin; ln -s usr/sbin sbin; ln -s usr/lib lib; ln -s usr/lib64 lib64
 chmod 700 root root/.ssh; chmod 1777 tmp
 
 cp "$STAGE/bin/busybox" usr/bin/busybox
+# setuid root, as busybox systems ship it so that users can ping: busybox keeps the privilege only
+# for applets that need it (ping) and drops it for every other applet (sh, cat, ip... run as the user)
+chmod 4755 usr/bin/busybox
 for a in $("$STAGE/bin/busybox" --list-full); do
   [ -e "$a" ] || [ -L "$a" ] || ln -s /usr/bin/busybox "$a"
 done
