@@ -242,6 +242,24 @@ describe('engine: explanations', () => {
     expect(stats.reachCalls.every((c) => c.targets.every((t) => !t.startsWith('192.168.')))).to.equal(true);
   });
 
+  it('a DNS server failure (SERVFAIL) is a "no" with its own explanation, in both languages; re-measured when "yes" is expected', async () => {
+    const g = referenceGuests('isolated');
+    g.windows.config.dnsServers = ['192.168.102.1'];
+    g.windows.resolve = { name: 'www.labgrade.test', status: 'server-failure', addresses: [], server: '192.168.102.1' };
+    for (const lang of ['en', 'es'] as const) {
+      const { r } = await grade('isolated', { guests: { windows: g.windows }, lang });
+      const d = v(r, 'isolated.dns.windows');
+      expect(d.outcome).to.equal('pass');
+      expect(d.codes).to.include('resolve-server-failure');
+      expect(d.message).to.match(lang === 'en' ? /server failure \(SERVFAIL\)/ : /fallo de servidor \(SERVFAIL\)/);
+      expect(d.message).to.include('192.168.102.1');
+    }
+    const n = referenceGuests('nat');
+    n.windows.flakyResolve = ['server-failure'];
+    const { r } = await grade('nat', { guests: { windows: n.windows } });
+    expect(v(r, 'nat.dns.windows').outcome).to.equal('pass');
+  });
+
   it('re-measures once a negative result the theory does not expect, never an expected one', async () => {
     const g = referenceGuests('nat');
     g.linux.flakyReach = { '198.51.100.10': ['no-reply'], '192.168.101.140': ['no-neighbour'] };
