@@ -5,20 +5,8 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintPs51 } from '../../helpers/ps51-lint.js';
-import { WINDOWS_CONFIG_SCRIPT, WINDOWS_REACH_SCRIPT, WINDOWS_RESOLVE_SCRIPT } from '../../../grader/probes/windows.js';
-import { ICMP_SCRIPT } from '../../../grader/onboarding/doctor.js';
-import { WINDOWS_IDENTITY } from '../../../grader/transports/open.js';
+import { WINDOWS_SCRIPTS } from '../../helpers/windows-scripts.js';
 import { PRELUDE, wrapScript } from '../../../grader/transports/winrm/powershell.js';
-
-/** Every script labgrade runs on Windows, with the arguments it passes (the text sent is wrapScript's). */
-export const WINDOWS_SCRIPTS: { name: string; script: string; args: string[] }[] = [
-  { name: 'probes/windows config', script: WINDOWS_CONFIG_SCRIPT, args: [] },
-  { name: 'probes/windows reach', script: WINDOWS_REACH_SCRIPT, args: ['2000', '192.168.101.1', 'www.labgrade.test'] },
-  { name: 'probes/windows resolve', script: WINDOWS_RESOLVE_SCRIPT, args: ['www.labgrade.test', '2000'] },
-  { name: 'transports/open identity', script: WINDOWS_IDENTITY, args: [] },
-  { name: 'onboarding/doctor icmp', script: ICMP_SCRIPT, args: [] },
-  { name: 'onboarding/doctor reachability', script: 'exit 0', args: [] },
-];
 
 /** Modules (outside i18n) that hold PowerShell meant for a guest: each must feed WINDOWS_SCRIPTS. */
 const SCRIPT_MODULES = ['grader/probes/windows.ts', 'grader/onboarding/doctor.ts', 'grader/transports/open.ts', 'grader/transports/winrm/powershell.ts'];
