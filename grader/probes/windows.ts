@@ -259,8 +259,8 @@ export function parseWindowsReach(stdout: string, targets: string[], scriptTimed
       // The echo could not even leave: with no route to the target that is "no route" (Windows'
       // answer when there is no default gateway). With a route, the local stack failed for some
       // other reason, and nothing was measured.
-      if (noRouteFound || (!r.routeError && !r.nextHop)) return { target, status: 'no-route', detail: 'general failure' };
-      return { target, status: 'error', detail: `general failure${r.nextHop ? ` (route via ${r.nextHop})` : ` (${r.routeError})`}` };
+      if (noRouteFound || (!r.routeError && !r.nextHop)) return { target, status: 'no-route', detail: 'IP_GENERAL_FAILURE 11050' };
+      return { target, status: 'error', detail: `IP_GENERAL_FAILURE 11050, ${r.nextHop ? `route via ${r.nextHop}` : r.routeError}` };
     }
     const unreachable = r.status === 'DestinationNetworkUnreachable' || r.status === 'BadRoute';
     if (r.routeError && !noRouteFound && !unreachable) {

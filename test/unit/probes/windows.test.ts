@@ -110,15 +110,15 @@ describe('probes/windows parsing (fixtures: Windows 10, Spanish UI)', () => {
   it('reach: an immediate general failure (no default gateway) is no route; other ping failures are "could not measure"', () => {
     const targets = ['198.51.100.10', '203.0.113.1', '192.168.102.2', '192.168.102.1', '192.168.102.9'];
     expect(parseWindowsReach(fx('reach-no-gateway-general-failure.json'), targets, false)).to.deep.equal([
-      { target: '198.51.100.10', status: 'no-route', detail: 'general failure' },
-      { target: '203.0.113.1', status: 'no-route', detail: 'general failure' },
+      { target: '198.51.100.10', status: 'no-route', detail: 'IP_GENERAL_FAILURE 11050' },
+      { target: '203.0.113.1', status: 'no-route', detail: 'IP_GENERAL_FAILURE 11050' },
       { target: '192.168.102.2', status: 'filtered', detail: 'neighbour Reachable' },
       { target: '192.168.102.1', status: 'error', detail: 'ping failed: PingException 5' },
       { target: '192.168.102.9', status: 'error', detail: 'route lookup failed: CommandNotFoundException' },
     ]);
     // A general failure although a route was found: not a fact about the network.
     const viaGw = '[{"target":"1.2.3.4","address":"1.2.3.4","status":"11050","routeError":null,"nextHop":"10.0.0.1"}]';
-    expect(parseWindowsReach(viaGw, ['1.2.3.4'], false)[0]).to.deep.equal({ target: '1.2.3.4', status: 'error', detail: 'general failure (route via 10.0.0.1)' });
+    expect(parseWindowsReach(viaGw, ['1.2.3.4'], false)[0]).to.deep.equal({ target: '1.2.3.4', status: 'error', detail: 'IP_GENERAL_FAILURE 11050, route via 10.0.0.1' });
   });
 
   it('junk output gives empty facts', () => {
