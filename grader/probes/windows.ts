@@ -89,11 +89,11 @@ ConvertTo-Json -InputObject @($out) -Depth 3 -Compress
  * native error code (locale independent).
  */
 export const WINDOWS_RESOLVE_SCRIPT = String.raw`$n = $args[0]; $t = [int]$args[1]
-$res = [ordered]@{ servers = @(); done = $false; addresses = @(); errorId = $null; nativeCode = $null }
+$res = [ordered]@{ servers = @(); serversError = $null; done = $false; addresses = @(); errorId = $null; nativeCode = $null }
 try {
   $up = @(Get-NetAdapter -ErrorAction Stop | Where-Object { [string]$_.Status -eq 'Up' } | ForEach-Object { $_.ifIndex })
   $res.servers = @(Get-DnsClientServerAddress -AddressFamily IPv4 -ErrorAction Stop | Where-Object { $up -contains $_.InterfaceIndex } | ForEach-Object { $_.ServerAddresses } | Where-Object { $_ })
-} catch { }
+} catch { $res.serversError = [string]$_.FullyQualifiedErrorId }
 $ps = [PowerShell]::Create()
 [void]$ps.AddCommand('Resolve-DnsName').AddParameter('Name', $n).AddParameter('Type', 'A').AddParameter('DnsOnly').AddParameter('QuickTimeout').AddParameter('ErrorAction', 'SilentlyContinue')
 $h = $ps.BeginInvoke()
@@ -303,6 +303,7 @@ export function parseWindowsResolve(stdout: string, name: string, _timedOut: boo
   const parsed = tryJson(stdout);
   const j = (parsed && typeof parsed === 'object' ? parsed : {}) as {
     servers?: unknown;
+    serversError?: string | null;
     done?: boolean;
     addresses?: unknown;
     errorId?: string | null;
@@ -313,8 +314,10 @@ export function parseWindowsResolve(stdout: string, name: string, _timedOut: boo
   const addresses = asArray<string>(j.addresses).filter((a) => typeof a === 'string' && isIpv4(a));
   const res = (status: Resolution['status'], srv: string | null = server): Resolution => ({ name, status, addresses: [], server: srv });
   if (addresses.length > 0) return { name, status: 'resolved', addresses, server };
+  // "No DNS server" is a fact only when the server list was read (its query did not fail).
+  const noServers = servers.length === 0 && !j.serversError;
   // The lookup ran in its own runspace and was still waiting for an answer at the bound.
-  if (j.done === false) return res(servers.length === 0 ? 'no-server' : 'timeout');
+  if (j.done === false) return res(noServers ? 'no-server' : 'timeout');
   // No JSON from the script (cut by its bound: `timedOut`, or it failed before printing): nothing
   // was measured either way.
   if (j.done !== true) return res('error');
@@ -322,10 +325,10 @@ export function parseWindowsResolve(stdout: string, name: string, _timedOut: boo
   const code = typeof j.nativeCode === 'number' ? j.nativeCode : null;
   if (/NO_DNS_SERVERS/i.test(id) || code === DNS_NO_SERVERS) return res('no-server', null);
   if (/RCODE_SERVER_FAILURE/i.test(id) || code === DNS_SERVER_FAILURE) return res('server-failure');
-  if (/TIMEOUT/i.test(id) || (code !== null && DNS_TIMEOUT.has(code))) return res(servers.length === 0 ? 'no-server' : 'timeout');
+  if (/TIMEOUT/i.test(id) || (code !== null && DNS_TIMEOUT.has(code))) return res(noServers ? 'no-server' : 'timeout');
   // Finished without any error and without an A record: the server answered with no address.
   const answered = !id || /NAME_ERROR|NO_RECORDS|RCODE_REFUSED|NAME_DOES_NOT_EXIST/i.test(id) || (code !== null && DNS_NOT_FOUND.has(code));
-  if (answered) return res(servers.length === 0 ? 'no-server' : 'not-found', servers.length === 0 ? null : server);
+  if (answered) return res(noServers ? 'no-server' : 'not-found', noServers ? null : server);
   return res('error');
 }
 

@@ -105,6 +105,10 @@ describe('probes/windows parsing (fixtures: Windows 10, Spanish UI)', () => {
     expect(parseWindowsResolve('', 'x', true).status).to.equal('error');
     expect(parseWindowsResolve('', 'x', false).status).to.equal('error');
     expect(parseWindowsResolve('Resolve-DnsName : x : El nombre DNS no existe', 'x', false).status).to.equal('error');
+    // The server list could not be read: an unanswered lookup is a timeout, not "no server".
+    const unread = '{"servers":[],"serversError":"Windows System Error 1722,Get-NetAdapter","done":true,"addresses":[],"errorId":"ERROR_TIMEOUT,Microsoft.DnsClient.Commands.ResolveDnsName","nativeCode":1460}';
+    expect(parseWindowsResolve(unread, 'x', false)).to.deep.include({ status: 'timeout', server: null });
+    expect(parseWindowsResolve(unread.replace('"servers":[]', '"servers":[]').replace('"done":true', '"done":false'), 'x', false).status).to.equal('timeout');
   });
 
   it('reach: an immediate general failure (no default gateway) is no route; other ping failures are "could not measure"', () => {
