@@ -114,7 +114,7 @@ describe('windows-recorded: data from real Windows parses to the facts visible i
       expect(c).to.deep.include({ done: true, exitCode: 0 });
     });
 
-    it('pypsrp/winrs-bad-cmd-id.fault.xml: a WSManFault with its code, subcode and message', () => {
+    it('pypsrp/winrs-bad-cmd-id.fault.xml: a WSManFault with its code, subcode and message; the shell reports it', async () => {
       const f = faultOf(parseXml(text('pypsrp/winrs-bad-cmd-id.fault.xml')), 500)!;
       expect(f).to.be.instanceOf(WsmanFault);
       expect(f.code).to.equal('2150858843');
@@ -122,6 +122,21 @@ describe('windows-recorded: data from real Windows parses to the facts visible i
       expect(f.subcode).to.equal('w:InvalidSelectors');
       expect(f.reason).to.match(/^The Windows Remote Shell received a request to perform an operation on a command identifier that does not exist\./);
       expect(f.httpStatus).to.equal(500);
+      // Replayed as the answer to a Receive: a protocol error naming the code, not a hang or a retry.
+      const { client } = replayClient([
+        { action: ACTION.create, xml: std.create },
+        { action: ACTION.command, xml: std.command },
+        { action: ACTION.receive, xml: text('pypsrp/winrs-bad-cmd-id.fault.xml'), status: 500 },
+      ]);
+      const shell = new WinRmShell(client);
+      await shell.open();
+      const err = await shell.run('cmd.exe', ['/c', 'echo', 'hi'], { timeoutMs: 10_000, maxOutputBytes: 1 << 20 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(TransportError);
+      expect(err).to.have.property('code', 'protocol');
+      expect((err as Error).message).to.include('2150858843');
     });
 
     it('pywinrm/receive-operation-timeout.fault.xml: the OperationTimeout fault of an unfinished Receive', () => {
