@@ -24,6 +24,8 @@ describe('Windows PowerShell 5.1 compatibility of every script sent to Windows',
       expect(lintPs51(s.script)).to.deep.equal([]);
       // And as sent: prelude + script block + quoted arguments.
       expect(lintPs51(wrapScript(s.script, s.args))).to.deep.equal([]);
+      // Arguments are quoted data: operators inside them are not code.
+      expect(lintPs51(wrapScript(s.script, [...s.args, "x && y ?? z ? 1 : 2 it's"]))).to.deep.equal([]);
     });
   }
 
