@@ -224,13 +224,24 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       const prober = deps.proberFor(os);
       const targets = [...new Set([probes.outsideHost, ...(hostAddr ? [hostAddr] : []), ...peersOf(p.role).flatMap(addressesOf)])];
       let [reach, resolve] = await Promise.all([
-        prober.reach(p.conn, targets, probes.timeoutMs, p.evidence).catch(
-          (err: unknown): Reachability[] => targets.map((target) => ({ target, status: 'error', detail: redact((err as Error)?.message ?? String(err)) })),
+        prober.reach(p.conn, targets, probes.timeoutMs, p.evidence).catch((err: unknown): Reachability[] =>
+          targets.map((target) => {
+            // The channel broke: not measured (cause transport), never a "no".
+            const detail = redact((err as Error)?.message ?? String(err));
+            return { target, status: 'error', detail, error: { command: `ping ${target}`, guest: redact(p.conn!.target), tool: 'ping', cause: 'transport', detail, exitCode: null } };
+          }),
         ),
         prober.resolve(p.conn, probes.resolveName, probes.timeoutMs, p.evidence).catch(
           (err: unknown): Resolution => {
-            p.evidence.push({ guest, transport: p.conn!.kind, command: `resolve ${probes.resolveName}`, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: (err as Error)?.message ?? String(err) });
-            return { name: probes.resolveName, status: 'error', addresses: [], server: null };
+            const detail = redact((err as Error)?.message ?? String(err));
+            p.evidence.push({ guest, transport: p.conn!.kind, command: `resolve ${probes.resolveName}`, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: detail });
+            return {
+              name: probes.resolveName,
+              status: 'error',
+              addresses: [],
+              server: null,
+              error: { command: `resolve ${probes.resolveName}`, guest: redact(p.conn!.target), tool: 'resolve', cause: 'transport', detail, exitCode: null },
+            };
           },
         ),
       ]);
@@ -242,7 +253,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         .filter((r) => RETRYABLE.has(r.status))
         .map((r) => r.target)
         .filter((tg) => (tg === probes.outsideHost && expectYes.outside) || (tg === hostAddr && expectYes.host) || (tg !== probes.outsideHost && tg !== hostAddr && expectYes.peer));
-      const retryResolve = expectYes.dns && (resolve.status === 'timeout' || resolve.status === 'not-found' || resolve.status === 'error');
+      const retryResolve = expectYes.dns && (resolve.status === 'timeout' || resolve.status === 'not-found' || resolve.status === 'server-failure' || resolve.status === 'error');
       if (retry.length > 0 || retryResolve) {
         const [again, again2] = await Promise.all([
           retry.length > 0 ? prober.reach(p.conn, retry, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : Promise.resolve([] as Reachability[]),

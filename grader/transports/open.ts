@@ -239,7 +239,8 @@ export async function sshOptions(a: SshAccess, host: string, lab: LabFile, lang:
 
 // ------------------------------------------------------------------ identity check
 
-const WINDOWS_IDENTITY =
+/** The PowerShell that lists a Windows guest's IPv4 addresses with their adapters' MACs (identity check). */
+export const WINDOWS_IDENTITY =
   "Get-NetIPAddress -AddressFamily IPv4 | ForEach-Object { [pscustomobject]@{ a = [string]$_.IPAddress; m = [string](Get-NetAdapter -InterfaceIndex $_.InterfaceIndex -ErrorAction SilentlyContinue).MacAddress } } | ConvertTo-Json -Compress";
 
 /**
