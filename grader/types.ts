@@ -161,6 +161,24 @@ export interface LabFile {
   probes?: Partial<ProbeTargets>;
   /** SSH settings for the libvirt host itself (qemu+ssh URIs, and jumps to guests). */
   hostSsh?: SshAccess;
+  /**
+   * `student`: the file was handed in by a student (loaded with trust 'student'). Its access methods
+   * carry no teacher credential; those come from `credentials`, each used only towards the hosts
+   * the teacher named in it (grader/transports/credentials.ts).
+   */
+  trust?: 'student';
+  /** The teacher's credentials for a student's lab (the roster's `credentials`). */
+  credentials?: TeacherCredential[];
+}
+
+/** Credentials the teacher gives for students' machines, bound to the hosts the teacher names. */
+export interface TeacherCredential {
+  /** Where it was written (roster:line), for messages. */
+  origin: string;
+  /** Host names and IPv4 addresses or CIDR blocks every connection using it must go to (and through). */
+  hosts: string[];
+  ssh?: Partial<Pick<SshAccess, 'user' | 'keyFile' | 'password' | 'useAgent' | 'knownHostsFile' | 'acceptNewHostKey'>>;
+  winrm?: Partial<Pick<WinRmAccess, 'user' | 'password' | 'caFile' | 'insecureSkipVerify'>>;
 }
 
 export interface LabVm {
@@ -194,7 +212,8 @@ export interface SshAccess {
 export interface WinRmAccess {
   kind: 'winrm';
   user: string;
-  password: SecretRef;
+  /** Unset only in a student's lab file (the teacher's credentials give it). */
+  password?: SecretRef;
   host?: string;
   scheme: 'http' | 'https';
   port: number;

@@ -25,7 +25,13 @@ export function parsePath(p: string): PathSeg[] {
 
 export async function resolveLab(student: RosterStudent, spec: ExerciseSpec | undefined, lang: Lang): Promise<LabFile> {
   const src = student.lab;
-  if (src.kind === 'file') return loadLab(src.path, { lang, ...(spec ? { spec } : {}) });
+  if (src.kind === 'file') {
+    // A lab file named per student is the student's: no local paths, variables, URI parameters or
+    // trust-lowering options; the teacher's credentials come from the roster, bound to hosts.
+    const lab = await loadLab(src.path, { lang, trust: 'student', ...(spec ? { spec } : {}) });
+    if (student.credentials) lab.credentials = student.credentials;
+    return lab;
+  }
   return loadInline(student, src, spec, lang);
 }
 

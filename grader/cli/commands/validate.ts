@@ -14,6 +14,7 @@ const KINDS = ['spec', 'lab', 'answers'] as const;
 interface ValidateCliOptions {
   kind?: string;
   spec?: string;
+  student?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -24,6 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<files...>', t(L, 'validateArgFiles'))
     .option('--kind <spec|lab|answers>', t(L, 'validateOptKind'))
     .option('--spec <file>', t(L, 'validateOptSpec'))
+    .option('--student', t(L, 'validateOptStudent'))
     .action(async (files: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(files, opts, ctx);
     });
@@ -37,6 +39,7 @@ export async function runValidate(files: string[], opts: ValidateCliOptions, ctx
     lang,
     ...(opts.kind ? { kind: opts.kind as (typeof KINDS)[number] } : {}),
     ...(opts.spec ? { specPath: opts.spec } : {}),
+    ...(opts.student ? { student: true } : {}),
   });
   let bad = 0;
   for (const r of results) {
