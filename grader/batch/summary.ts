@@ -10,7 +10,7 @@ import en from '../i18n/en/batch.js';
 import esReport from '../i18n/es/report.js';
 import enReport from '../i18n/en/report.js';
 import type { ExportOptions, Roster } from './roster.js';
-import type { BatchOutcome } from './run.js';
+import { studentFiles, type BatchOutcome } from './run.js';
 import type { StudentStatus } from './types.js';
 
 const t = translator(es, en);
@@ -147,8 +147,9 @@ export function buildSummary(
       verdicts,
       error: rec?.error ?? null,
       durationMs: rec?.durationMs ?? null,
-      report: rec ? rec.files.html : null,
-      result: rec ? rec.files.json : null,
+      // Links are built from the student's id (roster-validated), never from what a file on disk says.
+      report: rec ? studentFiles(s.id).html : null,
+      result: rec ? studentFiles(s.id).json : null,
     };
     for (const k of ['email', 'idNumber', 'username'] as const) if (s[k] !== undefined) cs[k] = s[k];
     students.push(cs);

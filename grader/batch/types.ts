@@ -25,6 +25,9 @@ export interface StudentRecord {
   error?: { code: string; message: string };
   /** Output files, relative to the output folder. */
   files: { json: string; html: string };
+  /** sha256 of the result file and of the report as written (--resume verifies both). */
+  resultHash?: string;
+  reportHash?: string;
 }
 
 /** Grades one student. Must honour `signal` where it can (deadline, Ctrl-C). */

@@ -8,6 +8,8 @@ export default {
   optConcurrency: 'students graded at the same time (default 4)',
   optPerHost: 'students graded at the same time against one libvirt host (default 4)',
   optDeadline: 'time limit per student, in seconds (default 300)',
+  optPublicOutputs: 'write outputs readable by everyone (files 0644, folders 0755), e.g. for a web server; by default only you can read them (0600/0700): they hold names, emails and grades',
+  stopping: 'Still winding down {seconds} s after the interrupt: quitting now; the students already finished are written.',
   optResume: 'skip students already graded with the same spec and answers',
   optTask: 'task to grade: an id, all or auto (default: the roster\'s, else auto)',
   optScale: 'maximum grade in the CSV (default 10)',

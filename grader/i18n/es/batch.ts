@@ -7,6 +7,8 @@ export default {
   optConcurrency: 'alumnos corregidos a la vez (por defecto 4)',
   optPerHost: 'alumnos corregidos a la vez contra un mismo host libvirt (por defecto 4)',
   optDeadline: 'tiempo máximo por alumno, en segundos (por defecto 300)',
+  optPublicOutputs: 'escribe las salidas legibles por todos (ficheros 0644, carpetas 0755), por ejemplo para un servidor web; por defecto solo tú puedes leerlas (0600/0700): tienen nombres, correos y notas',
+  stopping: 'Sigue terminando {seconds} s después de la interrupción: sale ya; los alumnos ya terminados están escritos.',
   optResume: 'no repite a los alumnos ya corregidos con la misma especificación y respuestas',
   optTask: 'tarea a corregir: un id, all o auto (por defecto, la de la lista o auto)',
   optScale: 'nota máxima del CSV (por defecto 10)',
