@@ -158,6 +158,11 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const c = summary.counts;
   process.stderr.write(`${t(lang, 'finished', { graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending, seconds: (outcome.wallMs / 1000).toFixed(1) })}\n`);
   process.stdout.write(`${t(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
-  if (outcome.interrupted) return 130;
+  if (outcome.interrupted) {
+    // Abandoned gradings may still hold sockets or child processes: once everything finished is on
+    // disk, they must not keep the process alive (unref: this timer alone never does).
+    setTimeout(() => process.exit(130), 500).unref();
+    return 130;
+  }
   return c.graded === c.students ? 0 : 1;
 }
