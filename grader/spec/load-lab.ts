@@ -4,6 +4,7 @@
 import { dirname } from 'node:path';
 import type { AccessMethod, AgentAccess, ExerciseSpec, LabFile, LabVm, OsFamily, ProbeTargets, SecretRef, SshAccess, WinRmAccess } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
+import { parseUri } from '../libvirt/uri.js';
 import { isProbeTarget } from './parse-answer.js';
 import { expandPath, registerSecret } from './secrets.js';
 import { Issues, entries, formatPath, isRecord, langOf, own, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg } from './yaml-source.js';
@@ -197,6 +198,9 @@ function studentChecks(d: Record<string, unknown>, issues: Issues): void {
     }
     // test:///<path> loads an XML file of the grading machine; only the built-in test:///default is a name.
     if (uri.startsWith('test:') && uri.split('?')[0] !== 'test:///default') refuse(['uri'], 'labStudentUriLocal');
+    // The host and user reach ssh's command line through libvirt: plain names and addresses only.
+    const u = parseUri(uri);
+    if (u && ((u.host !== null && !isProbeTarget(u.host)) || (u.user !== null && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(u.user)))) refuse(['uri'], 'labStudentUriHost');
   }
   if (own(d, 'netns') !== undefined) refuse(['netns'], 'labStudentNetns');
   const secret = (s: unknown, at: PathSeg[]) => {

@@ -84,6 +84,7 @@ export default {
   labStudentBasicHttp: 'basic over http sends the password unencrypted',
   labStudentNetns: 'it names a network namespace of the grading machine',
   labStudentUriParams: 'URI parameters ({params}) change what runs or what is trusted',
+  labStudentUriHost: 'the host and user of the URI must be a plain host name or IPv4 address and a plain user name',
   labStudentUriLocal: 'the URI names a file on the grading machine',
   labWinrmPassword: 'the winrm password is missing: use { env: VARIABLE }, { file: path } or { value: ... }',
   // secrets
