@@ -569,4 +569,16 @@ export interface GradeResult {
   errors: string[];
   /** 0 all passed, 1 something failed or could not be measured. */
   exitCode: 0 | 1;
+  /** Host keys trusted for the first time during this run (accept_new_host_key) and pinned. */
+  trustedHostKeys?: TrustedHostKey[];
+}
+
+/** A host key pinned on first use: which host, which key, in which known_hosts file. */
+export interface TrustedHostKey {
+  host: string;
+  port: number;
+  keyType: string;
+  /** SHA256:... as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  file: string;
 }

@@ -78,7 +78,7 @@ export const html = defineRenderer('html', 'html', 'text/html; charset=utf-8', (
 ${header(r, t)}
 <main>
 ${summary(r, t)}
-${r.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${r.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}
+${r.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${r.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}${r.trustedHostKeys?.length ? `<div class="alert" role="note"><strong>${h(t('trustedHostKeys'))}</strong><ul>${r.trustedHostKeys.map((k) => `<li>${h(t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))}</li>`).join('')}</ul></div>` : ''}
 ${r.tasks.length === 0 ? `<div class="card muted">${h(t('noTasks'))}</div>` : r.tasks.map((task) => taskSection(task, t)).join('\n')}
 <footer>
   <div>${h(t('generatedBy', { tool: r.tool.name, version: r.tool.version, date: fmtDate(r.finishedAt) }))}</div>

@@ -55,6 +55,7 @@ function suite(r: GradeResult, task: TaskResult, t: Labels) {
     prop('network', `${net}${task.network.type ? ` (${task.network.type})` : ''}`),
     prop('points', `${fmtPoints(task.points)}/${fmtPoints(task.maxPoints)}`),
     prop('score', `${fmtPoints(r.totals.points)}/${fmtPoints(r.totals.maxPoints)} (${fmtPercent(r.totals.percent)} %)`),
+    ...(r.trustedHostKeys ?? []).map((k) => prop('trusted-host-key', t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))),
     '    </properties>',
     ...cases,
     '  </testsuite>',

@@ -75,6 +75,10 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
     out.push('', paint('bold', `${t('errors')}:`));
     for (const e of r.errors) out.push(`  - ${oneLine(e)}`);
   }
+  if (r.trustedHostKeys?.length) {
+    out.push('', paint('bold', `${t('trustedHostKeys')}:`));
+    for (const k of r.trustedHostKeys) out.push(`  - ${oneLine(t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))}`);
+  }
 
   const tot = r.totals;
   out.push('');

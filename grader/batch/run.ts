@@ -325,6 +325,7 @@ export function digestOf(r: GradeResult): ResultDigest {
     percent: r.totals.percent,
     points: r.totals.points,
     maxPoints: r.totals.maxPoints,
+    ...(r.trustedHostKeys?.length ? { trustedHostKeys: r.trustedHostKeys } : {}),
     verdicts: r.tasks.flatMap((task) =>
       [...task.hostChecks, ...task.questions].map((v) => ({
         id: v.id,

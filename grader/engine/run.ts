@@ -4,6 +4,7 @@
 import type { Answer, AnswersFile, ExerciseSpec, GradeResult, HostSnapshot, LabFile, Lang, SpecTask, TaskResult, Verdict } from '../types.js';
 import type { GuestOutcome, HostCheck, Observation, QuestionCheck } from '../../checks/types.js';
 import type { EngineDeps } from './deps.js';
+import { withHostKeyLog } from '../transports/host-key-log.js';
 import { ConnectionPool, measureTask } from './measure.js';
 import { attachedNetworks, domainName, expectedNetworkName, findDomain, findNetwork, isAttached } from './lookup.js';
 import { selectTasks, type TaskSelection } from './select-tasks.js';
@@ -104,6 +105,13 @@ function runHostChecks(checks: HostCheck[], ctx: Parameters<HostCheck['run']>[0]
 }
 
 export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
+  // Host keys pinned while grading are part of the result: trusting one is a decision to review.
+  const { value: result, keys } = await withHostKeyLog(() => gradeOnce(input));
+  if (keys.length > 0) result.trustedHostKeys = keys;
+  return result;
+}
+
+async function gradeOnce(input: GradeInput): Promise<GradeResult> {
   const { spec, lab, answers, lang, deps } = input;
   const progress: ProgressFn = input.onProgress ?? (() => undefined);
   const sel = input.task ?? 'auto';

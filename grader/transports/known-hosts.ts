@@ -155,6 +155,9 @@ export async function pinHostKey(file: string, host: string, port: number, blob:
   }
   const sep = existing.length > 0 && !existing.endsWith('\n') ? '\n' : '';
   const line = `${hostKeyName(host, port)} ${type} ${blob.toString('base64')}\n`;
+  // Another connection pinned the very same key a moment ago: nothing to add.
+  const already = existing.split('\n').indexOf(line.trimEnd());
+  if (already >= 0) return { file, line: already + 1, marker: null, hosts: hostKeyName(host, port), keyType: type, key: blob.toString('base64') };
   await appendFile(file, sep + line, { mode: 0o600 });
   const lineNo = existing.split('\n').length - (existing.endsWith('\n') || existing === '' ? 1 : 0) + 1;
   return { file, line: lineNo, marker: null, hosts: hostKeyName(host, port), keyType: type, key: blob.toString('base64') };

@@ -2,6 +2,7 @@
 // runScript is one exec channel, with a client-side deadline and output cap. Host keys are checked
 // against known_hosts (see known-hosts.ts) before any credential is sent.
 import { describeReadInputError, readInput, ReadInputError } from '../util/read-input.js';
+import { fingerprint, recordTrustedHostKey } from './host-key-log.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -354,6 +355,7 @@ export async function connectSsh(o: SshOptions): Promise<SshConnection> {
           (entry) => {
             hostKeyEntry = entry;
             pinned = true;
+            recordTrustedHostKey({ host: o.host, port, keyType: entry.keyType, fingerprint: fingerprint(key), file: pinFile });
             verify(true);
           },
           (e: Error) => {

@@ -61,6 +61,8 @@ export default {
   mistakeCount: '{count} of {total} students',
   noMistakes: 'No repeated mistake.',
   notGraded: 'Students not fully graded',
+  trustedHostKeys: 'Host keys trusted for the first time (accept_new_host_key): check these fingerprints',
+  hostKey: 'Host key pinned',
   notInCsv: 'Not in the CSV (their Moodle grade stays as it is): {ids}',
   reason: 'Reason',
   partial: 'Partial',

@@ -40,6 +40,8 @@ export default {
   stderr: 'Errors',
   commandError: 'Failure',
   errors: 'Problems that stopped part of the grading',
+  trustedHostKeys: 'Host keys trusted for the first time (accept_new_host_key) and pinned: check these fingerprints',
+  trustedHostKey: '{host}:{port} {type} {fingerprint} (pinned in {file})',
   warning: 'warning',
   timings: 'Timings: inspect {inspect} ms, connect {connect} ms, probes {probe} ms, grading {grade} ms',
   startedAt: 'Started',

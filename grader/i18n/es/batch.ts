@@ -64,6 +64,8 @@ export default {
   mistakeCount: '{count} de {total} alumnos',
   noMistakes: 'Ningún error repetido.',
   notGraded: 'Alumnos sin corregir por completo',
+  trustedHostKeys: 'Claves de host aceptadas por primera vez (accept_new_host_key): comprueba estas huellas',
+  hostKey: 'Clave de host guardada',
   notInCsv: 'No están en el CSV (su nota en Moodle no cambia): {ids}',
   reason: 'Motivo',
   partial: 'Parcial',

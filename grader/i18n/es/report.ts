@@ -40,6 +40,8 @@ export default {
   stderr: 'Errores',
   commandError: 'Fallo',
   errors: 'Problemas que impidieron parte de la corrección',
+  trustedHostKeys: 'Claves de host aceptadas por primera vez (accept_new_host_key) y guardadas: comprueba estas huellas',
+  trustedHostKey: '{host}:{port} {type} {fingerprint} (guardada en {file})',
   warning: 'aviso',
   timings: 'Tiempos: inspección {inspect} ms, conexión {connect} ms, sondas {probe} ms, corrección {grade} ms',
   startedAt: 'Inicio',
