@@ -1,13 +1,13 @@
 // Loads a lab file (the student's or teacher's libvirt host): YAML -> JSON Schema -> semantic
 // checks -> LabFile with defaults applied, paths made absolute (relative to the lab file, `~`
 // expanded) and inline secrets registered for redaction.
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { AccessMethod, AgentAccess, ExerciseSpec, LabFile, LabVm, OsFamily, ProbeTargets, SecretRef, SshAccess, WinRmAccess } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseUri } from '../libvirt/uri.js';
 import { isProbeTarget } from './parse-answer.js';
 import { expandPath, registerSecret } from './secrets.js';
-import { Issues, entries, formatPath, isRecord, langOf, own, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg } from './yaml-source.js';
+import { Issues, entries, formatPath, isRecord, langOf, own, parseYamlText, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg } from './yaml-source.js';
 
 export const DEFAULT_URI = 'qemu:///system';
 export const DEFAULT_SSH_USER = 'root';
@@ -26,12 +26,14 @@ export interface LoadLabOptions extends LoadOptions {
    * error, found before anything is read or any connection is opened.
    */
   trust?: 'teacher' | 'student';
+  /** The file's text, already in memory (a roster's inline lab): `path` then only names it and anchors relative paths. */
+  text?: string;
 }
 
 /** Loads and validates a lab file; throws InputError listing every problem. */
 export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<LabFile> {
   const lang = langOf(opts);
-  const src = await readYaml(path, lang);
+  const src = opts.text !== undefined ? parseYamlText(Buffer.from(opts.text, 'utf8'), path, resolve(path), lang) : await readYaml(path, lang);
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);
   // Register inline secrets before anything could be printed.
