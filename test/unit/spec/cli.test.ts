@@ -29,6 +29,15 @@ describe('CLI: validate and answers init', function () {
     expect(r.stdout).to.include('3 valid, 0 with errors');
   });
 
+  it('validate --student: a collected lab file is checked with the rules batch applies (the same file is valid as your own)', () => {
+    const own = labgrade('validate', join(fixtures, 'lab-full.yaml'));
+    expect(own.code, own.stderr).to.equal(0);
+    const r = labgrade('validate', '--student', join(fixtures, 'lab-full.yaml'));
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/lab-full\.yaml:8:\d+ \(vms\.linux\.access\[0\]\.ssh\.key\): vms\.linux\.access\[0\]\.ssh\.key is not accepted in a lab file handed in by a student: it names a file on the grading machine/);
+    expect(r.stderr).to.include('(netns)').and.include('(host_ssh.known_hosts)');
+  });
+
   it('validate: exit 2 with file:line:column and the key path', () => {
     const r = labgrade('validate', join(fixtures, 'spec-wrong-type.yaml'));
     expect(r.code).to.equal(2);
