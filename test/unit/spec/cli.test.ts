@@ -34,7 +34,7 @@ describe('CLI: validate and answers init', function () {
     expect(own.code, own.stderr).to.equal(0);
     const r = labgrade('validate', '--student', join(fixtures, 'lab-full.yaml'));
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.match(/lab-full\.yaml:8:\d+ \(vms\.linux\.access\[0\]\.ssh\.key\): vms\.linux\.access\[0\]\.ssh\.key is not accepted in a lab file handed in by a student: it names a file on the grading machine/);
+    expect(r.stderr).to.match(/lab-full\.yaml:9:\d+ \(vms\.linux\.access\[0\]\.ssh\.key\): vms\.linux\.access\[0\]\.ssh\.key is not accepted in a lab file handed in by a student: it names a file on the grading machine/);
     expect(r.stderr).to.include('(netns)').and.include('(host_ssh.known_hosts)');
   });
 
