@@ -44,7 +44,7 @@ export default {
   statusFailed: 'fallido',
   statusPending: 'pendiente',
   strayError: 'error interno durante la corrección (se continúa con los demás alumnos): {message}',
-  interrupted: 'Interrumpido: se conservan los resultados ya escritos; relance con --resume para seguir. Pulse Ctrl-C otra vez para salir ya.',
+  interrupted: 'Interrumpido: se conservan los resultados ya escritos; relanza con --resume para seguir. Pulsa Ctrl-C otra vez para salir ya.',
   finished: 'Clase corregida: {graded} corregidos, {incomplete} incompletos, {failed} fallidos, {pending} pendientes, en {seconds} s.',
   wrote: 'Resumen: {summary}\nCSV para Moodle: {csv}\nDatos: {json}',
   // summary page
