@@ -48,10 +48,20 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Creates `dir` (and parents) and sets its mode even if it already existed. */
+/**
+ * Creates `dir` (and parents) with `mode`. An existing folder gets `mode` too when it is empty or
+ * already holds labgrade outputs (`class.json`, `students/`); any other existing folder (`--out .`,
+ * `--out /tmp`) keeps its mode: the files written in it are private anyway.
+ */
 export async function ensureDir(dir: string, mode: number = PRIVATE_MODES.dir): Promise<void> {
+  let names: string[] | null = null;
+  try {
+    names = await readdir(dir);
+  } catch {
+    names = null;
+  }
   await mkdir(dir, { recursive: true, mode });
-  await chmod(dir, mode);
+  if (names === null || names.length === 0 || names.includes('class.json') || names.includes('students')) await chmod(dir, mode);
 }
 
 /** Removes temp files a killed writeFileAtomic left in `dir` (`.<name>.<pid>.<hex>.tmp`); returns how many. */

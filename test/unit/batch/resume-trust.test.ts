@@ -125,6 +125,18 @@ describe('batch: verified resume and private outputs', function () {
     }
   });
 
+  it('an existing folder that is not an output folder (--out .) keeps its mode; the files in it are still 0600', async () => {
+    const roster = await makeClass(dir, 1);
+    await writeFiles(dir, { 'shared/notes.txt': 'x' });
+    const { chmod } = await import('node:fs/promises');
+    await chmod(join(dir, 'shared'), 0o755);
+    const out = await runBatch(roster, opts({ outDir: join(dir, 'shared') }), { grade, redact });
+    await writeClassOutputs(roster, out, { outDir: join(dir, 'shared'), exercise: EXERCISE, lang: 'en' });
+    expect((await stat(join(dir, 'shared'))).mode & 0o777).to.equal(0o755);
+    expect((await stat(join(dir, 'shared', 'students'))).mode & 0o777).to.equal(0o700);
+    expect((await stat(join(dir, 'shared', 'grades.csv'))).mode & 0o777).to.equal(0o600);
+  });
+
   it('--public-outputs widens them to 0644 / 0755 (for a web server)', async () => {
     const roster = await makeClass(dir, 1);
     const out = await runBatch(roster, opts({ modes: PUBLIC_MODES }), { grade, redact });
