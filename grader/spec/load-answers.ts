@@ -59,7 +59,7 @@ function typeWord(v: unknown): string {
 /** Loads and validates an answers file against `spec`; throws InputError listing every problem. */
 export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadOptions = {}): Promise<AnswersFile> {
   const lang = langOf(opts);
-  const src = await readYaml(path, lang);
+  const src = await readYaml(path, lang, opts);
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);
   await validateSchema(src, 'answers', issues);

@@ -33,7 +33,7 @@ export interface LoadLabOptions extends LoadOptions {
 /** Loads and validates a lab file; throws InputError listing every problem. */
 export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<LabFile> {
   const lang = langOf(opts);
-  const src = opts.text !== undefined ? parseYamlText(Buffer.from(opts.text, 'utf8'), path, resolve(path), lang) : await readYaml(path, lang);
+  const src = opts.text !== undefined ? parseYamlText(Buffer.from(opts.text, 'utf8'), path, resolve(path), lang) : await readYaml(path, lang, { noFollow: opts.noFollow ?? opts.trust === 'student' });
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);
   // Register inline secrets before anything could be printed.

@@ -44,6 +44,8 @@ export interface LoadOptions {
   lang?: Lang;
   /** Receives non-fatal findings (unanswered questions, inline secrets...). */
   warnings?: InputIssue[];
+  /** The file was handed in by a student: a symbolic link is refused (it could point at our files). */
+  noFollow?: boolean;
 }
 
 export function langOf(opts?: LoadOptions): Lang {
@@ -177,12 +179,12 @@ function single(lang: Lang, display: string, key: SpecMsg, params?: Params): Inp
  * Reads and parses one YAML file. Throws InputError for anything that prevents building a value
  * (missing file, too big, binary, syntax errors, aliases gone wild, reserved keys, deep nesting).
  */
-export async function readYaml(path: string, lang: Lang): Promise<YamlSource> {
+export async function readYaml(path: string, lang: Lang, opts: { noFollow?: boolean } = {}): Promise<YamlSource> {
   const display = path;
   const file = resolve(path);
   let buf: Buffer;
   try {
-    buf = await readInput(file, 'yaml', { maxBytes: MAX_FILE_BYTES });
+    buf = await readInput(file, 'yaml', { maxBytes: MAX_FILE_BYTES, ...(opts.noFollow ? { noFollow: true } : {}) });
   } catch (err) {
     if (!(err instanceof ReadInputError)) throw err;
     throw readInputIssue(err, lang, display);

@@ -40,14 +40,22 @@ export class ReadInputError extends Error {
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 /** Reads a regular file of at most `INPUT_LIMITS[kind]` (or `maxBytes`) bytes. */
-export async function readInput(path: string, kind: InputKind, opts: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<Buffer> {
+export interface ReadInputOptions {
+  maxBytes?: number;
+  signal?: AbortSignal;
+  /** Refuse a symbolic link (a file handed in by a student must be the file itself, not a pointer to one of ours). */
+  noFollow?: boolean;
+}
+
+export async function readInput(path: string, kind: InputKind, opts: ReadInputOptions = {}): Promise<Buffer> {
   const max = opts.maxBytes ?? INPUT_LIMITS[kind];
   opts.signal?.throwIfAborted();
   let fh;
   try {
-    fh = await open(path, FLAGS);
+    fh = await open(path, opts.noFollow ? FLAGS | constants.O_NOFOLLOW : FLAGS);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    if (code === 'ELOOP' && opts.noFollow) throw new ReadInputError('not-regular', path, 'symlink');
     throw new ReadInputError(code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : code === 'EISDIR' ? 'directory' : 'unreadable', path, code);
   }
   try {
@@ -77,7 +85,7 @@ export async function readInput(path: string, kind: InputKind, opts: { maxBytes?
 }
 
 /** Like readInput, as UTF-8 text. */
-export async function readInputText(path: string, kind: InputKind, opts: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<string> {
+export async function readInputText(path: string, kind: InputKind, opts: ReadInputOptions = {}): Promise<string> {
   return (await readInput(path, kind, opts)).toString('utf8');
 }
 

@@ -8,7 +8,7 @@
 // and the path would have seen an attack that got through.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { chmod, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, readdir, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadSpec } from '../../../grader/spec/load-spec.js';
 import { loadRoster } from '../../../grader/batch/roster.js';
@@ -71,6 +71,7 @@ describe('batch: a student\'s lab file never reaches the teacher\'s secrets, fil
       'labs/key-zero.yaml': lab(`ssh: { user: root, ${at}, key: /dev/zero }`),
       'labs/fifo-answers.yaml': lab(`ssh: { user: root, ${at} }`),
       'labs/unbound.yaml': lab(`ssh: { user: root, ${at} }`),
+      'labs/link-answers.yaml': lab(`ssh: { user: root, ${at} }`),
       'labs/good.yaml': lab(`ssh: { user: root, host: 127.0.0.1, port: ${bound.port} }`),
       'roster.yaml': `credentials:
   - hosts: [192.0.2.0/24]
@@ -93,6 +94,8 @@ students:
   - { id: key-zero, name: H, email: h@x.org }
   - { id: fifo-answers, name: I, email: i@x.org, answers: answers/fifo.yaml }
   - { id: fifo-lab, name: J, email: j@x.org, lab: labs/fifo-lab.yaml }
+  - { id: link-answers, name: M, email: m@x.org, answers: answers/link.yaml }
+  - { id: link-lab, name: N, email: n@x.org, lab: labs/link.yaml }
   - { id: unbound, name: K, email: k@x.org }
   - { id: good, name: L, email: l@x.org }
 `,
@@ -100,6 +103,9 @@ students:
     await chmod(join(dir, 'fake-ssh'), 0o755);
     execFileSync('mkfifo', [join(dir, 'answers', 'fifo.yaml')]);
     execFileSync('mkfifo', [join(dir, 'labs', 'fifo-lab.yaml')]);
+    // Handed-in "files" that are links to one of the teacher's files.
+    await symlink(join(dir, 'id_teacher'), join(dir, 'answers', 'link.yaml'));
+    await symlink(join(dir, 'id_teacher'), join(dir, 'labs', 'link.yaml'));
     spec = await loadSpec(SPEC, { lang: 'en' });
   });
   after(async () => {
@@ -152,6 +158,14 @@ students:
       const r = await record(id);
       expect(r.status, id).to.equal('failed');
       expect(r.error?.message, id).to.include('not a regular file (it is a fifo)');
+    }
+  });
+
+  it('a handed-in answers or lab file that is a symbolic link (to a teacher\'s file) is refused unread', async () => {
+    for (const id of ['link-answers', 'link-lab']) {
+      const r = await record(id);
+      expect(r.status, id).to.equal('failed');
+      expect(r.error?.message, id).to.include('not a regular file (it is a symlink)');
     }
   });
 

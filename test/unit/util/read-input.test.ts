@@ -38,6 +38,10 @@ describe('util/read-input: bounded, typed reads', () => {
     await symlink(join(dir, 'ok.txt'), join(dir, 'link.txt'));
     expect((await readInput(join(dir, 'ok.txt'), 'yaml')).toString()).to.equal('hello');
     expect((await readInput(join(dir, 'link.txt'), 'secret')).toString()).to.equal('hello');
+    // A student's file must be the file itself.
+    const e = await refused(readInput(join(dir, 'link.txt'), 'yaml', { noFollow: true }));
+    expect(e.code).to.equal('not-regular');
+    expect(e.reason).to.equal('symlink');
   });
 
   it('a FIFO without a writer is refused at once (a blocking open would hang this test)', async () => {
