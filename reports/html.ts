@@ -3,6 +3,7 @@
 // fact, the explanation and hints, with the evidence folded away. No scripts; a strict CSP meta
 // forbids any script or external fetch even if an escape were missed. Every string from files or
 // guests goes through escapeHtml.
+import { visible } from '../grader/util/visible.js';
 import type { CommandEvidence, GradeResult, TaskResult, Verdict } from '../grader/types.js';
 import { escapeHtml as h } from './escape.js';
 import { BASE_CSS, CSP } from './html-style.js';
@@ -190,7 +191,7 @@ function hostRow(v: Verdict, t: Labels): string {
 function verdictBlock(v: Verdict, t: Labels): string {
   const shown = shownOutcome(v);
   const facts = [
-    `<dt>${h(t('answer'))}</dt><dd class="answer">${v.studentAnswer === null ? `<span class="muted">${h(t('noAnswer'))}</span>` : h(v.studentAnswer)}</dd>`,
+    ...answerFacts(v, t),
     v.observed !== null ? `<dt>${h(t('observed'))}</dt><dd class="observed">${h(v.observed)}</dd>` : '',
     v.theory !== null ? `<dt>${h(t('theory'))}</dt><dd class="theory">${h(v.theory)}</dd>` : '',
   ].join('');
@@ -204,6 +205,25 @@ function verdictBlock(v: Verdict, t: Labels): string {
   ${hints}
   ${evidence(v.evidence, t)}</div>
 </div>`;
+}
+
+/** The answer as written (escaped, controls shown as symbols, lines kept) and as read. */
+function answerFacts(v: Verdict, t: Labels): string[] {
+  const written = v.answerWritten ?? null;
+  if (written === null) {
+    return [`<dt>${h(t('answer'))}</dt><dd class="answer">${v.studentAnswer === null ? `<span class="muted">${h(t('noAnswer'))}</span>` : h(v.studentAnswer)}</dd>`];
+  }
+  const shown = written
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => visible(l))
+    .join('\n')
+    .trim();
+  return [
+    `<dt>${h(t('answerWritten'))}</dt><dd class="written"><pre>${h(shown)}</pre></dd>`,
+    `<dt>${h(t('answerRead'))}</dt><dd class="answer">${v.studentAnswer === null ? `<span class="unreadable">${h(t('answerUnreadable'))}</span>` : h(v.studentAnswer)}</dd>`,
+    v.answerIgnored?.length ? `<dt>${h(t('answerIgnored'))}</dt><dd class="ignored">${h(v.answerIgnored.map((w) => visible(w)).join(', '))}</dd>` : '',
+  ];
 }
 
 function evidence(ev: CommandEvidence[], t: Labels): string {

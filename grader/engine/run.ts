@@ -9,6 +9,7 @@ import { attachedNetworks, domainName, expectedNetworkName, findDomain, findNetw
 import { selectTasks, type TaskSelection } from './select-tasks.js';
 import { gradeQuestion, roundPoints, skipVerdict } from './grade.js';
 import { diagnoseNetwork } from './network.js';
+import { resolveRefs } from './answer-refs.js';
 import { computeExitCode, computeTotals, taskPoints } from './totals.js';
 import { interfaceOn, normMac } from '../../checks/questions/util.js';
 import { toolVersion } from '../version.js';
@@ -198,7 +199,11 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
         const question = spec.questions[qid];
         if (!question) continue;
         for (const role of task.vms) {
-          const answer = answerFor(answers, task.id, qid, role);
+          const guest = guests[role];
+          const answer = resolveRefs(answerFor(answers, task.id, qid, role), {
+            host: network?.ips.find((i) => i.family === 'ipv4')?.address ?? null,
+            gateway: guest && guest.ok ? guest.facts.config.defaultGateway : null,
+          });
           const dom = findDomain(spec, lab, snapshot, role);
           if (!attached.includes(role)) {
             const reason = !inspected

@@ -17,7 +17,20 @@ export type ParseErrorCode =
   | 'ansNetmaskNotContiguous'
   | 'ansPrefixConflict'
   | 'ansAddressForm'
-  | 'ansNotText';
+  | 'ansNotText'
+  | 'ansTooLong'
+  | 'ansControlChars'
+  | 'ansMarkup'
+  | 'ansShellChars'
+  | 'ansConfigShape'
+  | 'ansConfigUnknownField'
+  | 'ansScalarExpected'
+  | 'ansShortNoAddress'
+  | 'ansSeveral'
+  | 'ansConfigNoAddress'
+  | 'ansConfigUnknown'
+  | 'ansAddressUnknown'
+  | 'ansMixedConfig';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ParseErrorCode; params?: Record<string, string> };
 

@@ -70,7 +70,7 @@ export async function validateFiles(files: string[], opts: ValidateOptions): Pro
           continue;
         }
         if (kind === 'lab') await loadLab(file, { lang, warnings, spec: s });
-        else await loadAnswers(file, s, { lang, warnings });
+        else await loadAnswers(file, s, { lang, warnings, strict: true });
       }
       results.push({ file, kind, ok: true, warnings });
     } catch (err) {
