@@ -165,8 +165,9 @@ export function maskPrefix(s: string): number | undefined {
   return bits.indexOf('0') === -1 ? 32 : bits.indexOf('0');
 }
 
+/** 255.x.x.x after an address is its netmask (contiguous or not: then it is an error), never an address. */
 function looksLikeMask(s: string): boolean {
-  return /^(255|254|252|248|240|224|192|128)\./.test(s) || s === '0.0.0.0';
+  return s.startsWith('255.');
 }
 
 /**
@@ -249,7 +250,7 @@ export function scanFields(text: string, start?: Field): Scan {
         i += l.len - 1;
         continue;
       }
-      if ((tok.norm === 'sin' || tok.norm === 'no' || tok.norm === 'without') && !s.pasted) {
+      if ((tok.norm === 'sin' || tok.norm === 'no' || tok.norm === 'without' || tok.norm === 'ni' || tok.norm === 'nor') && !s.pasted) {
         negate = true;
         continue;
       }
@@ -289,7 +290,8 @@ export function scanFields(text: string, start?: Field): Scan {
         else if (s.labelled) {
           s.stray.push(tok.text);
           continue;
-        } else f = positional();
+        } else if (m[2] !== undefined && s.address.length > 0) f = 'address'; // "a/24 y b/24": two addresses
+        else f = positional();
       }
       if (m[2] !== undefined && f === 'address') {
         const p = Number(m[2]);

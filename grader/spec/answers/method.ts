@@ -8,7 +8,7 @@ const STATIC = ['estatica', 'estatico', 'estaticas', 'estaticos', 'static', 'sta
 const NEGATIONS = new Set(['sin', 'no', 'not', 'without', 'ni']);
 const YES = new Set(['si', 'yes', 'habilitado', 'enabled', 'activado']);
 const NO = new Set(['no', 'deshabilitado', 'disabled', 'desactivado']);
-const NEUTRAL = new Set(['ip', 'ipv4', 'direccion', 'address', 'configuracion', 'configuration', 'config', 'asignacion', 'asignada', 'asignado', 'assigned', 'obtenida', 'obtained', 'mano', 'hand', 'servidor', 'server', 'via', 'using', 'mediante', 'desde', 'from']);
+const NEUTRAL = new Set(['ip', 'ipv4', 'direccion', 'address', 'configuracion', 'configuration', 'config', 'asignacion', 'asignada', 'asignado', 'assigned', 'obtenida', 'obtained', 'mano', 'hand', 'servidor', 'server', 'via', 'using', 'mediante', 'desde', 'from', 'se', 'asigna', 'asignan', 'hay', 'obtiene', 'gets', 'coge', 'recibe', 'receives']);
 
 export function readMethod(input: string): Reading<'static' | 'dynamic'> {
   const hostile = hostility(input);

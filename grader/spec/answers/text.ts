@@ -19,8 +19,16 @@ export type PastedKind = 'ipconfig' | 'ip' | 'nmcli' | 'resolv';
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 /** `ip a`'s interface flags (`<BROADCAST,MULTICAST,UP,LOWER_UP>`) are the only markup-like text a paste holds. */
 const IP_FLAGS = /<[A-Z0-9_,-]*>/g;
-const MARKUP = /<\s*[/!?]?\s*[A-Za-z]|&#?[A-Za-z0-9]+;|\]\]>/;
+const MARKUP = /<\s*[/!?]?\s*[A-Za-z]|<!--|&#?[A-Za-z0-9]+;|\]\]>/;
 const SHELL = /[`$|&<>{}\\]/;
+
+/**
+ * A pasted terminal session starts lines with a prompt (`alumno@debian:~$ ip a`, `$ ip r`,
+ * `C:\Users\alumno>ipconfig /all`): the prompt is not part of the answer (nor hostile).
+ */
+export function stripPrompts(s: string): string {
+  return s.replace(/^[ \t]*(?:(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?[ \t]*)?[$#][ \t]+|[A-Za-z]:\\[^>\n]*>[ \t]*|PS [A-Za-z]:\\[^>\n]*>[ \t]*)/gm, '');
+}
 
 /** Renders a character as `U+001B` (for problem messages that name it). */
 export function codePoint(ch: string): string {
@@ -36,7 +44,7 @@ export function hostility(s: string): Problem | undefined {
   if (s.length > MAX_ANSWER_CHARS) return { code: 'ansTooLong', params: { length: String(s.length), max: String(MAX_ANSWER_CHARS) } };
   const c = CONTROL.exec(s);
   if (c) return { code: 'ansControlChars', params: { char: codePoint(c[0]) } };
-  const plain = s.replace(IP_FLAGS, ' ');
+  const plain = stripPrompts(s).replace(IP_FLAGS, ' ');
   if (MARKUP.test(plain)) return { code: 'ansMarkup' };
   const sh = SHELL.exec(plain);
   if (sh) return { code: 'ansShellChars', params: { char: sh[0] } };
@@ -96,7 +104,7 @@ export function typoOf(word: string, vocab: Iterable<string>): string | undefine
   if (word.length < 5) return undefined;
   for (const v of vocab) {
     if (v.length < 5 || Math.abs(v.length - word.length) > 2) continue;
-    if (editDistance(word, v) <= (v.length >= 8 ? 2 : 1)) return v;
+    if (editDistance(word, v) <= (v.length >= 7 ? 2 : 1)) return v;
   }
   return undefined;
 }
@@ -109,7 +117,7 @@ export const FILLER = new Set(
     'configured set puesta puesto pongo puse me sale salia shows shown dice says que this that esto eso ' +
     'predeterminada predeterminado default servidor servidores server servers preferido preferida preferred red network ' +
     'subred subnet maquina vm equipo linux windows debian win10 interfaz interface adaptador adapter ethernet tarjeta nic ' +
-    'valor value respuesta answer mascara_ ipconfig comando command output salida resultado result'
+    'valor value respuesta answer ipconfig ni nor comando command output salida resultado result'
   ).split(/\s+/),
 );
 

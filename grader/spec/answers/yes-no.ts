@@ -26,7 +26,7 @@ const NEUTRAL = new Set([
   'ping', 'pings', 'hace', 'hacen', 'hacer', 'do', 'does', 'did', 'host', 'maquina', 'maquinas', 'otra', 'otras', 'other', 'entre', 'between', 'desde', 'from', 'hacia',
   'towards', 'paquetes', 'packets', 'dns', 'nombre', 'nombres', 'name', 'names', 'ip', 'peticion', 'request', 'tiempo', 'espera', 'time', 'out', 'se', 'ha', 'both', 'ambas',
   'dos', 'two', 'vms', 'afuera', 'exterior', 'outside', 'fuera', 'web', 'www', 'internet', 'puede', 'pueden', 'can', 'could', 'ver', 'see', 'se', 'ven', 'bytes', 'gateway',
-  'puerta', 'enlace', 'router', 'google', 'debian', 'org', 'com', 'todo', 'todas', 'all', 'everything', 'perfectamente', 'perfectly', 'sin', 'problema', 'lo', 'le', 'les',
+  'puerta', 'enlace', 'router', 'google', 'debian', 'org', 'com', 'todo', 'todas', 'all', 'everything', 'perfectamente', 'perfectly', 'sin', 'problema', 'lo', 'le', 'les', 'destination', 'destino', 'host', 'reply', 'icmp',
 ]);
 const ALL = [...YES, ...NO, ...WORKS, ...HAVE, ...FAILS, ...TROUBLE];
 
