@@ -122,8 +122,9 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAn
     }
   }
 
-  issues.throwIfAny();
+  // Warnings first: validate shows what was ignored even in a file with errors.
   issues.flushWarnings(opts);
+  issues.throwIfAny();
   return { file: src.file, student, tasks };
 }
 
