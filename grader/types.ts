@@ -264,6 +264,8 @@ export interface AnswersFile {
   student: StudentIdentity;
   /** task id -> question id -> VM role (or '*' for every VM of the task) -> answer. */
   tasks: Record<string, Record<string, Record<string, Answer>>>;
+  /** Answers under keys that name no task, question or VM of the exercise (not graded; reported). */
+  strayKeys?: InputIssue[];
 }
 
 // ---------------------------------------------------------------- host snapshot (virsh)
@@ -572,6 +574,8 @@ export interface GradeResult {
   totals: Totals;
   /** Problems that stopped part of the run (host unreachable...), already localized. */
   errors: string[];
+  /** Answers the file holds under keys the exercise does not have (not graded), already localized. */
+  answerNotices?: string[];
   /** 0 all passed, 1 something failed or could not be measured. */
   exitCode: 0 | 1;
 }

@@ -76,6 +76,10 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
     out.push('', paint('bold', `${t('errors')}:`));
     for (const e of r.errors) out.push(`  - ${oneLine(e)}`);
   }
+  if (r.answerNotices?.length) {
+    out.push('', paint('bold', `${t('answerNotices')}:`));
+    for (const e of r.answerNotices) out.push(`  - ${visible(oneLine(e))}`);
+  }
 
   const tot = r.totals;
   out.push('');

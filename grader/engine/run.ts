@@ -111,6 +111,12 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
   const startedAt = deps.now();
   const errors: string[] = [];
   const timings = { inspectMs: 0, connectMs: 0, probeMs: 0, gradeMs: 0 };
+  // Answers under keys the exercise does not have (a typo in a question id): said in the report,
+  // without stopping anything (the question meant is graded as unanswered).
+  const answerNotices = (answers.strayKeys ?? []).map((k) => {
+    const where = [k.line, k.column].filter((x) => x !== undefined).join(':');
+    return t(lang, 'answerKeyIgnored', { where: `${k.path ?? ''}${where ? ` (${where})` : ''}`, message: k.message });
+  });
 
   // 1. Inspect the host.
   progress('inspect', t(lang, 'progressInspect', { uri: lab.uri }));
@@ -273,6 +279,7 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
     tasks,
     totals: computeTotals(tasks),
     errors,
+    ...(answerNotices.length > 0 ? { answerNotices } : {}),
     exitCode: computeExitCode(tasks, errors),
   };
   progress('done', t(lang, 'progressDone', { points: result.totals.points, max: result.totals.maxPoints, percent: result.totals.percent }));

@@ -2,7 +2,7 @@
 // question and VM role checked against the spec (did-you-mean for typos) -> each answer parsed
 // leniently (grader/spec/parse-answer.ts). Unanswered questions are allowed: they are reported
 // as warnings (graded as unanswered later).
-import type { Answer, AnswerKind, AnswerValue, AnswersFile, ExerciseSpec, SpecTask, StudentIdentity } from '../types.js';
+import type { Answer, AnswerKind, AnswersFile, ExerciseSpec, InputIssue, SpecTask, StudentIdentity } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
 import { configField } from './parse-answer.js';
 import { readAnswer, type Problem } from './answers/index.js';
@@ -63,6 +63,7 @@ export interface LoadAnswersOptions extends LoadOptions {
 /** Loads an answers file against `spec`; throws InputError listing every problem. */
 export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAnswersOptions = {}): Promise<AnswersFile> {
   const strict = opts.strict ?? false;
+  const strays: InputIssue[] = [];
   const lang = langOf(opts);
   const src = await readYaml(path, lang);
   const issues = new Issues(lang, src.display, src);
@@ -82,8 +83,7 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAn
     const task = spec.tasks.find((t) => t.id === taskId);
     if (!task) {
       const m = issues.withGuess(issues.msg('ansUnknownTask', { id: visible(taskId, 64), known: taskIds.join(', ') }), didYouMean(taskId, taskIds));
-      if (strict) issues.error(['answers', taskId], m, { onKey: true });
-      else issues.warn(['answers', taskId], m, { onKey: true });
+      stray(issues, strict, ['answers', taskId], m, strays);
       continue;
     }
     const out: Record<string, Record<string, Answer>> = {};
@@ -91,12 +91,11 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAn
       const at: PathSeg[] = ['answers', taskId, qid];
       if (!task.questions.includes(qid) || !Object.hasOwn(spec.questions, qid)) {
         const m = issues.withGuess(issues.msg('ansUnknownQuestion', { id: visible(qid, 64), task: taskId, known: task.questions.join(', ') }), didYouMean(qid, task.questions));
-        if (strict) issues.error(at, m, { onKey: true });
-        else issues.warn(at, m, { onKey: true });
+        stray(issues, strict, at, m, strays);
         continue;
       }
       const q = spec.questions[qid]!;
-      const byRole = readQuestion({ src, issues, strict, task, kind: q.kind }, value, at);
+      const byRole = readQuestion({ src, issues, strict, task, kind: q.kind, strays }, value, at);
       if (Object.keys(byRole).length > 0) out[qid] = byRole;
     }
     tasks[taskId] = out;
@@ -125,7 +124,7 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAn
   // Warnings first: validate shows what was ignored even in a file with errors.
   issues.flushWarnings(opts);
   issues.throwIfAny();
-  return { file: src.file, student, tasks };
+  return { file: src.file, student, tasks, ...(strays.length > 0 ? { strayKeys: strays } : {}) };
 }
 
 function readStudent(src: YamlSource, v: unknown, issues: Issues): StudentIdentity {
@@ -155,6 +154,8 @@ interface ReadCtx {
   strict: boolean;
   task: SpecTask;
   kind: AnswerKind;
+  /** Keys naming no task, question or VM (not strict): reported with the result. */
+  strays: InputIssue[];
 }
 
 /** One question of one task: role ('*' or a VM role) -> answer (readable or not). */
@@ -196,8 +197,18 @@ function readQuestion(c: ReadCtx, value: unknown, at: PathSeg[]): Record<string,
 
 function unknownRole(c: ReadCtx, role: string, at: PathSeg[]): void {
   const m = c.issues.withGuess(c.issues.msg('ansUnknownRole', { id: role, task: c.task.id, known: c.task.vms.join(', ') }), didYouMean(role, c.task.vms));
-  if (c.strict) c.issues.error(at, m, { onKey: true });
-  else c.issues.warn(at, m, { onKey: true });
+  stray(c.issues, c.strict, at, m, c.strays);
+}
+
+/** A key naming no task, question or VM: an error when validating, else a warning kept for the report. */
+function stray(issues: Issues, strict: boolean, at: PathSeg[], message: string, strays: InputIssue[]): void {
+  if (strict) {
+    issues.error(at, message, { onKey: true });
+    return;
+  }
+  const before = issues.warnings.length;
+  issues.warn(at, message, { onKey: true });
+  if (issues.warnings.length > before) strays.push(issues.warnings.at(-1)!);
 }
 
 /** What the student wrote, as text: strings exactly as written, other values as in the file. */

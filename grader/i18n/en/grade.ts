@@ -18,6 +18,7 @@ export default {
   refWhyHost: 'the host has no address on this network',
   refWhyGateway: 'the machine has no gateway, or it could not be measured',
   alsoWritten: 'also written: {list}',
+  answerKeyIgnored: 'Answers file {where}: {message} (not graded)',
   unreadableWord: 'unreadable answer',
   msgUnreadable: 'Unreadable answer (0 points): {reason}. Understood, for example: {example}.',
   msgUnreadableObserved: 'What was observed is "{observed}".',

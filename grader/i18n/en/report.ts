@@ -43,6 +43,7 @@ export default {
   stdout: 'Output',
   stderr: 'Errors',
   commandError: 'Failure',
+  answerNotices: 'Answers that were not graded',
   errors: 'Problems that stopped part of the grading',
   warning: 'warning',
   timings: 'Timings: inspect {inspect} ms, connect {connect} ms, probes {probe} ms, grading {grade} ms',

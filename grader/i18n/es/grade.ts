@@ -19,6 +19,7 @@ export default {
   refWhyHost: 'el host no tiene dirección en esta red',
   refWhyGateway: 'la máquina no tiene puerta de enlace, o no se pudo medir',
   alsoWritten: 'también escrito: {list}',
+  answerKeyIgnored: 'Fichero de respuestas {where}: {message} (no se califica)',
   unreadableWord: 'respuesta ilegible',
   msgUnreadable: 'Respuesta ilegible (0 puntos): {reason}. Se entiende, por ejemplo: {example}.',
   msgUnreadableObserved: 'Lo observado es «{observed}».',

@@ -43,6 +43,7 @@ export default {
   stdout: 'Salida',
   stderr: 'Errores',
   commandError: 'Fallo',
+  answerNotices: 'Respuestas que no se han calificado',
   errors: 'Problemas que impidieron parte de la corrección',
   warning: 'aviso',
   timings: 'Tiempos: inspección {inspect} ms, conexión {connect} ms, sondas {probe} ms, corrección {grade} ms',

@@ -8,6 +8,7 @@ import { loadSpec } from '../../../grader/spec/load-spec.js';
 import type { AnswersFile, ExerciseSpec, GradeResult, Verdict } from '../../../grader/types.js';
 import { answersFile, courseSpec, fakeDeps, labFile, networks, referenceAnswers, referenceGuests, snapshot } from '../../fixtures/engine/world.js';
 import { TempDir, shipped } from '../spec/helpers.js';
+import { renderers } from '../../../reports/index.js';
 
 type TaskId = 'nat' | 'isolated' | 'very_isolated';
 const NET: Record<TaskId, string> = { nat: 'red-nat', isolated: 'red-aislada', very_isolated: 'red-muy-aislada' };
@@ -117,5 +118,18 @@ answers:
     const d = v(r, 'nat.vm_config.linux');
     expect(d.outcome).to.equal('pass');
     expect(d.studentAnswer).to.equal('192.168.101.130/24, gateway 192.168.101.1 (the host), DNS 192.168.101.1 (the gateway)');
+  });
+
+  it('an answer under a mistyped question id is not graded, and the report says so (no run error)', async () => {
+    const p = tmp.write('exercise: clase2-redes\nstudent: { name: Ana }\nanswers:\n  nat:\n    outsied: sí\n    config: dinámica\n');
+    const answers = await loadAnswers(p, spec, { lang: 'en' });
+    const r = await grade('nat', answers);
+    expect(r.errors).to.deep.equal([]);
+    expect(r.answerNotices).to.have.length(1);
+    expect(r.answerNotices![0]).to.match(/^Answers file answers\.nat\.outsied \(5:5\): question "outsied" does not exist in task "nat".*Did you mean "outside"\? \(not graded\)$/);
+    expect(v(r, 'nat.outside.linux').codes).to.include('no-answer');
+    expect(v(r, 'nat.config.linux').outcome).to.equal('pass');
+    expect(renderers.text(r)).to.include('Answers that were not graded:\n  - Answers file answers.nat.outsied (5:5)');
+    expect(renderers.html(r)).to.include('<div class="alert notices"><strong>Answers that were not graded</strong>');
   });
 });
