@@ -158,7 +158,7 @@ export default {
   tplPerVm: 'One answer for every machine, or one per machine: {example}',
   tplFormYesNo: 'Answer: yes | no',
   tplFormConfigMethod: 'Answer: static | dynamic',
-  tplFormIpv4: 'Answer: an IPv4 address (192.168.1.1) or "none"',
-  tplFormIpv4Config: 'Per machine: address = address/prefix (192.168.1.10/24 or 192.168.1.10 255.255.255.0), gateway = address or "none", dns = address(es) or "none"',
+  tplFormIpv4: 'Answer: an IPv4 address (192.168.1.1), "none", "the host" or "the gateway"',
+  tplFormIpv4Config: 'Per machine, as text ("192.168.1.10/24, gateway 192.168.1.1, dns 192.168.1.1", or the output of ipconfig /all or ip a pasted as is) or as a map: address = address/prefix, gateway = address or "none", dns = addresses or "none"',
   tplPoints: '{points} point(s)',
 } satisfies Record<keyof typeof es, string>;

@@ -158,7 +158,7 @@ export default {
   tplPerVm: 'Una respuesta para todas las máquinas, o una por máquina: {example}',
   tplFormYesNo: 'Respuesta: sí | no',
   tplFormConfigMethod: 'Respuesta: estática | dinámica',
-  tplFormIpv4: 'Respuesta: una dirección IPv4 (192.168.1.1) o «ninguno»',
-  tplFormIpv4Config: 'Por máquina: address = dirección/prefijo (192.168.1.10/24 o 192.168.1.10 255.255.255.0), gateway = dirección o «ninguna», dns = dirección(es) o «ninguno»',
+  tplFormIpv4: 'Respuesta: una dirección IPv4 (192.168.1.1), «ninguno», «el host» o «la puerta de enlace»',
+  tplFormIpv4Config: 'Por máquina, como texto («192.168.1.10/24, puerta de enlace 192.168.1.1, DNS 192.168.1.1», o la salida de ipconfig /all o ip a pegada tal cual) o como mapa: address = dirección/prefijo, gateway = dirección o «ninguna», dns = direcciones o «ninguno»',
   tplPoints: '{points} punto(s)',
 };
