@@ -23,7 +23,10 @@ export function readAddress(input: string | readonly string[]): Reading<AddressR
     const r = parseIpv4(v.replace(/\/.*$/, ''));
     return { ok: false, code: r.ok ? 'ansIpv4Invalid' : r.error, params: { value: v } };
   }
-  const list = s.dns.length > 0 ? s.dns : s.address.length === 1 ? s.address : [];
+  // "El DNS es la puerta de enlace: 192.168.101.1": an address written under another label is
+  // the answer when it is the only one.
+  const elsewhere = [...new Set([...s.address, ...s.gateway])];
+  const list = s.dns.length > 0 ? s.dns : elsewhere.length === 1 ? elsewhere : [];
   const ignored = reportIgnored([...s.ignored, ...(s.pasted ? [] : s.stray)]);
   const pasted = s.pasted ? { pasted: s.pasted } : {};
   if (list.length > 0) {
@@ -34,6 +37,6 @@ export function readAddress(input: string | readonly string[]): Reading<AddressR
   if (s.refs.dns.length > 1) return { ok: false, code: 'ansSeveral', params: { field: 'dns', values: s.refs.dns.join(', ') } };
   if (s.refs.dns.length === 1) return { ok: true, value: { value: null, ref: s.refs.dns[0]! }, ignored, ...pasted };
   if (s.none.has('dns') || s.none.has('all')) return { ok: true, value: { value: null }, ignored, ...pasted };
-  if (s.address.length > 1) return { ok: false, code: 'ansSeveral', params: { field: 'dns', values: s.address.join(', ') } };
+  if (elsewhere.length > 1) return { ok: false, code: 'ansSeveral', params: { field: 'dns', values: elsewhere.join(', ') } };
   return { ok: false, code: 'ansAddressUnknown', params: { value: text.trim().slice(0, 80) } };
 }

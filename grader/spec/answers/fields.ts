@@ -154,6 +154,11 @@ function labelAt(words: string[], i: number): { label: Label; len: number } | un
   return undefined;
 }
 
+/** The field a value goes to by its label (or the question's own field). */
+function f0(label: Label | undefined, start: Field | undefined): Label | undefined {
+  return label ?? start;
+}
+
 /** Prefix of a dotted netmask, or undefined when it is not a contiguous mask. */
 export function maskPrefix(s: string): number | undefined {
   if (!isIpv4(s)) return undefined;
@@ -283,7 +288,9 @@ export function scanFields(text: string, start?: Field): Scan {
         continue;
       }
       if (label === 'other') continue;
-      if (/^127\./.test(addr) || (addr === '0.0.0.0' && label !== 'mask')) continue; // loopback, "any"
+      // The loopback of pasted output (`ip a`'s lo) and "any" are never the answer; a DNS server
+      // may well be 127.0.0.53 (systemd-resolved), so it stays.
+      if ((/^127\./.test(addr) && f0(label, start) !== 'dns') || (addr === '0.0.0.0' && label !== 'mask')) continue;
       let f: Field | undefined = label;
       if (!f) {
         if (s.address.length > 0 && looksLikeMask(addr) && s.prefixes.length === 0) f = 'mask';

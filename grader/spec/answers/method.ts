@@ -28,7 +28,16 @@ export function readMethod(input: string): Reading<'static' | 'dynamic'> {
   const ignored: string[] = [];
   for (let i = 0; i < w.length; i++) {
     const x = w[i]!;
-    const negated = i > 0 && NEGATIONS.has(w[i - 1]!);
+    // "sin DHCP", "no hay DHCP", "no hay servidor DHCP": a negation up to two words back.
+    const between = new Set(['hay', 'tiene', 'usa', 'uses', 'has', 'servidor', 'server', 'un', 'a', 'el', 'de']);
+    let negated = false;
+    for (let j = i - 1; j >= 0 && j >= i - 3; j--) {
+      if (NEGATIONS.has(w[j]!)) {
+        negated = true;
+        break;
+      }
+      if (!between.has(w[j]!)) break;
+    }
     if (DYNAMIC.includes(x)) negated ? (stat = true) : (dyn = true);
     else if (STATIC.includes(x) || (x === 'mano' && w[i - 1] === 'a')) negated ? (dyn = true) : (stat = true);
     else if (!NEGATIONS.has(x) && !FILLER.has(x) && !NEUTRAL.has(x)) ignored.push(toks[i]?.text ?? x);

@@ -26,7 +26,7 @@ const NEUTRAL = new Set([
   'ping', 'pings', 'hace', 'hacen', 'hacer', 'do', 'does', 'did', 'host', 'maquina', 'maquinas', 'otra', 'otras', 'other', 'entre', 'between', 'desde', 'from', 'hacia',
   'towards', 'paquetes', 'packets', 'dns', 'nombre', 'nombres', 'name', 'names', 'ip', 'peticion', 'request', 'tiempo', 'espera', 'time', 'out', 'se', 'ha', 'both', 'ambas',
   'dos', 'two', 'vms', 'afuera', 'exterior', 'outside', 'fuera', 'web', 'www', 'internet', 'puede', 'pueden', 'can', 'could', 'ver', 'see', 'se', 'ven', 'bytes', 'gateway',
-  'puerta', 'enlace', 'router', 'google', 'debian', 'org', 'com', 'todo', 'todas', 'all', 'everything', 'perfectamente', 'perfectly', 'sin', 'problema', 'lo', 'le', 'les', 'destination', 'destino', 'host', 'reply', 'icmp',
+  'puerta', 'enlace', 'router', 'google', 'debian', 'org', 'com', 'todo', 'todas', 'all', 'everything', 'perfectamente', 'perfectly', 'sin', 'problema', 'lo', 'le', 'les', 'destination', 'destino', 'host', 'reply', 'icmp', 'packet', 'received', 'recibidos', 'transmitted', 'transmitidos',
 ]);
 const ALL = [...YES, ...NO, ...WORKS, ...HAVE, ...FAILS, ...TROUBLE];
 
@@ -34,6 +34,8 @@ export function readYesNo(input: string | boolean): Reading<boolean> {
   if (typeof input === 'boolean') return { ok: true, value: input, ignored: [] };
   const hostile = hostility(input);
   if (hostile) return { ok: false, ...hostile };
+  // ping's summary: "0% packet loss" is a yes, "100% packet loss" a no.
+  input = input.replace(/(?<![\d.])0(?:[.,]0+)?\s*%\s*(?:de\s+)?(?:packet\s+|paquetes\s+)?(?:loss|p[eé]rdidas?|perdidos)/giu, ' sin pérdida ');
   const toks = tokenize(input).filter((t) => t.type === 'word');
   if (tokenize(input).length === 0) return { ok: false, code: 'ansEmpty' };
   const words = foldedWords(input).map((w) => (ALL.includes(w) || NEGATE.includes(w) ? w : (typoOf(w, [...WORKS, ...FAILS, ...TROUBLE, 'correcto', 'afirmativo', 'negativo']) ?? w)));
