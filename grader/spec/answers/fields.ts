@@ -215,6 +215,8 @@ export function scanFields(text: string, start?: Field): Scan {
     filled = true;
     void tok;
   };
+  /** Gateway / DNS read by position alone ("a/24, b, c"): not trusted among words not understood. */
+  const byPosition: { field: 'gateway' | 'dns'; value: string; text: string }[] = [];
   const positional = (): Field => (s.address.length === 0 ? 'address' : s.gateway.length === 0 && !s.none.has('gateway') ? 'gateway' : 'dns');
 
   for (let i = 0; i < toks.length; i++) {
@@ -298,7 +300,10 @@ export function scanFields(text: string, start?: Field): Scan {
           s.stray.push(tok.text);
           continue;
         } else if (m[2] !== undefined && s.address.length > 0) f = 'address'; // "a/24 y b/24": two addresses
-        else f = positional();
+        else {
+          f = positional();
+          if (f === 'gateway' || f === 'dns') byPosition.push({ field: f, value: addr, text: tok.text });
+        }
       }
       if (m[2] !== undefined && f === 'address') {
         const p = Number(m[2]);
@@ -355,6 +360,16 @@ export function scanFields(text: string, start?: Field): Scan {
   if (negate) {
     const f = label && label !== 'other' ? label : start;
     if (f && !hasValue(f)) s.none.add(f);
+  }
+  if (byPosition.length > 0 && s.ignored.length > 0) {
+    // "192.168.101.218/24 (antes 192.168.122.50)": words around unlabelled addresses may say
+    // anything about them; they are reported as not understood rather than read as a gateway.
+    for (const p of byPosition) {
+      const list = p.field === 'gateway' ? s.gateway : s.dns;
+      const i = list.indexOf(p.value);
+      if (i >= 0) list.splice(i, 1);
+      s.stray.push(p.text);
+    }
   }
   return s;
 }
