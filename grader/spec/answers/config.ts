@@ -4,7 +4,7 @@
 import type { AddressRef } from '../../types.js';
 import { configField, isNone, parseIpv4 } from '../parse-answer.js';
 import { scanFields, type Field, type Scan } from './fields.js';
-import { hostility, reportIgnored, type PastedKind, type Problem, type Reading } from './text.js';
+import { hostility, reportIgnored, type Problem, type Reading } from './text.js';
 
 export interface ConfigReading {
   address: string | null;
@@ -61,7 +61,7 @@ export function readConfig(input: unknown): Reading<ConfigReading> {
     }
     merge(total, scanFields(text, field));
   }
-  return fromScan(total, true);
+  return fromScan(total);
 }
 
 function fromText(text: string): Reading<ConfigReading> {
@@ -69,10 +69,10 @@ function fromText(text: string): Reading<ConfigReading> {
   if (hostile) return { ok: false, ...hostile };
   if (text.trim() === '') return { ok: false, code: 'ansEmpty' };
   if (isNone(text)) return { ok: true, value: { address: null, prefix: null, gateway: null, dns: [] }, ignored: [] };
-  return fromScan(scanFields(text), false);
+  return fromScan(scanFields(text));
 }
 
-function fromScan(s: Scan, fromMap: boolean): Reading<ConfigReading> {
+function fromScan(s: Scan): Reading<ConfigReading> {
   const problem = (p: Problem): Reading<ConfigReading> => ({ ok: false, ...p });
   for (const v of s.invalid) {
     const r = parseIpv4(v.replace(/\/.*$/, ''));
@@ -113,7 +113,5 @@ function fromScan(s: Scan, fromMap: boolean): Reading<ConfigReading> {
   }
   const ignored = [...s.ignored, ...(s.pasted ? [] : s.stray)];
   const out: Reading<ConfigReading> = { ok: true, value, ignored: reportIgnored(ignored) };
-  if (s.pasted) (out as { pasted?: PastedKind }).pasted = s.pasted;
-  void fromMap;
-  return out;
+  return s.pasted ? { ...out, pasted: s.pasted } : out;
 }

@@ -186,7 +186,7 @@ export function scanFields(text: string, start?: Field): Scan {
   const s: Scan = { address: [], prefixes: [], badMasks: [], gateway: [], dns: [], none: new Set(), refs: { dns: [] }, stray: [], badShort: [], invalid: [], labelled: false, ignored: [] };
   if (kind) s.pasted = kind;
   const words = toks.map((t) => (t.type === 'word' || t.type === 'ipv4' ? t.norm : t.type === 'number' ? t.text : ''));
-  // Words only, with a map back to token indexes (labels span words, not punctuation).
+  // Per token: its folded word ("" for punctuation), so multi-word labels match consecutive words only.
   let label: Label | undefined = start;
   let negate = false;
   /** Has the current label received a value yet? */
@@ -201,9 +201,9 @@ export function scanFields(text: string, start?: Field): Scan {
     }
     return undefined;
   };
-  const assign = (f: Field, value: string, tok: Token): void => {
+  const assign = (f: Field, value: string): void => {
     if (f === 'address') {
-      if (s.address.length > 0 && !s.address.includes(value) && looksLikeMask(value)) return assign('mask', value, tok);
+      if (s.address.length > 0 && !s.address.includes(value) && looksLikeMask(value)) return assign('mask', value);
       if (!s.address.includes(value)) s.address.push(value);
     } else if (f === 'mask') {
       const p = maskPrefix(value);
@@ -213,7 +213,6 @@ export function scanFields(text: string, start?: Field): Scan {
       if (!s.gateway.includes(value)) s.gateway.push(value);
     } else if (!s.dns.includes(value)) s.dns.push(value);
     filled = true;
-    void tok;
   };
   /** Gateway / DNS read by position alone ("a/24, b, c"): not trusted among words not understood. */
   const byPosition: { field: 'gateway' | 'dns'; value: string; text: string }[] = [];
@@ -310,7 +309,7 @@ export function scanFields(text: string, start?: Field): Scan {
         if (p >= 1 && p <= 32) s.prefixes.push({ value: p, text: `/${m[2]}` });
         else s.badMasks.push(`/${m[2]}`);
       }
-      assign(f, addr, tok);
+      assign(f, addr);
       continue;
     }
     if (tok.type === 'prefix') {
@@ -340,7 +339,7 @@ export function scanFields(text: string, start?: Field): Scan {
         s.invalid.push(tok.text);
         continue;
       }
-      assign(label && label !== 'address' && label !== 'mask' ? label : positional(), full, tok);
+      assign(label && label !== 'address' && label !== 'mask' ? label : positional(), full);
       continue;
     }
     if (tok.type === 'other' && tok.text === '-' && label && label !== 'other' && !filled) {
