@@ -185,8 +185,8 @@ export function scanFields(text: string, start?: Field): Scan {
   const toks = tokenize((kind === 'nmcli' ? nmcliIpv4(text) : text).replace(/<[A-Z0-9_,-]*>/g, ' '));
   const s: Scan = { address: [], prefixes: [], badMasks: [], gateway: [], dns: [], none: new Set(), refs: { dns: [] }, stray: [], badShort: [], invalid: [], labelled: false, ignored: [] };
   if (kind) s.pasted = kind;
-  const words = toks.map((t) => (t.type === 'word' || t.type === 'ipv4' ? t.norm : t.type === 'number' ? t.text : ''));
   // Per token: its folded word ("" for punctuation), so multi-word labels match consecutive words only.
+  const words = toks.map((t) => (t.type === 'word' || t.type === 'ipv4' ? t.norm : t.type === 'number' ? t.text : ''));
   let label: Label | undefined = start;
   let negate = false;
   /** Has the current label received a value yet? */
