@@ -72,7 +72,7 @@ export async function validateFiles(files: string[], opts: ValidateOptions): Pro
           continue;
         }
         if (kind === 'lab') await loadLab(file, { lang, warnings, spec: s, ...(opts.student ? { trust: 'student' as const } : {}) });
-        else await loadAnswers(file, s, { lang, warnings });
+        else await loadAnswers(file, s, { lang, warnings, strict: true });
       }
       results.push({ file, kind, ok: true, warnings });
     } catch (err) {
