@@ -7,7 +7,19 @@ import { detectLang } from '../i18n/lang.js';
 import { reportFailure, exitCodes } from './io.js';
 import type { CliContext } from './context.js';
 
-const COMMANDS = ['validate', 'answers', 'lab', 'inspect', 'check', 'demo', 'batch', 'init', 'doctor'] as const;
+type CommandModule = { register: (p: Command, c: CliContext) => void };
+/** One loader per command, written out (not a computed path) so bundlers can follow them. */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  validate: () => import('./commands/validate.js'),
+  answers: () => import('./commands/answers.js'),
+  lab: () => import('./commands/lab.js'),
+  inspect: () => import('./commands/inspect.js'),
+  check: () => import('./commands/check.js'),
+  demo: () => import('./commands/demo.js'),
+  batch: () => import('./commands/batch.js'),
+  init: () => import('./commands/init.js'),
+  doctor: () => import('./commands/doctor.js'),
+};
 
 export async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);
@@ -25,10 +37,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--lang <es|en>', ctx.lang === 'es' ? 'idioma de los mensajes' : 'language of messages')
     .showHelpAfterError()
     .exitOverride();
-  for (const name of COMMANDS) {
-    const mod = (await import(`./commands/${name}.js`)) as { register: (p: Command, c: CliContext) => void };
-    mod.register(program, ctx);
-  }
+  for (const mod of await Promise.all(Object.values(COMMANDS).map((load) => load()))) mod.register(program, ctx);
   try {
     await program.parseAsync(argv);
   } catch (err) {
