@@ -2,7 +2,7 @@ import type es from '../es/spec.js';
 
 export default {
   // files and YAML
-  invalidFile: '{file}: {count} problem(s); fix them and try again',
+  invalidFile: '{file}: {count, plural, one {# problem; fix it} other {# problems; fix them}} and try again',
   fileNotFound: 'the file does not exist',
   fileUnreadable: 'cannot read the file ({reason})',
   fileIsDirectory: 'is a folder, not a file',
@@ -19,7 +19,7 @@ export default {
   yamlComplexKey: 'keys must be plain text, not lists or maps',
   yamlTooDeep: 'nesting too deep (more than {detail} levels)',
   yamlTooManyAliases: 'too many YAML references (*alias): the file would expand without bound',
-  moreProblems: '... and {count} more problem(s)',
+  moreProblems: '... and {count, plural, one {# more problem} other {# more problems}}',
   reservedKey: 'the key "{key}" is reserved and not allowed',
   topNotMap: 'the file must be a mapping of keys (key: value), not {actual}',
   // JSON Schema
@@ -35,11 +35,11 @@ export default {
   schemaEmpty: 'must not be empty',
   schemaMinLength: 'must have at least {limit} characters',
   schemaMaxLength: 'too long: at most {limit} characters',
-  schemaMinItems: 'the list needs at least {limit} item(s)',
-  schemaMaxItems: 'the list allows at most {limit} item(s)',
+  schemaMinItems: 'the list needs at least {limit, plural, one {# item} other {# items}}',
+  schemaMaxItems: 'the list allows at most {limit, plural, one {# item} other {# items}}',
   schemaOneOfKeys: 'must contain one of these keys: {keys}',
-  schemaMinProps: 'must contain at least {limit} key(s) {keys}',
-  schemaMaxProps: 'allows at most {limit} key(s): use only one of {keys}',
+  schemaMinProps: 'must contain at least {limit, plural, one {# key} other {# keys}} {keys}',
+  schemaMaxProps: 'allows at most {limit, plural, one {# key} other {# keys}}: use only one of {keys}',
   schemaUnique: 'repeated items in the list (positions {i} and {j})',
   schemaOther: 'invalid value: {detail}',
   // spec semantics
@@ -140,5 +140,5 @@ export default {
   tplFormConfigMethod: 'Answer: static | dynamic',
   tplFormIpv4: 'Answer: an IPv4 address (192.168.1.1) or "none"',
   tplFormIpv4Config: 'Per machine: address = address/prefix (192.168.1.10/24 or 192.168.1.10 255.255.255.0), gateway = address or "none", dns = address(es) or "none"',
-  tplPoints: '{points} point(s)',
+  tplPoints: '{points, plural, one {# point} other {# points}}',
 } satisfies Record<keyof typeof es, string>;

@@ -2,7 +2,7 @@
 // `labgrade answers init`.
 export default {
   // files and YAML
-  invalidFile: '{file}: {count} problema(s); corrígelos y vuelve a intentarlo',
+  invalidFile: '{file}: {count, plural, one {# problema; corrígelo} other {# problemas; corrígelos}} y vuelve a intentarlo',
   fileNotFound: 'el fichero no existe',
   fileUnreadable: 'no se puede leer el fichero ({reason})',
   fileIsDirectory: 'es una carpeta, no un fichero',
@@ -19,7 +19,7 @@ export default {
   yamlComplexKey: 'las claves deben ser texto simple, no listas ni mapas',
   yamlTooDeep: 'anidamiento demasiado profundo (más de {detail} niveles)',
   yamlTooManyAliases: 'demasiadas referencias YAML (*alias): el fichero se expandiría sin límite',
-  moreProblems: '... y {count} problema(s) más',
+  moreProblems: '... y {count, plural, one {# problema más} other {# problemas más}}',
   reservedKey: 'la clave «{key}» está reservada y no se admite',
   topNotMap: 'el fichero debe ser un mapa de claves (clave: valor), no {actual}',
   // JSON Schema
@@ -35,11 +35,11 @@ export default {
   schemaEmpty: 'no puede estar vacío',
   schemaMinLength: 'debe tener al menos {limit} caracteres',
   schemaMaxLength: 'demasiado largo: como mucho {limit} caracteres',
-  schemaMinItems: 'la lista debe tener al menos {limit} elemento(s)',
-  schemaMaxItems: 'la lista admite como mucho {limit} elemento(s)',
+  schemaMinItems: 'la lista debe tener al menos {limit, plural, one {# elemento} other {# elementos}}',
+  schemaMaxItems: 'la lista admite como mucho {limit, plural, one {# elemento} other {# elementos}}',
   schemaOneOfKeys: 'debe contener una de estas claves: {keys}',
-  schemaMinProps: 'debe contener al menos {limit} clave(s) {keys}',
-  schemaMaxProps: 'admite como mucho {limit} clave(s): usa solo una de {keys}',
+  schemaMinProps: 'debe contener al menos {limit, plural, one {# clave} other {# claves}} {keys}',
+  schemaMaxProps: 'admite como mucho {limit, plural, one {# clave} other {# claves}}: usa solo una de {keys}',
   schemaUnique: 'elementos repetidos en la lista (posiciones {i} y {j})',
   schemaOther: 'valor no válido: {detail}',
   // spec semantics
@@ -86,7 +86,7 @@ export default {
   ansUnanswered: 'sin responder: {task} / {question}',
   ansUnansweredRole: 'sin responder para la máquina {role}: {task} / {question}',
   ansUnansweredTask: 'tarea sin responder: {task}',
-  ansStudentName: 'falta el nombre del estudiante (student.name)',
+  ansStudentName: 'falta el nombre del alumno (student.name)',
   ansEmpty: 'respuesta vacía',
   ansYesNoAmbiguous: 'respuesta ambigua «{value}»: contesta sí o no',
   ansYesNoUnknown: 'no se entiende «{value}»: contesta sí o no',
@@ -108,7 +108,7 @@ export default {
   // validate
   validateOk: '{file}: válido ({kind})',
   validateWarning: 'aviso',
-  validateSummary: '{ok} válido(s), {bad} con errores',
+  validateSummary: '{ok, plural, one {# válido} other {# válidos}}, {bad} con errores',
   validateUnknownKind: 'no se reconoce el tipo de fichero (ni ejercicio, ni laboratorio, ni respuestas): usa --kind spec|lab|answers',
   validateBadKind: '--kind debe ser spec, lab o answers',
   validateDesc: 'comprueba ficheros de ejercicio, de laboratorio o de respuestas (sale con 0 si son válidos, 2 si no)',
@@ -131,7 +131,7 @@ export default {
   tplCheck: 'Comprueba el fichero con: labgrade validate {file}',
   tplStudent: 'Tus datos',
   tplName: 'nombre y apellidos (obligatorio)',
-  tplId: 'DNI o número de estudiante (opcional)',
+  tplId: 'DNI o número de alumno (opcional)',
   tplEmail: 'correo electrónico (opcional)',
   tplTask: 'Tarea «{id}»: {title}',
   tplNetwork: 'Red: {title} ({names})',
@@ -139,6 +139,6 @@ export default {
   tplFormYesNo: 'Respuesta: sí | no',
   tplFormConfigMethod: 'Respuesta: estática | dinámica',
   tplFormIpv4: 'Respuesta: una dirección IPv4 (192.168.1.1) o «ninguno»',
-  tplFormIpv4Config: 'Por máquina: address = dirección/prefijo (192.168.1.10/24 o 192.168.1.10 255.255.255.0), gateway = dirección o «ninguna», dns = dirección(es) o «ninguno»',
-  tplPoints: '{points} punto(s)',
+  tplFormIpv4Config: 'Por máquina: address = dirección/prefijo (192.168.1.10/24 o 192.168.1.10 255.255.255.0), gateway = dirección o «ninguna», dns = una o varias direcciones o «ninguno»',
+  tplPoints: '{points, plural, one {# punto} other {# puntos}}',
 };
