@@ -6,7 +6,7 @@ export default {
   'err.socket-missing': 'libvirt is not reachable at {uri}: the socket {socket} does not exist. Is the daemon running? (systemctl start libvirtd, or virtqemud on hosts with modular daemons)',
   'err.daemon-down': 'libvirt is not reachable at {uri}: the socket {socket} refuses connections (the daemon is not running). Start it: systemctl start libvirtd',
   'err.permission': 'no permission to use libvirt at {uri} ({detail}): add your user to the libvirt group (sudo adduser $USER libvirt, then log in again) or run labgrade as root',
-  'err.ssh-auth': 'SSH refused authentication on {host} as {user} ({detail}): install your public key on the host (ssh-copy-id {user}@{host}) or name the key with keyfile= in the URI or hostSsh.keyFile in the lab file. labgrade cannot type passwords (it uses BatchMode)',
+  'err.ssh-auth': 'SSH refused authentication on {host} as {user} ({detail}): install your public key on the host (ssh-copy-id {user}@{host}) or name the key with keyfile= in the URI or host_ssh.key in the lab file. labgrade cannot type passwords (it uses BatchMode)',
   'err.ssh-hostkey-unknown': 'SSH does not know the host key of {host} ({detail}): connect once by hand (ssh {user}@{host}) and check the fingerprint to store it in known_hosts',
   'err.ssh-hostkey-changed': 'The SSH host key of {host} has CHANGED! ({detail}). If you reinstalled the host, remove the old entry (ssh-keygen -R {host}); otherwise investigate before going on',
   'err.ssh-unreachable': 'cannot reach the host {host} over SSH ({detail}): check the name or address, that the host is up and that sshd listens',

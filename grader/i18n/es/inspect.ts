@@ -7,7 +7,7 @@ export default {
   'err.socket-missing': 'libvirt no está accesible en {uri}: no existe el socket {socket}. ¿Está arrancado el demonio? (systemctl start libvirtd, o virtqemud en sistemas con demonios modulares)',
   'err.daemon-down': 'libvirt no está accesible en {uri}: el socket {socket} rechaza la conexión (el demonio no está en marcha). Arráncalo: systemctl start libvirtd',
   'err.permission': 'sin permiso para usar libvirt en {uri} ({detail}): añade tu usuario al grupo libvirt (sudo adduser $USER libvirt, y vuelve a iniciar sesión) o ejecuta labgrade como root',
-  'err.ssh-auth': 'SSH rechazó la autenticación en {host} como {user} ({detail}): instala tu clave pública en el host (ssh-copy-id {user}@{host}) o indica la clave con keyfile= en la URI o hostSsh.keyFile en el fichero del laboratorio. labgrade no puede escribir contraseñas (usa BatchMode)',
+  'err.ssh-auth': 'SSH rechazó la autenticación en {host} como {user} ({detail}): instala tu clave pública en el host (ssh-copy-id {user}@{host}) o indica la clave con keyfile= en la URI o host_ssh.key en el fichero del laboratorio. labgrade no puede escribir contraseñas (usa BatchMode)',
   'err.ssh-hostkey-unknown': 'SSH no conoce la clave del host {host} ({detail}): conéctate una vez a mano (ssh {user}@{host}) y comprueba la huella para guardarla en known_hosts',
   'err.ssh-hostkey-changed': '¡La clave SSH del host {host} ha cambiado! ({detail}). Si has reinstalado el host, borra la entrada antigua (ssh-keygen -R {host}); si no, investiga antes de seguir',
   'err.ssh-unreachable': 'no se puede llegar por SSH al host {host} ({detail}): comprueba el nombre o la dirección, que el host esté encendido y que sshd escuche',
