@@ -10,7 +10,7 @@ export default {
   lab: 'Lab',
   score: 'Score',
   points: 'Points',
-  scoreLine: 'Score: {points}/{max} ({percent} %)',
+  scoreLine: 'Score: {points, number}/{max, number} ({percent, number}%)',
   countsLine: '{pass} passed, {fail} failed, {error} not measured, {skip} skipped',
   summary: 'Summary',
   task: 'Task',
