@@ -65,8 +65,8 @@ export default {
   'doctor.status.fail': 'FAIL',
   'doctor.status.skip': 'skip',
   'doctor.fix': 'fix:',
-  'doctor.summary.ok': 'All set: grading can run ({ok} ok, {warn} warnings, {skip} skipped).',
-  'doctor.summary.fail': 'Grading cannot run yet: {fail} failed, {warn} warnings, {skip} skipped. Fix the first failure and run labgrade doctor again.',
+  'doctor.summary.ok': 'All set: grading can run ({ok} ok, {warn, plural, one {# warning} other {# warnings}}, {skip} skipped).',
+  'doctor.summary.fail': 'Grading cannot run yet: {fail} failed, {warn, plural, one {# warning} other {# warnings}}, {skip} skipped. Fix the first failure and run labgrade doctor again.',
   'doctor.skippedBecause': 'skipped because an earlier check failed: {what}',
 
   'check.virsh': 'virsh program',
