@@ -81,9 +81,9 @@ describe('reports: text', () => {
 
   it('ends with the score line taken from the totals', () => {
     const lines = renderers.text(loadSample('pass')).trimEnd().split('\n');
-    expect(lines.at(-1)).to.match(/^Puntuación: 7\/7 \(100\.0 %\)/);
+    expect(lines.at(-1)).to.match(/^Puntuación: 7\/7 \(100 %\) — 18 correctas/);
     const mixed = renderers.text(loadSample('mixed')).trimEnd().split('\n');
-    expect(mixed.at(-1)).to.match(/^Score: 2\/5 \(40\.0 %\) — 3 passed, 4 failed, 1 not measured, 1 skipped$/);
+    expect(mixed.at(-1)).to.match(/^Score: 2\/5 \(40%\) — 3 passed, 4 failed, 1 not measured, 1 skipped$/);
   });
 
   it('shows per question and VM the verdict, answer, observation, explanation and hint', () => {
