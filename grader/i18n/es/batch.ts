@@ -22,7 +22,8 @@ export default {
   labNotMapping: 'el laboratorio del alumno es un fichero pero `defaults.lab` es un mapa; usa un mapa o un fichero en ambos',
   labInvalid: 'laboratorio de «{id}»: {message}',
   unknownTask: 'tarea «{task}» desconocida; válidas: {valid}',
-  badNumber: '{option}: se esperaba un número {range}, no «{value}»',
+  badNumber: '{option}: se esperaba un número entre {min} y {max}, no «{value}»',
+  badInteger: '{option}: se esperaba un número entero entre {min} y {max}, no «{value}»',
   badIdentity: '--identity: usa email, idNumber, username o id, no «{value}»',
   // per-student errors
   errDeadline: 'la corrección no terminó en {seconds} s y se abandonó',
