@@ -23,7 +23,7 @@ export const PATTERN_TEXT: Record<string, keyof typeof es> = {
   'a user name without spaces, @, : or slashes': 'pattern.sshUser',
   'an environment variable name': 'pattern.envVar',
   'a Host entry of ~/.ssh/config': 'pattern.configHost',
-  'a user name (DOMAIN\\user or user@domain allowed) without spaces or \':\'': 'pattern.winrmUser',
+  'a user name (DOMAIN\\\\user or user@domain allowed) without spaces or \':\'': 'pattern.winrmUser',
 };
 
 /** What a pattern expects, from its schema description; a generic phrase if it has no entry. */

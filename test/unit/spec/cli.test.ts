@@ -32,7 +32,7 @@ describe('CLI: validate and answers init', function () {
   it('validate: exit 2 with file:line:column and the key path', () => {
     const r = labgrade('validate', join(fixtures, 'spec-wrong-type.yaml'));
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.include(`${join(fixtures, 'spec-wrong-type.yaml')}:13:13 (questions.config.points): wrong type: expected number, found string`);
+    expect(r.stderr).to.include(`${join(fixtures, 'spec-wrong-type.yaml')}:13:13 (questions.config.points): wrong type: expected number, found text`);
   });
 
   it('validate: warnings (unanswered questions) keep exit 0; Spanish with --lang es', () => {

@@ -95,7 +95,7 @@ describe('loadAnswers', () => {
     expect(issueAt(err, 'answers.nat.host').message).to.match(/expected a value \(yes or no\), not 3/);
     // Shapes no question accepts are schema errors, reported before any value is read.
     const shape = await inputError(() => loadAnswers(tmp.write(`${head}  nat:\n    vm_to_vm: [sí]\n`), spec, { lang: 'en' }));
-    expect(issueAt(shape, 'answers.nat.vm_to_vm').message).to.match(/wrong type.*found array/);
+    expect(issueAt(shape, 'answers.nat.vm_to_vm').message).to.match(/wrong type.*found list/);
   });
 
   it('rejects a configuration that mixes fields and roles, or is not a map', async () => {

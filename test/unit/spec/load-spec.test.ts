@@ -84,7 +84,7 @@ describe('loadSpec', () => {
     const i = issueAt(err, 'questions.config.points');
     expect(i.line).to.equal(13);
     expect(i.column).to.equal(13);
-    expect(i.message).to.match(/expected number, found string/);
+    expect(i.message).to.match(/expected number, found text/);
     expect(i.file).to.equal(join(fixtures, 'spec-wrong-type.yaml'));
   });
 
