@@ -90,15 +90,12 @@ export class Progress {
   }
 
   private draw(): void {
-    const width = 24;
-    const filled = this.total ? Math.round((this.done / this.total) * width) : 0;
-    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
     const eta = this.eta();
-    let s = `${bar} ${t(this.lang, 'progressLine', { done: this.done, total: this.total, failed: this.problems, running: this.running })}${eta ? ` · ${eta}` : ''}`;
-    const cols = this.out.columns ?? 100;
-    if (s.length > cols - 1) s = s.slice(0, cols - 1);
-    this.out.write(`\r${s}${' '.repeat(Math.max(0, this.lastLen - s.length))}`);
-    this.lastLen = s.length;
+    const text = `${t(this.lang, 'progressLine', { done: this.done, total: this.total, failed: this.problems, running: this.running })}${eta ? ` · ${eta}` : ''}`;
+    const s = liveLine(text, this.done, this.total, this.out.columns);
+    const len = [...s].length;
+    this.out.write(`\r${s}${' '.repeat(Math.max(0, this.lastLen - len))}`);
+    this.lastLen = len;
   }
 
   private line(s: string): void {
@@ -121,6 +118,22 @@ export class Progress {
       this.lastLen = 0;
     }
   }
+}
+
+const BAR_WIDTH = 24;
+
+/**
+ * The live line for a terminal `columns` wide (0 or unknown: 80, as terminals that report no size
+ * usually have): the bar only when the text still fits beside it, then cut to columns - 1 whole
+ * characters so the line never wraps (a wrapped line cannot be redrawn in place).
+ */
+export function liveLine(text: string, done: number, total: number, columns: number | undefined): string {
+  const cols = columns && columns > 0 ? columns : 80;
+  const filled = total ? Math.min(BAR_WIDTH, Math.round((done / total) * BAR_WIDTH)) : 0;
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
+  const chars = [...text];
+  const line = chars.length + BAR_WIDTH + 3 <= cols - 1 ? [...`${bar} `, ...chars] : chars;
+  return line.slice(0, Math.max(0, cols - 1)).join('');
 }
 
 export function statusWord(lang: Lang, s: StudentStatus): string {

@@ -85,9 +85,11 @@ const MOODLE_MAP: Record<ExportOptions['identity'], { header: Record<Lang, strin
   id: { header: { es: 'ID', en: 'ID' }, mapTo: 'useridnumber' },
 };
 
-export function scaleGrade(percent: number, exp: Pick<ExportOptions, 'scale' | 'decimals'>): number {
+/** The exported grade from the raw points (never from the percentage, which is already rounded). */
+export function scaleGrade(points: number, maxPoints: number, exp: Pick<ExportOptions, 'scale' | 'decimals'>): number {
   const f = 10 ** exp.decimals;
-  return Math.round(((percent / 100) * exp.scale + Number.EPSILON) * f) / f;
+  const ratio = maxPoints > 0 ? points / maxPoints : 0;
+  return Math.round((ratio * exp.scale + Number.EPSILON) * f) / f;
 }
 
 export function buildSummary(
@@ -143,7 +145,7 @@ export function buildSummary(
       percent,
       points: d && status !== 'failed' ? d.points : null,
       maxPoints: d && status !== 'failed' ? d.maxPoints : null,
-      grade: exported && percent !== null ? scaleGrade(percent, exp) : null,
+      grade: exported && d ? scaleGrade(d.points, d.maxPoints, exp) : null,
       verdicts,
       error: rec?.error ?? null,
       durationMs: rec?.durationMs ?? null,
