@@ -1,8 +1,8 @@
 // Where the shipped exercise and the JSON Schemas live (inside the package, next to grader/).
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { projectRoot } from '../version.js';
 
-export type FileKind = 'spec' | 'lab' | 'answers';
+export type FileKind = 'spec' | 'lab' | 'answers' | 'roster';
 
 /** The exercise shipped with labgrade (the default `--spec`). */
 export function shippedSpecPath(): string {
@@ -12,4 +12,16 @@ export function shippedSpecPath(): string {
 /** The JSON Schema of one file kind (exercises/schema/<kind>.schema.json). */
 export function schemaPath(kind: FileKind): string {
   return join(projectRoot(), 'exercises', 'schema', `${kind}.schema.json`);
+}
+
+/**
+ * How a written file points editors at its schema (`# yaml-language-server: $schema=...`): relative
+ * when the file is written inside labgrade's folder (as in the repository), else absolute.
+ */
+export function schemaRefFor(kind: FileKind, outFile?: string): string {
+  const schema = schemaPath(kind);
+  let ref = relative(outFile ? dirname(resolve(outFile)) : process.cwd(), schema).split(sep).join('/');
+  if (ref.startsWith('../..')) ref = schema;
+  else if (!ref.startsWith('.')) ref = `./${ref}`;
+  return ref;
 }
