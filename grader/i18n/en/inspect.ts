@@ -2,6 +2,7 @@ import type es from '../es/inspect.js';
 
 export default {
   'err.virsh-missing': 'the virsh program was not found ({detail}): install libvirt\'s client (Debian: apt install libvirt-clients)',
+  uriNotUri: 'not of the form driver[+transport]://[user@][host]/path',
   'err.bad-uri': 'libvirt does not accept the URI {uri} ({detail}): use qemu:///system or qemu+ssh://user@host/system',
   'err.socket-missing': 'libvirt is not reachable at {uri}: the socket {socket} does not exist. Is the daemon running? (systemctl start libvirtd, or virtqemud on hosts with modular daemons)',
   'err.daemon-down': 'libvirt is not reachable at {uri}: the socket {socket} refuses connections (the daemon is not running). Start it: systemctl start libvirtd',

@@ -3,6 +3,7 @@
 export default {
   // ---- errores de virsh (grader/libvirt/virsh.ts)
   'err.virsh-missing': 'no se encuentra el programa virsh ({detail}): instala el cliente de libvirt (Debian: apt install libvirt-clients)',
+  uriNotUri: 'no tiene la forma driver[+transporte]://[usuario@][host]/ruta',
   'err.bad-uri': 'libvirt no acepta la URI {uri} ({detail}): usa qemu:///system o qemu+ssh://usuario@host/system',
   'err.socket-missing': 'libvirt no está accesible en {uri}: no existe el socket {socket}. ¿Está arrancado el demonio? (systemctl start libvirtd, o virtqemud en sistemas con demonios modulares)',
   'err.daemon-down': 'libvirt no está accesible en {uri}: el socket {socket} rechaza la conexión (el demonio no está en marcha). Arráncalo: systemctl start libvirtd',
