@@ -77,8 +77,8 @@ export const html = defineRenderer('html', 'html', 'text/html; charset=utf-8', (
 <body>
 ${header(r, t)}
 <main>
-${summary(r, t)}
 ${r.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${r.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}
+${summary(r, t)}
 ${r.tasks.length === 0 ? `<div class="card muted">${h(t('noTasks'))}</div>` : r.tasks.map((task) => taskSection(task, t)).join('\n')}
 <footer>
   <div>${h(t('generatedBy', { tool: r.tool.name, version: r.tool.version, date: fmtDate(r.finishedAt) }))}</div>

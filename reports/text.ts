@@ -32,6 +32,12 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
   out.push(`${t('student')}: ${oneLine(studentLine(r))}`);
   out.push(`${t('lab')}: ${oneLine(r.lab.uri)}${r.lab.file ? ` (${oneLine(r.lab.file)})` : ''}`);
 
+  // What stopped the grading comes first: it is the cause of everything skipped below.
+  if (r.errors.length) {
+    out.push('', paint('bold', `${t('errors')}:`));
+    for (const e of r.errors) out.push(`  - ${oneLine(e)}`);
+  }
+
   if (r.tasks.length === 0) out.push('', t('noTasks'));
   for (const task of r.tasks) {
     const net = task.network;
@@ -71,13 +77,12 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
     }
   }
 
-  if (r.errors.length) {
-    out.push('', paint('bold', `${t('errors')}:`));
-    for (const e of r.errors) out.push(`  - ${oneLine(e)}`);
-  }
-
   const tot = r.totals;
   out.push('');
+  if (nothingGraded(r)) {
+    out.push(paint('bold', t('noScore')));
+    return `${out.join('\n')}\n`;
+  }
   out.push(
     paint(
       'bold',
@@ -87,6 +92,11 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
   );
   return `${out.join('\n')}\n`;
 });
+
+/** Nothing was graded because of a run problem (libvirt unreachable...): a score would mislead. */
+export function nothingGraded(r: GradeResult): boolean {
+  return r.errors.length > 0 && r.totals.pass + r.totals.fail + r.totals.error === 0;
+}
 
 function pushDetails(out: string[], v: Verdict, t: Labels, indent: string, paint: (s: Style, x: string) => string): void {
   for (const h of v.hints) out.push(...wrap(`${t('hint')}: ${oneLine(h)}`, indent).map((l) => paint('yellow', l)));

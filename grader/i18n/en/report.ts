@@ -10,6 +10,7 @@ export default {
   lab: 'Lab',
   score: 'Score',
   points: 'Points',
+  noScore: 'No score: nothing could be graded; fix the problem above and run again.',
   scoreLine: 'Score: {points, number}/{max, number} ({percent, number}%)',
   countsLine: '{pass} passed, {fail} failed, {error} not measured, {skip} skipped',
   summary: 'Summary',

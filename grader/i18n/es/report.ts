@@ -10,6 +10,7 @@ export default {
   lab: 'Laboratorio',
   score: 'Puntuación',
   points: 'Puntos',
+  noScore: 'Sin nota: no se pudo corregir nada; arregla el problema de arriba y vuelve a ejecutarlo.',
   scoreLine: 'Puntuación: {points, number}/{max, number} ({percent, number} %)',
   countsLine: '{pass, plural, one {# correcta} other {# correctas}}, {fail, plural, one {# incorrecta} other {# incorrectas}}, {error} sin medir, {skip, plural, one {# omitida} other {# omitidas}}',
   summary: 'Resumen',
