@@ -66,6 +66,7 @@ export default {
   'doctor.status.skip': 'skip',
   'doctor.fix': 'fix:',
   'doctor.summary.ok': 'All set: grading can run ({ok} ok, {warn, plural, one {# warning} other {# warnings}}, {skip} skipped).',
+  'doctor.summary.noLab': 'libvirt works, but no lab file was checked ({ok} ok, {skip} skipped): write one with labgrade init, then run labgrade doctor --lab lab.yaml.',
   'doctor.summary.fail': 'Grading cannot run yet: {fail} failed, {warn, plural, one {# warning} other {# warnings}}, {skip} skipped. Fix the first failure and run labgrade doctor again.',
   'doctor.skippedBecause': 'skipped because an earlier check failed: {what}',
 
@@ -106,8 +107,6 @@ export default {
   'fix.libvirt.permission': 'Add your user to the libvirt group: sudo adduser $USER libvirt; then log out and back in (or run newgrp libvirt in this terminal)',
   'fail.libvirt.readOnly': 'only read access to {uri} (read-only socket): the guest agents cannot be used',
   'fix.libvirt.readOnly': 'Add your user to the libvirt group: sudo adduser $USER libvirt; then log out and back in',
-  'fail.libvirt.socket': 'the libvirtd service is not available: {detail}',
-  'fix.libvirt.socket': 'Install and start it: sudo apt-get install libvirt-daemon-system; sudo systemctl enable --now libvirtd',
   'fail.libvirt.ssh': 'could not log into the libvirt host over SSH: {detail}',
   'fix.libvirt.ssh': 'Check that ssh {host} works without asking for a password (ssh-copy-id {host}) and that the host key is in ~/.ssh/known_hosts',
   'fail.libvirt.other': '{message}',

@@ -68,6 +68,7 @@ export default {
   'doctor.status.skip': 'omitido',
   'doctor.fix': 'cómo arreglarlo:',
   'doctor.summary.ok': 'Todo listo: se puede corregir ({ok} bien, {warn, plural, one {# aviso} other {# avisos}}, {skip, plural, one {# omitido} other {# omitidos}}).',
+  'doctor.summary.noLab': 'libvirt funciona, pero no se ha revisado ningún fichero del laboratorio ({ok} bien, {skip, plural, one {# omitido} other {# omitidos}}): escribe uno con labgrade init y ejecuta labgrade doctor --lab lab.yaml.',
   'doctor.summary.fail': 'Aún no se puede corregir: {fail, plural, one {# fallo} other {# fallos}}, {warn, plural, one {# aviso} other {# avisos}}, {skip, plural, one {# omitido} other {# omitidos}}. Arregla el primer fallo y vuelve a ejecutar labgrade doctor.',
   'doctor.skippedBecause': 'omitido porque falló antes: {what}',
 
@@ -108,8 +109,6 @@ export default {
   'fix.libvirt.permission': 'Añade tu usuario al grupo libvirt: sudo adduser $USER libvirt; después cierra la sesión y vuelve a entrar (o ejecuta newgrp libvirt en esta terminal)',
   'fail.libvirt.readOnly': 'solo hay acceso de lectura a {uri} (socket de solo lectura): no se puede hablar con los agentes de QEMU',
   'fix.libvirt.readOnly': 'Añade tu usuario al grupo libvirt: sudo adduser $USER libvirt; después cierra la sesión y vuelve a entrar',
-  'fail.libvirt.socket': 'el servicio libvirtd no está disponible: {detail}',
-  'fix.libvirt.socket': 'Instálalo y arráncalo: sudo apt-get install libvirt-daemon-system; sudo systemctl enable --now libvirtd',
   'fail.libvirt.ssh': 'no se pudo entrar por SSH en el host de libvirt: {detail}',
   'fix.libvirt.ssh': 'Comprueba que ssh {host} funciona sin pedir contraseña (ssh-copy-id {host}) y que la clave del host está en ~/.ssh/known_hosts',
   'fail.libvirt.other': '{message}',
