@@ -1,5 +1,5 @@
 // Where the shipped exercise and the JSON Schemas live (inside the package, next to grader/).
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { projectRoot } from '../version.js';
 
 export type FileKind = 'spec' | 'lab' | 'answers' | 'roster';
@@ -16,12 +16,13 @@ export function schemaPath(kind: FileKind): string {
 
 /**
  * How a written file points editors at its schema (`# yaml-language-server: $schema=...`): relative
- * when the file is written inside labgrade's folder (as in the repository), else absolute.
+ * when the file is written inside labgrade's own folder (as in the repository), else absolute.
  */
 export function schemaRefFor(kind: FileKind, outFile?: string): string {
   const schema = schemaPath(kind);
-  let ref = relative(outFile ? dirname(resolve(outFile)) : process.cwd(), schema).split(sep).join('/');
-  if (ref.startsWith('../..')) ref = schema;
-  else if (!ref.startsWith('.')) ref = `./${ref}`;
-  return ref;
+  const outDir = outFile ? dirname(resolve(outFile)) : process.cwd();
+  const inside = relative(projectRoot(), outDir);
+  if (inside.startsWith('..') || isAbsolute(inside)) return schema;
+  const ref = relative(outDir, schema).split(sep).join('/');
+  return ref.startsWith('.') ? ref : `./${ref}`;
 }
