@@ -45,7 +45,7 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
     out.push('');
     out.push(
       paint('bold', `== ${oneLine(task.title || task.id)} (${oneLine(task.id)}) — ${t('network')}: ${netText}`) +
-        `  ${fmtPoints(task.points)}/${fmtPoints(task.maxPoints)}`,
+        `  ${fmtPoints(task.points, t.lang)}/${fmtPoints(task.maxPoints, t.lang)}`,
     );
     const skipped = skippedTaskReason(task);
     if (skipped !== null) {
@@ -67,7 +67,7 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
         const shown = shownOutcome(v);
         const who = v.role ? oneLine(v.role) : '';
         const label = paint(OUTCOME_STYLE[shown], `${SYMBOL[shown]} ${outcomeLabel(t, shown)}`);
-        out.push(`    ${label}  ${who}  ${fmtPoints(v.points)}/${fmtPoints(v.maxPoints)}`);
+        out.push(`    ${label}  ${who}  ${fmtPoints(v.points, t.lang)}/${fmtPoints(v.maxPoints, t.lang)}`);
         out.push(`      ${t('answerShort')}: ${v.studentAnswer === null ? t('noAnswer') : oneLine(v.studentAnswer)}`);
         if (v.observed !== null) out.push(`      ${t('observed')}: ${oneLine(v.observed)}`);
         if (v.theory !== null && shown !== 'pass') out.push(`      ${t('theory')}: ${oneLine(v.theory)}`);
