@@ -16,8 +16,9 @@ if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
   exit 2
 fi
 
-# Assets: every file labgrade opens by path at run time (keys are paths below the package root).
-mapfile -t assets < <(printf '%s\n' package.json; find exercises -type f \( -name '*.yaml' -o -name '*.json' \) | LC_ALL=C sort)
+# Assets: every file labgrade opens by path at run time (keys are paths below the package root):
+# package.json (version), the exercises and schemas, and the lab's image script (`lab up`).
+mapfile -t assets < <(printf '%s\n' package.json grader/lab/image/build-image.sh; find exercises -type f \( -name '*.yaml' -o -name '*.json' \) | LC_ALL=C sort)
 assets_json=$(printf '%s\n' "${assets[@]}" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(s.trim().split("\n"))))')
 
 npx --no-install esbuild grader/cli/sea.ts \
