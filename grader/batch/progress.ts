@@ -1,7 +1,7 @@
 // Batch progress on stderr: on a TTY one live line (bar, done / with problems / running, ETA)
 // redrawn in place; otherwise one plain line per finished student (logs, CI).
 import type { Lang } from '../types.js';
-import { translator } from '../i18n/translate.js';
+import { formatPercent, translator } from '../i18n/translate.js';
 import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';
 import { oneLine } from '../../reports/escape.js';
@@ -63,7 +63,7 @@ export class Progress {
         this.finishedThisRun++;
         if (e.record.status !== 'graded') this.problems++;
         if (!this.live) {
-          const detail = e.record.status === 'graded' || e.record.status === 'incomplete' ? `${(e.percent ?? 0).toFixed(1)} %` : '';
+          const detail = e.record.status === 'graded' || e.record.status === 'incomplete' ? formatPercent(this.lang, e.percent ?? 0) : '';
           const why = e.record.error ? ` — ${oneLine(e.record.error.message)}` : '';
           this.line(
             t(this.lang, 'progressStudent', {

@@ -32,7 +32,7 @@ export default {
   connectionLostDuring: 'connection lost during a command: {detail}',
   closedByPeer: 'the other side closed the connection',
   agentNotConnected:
-    'the QEMU guest agent of {domain} did not answer within {seconds} s: install and start qemu-guest-agent in the guest (or wait until it has booted)',
+    'the QEMU guest agent of {domain} did not answer within {seconds, number} s: install and start qemu-guest-agent in the guest (or wait until it has booted)',
   agentBadReply: 'unexpected reply of the QEMU guest agent of {domain} to {command}: {detail}',
   agentExecFailed: 'the QEMU guest agent of {domain} could not run {path}: {detail}',
   agentOutputTooBig: "the command's output exceeded virsh's read limit and was discarded",

@@ -26,7 +26,7 @@ export default {
   badInteger: '{option}: se esperaba un número entero entre {min} y {max}, no «{value}»',
   badIdentity: '--identity: usa email, idNumber, username o id, no «{value}»',
   // per-student errors
-  errDeadline: 'la corrección no terminó en {seconds} s y se abandonó',
+  errDeadline: 'la corrección no terminó en {seconds, number} s y se abandonó',
   errCancelled: 'corrección interrumpida (Ctrl-C)',
   errInput: 'entrada no válida: {message}',
   errTransport: 'no se pudo conectar con {target}: {message}',
@@ -36,7 +36,7 @@ export default {
   // progress
   progressLine: '{done}/{total} hechos, {failed} con problemas, {running} en curso',
   progressEta: 'quedan ~{eta}',
-  progressStudent: '[{n}/{total}] {id}: {status} {detail} ({seconds} s)',
+  progressStudent: '[{n}/{total}] {id}: {status} {detail} ({seconds, number} s)',
   progressReused: '[{n}/{total}] {id}: ya corregido (--resume)',
   statusGraded: 'corregido',
   statusIncomplete: 'incompleto',
@@ -44,7 +44,7 @@ export default {
   statusPending: 'pendiente',
   strayError: 'error interno durante la corrección (se continúa con los demás alumnos): {message}',
   interrupted: 'Interrumpido: se conservan los resultados ya escritos; vuelve a lanzarlo con --resume para seguir. Pulsa Ctrl-C otra vez para salir ya.',
-  finished: 'Clase corregida: {graded} corregidos, {incomplete} incompletos, {failed} fallidos, {pending} pendientes, en {seconds} s.',
+  finished: 'Clase corregida: {graded} corregidos, {incomplete} incompletos, {failed} fallidos, {pending} pendientes, en {seconds, number} s.',
   wrote: 'Resumen: {summary}\nCSV para Moodle: {csv}\nDatos: {json}',
   // summary page
   summaryTitle: 'Resumen de clase',

@@ -35,7 +35,7 @@ export default {
   closedByPeer: 'el otro extremo cerró la conexión',
   // ---- agente de QEMU (agent.ts)
   agentNotConnected:
-    'el agente de QEMU de {domain} no respondió en {seconds} s: instala y arranca qemu-guest-agent en la máquina (o espera a que termine de arrancar)',
+    'el agente de QEMU de {domain} no respondió en {seconds, number} s: instala y arranca qemu-guest-agent en la máquina (o espera a que termine de arrancar)',
   agentBadReply: 'respuesta inesperada del agente de QEMU de {domain} a {command}: {detail}',
   agentExecFailed: 'el agente de QEMU de {domain} no pudo ejecutar {path}: {detail}',
   agentOutputTooBig: 'la salida de la orden superó el límite de lectura de virsh y se descartó',

@@ -37,7 +37,7 @@ describe('batch: progress', () => {
     expect(text).to.not.include('\r');
     expect(text.split('\n').filter(Boolean)).to.deep.equal([
       '[1/3] a: already graded (--resume)',
-      '[2/3] b: graded 85.5 % (1.5 s)',
+      '[2/3] b: graded 85.5% (1.5 s)',
       '[3/3] c: failed (1.5 s) — could not connect to ssh c: boom',
     ]);
   });

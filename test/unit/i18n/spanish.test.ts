@@ -84,10 +84,10 @@ describe('Spanish catalogs follow the glossary, the tú register and the plural/
     expect(found, found.join('\n')).to.deep.equal([]);
   });
 
-  it('write percentages as numbers in Spanish style: {x, number} %', () => {
+  it('write percentages and seconds as numbers in Spanish style: {x, number} %, {x, number} s', () => {
     const found = es
-      .filter((e) => /\{\w+\}\s?%/.test(e.text))
-      .map((e) => `${where(e)}\n    writes a bare {placeholder} before %: write {x, number} % (gives "83,2 %")`);
+      .filter((e) => /\{\w+\}\s?%|\{\w+\} s\b/.test(e.text))
+      .map((e) => `${where(e)}\n    writes a bare {placeholder} before % or s: write {x, number} % / {x, number} s (gives "83,2 %", "1,5 s")`);
     expect(found, found.join('\n')).to.deep.equal([]);
   });
 
