@@ -2,8 +2,10 @@
 # Builds the single executable for linux-x64 (Node's single-executable applications): esbuild
 # bundles grader/cli/sea.ts and its dependencies into one CommonJS file, Node turns it into a
 # preparation blob (with the exercises, schemas and package.json as assets), and postject injects
-# the blob into a copy of the running `node` binary. Output: dist-sea/labgrade (about 100 MB: it
-# is Node itself). Needs the devDependencies (esbuild, postject); run by .ci/run.
+# the blob into a copy of the running `node` binary. Output: dist-sea/labgrade (about 100 MB: it is
+# Node itself). The bundle's `require` answers only built-in modules: ssh2 tries its optional native
+# parts (cpu-features, sshcrypto.node) and falls back to JavaScript when they are missing; without
+# this, Node would print a warning on every run. Needs the devDependencies (esbuild, postject); run by .ci/run.
 #   bash scripts/build-sea.sh [OUT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +29,7 @@ npx --no-install esbuild grader/cli/sea.ts \
   --external:cpu-features --external:'*.node' \
   --define:import.meta.url=__labgrade_import_meta_url \
   --define:LABGRADE_SEA_ASSETS="$assets_json" \
-  --banner:js='const __labgrade_import_meta_url = require("node:url").pathToFileURL(__filename).href;' \
+  --banner:js='var require = ((r) => (id) => { if (r("node:module").isBuiltin(id)) return r(id); const e = new Error("Cannot find module " + id); e.code = "MODULE_NOT_FOUND"; throw e; })(require); const __labgrade_import_meta_url = require("node:url").pathToFileURL(__filename).href;' \
   --log-level=warning
 
 node -e '

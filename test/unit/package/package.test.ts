@@ -122,5 +122,11 @@ describe('package: the single executable (linux-x64), on a PATH without node', f
     const bad = runWith(bin, ['validate', join(ROOT, 'test', 'fixtures', 'spec', 'spec-wrong-type.yaml')], { path });
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.include('wrong type: expected number, found text');
+ 
+    // The SSH library's optional native parts are missing in the bundle: it falls back silently.
+    const doctor = runWith(bin, ['doctor', '--uri', 'qemu+unix:///system?socket=/nonexistent/labgrade-sock'], { path });
+    expect(doctor.code, doctor.stdout + doctor.stderr).to.equal(1);
+    expect(doctor.stdout).to.include('the socket /nonexistent/labgrade-sock does not exist');
+    expect(doctor.stderr).to.not.match(/Warning/i);
   });
 });
