@@ -5,6 +5,7 @@
 // tests in a CI's history; the titles travel as properties and in the output. Times are measured:
 // a testcase's is the time of the commands behind it, a suite's the sum of its testcases, the
 // whole run's from the result's start and end.
+import { visible } from '../grader/util/visible.js';
 import type { CommandEvidence, GradeResult, TaskResult, Verdict } from '../grader/types.js';
 import { escapeXml, escapeXmlText } from './escape.js';
 import { defineRenderer } from './types.js';
@@ -61,6 +62,7 @@ function suite(r: GradeResult, task: TaskResult, t: Labels) {
     prop('network', `${net}${task.network.type ? ` (${task.network.type})` : ''}`),
     prop('points', `${fmtPoints(task.points, t.lang)}/${fmtPoints(task.maxPoints, t.lang)}`),
     prop('score', `${fmtPoints(r.totals.points, t.lang)}/${fmtPoints(r.totals.maxPoints, t.lang)} (${fmtPercent(r.totals.percent, t.lang)} %)`),
+    ...(r.trustedHostKeys ?? []).map((k) => prop('trusted-host-key', t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))),
     '    </properties>',
     ...cases,
     '  </testsuite>',
@@ -96,7 +98,13 @@ function testcase(task: TaskResult, v: Verdict, t: Labels): string[] {
 
 function details(v: Verdict, t: Labels): string {
   const rows = [
-    `${t('answer')}: ${v.studentAnswer ?? t('noAnswer')}`,
+    ...(v.answerWritten === undefined || v.answerWritten === null
+      ? [`${t('answer')}: ${v.studentAnswer ?? t('noAnswer')}`]
+      : [
+          `${t('answerWritten')}: ${visible(v.answerWritten.trim(), 400)}`,
+          `${t('answerRead')}: ${v.studentAnswer ?? t('answerUnreadable')}`,
+          v.answerIgnored?.length ? `${t('answerIgnored')}: ${v.answerIgnored.join(', ')}` : '',
+        ]),
     v.observed !== null ? `${t('observed')}: ${v.observed}` : '',
     v.theory !== null ? `${t('theory')}: ${v.theory}` : '',
     `${t('points')}: ${fmtPoints(v.points, t.lang)}/${fmtPoints(v.maxPoints, t.lang)}`,

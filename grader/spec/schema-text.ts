@@ -13,6 +13,7 @@ export const PATTERN_TEXT: Record<string, keyof typeof es> = {
   'lowercase letters, digits, \'-\', \'_\' or \'.\'': 'pattern.slug',
   'lowercase letters, digits and \'-\', starting with a letter': 'pattern.code',
   'an IPv4 address or hostname': 'pattern.host',
+  'a host name, an IPv4 address or an IPv4 CIDR block': 'pattern.hostOrCidr',
   'a libvirt network name': 'pattern.network',
   'a libvirt domain name': 'pattern.domain',
   'a task id, all or auto': 'pattern.task',

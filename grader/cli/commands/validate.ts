@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
+import { visible } from '../../util/visible.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/spec.js';
 import en from '../../i18n/en/spec.js';
@@ -16,6 +17,7 @@ interface ValidateCliOptions {
   kind?: string;
   spec?: string;
   format?: string;
+  student?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -27,6 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--kind <spec|lab|answers|roster>', t(L, 'validateOptKind'))
     .option('--spec <file>', t(L, 'validateOptSpec'))
     .option('--format <text|json>', t(L, 'validateOptFormat'), 'text')
+    .option('--student', t(L, 'validateOptStudent'))
     .action(async (files: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(files, opts, ctx);
     });
@@ -37,11 +40,12 @@ export async function runValidate(files: string[], opts: ValidateCliOptions, ctx
   if (opts.kind !== undefined && !(KINDS as readonly string[]).includes(opts.kind)) throw new InputError(t(lang, 'validateBadKind'));
   const format = opts.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new InputError(t(lang, 'validateBadFormat', { format }));
-  const [{ validateFiles }, { formatIssues }] = await Promise.all([import('../../spec/validate-files.js'), import('../io.js')]);
+  const [{ validateFiles }, { formatIssues, formatIssue }] = await Promise.all([import('../../spec/validate-files.js'), import('../io.js')]);
   const results = await validateFiles(files, {
     lang,
     ...(opts.kind ? { kind: opts.kind as (typeof KINDS)[number] } : {}),
     ...(opts.spec ? { specPath: opts.spec } : {}),
+    ...(opts.student ? { student: true } : {}),
   });
   let bad = 0;
   if (format === 'json') {
@@ -50,12 +54,9 @@ export async function runValidate(files: string[], opts: ValidateCliOptions, ctx
     return results.some((r) => !r.ok) ? 2 : 0;
   }
   for (const r of results) {
-    for (const w of r.warnings) {
-      const where = [w.file, w.line, w.column].filter((x) => x !== undefined).join(':');
-      process.stdout.write(`${where}${w.path ? ` (${w.path})` : ''}: ${t(lang, 'validateWarning')}: ${w.message}\n`);
-    }
+    for (const w of r.warnings) process.stdout.write(`${formatIssue(w, t(lang, 'validateWarning'))}\n`);
     if (r.ok) {
-      process.stdout.write(`${t(lang, 'validateOk', { file: r.file, kind: t(lang, `kindName_${r.kind!}`) })}\n`);
+      process.stdout.write(`${visible(t(lang, 'validateOk', { file: r.file, kind: t(lang, `kindName_${r.kind!}`) }))}\n`);
     } else {
       bad++;
       if (r.error) process.stderr.write(`${formatIssues(r.error)}\n`);

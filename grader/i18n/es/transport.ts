@@ -16,6 +16,8 @@ export default {
   keyInvalid: 'el fichero {file} no es una clave privada SSH legible: {detail}',
   noCredentials:
     'no hay credenciales SSH: indica key, password o «agent: true» (con SSH_AUTH_SOCK) en el acceso ssh de la máquina en el fichero del laboratorio, o deja una clave en ~/.ssh',
+  noTeacherCredential:
+    'no hay credenciales para {host}: este fichero del laboratorio lo entregó un alumno, así que las contraseñas y claves vienen de las credenciales (credentials) de la lista de clase, y ninguna nombra {host}',
   knownHostsUnreadable: 'no se puede leer known_hosts: {detail}',
   hostkeyRevoked: 'la clave de host de {host} está marcada como @revoked en {where}',
   hostkeyChanged:
