@@ -19,6 +19,7 @@ const NOT_KEYS: Record<string, string> = {
   guest_agent: 'part of the libvirt channel name org.qemu.guest_agent.0',
   x86_64: 'an architecture in a file name',
   idNumber: 'a value of batch --identity / the roster csv.identity (a Moodle field)',
+  cap_net_raw: 'a Linux capability (setcap cap_net_raw+ep)',
 };
 
 /** Programs whose options a message may quote in a command line (their options are not ours). */

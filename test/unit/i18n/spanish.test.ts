@@ -71,7 +71,9 @@ describe('Spanish catalogs follow the glossary, the tú register and the plural/
     const found: string[] = [];
     for (const e of es) {
       for (const [u, tu] of Object.entries(USTED)) {
-        if (word(u).test(e.text)) found.push(`${where(e)}\n    writes «${u}» (usted): write «${tu}»`);
+        // After "que" the same form is a subjunctive ("un usuario que lo tenga"), not usted.
+        const imperative = new RegExp(`(?<!\\bque\\s(?:(?:lo|la|le|los|las|les|se|no)\\s)?)${word(u).source}`, 'iu');
+        if (imperative.test(e.text)) found.push(`${where(e)}\n    writes «${u}» (usted): write «${tu}»`);
       }
     }
     expect(found, found.join('\n')).to.deep.equal([]);
