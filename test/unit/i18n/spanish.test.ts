@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { catalogEntries, ROOT, type Entry } from './catalogs.js';
+import { catalogEntries, exerciseSpanishEntries, ROOT, type Entry } from './catalogs.js';
 import { format, formatPercent } from '../../../grader/i18n/translate.js';
 
 interface Ban {
@@ -46,7 +46,12 @@ const where = (e: Entry): string => `${e.file} › ${e.key}: «${e.text}»`;
 describe('Spanish catalogs follow the glossary, the tú register and the plural/number rules', () => {
   let es: Entry[];
   before(async () => {
-    es = await catalogEntries('es');
+    // The catalogs and the bundled exercises' own Spanish (titles, prompts, hints) alike.
+    es = [...(await catalogEntries('es')), ...exerciseSpanishEntries()];
+  });
+
+  it('reads the exercises\' Spanish texts too', () => {
+    expect(es.filter((e) => e.file.startsWith('exercises/')).length).to.be.greaterThan(20);
   });
 
   it('the glossary (docs/es/glosario.md) has its table', () => {
