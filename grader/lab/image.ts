@@ -2,6 +2,7 @@
 // /var/cache/labgrade/image (tiny) and /var/cache/labgrade/image-<flavour>. Rebuilt only when an
 // input changes: the build script, the authorised SSH key, the guest password, the guests' host
 // key, and for the initramfs flavours the host's iproute2 / getent / iptables binaries (copied in).
+import { isSingleExecutable, projectRoot } from '../version.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -29,6 +30,8 @@ export interface GuestImage {
 
 /** The repository root (works from grader/lab/*.ts under tsx and from dist/grader/lab/*.js). */
 export function repoRoot(): string {
+  // The single executable carries build-image.sh among its unpacked files (scripts/build-sea.sh).
+  if (isSingleExecutable()) return projectRoot();
   let d = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'grader', 'lab', 'image', 'build-image.sh'))) return d;

@@ -1,6 +1,7 @@
-// `labgrade lab up [--scenario NAME] [--flavour LIST] [--user LIST] | down | status [--json] |
-// scenarios`: the sandboxed real lab (grader/lab/). Root only. Heavy modules load inside the actions.
-import type { Command } from 'commander';
+// `labgrade lab up [--scenario NAME] [--flavour LIST] [--user LIST] | down | status | scenarios` (each
+// with --format text|json; --json is kept, hidden, as its old spelling): the sandboxed real lab
+// (grader/lab/). Root only. Heavy modules load inside the actions. Exit 0 ok, 1 failed, 2 bad usage (not root, unknown scenario, bad format).
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { translator, type Params } from '../../i18n/translate.js';
 import es from '../../i18n/es/lab.js';
@@ -9,6 +10,25 @@ import { SCENARIOS, DEFAULT_SCENARIO } from '../../lab/scenarios.js';
 import { FLAVOUR_NAMES, DEFAULT_FLAVOUR } from '../../lab/flavours.js';
 
 const t = translator(es, en);
+
+interface FormatOpts {
+  format: string;
+  json?: boolean;
+}
+
+/** --format text|json on every lab command (plus the old --json, hidden). */
+function withFormat(cmd: Command, lang: CliContext['lang']): Command {
+  return cmd.option('--format <text|json>', t(lang, 'optFormat'), 'text').addOption(new Option('--json').hideHelp());
+}
+
+/** true for JSON; throws the usage error (exit 2) for anything but text/json. */
+async function wantsJson(o: FormatOpts, lang: CliContext['lang']): Promise<boolean> {
+  if (o.format !== 'text' && o.format !== 'json') {
+    const { InputError } = await import('../../types.js');
+    throw new InputError(t(lang, 'badFormat', { format: o.format }));
+  }
+  return o.json === true || o.format === 'json';
+}
 const DEFAULT_LAB_FILE = '/var/lib/labgrade/lab.yaml';
 const SCENARIO_NAMES = Object.keys(SCENARIOS).join(', ');
 
@@ -38,17 +58,17 @@ export function register(program: Command, ctx: CliContext): void {
     process.stderr.write(`- ${t(lang, code, params)}\n`);
   };
 
-  lab
+  const up = lab
     .command('up')
     .description(t(lang, 'cmdUp'))
     .option('--scenario <name>', t(lang, 'optScenario', { def: DEFAULT_SCENARIO, names: SCENARIO_NAMES }), DEFAULT_SCENARIO)
     .option('--flavour <list>', t(lang, 'optFlavour', { names: FLAVOUR_NAMES.join(', '), def: DEFAULT_FLAVOUR }))
     .option('--user <list>', t(lang, 'optUser'))
     .option('--lab-file <path>', t(lang, 'optLabFile', { def: DEFAULT_LAB_FILE }))
-    .option('--no-lab-file', t(lang, 'optNoLabFile'))
-    .option('--json', t(lang, 'optJson'))
-    .action(async (o: { scenario: string; flavour?: string; user?: string; labFile?: string | false; json?: boolean }) =>
+    .option('--no-lab-file', t(lang, 'optNoLabFile'));
+  withFormat(up, lang).action(async (o: { scenario: string; flavour?: string; user?: string; labFile?: string | false } & FormatOpts) =>
       guarded(ctx, async () => {
+        const json = await wantsJson(o, lang);
         const { labUp, assertRoot, parseFlavours, parseUsers } = await import('../../lab/index.js');
         // option errors first (exit 2), before asking for root
         const flavours = o.flavour !== undefined ? parseFlavours(o.flavour) : undefined;
@@ -58,10 +78,10 @@ export function register(program: Command, ctx: CliContext): void {
           scenario: o.scenario,
           flavours,
           users,
-          log: o.json ? undefined : progress,
+          log: json ? undefined : progress,
           labFile: o.labFile === false ? false : o.labFile,
         });
-        if (o.json) {
+        if (json) {
           process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
           return;
         }
@@ -70,28 +90,29 @@ export function register(program: Command, ctx: CliContext): void {
       }),
     );
 
-  lab
-    .command('down')
-    .description(t(lang, 'cmdDown'))
-    .action(async () =>
+  withFormat(lab.command('down').description(t(lang, 'cmdDown')), lang)
+    .action(async (o: FormatOpts) =>
       guarded(ctx, async () => {
+        const json = await wantsJson(o, lang);
         const { labDown, assertRoot } = await import('../../lab/index.js');
         assertRoot();
-        const r = await labDown({ log: progress });
+        const r = await labDown({ log: json ? () => undefined : progress });
+        if (json) {
+          process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          return;
+        }
         process.stdout.write(`${t(lang, 'downDone', { seconds: (r.totalMs / 1000).toFixed(1) })}\n`);
       }),
     );
 
-  lab
-    .command('status')
-    .description(t(lang, 'cmdStatus'))
-    .option('--json', t(lang, 'optJson'))
-    .action(async (o: { json?: boolean }) =>
+  withFormat(lab.command('status').description(t(lang, 'cmdStatus')), lang)
+    .action(async (o: FormatOpts) =>
       guarded(ctx, async () => {
+        const json = await wantsJson(o, lang);
         const { labStatus, assertRoot } = await import('../../lab/index.js');
         assertRoot();
         const s = await labStatus();
-        if (o.json) {
+        if (json) {
           process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
           return;
         }
@@ -111,12 +132,9 @@ export function register(program: Command, ctx: CliContext): void {
       }),
     );
 
-  lab
-    .command('scenarios')
-    .description(t(lang, 'cmdScenarios'))
-    .option('--json', t(lang, 'optJson'))
-    .action(async (o: { json?: boolean }) => {
-      if (o.json) {
+  withFormat(lab.command('scenarios').description(t(lang, 'cmdScenarios')), lang)
+    .action(async (o: FormatOpts) => {
+      if (await wantsJson(o, lang)) {
         process.stdout.write(`${JSON.stringify(SCENARIOS, null, 2)}\n`);
         return;
       }
