@@ -74,7 +74,15 @@ export interface SpecNetwork {
   hostAddress: boolean;
   /** Accepted libvirt names; the first is the course's default (`red-nat`), then variants (`red_nat`). */
   names: string[];
+  /**
+   * How VMs attach to it. `network` (default): a libvirt network, by name. `bridge`: an external
+   * host bridge (`<interface type='bridge'>`, e.g. br0) and `direct`: a macvtap on a host device
+   * (`<interface type='direct'>`, e.g. eth0); for these two `names` are the bridge or device names.
+   */
+  attachment?: NetworkAttachment;
 }
+
+export type NetworkAttachment = 'network' | 'bridge' | 'direct';
 
 export interface SpecVm {
   role: string;
@@ -100,6 +108,8 @@ export interface SpecQuestion {
   points: number;
   /** Student-facing hint texts keyed by explanation code (see Verdict.codes). */
   hints: Record<string, Text>;
+  /** Parameters of the check (validated by the check's `validateParams`); the loader always sets it. */
+  params?: Record<string, unknown>;
 }
 
 export interface SpecTask {
@@ -113,10 +123,21 @@ export interface SpecTask {
   questions: string[];
   /** What theory expects for each question on this network type (question id -> expectation). */
   theory: Record<string, Theory>;
+  /** Question id -> the VM roles it is asked of (default: every VM of the task). */
+  ask?: Record<string, string[]>;
+  /**
+   * VM role -> every network key it must have a NIC on in this task (a VM with several NICs, e.g.
+   * a router). The task's own network is implied. Empty when the task asks nothing more.
+   */
+  nics?: Record<string, string[]>;
 }
 
-/** Symbolic addresses are resolved against the host snapshot of the task's network. */
-export type TheoryAddress = 'host-address' | 'none' | 'any';
+/**
+ * Symbolic addresses are resolved against the host snapshot of the task's network and the measured
+ * guests: `host-address` (the host's address on the network), `vm:<role>` (the address VM <role>
+ * has on the task's network, e.g. a Linux VM acting as router), `none`, `any`.
+ */
+export type TheoryAddress = 'host-address' | 'none' | 'any' | `vm:${string}`;
 
 export type Theory =
   | { kind: 'config-method'; value: 'static' | 'dynamic' }
@@ -283,6 +304,11 @@ export interface NetworkInfo {
   bridge: string | null;
   ips: NetworkIp[];
   dns: { enabled: boolean; forwarders: string[]; domain?: string };
+  /**
+   * Not a libvirt network: a host bridge (`bridge`) or host device (`direct`, macvtap) that NICs
+   * attach to directly, named by `name`. Built from the domains' NICs (libvirt lists no host bridges).
+   */
+  external?: 'bridge' | 'direct';
 }
 
 export interface DomainInterface {
@@ -470,6 +496,54 @@ export interface GuestFacts {
   reach: Record<string, Reachability>;
   resolve: Resolution | null;
   evidence: CommandEvidence[];
+  /** Kernel parameters asked for by the task's checks (key -> fact). */
+  sysctl?: Record<string, SysctlFact>;
+  /** Source-NAT rules, when a check asked for them. */
+  nat?: NatFacts;
+}
+
+/** A guest fact a question check needs beyond the configuration and the probes. */
+export type FactRequest = { kind: 'sysctl'; key: string } | { kind: 'nat'; savedFiles: string[] };
+
+/** A measured value or why it could not be measured (never a guess). */
+export type Measured<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface SysctlSetting {
+  file: string;
+  line: number;
+  value: string;
+}
+
+export interface SysctlFact {
+  key: string;
+  /** The running kernel's value (/proc/sys). */
+  live: Measured<string>;
+  /** Every assignment of the key in the files read at boot, in the order they apply (the last wins). */
+  persisted: Measured<SysctlSetting[]>;
+}
+
+/** One source-NAT rule (iptables MASQUERADE/SNAT, or nftables masquerade/snat). */
+export interface NatRule {
+  /** Output interface (`-o`, `oifname`), null = any. */
+  outInterface: string | null;
+  /** Source (`-s`, `ip saddr`), null = any. */
+  source: string | null;
+  action: 'masquerade' | 'snat';
+  /** The rule as written. */
+  text: string;
+}
+
+export interface NatSaved {
+  file: string;
+  /** null: the file does not exist. */
+  rules: NatRule[] | null;
+}
+
+export interface NatFacts {
+  /** The running ruleset (`iptables-save -t nat`, else `nft list ruleset`). */
+  live: Measured<NatRule[]>;
+  /** The files restored at boot. */
+  saved: Measured<NatSaved[]>;
 }
 
 /** Per-OS probe set; runs commands through a Connection and parses locale-independent output. */

@@ -55,6 +55,10 @@ export default {
   specCheckKind: 'check "{check}" gives answers of kind {checkKind}, but the question is of kind {kind}',
   specQuestionUnused: 'no task asks "{id}"',
   specProbeTarget: '"{value}" is neither an IPv4 address nor a valid hostname',
+  specAskNotAsked: '"ask" names question "{question}", which this task does not ask',
+  specRoleNotInTask: 'machine "{id}" is not part of this task; the task\'s machines: {known}',
+  specTheoryVm: '"vm:{id}" names a machine that is not part of this task; the task\'s machines: {known}',
+  specParams: 'parameters of check "{check}": {problem}',
   // lab file
   labUri: 'invalid libvirt URI "{value}": use qemu:///system, qemu+ssh://user@host/system or test:///default',
   labUnknownNetwork: 'network "{id}" does not exist in exercise {spec}; its networks: {known}',

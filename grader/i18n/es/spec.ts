@@ -55,6 +55,10 @@ export default {
   specCheckKind: 'la comprobación «{check}» da respuestas de tipo {checkKind}, pero la pregunta es de tipo {kind}',
   specQuestionUnused: 'ninguna tarea pregunta «{id}»',
   specProbeTarget: '«{value}» no es una dirección IPv4 ni un nombre de host válido',
+  specAskNotAsked: '«ask» nombra la pregunta «{question}», que esta tarea no pregunta',
+  specRoleNotInTask: 'la máquina «{id}» no es de esta tarea; máquinas de la tarea: {known}',
+  specTheoryVm: '«vm:{id}» nombra una máquina que no es de esta tarea; máquinas de la tarea: {known}',
+  specParams: 'parámetros de la comprobación «{check}»: {problem}',
   // lab file
   labUri: 'URI de libvirt no válida «{value}»: usa qemu:///system, qemu+ssh://usuario@host/system o test:///default',
   labUnknownNetwork: 'la red «{id}» no existe en el ejercicio {spec}; redes del ejercicio: {known}',
