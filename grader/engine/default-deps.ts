@@ -5,6 +5,7 @@ import type { EngineDeps } from './deps.js';
 import { inspectHost } from '../libvirt/snapshot.js';
 import { openGuest } from '../transports/open.js';
 import { proberFor } from '../probes/index.js';
+import { extraFacts } from '../probes/extra.js';
 import { redact } from '../spec/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
 import { questionChecks } from '../../checks/questions/index.js';
@@ -16,6 +17,7 @@ export function defaultDeps(lang: Lang): EngineDeps {
     openGuest: async (vm, ctx) =>
       (await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, ...(ctx.network ? { network: ctx.network } : {}) })).conn,
     proberFor,
+    extraFacts,
     hostChecks,
     questionChecks,
     redact,

@@ -1,6 +1,6 @@
 // What the engine needs from the other stages, injectable so unit tests run without a host.
 import type { HostCheck, QuestionCheck } from '../../checks/types.js';
-import type { Connection, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
+import type { CommandEvidence, Connection, FactRequest, GuestFacts, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
 
 export interface OpenContext {
   spec: ExerciseSpec;
@@ -18,6 +18,8 @@ export interface EngineDeps {
   /** Opens one connection into a guest, trying the lab file's access methods in order. */
   openGuest(vm: LabVm, ctx: OpenContext): Promise<Connection>;
   proberFor(os: OsFamily): GuestProber;
+  /** Extra facts some question checks need (sysctl values, NAT rules); unset = none can be measured. */
+  extraFacts?(os: OsFamily, conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;
   hostChecks: HostCheck[];
   questionChecks: Record<string, QuestionCheck>;
   /** Removes every known secret from a string (grader/spec/secrets.ts). */
