@@ -48,6 +48,7 @@ export default {
   viaNoReply: 'The default gateway of {guest} is {via} ({address}), but {target} did not answer ({status}): {via} does not forward or does not translate (check ip_forward and the NAT rule on {via}).',
   viaNotProbed: '{target} was not probed from {guest}.',
   viaProbeError: 'Probing {target} from {guest} failed ({status}{detail}).',
+  hostOnExternal: 'The host\'s address on {network} is not known to libvirt (a host bridge or device, not a libvirt network), so reaching the host cannot be measured there.',
   // default-gateway
   gwIs: 'The default gateway of {guest} is {gateway} (its routing table).',
   gwNone: '{guest} has no default gateway (its routing table).',

@@ -46,6 +46,7 @@ export default {
   viaNoReply: 'La puerta de enlace de {guest} es {via} ({address}), pero {target} no respondió ({status}): {via} no reenvía o no traduce (revisa ip_forward y la regla de NAT en {via}).',
   viaNotProbed: 'No se probó {target} desde {guest}.',
   viaProbeError: 'Falló la prueba de {target} desde {guest} ({status}{detail}).',
+  hostOnExternal: 'libvirt no conoce la dirección del host en {network} (un bridge o dispositivo del host, no una red de libvirt), así que ahí no se puede medir si se llega al host.',
   // default-gateway
   gwIs: 'La puerta de enlace de {guest} es {gateway} (su tabla de rutas).',
   gwNone: '{guest} no tiene puerta de enlace (su tabla de rutas).',
