@@ -97,6 +97,8 @@ export type AnswerKind = 'config-method' | 'yes-no' | 'ipv4' | 'ipv4-config';
 
 export interface SpecQuestion {
   id: string;
+  /** Short title for reports (falls back to the id). */
+  title?: Text;
   prompt: Text;
   kind: AnswerKind;
   /**
@@ -565,6 +567,8 @@ export interface Verdict {
   task: string;
   /** Question id (question verdicts) or undefined (host checks). */
   question?: string;
+  /** The question's short title from the spec (`questions.<id>.title`), localized, when it has one. */
+  questionTitle?: string;
   check: string;
   role?: string;
   /** What a host check is about: a network or domain name. */

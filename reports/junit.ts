@@ -70,7 +70,7 @@ function testcase(task: TaskResult, v: Verdict, t: Labels): string[] {
   const isQuestion = v.question !== undefined;
   const classname = isQuestion ? `labgrade.${task.id}.${v.question}` : `labgrade.${task.id}.host`;
   const name = isQuestion
-    ? `${questionLabel(t, v.question!)}${v.role ? ` [${v.role}]` : ''}`
+    ? `${questionLabel(t, v.question!, v.questionTitle)}${v.role ? ` [${v.role}]` : ''}`
     : `${v.check}${v.subject ? ` ${v.subject}` : ''}`;
   const shown = shownOutcome(v);
   const detail = details(v, t);

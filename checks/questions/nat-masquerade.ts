@@ -101,7 +101,7 @@ export const natMasquerade: QuestionCheck = {
     else {
       codes.push('nat-not-persistent');
       const missing = nat.saved.value.filter((f) => f.rules === null).map((f) => tc(ctx.lang, 'natFileMissing', { file: f.file }));
-      parts.push(tc(ctx.lang, 'natSavedMissing', { files: [files.join(', '), ...missing].join('; ') }));
+      parts.push(tc(ctx.lang, files.length === 1 ? 'natSavedMissingOne' : 'natSavedMissing', { files: [files.join(', '), ...missing].join('; ') }));
     }
     const value = !!live && !!saved;
     return value ? { value: { kind: 'yes-no', value }, display: yesNo(ctx, value), codes, explanation: parts.join(' '), evidence } : no(codes, parts);

@@ -64,24 +64,27 @@ function hostAddress(net: NetworkInfo | null): string | null {
 
 /** Addresses of the task's VMs on its network, by role (for `vm:<role>` theory addresses). */
 export type VmAddresses = Record<string, string[]>;
+/** Domain names by role, for messages. */
+export type VmNames = Record<string, string>;
 
 function vmRole(a: TheoryAddress): string | null {
   return a.startsWith('vm:') ? a.slice(3) : null;
 }
 
-function theoryAddressText(a: TheoryAddress, net: NetworkInfo | null, lang: Lang, noneKey: 'none' | 'noneGateway' = 'none', vms: VmAddresses = {}): string {
+function theoryAddressText(a: TheoryAddress, net: NetworkInfo | null, lang: Lang, noneKey: 'none' | 'noneGateway' = 'none', vms: VmAddresses = {}, names: VmNames = {}): string {
   if (a === 'none') return t(lang, noneKey);
   if (a === 'any') return t(lang, 'anyValue');
   const role = vmRole(a);
   if (role !== null) {
     const addrs = vms[role] ?? [];
-    return addrs.length > 0 ? t(lang, 'theoryVmAddress', { role, address: addrs.join(', ') }) : t(lang, 'theoryVmAddressNone', { role });
+    const vm = names[role] ?? role;
+    return addrs.length > 0 ? t(lang, 'theoryVmAddress', { role: vm, address: addrs.join(', ') }) : t(lang, 'theoryVmAddressNone', { role: vm });
   }
   const h = hostAddress(net);
   return h ? t(lang, 'theoryHostAddress', { address: h }) : t(lang, 'theoryHostAddressNone');
 }
 
-export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, lang: Lang, vms: VmAddresses = {}): string | null {
+export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, lang: Lang, vms: VmAddresses = {}, names: VmNames = {}): string | null {
   if (!th) return null;
   switch (th.kind) {
     case 'config-method':
@@ -89,7 +92,7 @@ export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, la
     case 'yes-no':
       return t(lang, th.value ? 'yes' : 'no');
     case 'ipv4':
-      return theoryAddressText(th.value, net, lang, 'none', vms);
+      return theoryAddressText(th.value, net, lang, 'none', vms, names);
     case 'ipv4-config': {
       const v4 = net?.ips.find((i) => i.family === 'ipv4');
       const ranges = v4?.dhcpRanges.map((r) => `${r.start}-${r.end}`).join(', ');
@@ -99,7 +102,7 @@ export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, la
           : th.address === 'network-subnet'
             ? t(lang, 'theoryInSubnet', { subnet: v4 ? `${v4.address}/${v4.prefix}` : '-' })
             : t(lang, 'theoryAnyAddress');
-      return `${address}, ${t(lang, 'gatewayWord')} ${theoryAddressText(th.gateway, net, lang, 'noneGateway', vms)}, DNS ${theoryAddressText(th.dns, net, lang, 'none', vms)}`;
+      return `${address}, ${t(lang, 'gatewayWord')} ${theoryAddressText(th.gateway, net, lang, 'noneGateway', vms, names)}, DNS ${theoryAddressText(th.dns, net, lang, 'none', vms, names)}`;
     }
   }
 }
@@ -202,6 +205,8 @@ export interface GradeArgs {
   lang: Lang;
   /** Addresses of the task's VMs on its network (theory `vm:<role>`). */
   vmAddresses?: VmAddresses;
+  /** Their domain names, for messages. */
+  vmNames?: VmNames;
 }
 
 export function gradeQuestion(a: GradeArgs): Verdict {
@@ -209,7 +214,7 @@ export function gradeQuestion(a: GradeArgs): Verdict {
   const codes = new Set<string>(obs.codes);
   const answerText = answer ? renderValue(answer.value, lang) : null;
   const vms = a.vmAddresses ?? {};
-  const theoryText = renderTheory(a.theory, a.network, lang, vms);
+  const theoryText = renderTheory(a.theory, a.network, lang, vms, a.vmNames ?? {});
   const parts: string[] = [];
   let outcome: Outcome;
   let score = 0;
@@ -305,6 +310,7 @@ export function gradeQuestion(a: GradeArgs): Verdict {
     id: `${task.id}.${question.id}.${role}`,
     task: task.id,
     question: question.id,
+    ...(question.title ? { questionTitle: question.title[lang] } : {}),
     check: question.check,
     role,
     outcome,
@@ -326,6 +332,7 @@ export function skipVerdict(task: SpecTask, question: SpecQuestion, role: string
     id: `${task.id}.${question.id}.${role}`,
     task: task.id,
     question: question.id,
+    ...(question.title ? { questionTitle: question.title[lang] } : {}),
     check: question.check,
     role,
     outcome: 'skip',

@@ -246,6 +246,7 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
               maxPoints: maxPer(question),
               lang,
               vmAddresses,
+              vmNames: Object.fromEntries(task.vms.map((r) => [r, domainName(spec, lab, r)])),
             }),
           );
         }

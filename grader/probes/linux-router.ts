@@ -42,10 +42,11 @@ saved() {
   done
 }
 sec who who
-n=$1; shift
-i=0
-while [ "$i" -lt "$n" ]; do sec "live$i" live "$1"; shift; i=$((i+1)); done
-[ "$n" -gt 0 ] && sec conf conf
+# sec() sets $n: the loop keeps its own names.
+keys=$1; shift
+k=0
+while [ "$k" -lt "$keys" ]; do sec "live$k" live "$1"; shift; k=$((k+1)); done
+if [ "$keys" -gt 0 ]; then sec conf conf; fi
 nat=$1; shift
 if [ "$nat" = 1 ]; then sec ipt ipt; sec nft nftr; sec saved saved "$@"; fi
 `;

@@ -123,8 +123,10 @@ export async function loadSpec(path: string, opts: LoadSpecOptions = {}): Promis
         }
       }
     }
+    const title = own(q, 'title');
     questions[id] = {
       id,
+      ...(title !== undefined ? { title: text(title) } : {}),
       prompt: text(own(q, 'prompt')),
       kind: own<AnswerKind>(q, 'kind')!,
       check: String(own(q, 'check')),

@@ -36,6 +36,7 @@ export default {
   natWrongInterface: 'There is a rule, but it leaves by {other}, not by {iface} (the NIC on {network}): {rule}. Packets to the outside leave by {iface}, so they are not translated.',
   natWrongSource: 'There is a rule on {iface}, but for source {other}, which does not cover {source}: {rule}.',
   natSavedOk: 'It is saved in {file}, restored at boot.',
+  natSavedMissingOne: 'It is not saved: {files} has no such rule (after a reboot the NAT is gone; save it with iptables-save > /etc/iptables/rules.v4, package iptables-persistent).',
   natSavedMissing: 'It is not saved: {files} have no such rule (after a reboot the NAT is gone; save it with iptables-save > /etc/iptables/rules.v4, package iptables-persistent).',
   natFileMissing: '{file} does not exist',
   anySource: 'any source',

@@ -34,6 +34,7 @@ export default {
   natWrongInterface: 'Hay una regla, pero sale por {other}, no por {iface} (la tarjeta de {network}): {rule}. Los paquetes hacia el exterior salen por {iface}, así que no se traducen.',
   natWrongSource: 'Hay una regla en {iface}, pero para el origen {other}, que no incluye {source}: {rule}.',
   natSavedOk: 'Está guardada en {file}, que se restaura al arrancar.',
+  natSavedMissingOne: 'No está guardada: {files} no tiene esa regla (tras reiniciar desaparece el NAT; guárdala con iptables-save > /etc/iptables/rules.v4, paquete iptables-persistent).',
   natSavedMissing: 'No está guardada: {files} no tienen esa regla (tras reiniciar desaparece el NAT; guárdala con iptables-save > /etc/iptables/rules.v4, paquete iptables-persistent).',
   natFileMissing: '{file} no existe',
   anySource: 'cualquier origen',
