@@ -27,15 +27,29 @@ function cidr(s: string): { net: string; prefix: number } {
 
 /** Does a rule's source cover the wanted source network? (null rule source = any.) */
 export function sourceCovers(rule: string | null, want: string | undefined): boolean {
-  if (rule === null || want === undefined) return rule === null || !rule.startsWith('!');
-  if (rule.startsWith('!') || !CIDR.test(rule)) return false;
-  const r = cidr(rule);
+  if (rule === null) return true;
+  if (want === undefined) return false;
+  const neg = rule.startsWith('!');
+  const body = neg ? rule.slice(1) : rule;
+  if (!CIDR.test(body)) return false;
+  const r = cidr(body);
   const w = cidr(want);
+  // `! -s X` covers the wanted network when the two do not overlap at all.
+  if (neg) return !inSubnet(w.net, r.net, Math.min(r.prefix, w.prefix));
   return r.prefix <= w.prefix && inSubnet(w.net, r.net, r.prefix);
 }
 
+/** `-o enp7s0`, `-o enp+` (iptables prefix), `! -o lo`; null = any interface. */
+export function interfaceMatches(rule: string | null, iface: string): boolean {
+  if (rule === null) return true;
+  const neg = rule.startsWith('!');
+  const body = neg ? rule.slice(1) : rule;
+  const hit = body.endsWith('+') ? iface.startsWith(body.slice(0, -1)) : body === iface;
+  return neg ? !hit : hit;
+}
+
 export function ruleMatches(r: NatRule, iface: string, source: string | undefined): boolean {
-  return (r.outInterface === null || r.outInterface === iface) && sourceCovers(r.source, source);
+  return interfaceMatches(r.outInterface, iface) && sourceCovers(r.source, source);
 }
 
 export const natMasquerade: QuestionCheck = {
@@ -81,8 +95,8 @@ export const natMasquerade: QuestionCheck = {
     else {
       parts.push(tc(ctx.lang, 'natLiveMissing', { guest, source: src, iface, network: netName }));
       codes.push('nat-missing');
-      const wrongIf = nat.live.value.find((r) => r.outInterface !== null && r.outInterface !== iface && sourceCovers(r.source, source));
-      const wrongSrc = nat.live.value.find((r) => (r.outInterface === null || r.outInterface === iface) && !sourceCovers(r.source, source));
+      const wrongIf = nat.live.value.find((r) => !interfaceMatches(r.outInterface, iface) && sourceCovers(r.source, source));
+      const wrongSrc = nat.live.value.find((r) => interfaceMatches(r.outInterface, iface) && !sourceCovers(r.source, source));
       if (wrongIf) {
         codes.push('nat-wrong-interface');
         parts.push(tc(ctx.lang, 'natWrongInterface', { other: wrongIf.outInterface!, iface, network: netName, rule: wrongIf.text }));
