@@ -145,4 +145,5 @@ export default {
   tplFormIpv4: 'Answer: an IPv4 address (192.168.1.1) or "none"',
   tplFormIpv4Config: 'Per machine: address = address/prefix (192.168.1.10/24 or 192.168.1.10 255.255.255.0), gateway = address or "none", dns = address(es) or "none"',
   tplPoints: '{points} point(s)',
+  tplOnlyFor: 'Asked only of: {roles}',
 } satisfies Record<keyof typeof es, string>;

@@ -145,4 +145,5 @@ export default {
   tplFormIpv4: 'Respuesta: una dirección IPv4 (192.168.1.1) o «ninguno»',
   tplFormIpv4Config: 'Por máquina: address = dirección/prefijo (192.168.1.10/24 o 192.168.1.10 255.255.255.0), gateway = dirección o «ninguna», dns = dirección(es) o «ninguno»',
   tplPoints: '{points} punto(s)',
+  tplOnlyFor: 'Solo se pregunta a: {roles}',
 };
