@@ -27,6 +27,7 @@ import {
 import { writeKnownHosts, writeLabFile } from './labfile.js';
 import { withLabLock } from './lock.js';
 import { ensureNetworks, networkStates, removeNetworks } from './networks.js';
+import { ensureLan, lanReservations, removeLan } from './lan.js';
 import { ensureDaemons, ensureNamespaces, ensureUpstreamDns, labLibvirtd, teardownNamespaces } from './namespaces.js';
 import { netnsInode } from './procs.js';
 import { virsh, waitFor } from './run.js';
@@ -161,6 +162,7 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
   const nets = def.networks ?? {};
   log('stepNetworks', { names: NETWORK_NAMES.join(', ') });
   const changedNets = await ensureNetworks(nets);
+  if (Object.values(def.guests).some((g) => g.attach)) await ensureLan(lanReservations(def.guests, macFor));
   // known_hosts before any SSH readiness check (the host key exists once the image is built)
   const addrs = Object.entries(def.guests).map(([n, g]) => expectedAddress(n, g, nets)).filter((a): a is string => !!a);
   await writeKnownHosts(addrs);
@@ -268,6 +270,7 @@ export async function labDown(opts: LabDownOptions = {}): Promise<{ totalMs: num
       await removeNetworks();
       t2 = Date.now();
     }
+    await removeLan();
     await teardownNamespaces();
     await rm(paths.scenario, { force: true });
     const t3 = Date.now();

@@ -2,6 +2,7 @@
 // data; `applyScenario` (guests.ts via index.ts) makes the lab match it, restarting only what changed.
 import { GUESTS, NETWORK_NAMES, type NetworkName } from './constants.js';
 import { LabError } from './errors.js';
+import type { LanAttach } from './lan.js';
 
 /** How a guest configures its NIC at boot. */
 export type GuestIp =
@@ -22,6 +23,8 @@ export interface GuestDef {
    * first if needed), so a stale lease is left behind when it then sits on `network`.
    */
   staleLeaseFrom?: NetworkName;
+  /** Plug the NIC into the lab's LAN (lan.ts: br0, or macvtap on lg-mvt0) instead of `network`. */
+  attach?: LanAttach;
 }
 
 export interface NetworkOverrides {
@@ -111,6 +114,9 @@ export function validateScenario(def: ScenarioDef): ScenarioDef {
     if (!NAME.test(name)) bad(`guest name "${name}" (use a-z, 0-9, -)`);
     if (!NETWORK_NAMES.includes(g.network)) bad(`${name}: network "${g.network}" (one of ${NETWORK_NAMES.join(', ')})`);
     if (g.staleLeaseFrom !== undefined && g.staleLeaseFrom !== 'red-nat') bad(`${name}: staleLeaseFrom must be red-nat`);
+    if (g.attach !== undefined && !((g.attach.type === 'bridge' && g.attach.source === 'br0') || (g.attach.type === 'direct' && g.attach.source === 'lg-mvt0'))) {
+      bad(`${name}: attach must be { type: bridge, source: br0 } or { type: direct, source: lg-mvt0 } (the lab's LAN)`);
+    }
     const ip = g.ip;
     if (ip.mode === 'static') {
       const [a, p, ...rest] = ip.address.split('/');
