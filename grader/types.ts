@@ -522,6 +522,11 @@ export interface SysctlFact {
   live: Measured<string>;
   /** Every assignment of the key in the files read at boot, in the order they apply (the last wins). */
   persisted: Measured<SysctlSetting[]>;
+  /**
+   * Assignments in files that are NOT read at boot on this system: /etc/sysctl.conf where
+   * systemd-sysctl applies only sysctl.d and no sysctl.d entry links to it (Debian 13).
+   */
+  ignored?: SysctlSetting[];
 }
 
 /** One source-NAT rule (iptables MASQUERADE/SNAT, or nftables masquerade/snat). */

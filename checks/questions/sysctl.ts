@@ -50,10 +50,15 @@ export const sysctl: QuestionCheck = {
         parts[0] += '.';
       } else {
         const last = fact.persisted.value[fact.persisted.value.length - 1];
+        const unread = (fact.ignored ?? []).filter((s) => norm(s.value) === want).at(-1);
         if (!last) {
           parts.push(tc(ctx.lang, 'sysNotPersisted', { files: tc(ctx.lang, 'sysFiles', {}) }));
           codes.push('sysctl-not-persistent');
           value = false;
+          if (unread) {
+            codes.push('sysctl-file-not-read');
+            parts.push(tc(ctx.lang, 'sysFileNotRead', { where: where(unread) }));
+          }
         } else if (norm(last.value) !== want) {
           parts.push(tc(ctx.lang, 'sysPersistedOther', { value: last.value, where: where(last), want }));
           codes.push('sysctl-not-persistent');

@@ -31,6 +31,14 @@ conf() {
     if [ -r "$f" ]; then printf '@@FILE %s\n' "$f"; cat "$f"; echo; else printf '@@UNREADABLE %s\n' "$f"; fi
   done
 }
+# systemd-sysctl reads only sysctl.d: /etc/sysctl.conf counts when a sysctl.d entry links to it
+sysd() {
+  for f in /etc/sysctl.d/* /run/sysctl.d/* /usr/local/lib/sysctl.d/* /usr/lib/sysctl.d/* /lib/sysctl.d/*; do
+    [ -L "$f" ] && printf 'LINK %s %s\n' "$f" "$(readlink -f "$f")"
+  done
+  if [ -x /lib/systemd/systemd-sysctl ] || [ -x /usr/lib/systemd/systemd-sysctl ]; then echo SYSTEMD; fi
+  return 0
+}
 ipt() { command -v iptables-save >/dev/null 2>&1 || return 127; root iptables-save -t nat 2>&1; }
 nftr() { command -v nft >/dev/null 2>&1 || return 127; root nft list ruleset 2>&1; }
 saved() {
@@ -46,7 +54,7 @@ sec who who
 keys=$1; shift
 k=0
 while [ "$k" -lt "$keys" ]; do sec "live$k" live "$1"; shift; k=$((k+1)); done
-if [ "$keys" -gt 0 ]; then sec conf conf; fi
+if [ "$keys" -gt 0 ]; then sec conf conf; sec sysd sysd; fi
 nat=$1; shift
 if [ "$nat" = 1 ]; then sec ipt ipt; sec nft nftr; sec saved saved "$@"; fi
 `;
@@ -68,14 +76,18 @@ function base(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** The sysctl files in the order they apply: sysctl.d by file name (earlier dirs mask later ones), then /etc/sysctl.conf. */
-export function sysctlOrder(files: string[]): string[] {
+/**
+ * The sysctl files in the order they apply: sysctl.d by file name (earlier dirs mask later ones),
+ * then /etc/sysctl.conf unless `systemd` (systemd-sysctl reads sysctl.d only; Debian 12 links
+ * /etc/sysctl.d/99-sysctl.conf to it, Debian 13 does not).
+ */
+export function sysctlOrder(files: string[], systemd = false): string[] {
   const byName = new Map<string, string>();
   for (const dir of SYSCTL_DIRS) {
     for (const f of files.filter((x) => x.startsWith(`${dir}/`))) if (!byName.has(base(f))) byName.set(base(f), f);
   }
   const ordered = [...byName.keys()].sort().map((k) => byName.get(k)!);
-  if (files.includes('/etc/sysctl.conf')) ordered.push('/etc/sysctl.conf');
+  if (files.includes('/etc/sysctl.conf') && !systemd) ordered.push('/etc/sysctl.conf');
   return ordered;
 }
 
@@ -93,7 +105,12 @@ export function sysctlAssignments(file: string, text: string, key: string): Sysc
   return out;
 }
 
-export function parseSysctl(key: string, live: { body: string; rc: number | null } | undefined, conf: { body: string; rc: number | null } | undefined): SysctlFact {
+export function parseSysctl(
+  key: string,
+  live: { body: string; rc: number | null } | undefined,
+  conf: { body: string; rc: number | null } | undefined,
+  sysd?: { body: string; rc: number | null },
+): SysctlFact {
   const path = `/proc/sys/${key.replace(/\./g, '/')}`;
   let liveM: Measured<string>;
   if (!live) liveM = { ok: false, error: `cat ${path}: no output (the script did not run to this point)` };
@@ -109,9 +126,17 @@ export function parseSysctl(key: string, live: { body: string; rc: number | null
     const files = splitFiles(conf.body);
     const unreadable = files.filter((f) => f.state === 'unreadable').map((f) => f.file);
     const readable = new Map(files.filter((f) => f.state === 'ok').map((f) => [f.file, f.text]));
-    const settings = sysctlOrder([...readable.keys()]).flatMap((f) => sysctlAssignments(f, readable.get(f)!, key));
+    const systemd = /^SYSTEMD$/m.test(sysd?.body ?? '');
+    const links = new Map([...(sysd?.body ?? '').matchAll(/^LINK (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const order = sysctlOrder([...readable.keys()], systemd);
+    const shown = (f: string): string => (links.has(f) ? `${f} -> ${links.get(f)}` : f);
+    const settings = order.flatMap((f) => sysctlAssignments(shown(f), readable.get(f)!, key));
+    // A file left out of the boot order still counts when an entry that is read links to it.
+    const linked = new Set(order.map((f) => links.get(f)).filter((x): x is string => !!x));
+    const ignored = [...readable.keys()].filter((f) => !order.includes(f) && !linked.has(f)).flatMap((f) => sysctlAssignments(f, readable.get(f)!, key));
     // An unreadable file could hold the last word on the key: then persistence cannot be told.
     persisted = unreadable.length > 0 ? { ok: false, error: `cannot read ${unreadable.join(', ')} (permission denied): run as root to measure what is applied at boot` } : { ok: true, value: settings };
+    if (ignored.length > 0) return { key, live: liveM, persisted, ignored };
   }
   return { key, live: liveM, persisted };
 }
@@ -246,7 +271,7 @@ export async function linuxRouterFacts(conn: Connection, requests: FactRequest[]
   const sections = splitSections(r.stdout);
   const out: Pick<GuestFacts, 'sysctl' | 'nat'> = {};
   if (keys.length > 0) {
-    out.sysctl = Object.fromEntries(keys.map((k, i) => [k, parseSysctl(k, sections.get(`live${i}`), sections.get('conf'))]));
+    out.sysctl = Object.fromEntries(keys.map((k, i) => [k, parseSysctl(k, sections.get(`live${i}`), sections.get('conf'), sections.get('sysd'))]));
   }
   if (natReq.length > 0) out.nat = parseNat(sections, files);
   return out;

@@ -24,6 +24,7 @@ export default {
   sysPersisted: 'and the boot files set it to {value} ({where}).',
   sysNotPersisted: 'but no file read at boot sets it ({files}): after a reboot it goes back to the default.',
   sysPersistedOther: 'but the boot files set it to {value} ({where}): after a reboot it will not be {want}.',
+  sysFileNotRead: 'It is set in {where}, but this system does not read that file at boot (systemd-sysctl reads only /etc/sysctl.d/*.conf and no entry there links to it, as on Debian 13): put the line in a file of /etc/sysctl.d/.',
   sysWantLive: 'It should be {want}.',
   sysFiles: '/etc/sysctl.conf, /etc/sysctl.d/*.conf',
   // NAT

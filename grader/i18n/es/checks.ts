@@ -22,6 +22,7 @@ export default {
   sysPersisted: 'y los ficheros de arranque lo fijan a {value} ({where}).',
   sysNotPersisted: 'pero ningún fichero que se lee al arrancar lo fija ({files}): tras reiniciar vuelve al valor por defecto.',
   sysPersistedOther: 'pero los ficheros de arranque lo fijan a {value} ({where}): tras reiniciar no valdrá {want}.',
+  sysFileNotRead: 'Está en {where}, pero este sistema no lee ese fichero al arrancar (systemd-sysctl solo lee /etc/sysctl.d/*.conf y ninguna entrada de ahí enlaza con él, como en Debian 13): pon la línea en un fichero de /etc/sysctl.d/.',
   sysWantLive: 'Debería valer {want}.',
   sysFiles: '/etc/sysctl.conf, /etc/sysctl.d/*.conf',
   // NAT

@@ -40,8 +40,11 @@ describe('linux-router prober', () => {
     expect(ok.sysctl!['net.ipv4.ip_forward']).to.deep.equal({
       key: 'net.ipv4.ip_forward',
       live: { ok: true, value: '1' },
-      persisted: { ok: true, value: [{ file: '/etc/sysctl.conf', line: 3, value: '1' }] },
+      persisted: { ok: true, value: [{ file: '/etc/sysctl.d/99-sysctl.conf -> /etc/sysctl.conf', line: 3, value: '1' }] },
     });
+    // Debian 13: no 99-sysctl.conf link, systemd-sysctl reads sysctl.d only: /etc/sysctl.conf is not persistence.
+    const d13 = await linuxRouterFacts(conn(fx('router-sysctl-conf-unread.txt')), [{ kind: 'sysctl', key: 'net.ipv4.ip_forward' }], []);
+    expect(d13.sysctl!['net.ipv4.ip_forward']).to.deep.include({ persisted: { ok: true, value: [] }, ignored: [{ file: '/etc/sysctl.conf', line: 3, value: '1' }] });
     expect(ok.nat!.live).to.deep.equal({ ok: true, value: [{ outInterface: 'enp7s0', source: '172.22.0.0/16', action: 'masquerade', text: '-A POSTROUTING -s 172.22.0.0/16 -o enp7s0 -j MASQUERADE' }] });
     expect(ev[0]!.command).to.include('iptables-save -t nat');
     const np = await linuxRouterFacts(conn(fx('router-not-persistent.txt')), [{ kind: 'sysctl', key: 'net.ipv4.ip_forward' }], []);

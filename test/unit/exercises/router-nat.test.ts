@@ -80,6 +80,14 @@ describe('exercise clase7-router-nat (YAML only)', () => {
     expect(f.evidence.some((e) => e.command.includes('/proc/sys'))).to.equal(true);
   });
 
+  it('forwarding only in /etc/sysctl.conf where systemd-sysctl does not read it (Debian 13): not persistent, says where to put it', async () => {
+    const r = await grade({ linux: linux('router-sysctl-conf-unread.txt'), answers: 'clase7-answers-mistakes.yaml' });
+    const f = v(r, 'router.forwarding.linux');
+    expect(f.outcome).to.equal('fail');
+    expect(f.codes).to.include.members(['sysctl-not-persistent', 'sysctl-file-not-read']);
+    expect(f.message).to.include('It is set in /etc/sysctl.conf:3, but this system does not read that file at boot');
+  });
+
   it('the honest answer "no" on that lab passes, flagged as contradicting the theory', async () => {
     const r = await grade({ linux: linux('router-not-persistent.txt'), answers: 'clase7-answers-mistakes.yaml' });
     // (the mistakes file answers "sí"; the honest student is graded by swapping the answer)
