@@ -9,6 +9,7 @@ import { agentExec, agentPing } from './agent.js';
 import { macFor, type GuestDef, type NetworkOverrides } from './scenarios.js';
 import { run, virsh, virshDefine, virshOk, waitFor } from './run.js';
 import { nicXml } from './lan.js';
+import { uplinkMac } from './router.js';
 
 export function kernelCmdline(name: string, g: GuestDef): string {
   const a = ['console=ttyS0', 'quiet', 'loglevel=3', `labgrade.hostname=${name}`];
@@ -47,7 +48,7 @@ function body(name: string, g: GuestDef, image: GuestImage, network: NetworkName
   <on_crash>destroy</on_crash>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
-${nicXml(macFor(name), network, g.attach)}    <serial type='file'><source path='${LOG_DIR}/${name}.console.log'/><target port='0'/></serial>
+${nicXml(macFor(name), network, g.attach)}${g.router ? nicXml(uplinkMac(name, macFor), g.router.uplink) : ''}    <serial type='file'><source path='${LOG_DIR}/${name}.console.log'/><target port='0'/></serial>
     <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
     <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
     <controller type='usb' model='none'/>

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { ensureLab, labFileFor, useScenario, type ScenarioDef } from '../../helpers/lab.js';
 import { SCENARIOS } from '../../../grader/lab/index.js';
+import { removeLan } from '../../../grader/lab/lan.js';
 import { loadSpec } from '../../../grader/spec/load-spec.js';
 import { loadLab } from '../../../grader/spec/load-lab.js';
 import { loadAnswers } from '../../../grader/spec/load-answers.js';
@@ -64,6 +65,12 @@ describe('exercise clase1-4-puente on the real lab (br0 and macvtap on the lab L
     spec = await loadSpec(`${root}exercises/clase1-4-puente.yaml`, { checks: questionChecks });
     correct = await loadAnswers(`${root}exercises/demo/clase1-4-answers-correct.yaml`, spec);
     mistakes = await loadAnswers(`${root}exercises/demo/clase1-4-answers-mistakes.yaml`, spec);
+  });
+  after(async function () {
+    this.timeout(10 * 60_000);
+    // leave the shared lab as the other lab tests expect it: the `all` guests, no LAN
+    await useScenario('all');
+    await removeLan();
   });
 
   it('guests on br0: configured by the LAN router, the correct answers score 100 %', async function () {
