@@ -1,4 +1,4 @@
-// The lab's "LAN" for bridged ("public") network exercises (clase1/clase4): a home/classroom
+// The lab's "LAN" for bridged ("public") network exercises: a home/classroom
 // network with its own router, as a real host's br0 sits on. Everything lives in namespaces the
 // lab owns; nothing touches the root namespace, no packet leaves the machine.
 //

@@ -1,4 +1,4 @@
-// A lab guest as a Linux router/NAT (clase7 "Ejemplo 3"): its first NIC on the scenario's network
+// A lab guest as a Linux router/NAT for another guest: its first NIC on the scenario's network
 // (the inner one), a second NIC on `uplink` configured by DHCP, the kernel's NAT modules (an
 // overlay appended to the guest's initrd, built by image/build-router-overlay.sh), and forwarding
 // and MASQUERADE set up the way a student does it, with the typical mistakes as knobs:
