@@ -4,16 +4,26 @@ import type { Lang, LabFile } from '../types.js';
 import type { EngineDeps } from './deps.js';
 import { inspectHost } from '../libvirt/snapshot.js';
 import { openGuest } from '../transports/open.js';
+import { credentialFor } from '../transports/credentials.js';
+import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
 import { extraFacts } from '../probes/extra.js';
 import { redact } from '../spec/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
 import { questionChecks } from '../../checks/questions/index.js';
 
+/** A student's libvirt host: virsh uses the key of the roster credential bound to that host, if any. */
+function libvirtKey(lab: LabFile): { sshKeyFile?: string } {
+  if (lab.trust !== 'student') return {};
+  const host = parseUri(lab.uri)?.host;
+  const key = host ? credentialFor(lab.credentials, 'ssh', host, null)?.ssh?.keyFile : undefined;
+  return key ? { sshKeyFile: key } : {};
+}
+
 /** Only the lab file's domains are inspected (faster on hosts with many VMs). */
 export function defaultDeps(lang: Lang): EngineDeps {
   return {
-    inspect: (lab: LabFile) => inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((v) => v.domain) }),
+    inspect: (lab: LabFile) => inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((v) => v.domain), ...libvirtKey(lab) }),
     openGuest: async (vm, ctx) =>
       (await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, ...(ctx.network ? { network: ctx.network } : {}) })).conn,
     proberFor,

@@ -9,7 +9,7 @@
 // all, so network methods are skipped with that reason and the agent is used when allowed.
 // Streams: through the libvirt host for qemu+ssh URIs (SSH direct-tcpip), from inside `lab.netns`
 // (a pipe process) for labs whose bridges live in a namespace, else direct TCP.
-import { readFile } from 'node:fs/promises';
+import { describeReadInputError, readInput, ReadInputError } from '../util/read-input.js';
 import { dirname } from 'node:path';
 import {
   TransportError,
@@ -35,6 +35,7 @@ import { isRemoteUri, parseUri } from '../libvirt/uri.js';
 import { normalizeMac } from '../libvirt/mac.js';
 import { resolveSecret, redact } from '../spec/secrets.js';
 import { AgentConnection, type VirshRunner } from './agent.js';
+import { withTeacherCredential } from './credentials.js';
 import { connectSsh, defaultIdentityFiles, type SshConnection, type SshOptions } from './ssh.js';
 import { expandTokens, loadSshConfig } from './ssh-config.js';
 import { directOpener, jumpOpener, netnsOpener, type StreamOpener } from './stream.js';
@@ -171,12 +172,12 @@ async function jumpHostOptions(lab: LabFile, lang: Lang): Promise<SshOptions> {
   const h = lab.hostSsh;
   const host = h?.host ?? u?.host ?? '';
   if (!host) throw new TransportError('config', lab.uri, t(lang, 'sshFailed', { detail: `no host in ${lab.uri}` }));
-  const base = await sshOptions(
-    h ?? { kind: 'ssh', user: u?.user ?? process.env.USER ?? 'root', port: u?.port ?? 22, useAgent: true, acceptNewHostKey: false, jump: 'none' },
-    host,
-    lab,
-    lang,
-  );
+  const plain: SshAccess = { kind: 'ssh', user: u?.user ?? process.env.USER ?? 'root', port: u?.port ?? 22, useAgent: true, acceptNewHostKey: false, jump: 'none' };
+  // A student's libvirt host is reached as virsh reaches it (the agent and default keys: nothing
+  // secret is sent), or with the teacher's credential bound to that host; never with a key, a
+  // password file or a known_hosts of the student's choosing (the loader refuses those).
+  const access = lab.trust === 'student' ? withTeacherCredential({ ...plain, ...(h?.password ? { password: h.password } : {}), ...(h?.user ? { user: h.user } : {}), ...(h?.port ? { port: h.port } : {}) }, lab, host, null) : (h ?? plain);
+  const base = await sshOptions(access, host, lab, lang);
   if (u?.user && !h) base.user = u.user;
   if (u?.port && !h) base.port = u.port;
   return base;
@@ -203,7 +204,8 @@ export async function sshOptions(a: SshAccess, host: string, lab: LabFile, lang:
     password = await resolveSecret(a.password, dirname(lab.file), { lang, where: `ssh ${user}@${realHost}` });
   }
   const agentSocket = a.useAgent ? process.env.SSH_AUTH_SOCK : undefined;
-  if (keyFiles.length === 0 && password === undefined && !agentSocket) keyFiles = defaultIdentityFiles();
+  // A student's lab never falls back to the teacher's own keys: the roster's credentials say which.
+  if (keyFiles.length === 0 && password === undefined && !agentSocket && lab.trust !== 'student') keyFiles = defaultIdentityFiles();
   const o: SshOptions = {
     host: realHost,
     port,
@@ -400,9 +402,15 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
   throw fail(codes.length === 1 ? codes[0]! : (tried.at(-1)?.code ?? 'unreachable'));
 }
 
-async function openNetwork(m: SshAccess | WinRmAccess, host: string, ctx: OpenGuestContext, lang: Lang): Promise<Connection> {
+async function openNetwork(given: SshAccess | WinRmAccess, host: string, ctx: OpenGuestContext, lang: Lang): Promise<Connection> {
   const lab = ctx.lab;
-  const jumping = m.jump === 'libvirt-host' || (m.jump === 'auto' && isRemoteUri(lab.uri));
+  const jumping = given.jump === 'libvirt-host' || (given.jump === 'auto' && isRemoteUri(lab.uri));
+  // The teacher's credential for this very path (target and jump host), checked before any byte is sent.
+  const m = withTeacherCredential(given, lab, host, jumping ? (parseUri(lab.uri)?.host ?? '') : null);
+  if (lab.trust === 'student' && m.kind === 'ssh' && !m.keyFile && !m.password && !m.useAgent) {
+    throw new TransportError('config', `ssh ${m.user}@${host}`, t(lang, 'noTeacherCredential', { host }));
+  }
+  if (m.kind === 'winrm' && !m.password) throw new TransportError('config', `winrm ${m.user}@${host}`, t(lang, 'noTeacherCredential', { host }));
   let opener: StreamOpener;
   let via: string | undefined;
   let release: () => Promise<void> = async () => undefined;
@@ -423,8 +431,16 @@ async function openNetwork(m: SshAccess | WinRmAccess, host: string, ctx: OpenGu
       const o = await sshOptions(m, host, lab, lang);
       conn = await connectSsh({ ...o, openStream: opener, os: ctx.os, ...(via ? { via } : {}) });
     } else {
-      const password = await resolveSecret(m.password, dirname(lab.file), { lang, where: `winrm ${m.user}@${host}` });
-      const ca = m.caFile ? await readFile(m.caFile) : undefined;
+      const password = await resolveSecret(m.password!, dirname(lab.file), { lang, where: `winrm ${m.user}@${host}` });
+      let ca: Buffer | undefined;
+      if (m.caFile) {
+        try {
+          ca = await readInput(m.caFile, 'ca');
+        } catch (e) {
+          if (!(e instanceof ReadInputError)) throw e;
+          throw new TransportError('config', `winrm ${m.user}@${host}`, await describeReadInputError(e, lang));
+        }
+      }
       conn = await connectWinRm({
         host,
         port: m.port,
