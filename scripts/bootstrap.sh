@@ -15,6 +15,8 @@ DEB_PACKAGES=(
   openssh-client openssh-server openssl ca-certificates
   # the independent WinRM client used as a cross-check, and the browser for the HTML report tests
   python3 python3-winrm chromium fonts-dejavu-core
+  # the probe scripts are tested on busybox applets (test/unit/probes/real-tools.test.ts)
+  busybox
 )
 
 if [ "$(id -u)" = 0 ]; then

@@ -3,7 +3,7 @@
 import type { Lang, LabFile } from '../types.js';
 import type { EngineDeps } from './deps.js';
 import { inspectHost } from '../libvirt/snapshot.js';
-import { openGuest } from '../transports/open.js';
+import { accessTrail, openGuest } from '../transports/open.js';
 import { credentialFor } from '../transports/credentials.js';
 import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
@@ -24,8 +24,10 @@ function libvirtKey(lab: LabFile): { sshKeyFile?: string } {
 export function defaultDeps(lang: Lang): EngineDeps {
   return {
     inspect: (lab: LabFile) => inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((v) => v.domain), ...libvirtKey(lab) }),
-    openGuest: async (vm, ctx) =>
-      (await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, ...(ctx.network ? { network: ctx.network } : {}) })).conn,
+    openGuest: async (vm, ctx) => {
+      const g = await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, ...(ctx.network ? { network: ctx.network } : {}) });
+      return { conn: g.conn, trail: accessTrail(g.tried) };
+    },
     proberFor,
     extraFacts,
     hostChecks,

@@ -3,8 +3,9 @@
 // restored at boot). Read-only, one constant sh script, inputs as positional arguments.
 // A failed measurement is never a fact: a missing tool, a permission denied (the NAT table needs
 // root) or unparseable output becomes { ok: false, error } naming the command and the fix.
-import type { CommandEvidence, Connection, FactRequest, GuestFacts, Measured, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../types.js';
-import { runProbe, splitSections } from './evidence.js';
+import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasuredFact, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../types.js';
+import { runProbe } from './evidence.js';
+import { splitSections } from './measurement.js';
 
 /** A sysctl key as a spec may name it: `net.ipv4.ip_forward`, `net.ipv4.conf.eth0.forwarding`. */
 export const SYSCTL_KEY = /^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/;
@@ -112,7 +113,7 @@ export function parseSysctl(
   sysd?: { body: string; rc: number | null },
 ): SysctlFact {
   const path = `/proc/sys/${key.replace(/\./g, '/')}`;
-  let liveM: Measured<string>;
+  let liveM: MeasuredFact<string>;
   if (!live) liveM = { ok: false, error: `cat ${path}: no output (the script did not run to this point)` };
   else if (live.rc === 2) liveM = { ok: false, error: `${path} does not exist: the kernel has no parameter ${key}` };
   else if (live.rc !== 0) liveM = { ok: false, error: `cat ${path} failed (exit ${live.rc}): ${live.body.trim().slice(0, 200)}` };
@@ -120,7 +121,7 @@ export function parseSysctl(
     const v = live.body.trim().replace(/\s+/g, ' ');
     liveM = v ? { ok: true, value: v } : { ok: false, error: `cat ${path} printed nothing` };
   }
-  let persisted: Measured<SysctlSetting[]>;
+  let persisted: MeasuredFact<SysctlSetting[]>;
   if (!conf || conf.rc !== 0) persisted = { ok: false, error: `reading the sysctl files failed${conf ? ` (exit ${conf.rc})` : ''}` };
   else {
     const files = splitFiles(conf.body);
@@ -230,7 +231,7 @@ export function parseNat(sections: Map<string, { body: string; rc: number | null
       rules.push(...parse(s.body));
     } else problems.push(`${cmd} failed (exit ${s.rc}): ${s.body.trim().split('\n')[0]?.slice(0, 200) ?? ''}`);
   }
-  let live: Measured<NatRule[]>;
+  let live: MeasuredFact<NatRule[]>;
   if (measured) live = { ok: true, value: rules };
   else if (!ipt && !nft) live = { ok: false, error: 'the NAT rules were not read (the script did not run to this point)' };
   else if (problems.length === 0) live = { ok: false, error: 'neither iptables-save nor nft is installed: the NAT rules cannot be read (install iptables or nftables)' };
@@ -244,7 +245,7 @@ export function parseNat(sections: Map<string, { body: string; rc: number | null
     };
   }
   const body = sections.get('saved');
-  let saved: Measured<NatSaved[]>;
+  let saved: MeasuredFact<NatSaved[]>;
   if (!body || body.rc !== 0) saved = { ok: false, error: `reading ${savedFiles.join(', ')} failed${body ? ` (exit ${body.rc})` : ''}` };
   else {
     const files = splitFiles(body.body);

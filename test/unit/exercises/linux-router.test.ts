@@ -2,7 +2,7 @@
 // and the rule that a failed measurement is never a fact (recorded outputs in fixtures/exercises).
 import { expect } from 'chai';
 import { parseIptablesNat, parseNftNat, parseNat, parseSysctl, sysctlAssignments, sysctlOrder, linuxRouterFacts } from '../../../grader/probes/linux-router.js';
-import { splitSections } from '../../../grader/probes/evidence.js';
+import { splitSections } from '../../../grader/probes/measurement.js';
 import type { CommandEvidence, CommandResult, Connection } from '../../../grader/types.js';
 import { fx } from '../../fixtures/exercises/world.js';
 
