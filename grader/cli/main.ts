@@ -3,11 +3,44 @@
 // engine inside their action, so `labgrade --version` stays fast.
 import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../version.js';
-import { detectLang } from '../i18n/lang.js';
+import { detectLang, isLang } from '../i18n/lang.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/cli.js';
+import en from '../i18n/en/cli.js';
+import { localizeCommander } from './commander-i18n.js';
 import { reportFailure, exitCodes } from './io.js';
 import type { CliContext } from './context.js';
 
-const COMMANDS = ['validate', 'answers', 'lab', 'inspect', 'check', 'demo', 'batch', 'init', 'doctor'] as const;
+const t = translator(es, en);
+
+type CommandModule = { register: (p: Command, c: CliContext) => void };
+/** One loader per command, written out (not a computed path) so bundlers can follow them. */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  validate: () => import('./commands/validate.js'),
+  answers: () => import('./commands/answers.js'),
+  lab: () => import('./commands/lab.js'),
+  inspect: () => import('./commands/inspect.js'),
+  check: () => import('./commands/check.js'),
+  demo: () => import('./commands/demo.js'),
+  batch: () => import('./commands/batch.js'),
+  init: () => import('./commands/init.js'),
+  doctor: () => import('./commands/doctor.js'),
+  exercises: () => import('./commands/exercises.js'),
+};
+
+/** The whole command tree in one language (also used by tests that check option names). */
+export async function buildProgram(ctx: CliContext): Promise<Command> {
+  const program = new Command('labgrade');
+  localizeCommander(program, ctx.lang);
+  program
+    .version(toolVersion(), '-V, --version', t(ctx.lang, 'cmd.version'))
+    .description(t(ctx.lang, 'programDesc'))
+    .option('--lang <es|en>', t(ctx.lang, 'optLang'))
+    .showHelpAfterError()
+    .exitOverride();
+  for (const mod of await Promise.all(Object.values(COMMANDS).map((load) => load()))) mod.register(program, ctx);
+  return program;
+}
 
 export async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);
@@ -17,18 +50,12 @@ export async function main(argv: string[]): Promise<void> {
   }
   const langFlag = flagValue(args, '--lang');
   const ctx: CliContext = { lang: detectLang(langFlag) };
-  const program = new Command('labgrade')
-    .version(toolVersion(), '-V, --version')
-    .description(ctx.lang === 'es'
-      ? 'Corrector automático de prácticas de redes con KVM/libvirt'
-      : 'Automated grader for KVM/libvirt lab exercises')
-    .option('--lang <es|en>', ctx.lang === 'es' ? 'idioma de los mensajes' : 'language of messages')
-    .showHelpAfterError()
-    .exitOverride();
-  for (const name of COMMANDS) {
-    const mod = (await import(`./commands/${name}.js`)) as { register: (p: Command, c: CliContext) => void };
-    mod.register(program, ctx);
+  if (langFlag !== undefined && !isLang(langFlag)) {
+    process.stderr.write(`${t(ctx.lang, 'badLang', { value: langFlag })}\n`);
+    process.exitCode = exitCodes.input;
+    return;
   }
+  const program = await buildProgram(ctx);
   try {
     await program.parseAsync(argv);
   } catch (err) {

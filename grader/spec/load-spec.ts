@@ -1,6 +1,7 @@
 // Loads an exercise spec (exercises/*.yaml): YAML -> JSON Schema -> semantic checks -> ExerciseSpec.
 import type { ExerciseSpec, SpecNetwork, SpecQuestion, SpecTask, SpecVm, Text, Theory, AnswerKind, NetworkAttachment, NetworkType, OsFamily, Lang } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
+import { bundledExerciseIds, resolveExerciseArg } from './exercises.js';
 import { isProbeTarget } from './parse-answer.js';
 import { Issues, entries, langOf, own, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg, type SpecMsg } from './yaml-source.js';
 
@@ -69,8 +70,17 @@ export interface LoadSpecOptions extends LoadOptions {
 }
 
 /** Loads and validates an exercise spec; throws InputError listing every problem. */
-export async function loadSpec(path: string, opts: LoadSpecOptions = {}): Promise<ExerciseSpec> {
+/** `pathOrId`: a spec file, or the id of a bundled exercise (`clase2-redes`; see exercises.ts). */
+export async function loadSpec(pathOrId: string, opts: LoadSpecOptions = {}): Promise<ExerciseSpec> {
   const lang = langOf(opts);
+  const { path, unknownId } = resolveExerciseArg(pathOrId);
+  if (unknownId) {
+    const ids = bundledExerciseIds();
+    const guess = didYouMean(pathOrId, ids);
+    const issues = new Issues(lang, pathOrId);
+    issues.error([], issues.withGuess(issues.msg('specUnknownId', { id: pathOrId, ids: ids.join(', ') }), guess));
+    issues.throwIfAny();
+  }
   const src = await readYaml(path, lang);
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from 'ssh2';
+import { isSingleExecutable } from '../version.js';
 import { TransportError, type Lang, type TransportErrorCode } from '../types.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/transport.js';
@@ -60,6 +61,11 @@ export function directOpener(timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, lang: Lang 
         reject(new TransportError(errnoToCode(err.code), target, t(lang, 'tcpFailed', { target, detail: err.message })));
       });
     });
+}
+
+/** How to start the pipe with process.execPath: the script, or the single executable's hidden command. */
+function pipeArgs(): string[] {
+  return isSingleExecutable() ? ['__netns-pipe'] : [pipeScriptPath()];
 }
 
 /** Where netns-pipe.mjs lives: next to this module in the source tree, or in grader/ from dist/. */
@@ -124,7 +130,7 @@ export function netnsOpener(netns: string, opts: NetnsOpenerOptions = {}): Strea
   return (host, port) =>
     new Promise((resolve, reject) => {
       const target = `${host}:${port} (netns ${netns})`;
-      const child = spawn(command, [...prefix, process.execPath, pipeScriptPath(), host, String(port), String(timeoutMs)], {
+      const child = spawn(command, [...prefix, process.execPath, ...pipeArgs(), host, String(port), String(timeoutMs)], {
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let status = '';
