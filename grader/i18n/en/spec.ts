@@ -43,6 +43,7 @@ export default {
   schemaMaxProps: 'allows at most {limit, plural, one {# key} other {# keys}}: use only one of {keys}',
   schemaUnique: 'repeated items in the list (positions {i} and {j})',
   // what a schema pattern expects (grader/spec/schema-text.ts maps each schema description here)
+  'pattern.vmAddress': 'vm:<role>: the address VM <role> has on the task\'s network',
   'pattern.key': 'lowercase letters, digits and \'_\', starting with a letter',
   'pattern.slug': 'lowercase letters, digits, \'-\', \'_\' or \'.\'',
   'pattern.code': 'lowercase letters, digits and \'-\', starting with a letter',

@@ -43,6 +43,7 @@ export default {
   schemaMaxProps: 'admite como mucho {limit, plural, one {# clave} other {# claves}}: usa solo una de {keys}',
   schemaUnique: 'elementos repetidos en la lista (posiciones {i} y {j})',
   // what a schema pattern expects (grader/spec/schema-text.ts maps each schema description here)
+  'pattern.vmAddress': 'vm:<rol>: la dirección que tiene la máquina <rol> en la red de la tarea',
   'pattern.key': 'minúsculas, cifras y «_», empezando por una letra',
   'pattern.slug': 'minúsculas, cifras, «-», «_» o «.»',
   'pattern.code': 'minúsculas, cifras y «-», empezando por una letra',
