@@ -183,7 +183,7 @@ ${task.hostChecks.map((v) => hostRow(v, t)).join('\n')}
   const questions = groupByQuestion(task.questions)
     .map(
       (g) => `<div class="question" id="q-${h(task.id)}-${h(g.question)}">
-<h3>${h(questionLabel(t, g.question))} <span class="muted small mono">${h(g.question)}</span></h3>
+<h3>${h(questionLabel(t, g.question, g.verdicts[0]?.questionTitle))} <span class="muted small mono">${h(g.question)}</span></h3>
 ${g.verdicts.map((v) => verdictBlock(v, t)).join('\n')}
 </div>`,
     )
@@ -265,7 +265,7 @@ function attention(r: GradeResult, t: Labels): string {
     [...task.hostChecks, ...task.questions]
       .filter((v) => v.outcome === 'fail' || v.outcome === 'error')
       .map((v) => {
-        const what = v.question !== undefined ? `${questionLabel(t, v.question)} · ${v.role ?? ''}` : `${v.check} · ${v.subject ?? ''}`;
+        const what = v.question !== undefined ? `${questionLabel(t, v.question, v.questionTitle)} · ${v.role ?? ''}` : `${v.check} · ${v.subject ?? ''}`;
         return `<li>${pill(v, t)}<a href="#${anchor(v)}">${h(task.title || task.id)}: ${h(what)}</a></li>`;
       }),
   );

@@ -78,7 +78,7 @@ function testcase(task: TaskResult, v: Verdict, t: Labels): string[] {
   const isQuestion = v.question !== undefined;
   const classname = isQuestion ? `labgrade.${task.id}.${v.question}` : `labgrade.${task.id}.host`;
   const name = v.id;
-  const title = isQuestion ? `${questionLabel(t, v.question!)}${v.role ? ` [${v.role}]` : ''}` : `${v.check}${v.subject ? ` ${v.subject}` : ''}`;
+  const title = isQuestion ? `${questionLabel(t, v.question!, v.questionTitle)}${v.role ? ` [${v.role}]` : ''}` : `${v.check}${v.subject ? ` ${v.subject}` : ''}`;
   const shown = shownOutcome(v);
   const detail = details(v, t);
   const lines = [`    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}" time="${seconds(evidenceMs(v.evidence))}">`];

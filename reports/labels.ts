@@ -29,8 +29,9 @@ export function outcomeLabel(t: Labels, o: Shown): string {
   return t(`outcome_${o}` as ReportKey);
 }
 
-/** The question's title for the fixed course vocabulary, else its id. */
-export function questionLabel(t: Labels, id: string): string {
+/** The question's title: the spec's own (`title`), else the seed course's vocabulary, else its id. */
+export function questionLabel(t: Labels, id: string, title?: string): string {
+  if (title) return title;
   const key = `q_${id}` as ReportKey;
   return key in es ? t(key) : id;
 }

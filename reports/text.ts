@@ -64,7 +64,7 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
       }
     }
     for (const group of groupByQuestion(task.questions)) {
-      out.push(`  ${paint('cyan', `${questionLabel(t, group.question)} (${oneLine(group.question)})`)}`);
+      out.push(`  ${paint('cyan', `${questionLabel(t, group.question, group.verdicts[0]?.questionTitle)} (${oneLine(group.question)})`)}`);
       for (const v of group.verdicts) {
         const shown = shownOutcome(v);
         const who = v.role ? oneLine(v.role) : '';

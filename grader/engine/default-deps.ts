@@ -7,6 +7,7 @@ import { accessTrail, openGuest } from '../transports/open.js';
 import { credentialFor } from '../transports/credentials.js';
 import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
+import { extraFacts } from '../probes/extra.js';
 import { redact } from '../spec/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
 import { questionChecks } from '../../checks/questions/index.js';
@@ -28,6 +29,7 @@ export function defaultDeps(lang: Lang): EngineDeps {
       return { conn: g.conn, trail: accessTrail(g.tried) };
     },
     proberFor,
+    extraFacts,
     hostChecks,
     questionChecks,
     redact,

@@ -3,6 +3,8 @@
 import { GUESTS, NETWORK_NAMES, type NetworkName } from './constants.js';
 import { LabError } from './errors.js';
 import { flavourFor, isFlavour, FLAVOUR_NAMES, type Flavour } from './flavours.js';
+import type { LanAttach } from './lan.js';
+import type { RouterDef } from './router.js';
 
 /** How a guest configures its NIC at boot. */
 export type GuestIp =
@@ -25,6 +27,10 @@ export interface GuestDef {
   staleLeaseFrom?: NetworkName;
   /** What runs inside (default `tiny`); see flavours.ts. */
   flavour?: Flavour;
+  /** Plug the NIC into the lab's LAN (lan.ts: br0, or macvtap on lg-mvt0) instead of `network`. */
+  attach?: LanAttach;
+  /** A Linux router/NAT (router.ts): a second NIC on `router.uplink`, NAT modules, set up as given. */
+  router?: RouterDef;
 }
 
 export interface NetworkOverrides {
@@ -115,6 +121,16 @@ export function validateScenario(def: ScenarioDef): ScenarioDef {
     if (!NETWORK_NAMES.includes(g.network)) bad(`${name}: network "${g.network}" (one of ${NETWORK_NAMES.join(', ')})`);
     if (g.staleLeaseFrom !== undefined && g.staleLeaseFrom !== 'red-nat') bad(`${name}: staleLeaseFrom must be red-nat`);
     if (g.flavour !== undefined && !isFlavour(g.flavour)) bad(`${name}: flavour "${String(g.flavour)}" (one of ${FLAVOUR_NAMES.join(', ')})`);
+    if (g.router !== undefined && (g.flavour ?? 'tiny') !== 'tiny') bad(`${name}: a router guest runs the tiny flavour`);
+    if (g.router !== undefined) {
+      const r = g.router;
+      if (!NETWORK_NAMES.includes(r.uplink) || r.uplink === g.network) bad(`${name}: router.uplink must be another lab network`);
+      if (!['persistent', 'live', 'off'].includes(r.forward) || !['uplink', 'inner', 'none'].includes(r.nat) || typeof r.save !== 'boolean') bad(`${name}: router { forward, nat, save }`);
+      if (r.source !== undefined && !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(r.source)) bad(`${name}: router.source "${r.source}"`);
+    }
+    if (g.attach !== undefined && !((g.attach.type === 'bridge' && g.attach.source === 'br0') || (g.attach.type === 'direct' && g.attach.source === 'lg-mvt0'))) {
+      bad(`${name}: attach must be { type: bridge, source: br0 } or { type: direct, source: lg-mvt0 } (the lab's LAN)`);
+    }
     const ip = g.ip;
     if (ip.mode === 'static') {
       const [a, p, ...rest] = ip.address.split('/');

@@ -24,6 +24,7 @@ export const PATTERN_TEXT: Record<string, keyof typeof es> = {
   'a user name without spaces, @, : or slashes': 'pattern.sshUser',
   'an environment variable name': 'pattern.envVar',
   'a Host entry of ~/.ssh/config': 'pattern.configHost',
+  'vm:<role>: the address VM <role> has on the task\'s network': 'pattern.vmAddress',
   'a user name (DOMAIN\\\\user or user@domain allowed) without spaces or \':\'': 'pattern.winrmUser',
 };
 

@@ -39,6 +39,8 @@ export default {
   reach_error: 'the probe could not run',
   theoryHostAddress: "{address} (the host's address on the network)",
   theoryHostAddressNone: "the host's address (the network has none)",
+  theoryVmAddress: '{address} (the address of machine {role} on the network)',
+  theoryVmAddressNone: 'the address of machine {role} on the network (unknown: it could not be measured)',
   theoryInDhcpRange: 'an address in the DHCP range {range}',
   theoryInSubnet: 'an address in network {subnet}',
   theoryAnyAddress: 'any address the machines share',

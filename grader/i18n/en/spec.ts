@@ -43,6 +43,7 @@ export default {
   schemaMaxProps: 'allows at most {limit, plural, one {# key} other {# keys}}: use only one of {keys}',
   schemaUnique: 'repeated items in the list (positions {i} and {j})',
   // what a schema pattern expects (grader/spec/schema-text.ts maps each schema description here)
+  'pattern.vmAddress': 'vm:<role>: the address VM <role> has on the task\'s network',
   'pattern.key': 'lowercase letters, digits and \'_\', starting with a letter',
   'pattern.slug': 'lowercase letters, digits, \'-\', \'_\' or \'.\'',
   'pattern.code': 'lowercase letters, digits and \'-\', starting with a letter',
@@ -81,6 +82,10 @@ export default {
   specCheckKind: 'check "{check}" gives answers of kind {checkKind}, but the question is of kind {kind}',
   specQuestionUnused: 'no task asks "{id}"',
   specProbeTarget: '"{value}" is neither an IPv4 address nor a valid hostname',
+  specAskNotAsked: '"ask" names question "{question}", which this task does not ask',
+  specRoleNotInTask: 'machine "{id}" is not part of this task; the task\'s machines: {known}',
+  specTheoryVm: '"vm:{id}" names a machine that is not part of this task; the task\'s machines: {known}',
+  specParams: 'parameters of check "{check}": {problem}',
   // lab file
   labUri: 'invalid libvirt URI "{value}": use qemu:///system, qemu+ssh://user@host/system or test:///default',
   labUnknownNetwork: 'network "{id}" does not exist in exercise {spec}; its networks: {known}',
@@ -212,4 +217,5 @@ export default {
   tplFormIpv4: 'Answer: an IPv4 address (192.168.1.1), "none", "the host" or "the gateway"',
   tplFormIpv4Config: 'Per machine, as text ("192.168.1.10/24, gateway 192.168.1.1, dns 192.168.1.1", or the output of ipconfig /all or ip a pasted as is) or as a map: address = address/prefix, gateway = address or "none", dns = addresses or "none"',
   tplPoints: '{points, plural, one {# point} other {# points}}',
+  tplOnlyFor: 'Asked only of: {roles}',
 } satisfies Record<keyof typeof es, string>;

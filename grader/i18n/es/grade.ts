@@ -40,6 +40,8 @@ export default {
   reach_error: 'la prueba no se pudo ejecutar',
   theoryHostAddress: '{address} (la dirección del host en la red)',
   theoryHostAddressNone: 'la dirección del host (la red no tiene)',
+  theoryVmAddress: '{address} (la dirección de la máquina {role} en la red)',
+  theoryVmAddressNone: 'la dirección de la máquina {role} en la red (desconocida: no se pudo medir)',
   theoryInDhcpRange: 'una dirección del rango DHCP {range}',
   theoryInSubnet: 'una dirección de la red {subnet}',
   theoryAnyAddress: 'cualquier dirección común a las máquinas',

@@ -43,6 +43,7 @@ export default {
   schemaMaxProps: 'admite como mucho {limit, plural, one {# clave} other {# claves}}: usa solo una de {keys}',
   schemaUnique: 'elementos repetidos en la lista (posiciones {i} y {j})',
   // what a schema pattern expects (grader/spec/schema-text.ts maps each schema description here)
+  'pattern.vmAddress': 'vm:<rol>: la dirección que tiene la máquina <rol> en la red de la tarea',
   'pattern.key': 'minúsculas, cifras y «_», empezando por una letra',
   'pattern.slug': 'minúsculas, cifras, «-», «_» o «.»',
   'pattern.code': 'minúsculas, cifras y «-», empezando por una letra',
@@ -81,6 +82,10 @@ export default {
   specCheckKind: 'la comprobación «{check}» da respuestas de tipo {checkKind}, pero la pregunta es de tipo {kind}',
   specQuestionUnused: 'ninguna tarea pregunta «{id}»',
   specProbeTarget: '«{value}» no es una dirección IPv4 ni un nombre de host válido',
+  specAskNotAsked: '«ask» nombra la pregunta «{question}», que esta tarea no pregunta',
+  specRoleNotInTask: 'la máquina «{id}» no es de esta tarea; máquinas de la tarea: {known}',
+  specTheoryVm: '«vm:{id}» nombra una máquina que no es de esta tarea; máquinas de la tarea: {known}',
+  specParams: 'parámetros de la comprobación «{check}»: {problem}',
   // lab file
   labUri: 'URI de libvirt no válida «{value}»: usa qemu:///system, qemu+ssh://usuario@host/system o test:///default',
   labUnknownNetwork: 'la red «{id}» no existe en el ejercicio {spec}; redes del ejercicio: {known}',
@@ -212,4 +217,5 @@ export default {
   tplFormIpv4: 'Respuesta: una dirección IPv4 (192.168.1.1), «ninguno», «el host» o «la puerta de enlace»',
   tplFormIpv4Config: 'Por máquina, como texto («192.168.1.10/24, puerta de enlace 192.168.1.1, DNS 192.168.1.1», o la salida de ipconfig /all o ip a pegada tal cual) o como mapa: address = dirección/prefijo, gateway = dirección o «ninguna», dns = direcciones o «ninguno»',
   tplPoints: '{points, plural, one {# punto} other {# puntos}}',
+  tplOnlyFor: 'Solo se pregunta a: {roles}',
 };

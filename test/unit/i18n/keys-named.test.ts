@@ -20,6 +20,7 @@ const NOT_KEYS: Record<string, string> = {
   x86_64: 'an architecture in a file name',
   idNumber: 'a value of batch --identity / the roster csv.identity (a Moodle field)',
   cap_net_raw: 'a Linux capability (setcap cap_net_raw+ep)',
+  ip_forward: 'a Linux kernel parameter (net.ipv4.ip_forward), named by the router checks',
 };
 
 /** Programs whose options a message may quote in a command line (their options are not ours). */

@@ -110,7 +110,7 @@ describe('loadSpec', () => {
     expect(issueAt(err, 'tasks[2].vms[1]').message).to.match(/machine "windos".*Did you mean "windows"/);
     expect(issueAt(err, 'tasks[0].theory.outsid').message).to.match(/does not ask.*Did you mean "outside"/);
     expect(err.issues.some((i) => i.path === 'tasks[0].theory' && /missing theory for question "outside"/.test(i.message))).to.equal(true);
-    expect(issueAt(err, 'tasks[1].theory.dns_server').message).to.match(/must be an IPv4 address or "none": host-address \| none \| any/);
+    expect(issueAt(err, 'tasks[1].theory.dns_server').message).to.match(/must be an IPv4 address or "none": host-address \| vm:<role> \| none \| any/);
     for (const i of err.issues) expect(i.line, JSON.stringify(i)).to.be.a('number');
   });
 
