@@ -7,9 +7,12 @@ import { detectLang } from '../i18n/lang.js';
 import { reportFailure, exitCodes } from './io.js';
 import type { CliContext } from './context.js';
 
-const COMMANDS = ['validate', 'answers', 'lab', 'inspect', 'check', 'demo', 'batch', 'init', 'doctor'] as const;
+const COMMANDS = ['validate', 'answers', 'lab', 'inspect', 'check', 'demo', 'batch', 'batch-merge', 'init', 'doctor'] as const;
 
 export async function main(argv: string[]): Promise<void> {
+  // `batch merge ...` is the `batch-merge` command (commander cannot nest it under `batch <spec>`).
+  const cmdAt = commandIndex(argv);
+  if (argv[cmdAt] === 'batch' && argv[cmdAt + 1] === 'merge') argv = [...argv.slice(0, cmdAt), 'batch-merge', ...argv.slice(cmdAt + 2)];
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(`${toolVersion()}\n`);
@@ -48,4 +51,11 @@ function flagValue(args: string[], flag: string): string | undefined {
     if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
   }
   return undefined;
+}
+
+/** Index in argv of the command name (after the global --lang option). */
+function commandIndex(argv: string[]): number {
+  let i = 2;
+  while (i < argv.length && argv[i]!.startsWith('-')) i += argv[i] === '--lang' ? 2 : 1;
+  return i;
 }

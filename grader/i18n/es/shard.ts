@@ -1,0 +1,18 @@
+export default {
+  optShard: 'corrige solo la porción K de N de la lista (p. ej. 2/5), para una matriz de trabajos de CI; después ejecuta `labgrade batch merge`',
+  badShard: '--shard: se esperaba K/N con 1 <= K <= N <= 1000 (p. ej. 2/5), no "{value}"',
+  shardWrote: 'Porción {k}/{n}: {count} de {total} alumnos. Une las porciones con: labgrade batch merge <ejercicio> --roster <lista.yaml> --out <carpeta> <carpetas de las porciones...>',
+  mergeDescription: 'construye el resumen de la clase, class.json y el CSV de Moodle a partir de las carpetas de ejecuciones `batch --shard K/N`',
+  argDirs: 'carpetas de salida de las porciones (cada una tiene un shard.json)',
+  optMergeOut: 'carpeta para las salidas de la clase unidas (se copian en ella los informes de los alumnos)',
+  optMergeRoster: 'la misma lista de alumnos con la que se corrigieron las porciones',
+  noManifest: '{dir}: no hay shard.json; ¿es la carpeta --out de una ejecución `batch --shard K/N`?',
+  badManifest: '{dir}/shard.json: no es un manifiesto de porción escrito por labgrade ({detail})',
+  mismatch: '{dir}: se corrigió con otro {what} distinto del de {first} ({a} frente a {b}); une solo porciones de una misma ejecución',
+  rosterChanged: '{dir}: se corrigió con otra versión de la lista de alumnos (su hash no coincide con {roster}); vuelve a corregir o pasa la misma lista',
+  duplicateSlice: 'la porción {k}/{n} aparece dos veces: {a} y {b}',
+  missingSlices: 'de las {n} porciones faltan estas: {missing}; sus alumnos quedan como "pendientes" en el resumen',
+  foreignStudent: '{dir}: el alumno "{id}" no pertenece a la porción {k}/{n} de esta lista; se ignora',
+  unreadable: '{dir}: no se pueden leer los ficheros del alumno "{id}" ({detail}); queda como "pendiente"',
+  merged: 'Porciones unidas: {slices}. Alumnos: {graded} corregidos, {incomplete} incompletos, {failed} fallidos, {pending} pendientes.',
+} satisfies Record<string, string>;
