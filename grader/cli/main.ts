@@ -28,7 +28,10 @@ export async function main(argv: string[]): Promise<void> {
     .option('--lang <es|en>', ctx.lang === 'es' ? 'idioma de los mensajes' : 'language of messages')
     .showHelpAfterError()
     .exitOverride();
-  for (const name of COMMANDS) {
+  // Only the command asked for is loaded (all of them for help or an unknown word).
+  const asked = argv[commandIndex(argv)];
+  const load = (COMMANDS as readonly string[]).includes(asked ?? '') ? [asked!] : COMMANDS;
+  for (const name of load) {
     const mod = (await import(`./commands/${name}.js`)) as { register: (p: Command, c: CliContext) => void };
     mod.register(program, ctx);
   }
