@@ -44,6 +44,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     process.exitCode = reportFailure(err, ctx.lang);
+  } finally {
+    // Pooled connections (SSH to libvirt hosts) end with the command.
+    await (await import('../util/cleanup.js')).runEnd();
   }
 }
 

@@ -4,6 +4,9 @@ import type { Lang, LabFile } from '../types.js';
 import type { EngineDeps } from './deps.js';
 import { inspectHost } from '../libvirt/snapshot.js';
 import { openGuest } from '../transports/open.js';
+import { prewarmNetns } from '../transports/stream.js';
+import { virshFor } from '../libvirt/remote.js';
+import type { Virsh } from '../libvirt/virsh.js';
 import { proberFor } from '../probes/index.js';
 import { redact } from '../spec/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
@@ -11,10 +14,22 @@ import { questionChecks } from '../../checks/questions/index.js';
 
 /** Only the lab file's domains are inspected (faster on hosts with many VMs). */
 export function defaultDeps(lang: Lang): EngineDeps {
+  // One Virsh per lab file: over the host's pooled SSH connection for qemu+ssh URIs (inspection
+  // and guest-agent calls alike), else the local program.
+  const virshes = new WeakMap<LabFile, Virsh>();
+  const virsh = (lab: LabFile): Virsh => {
+    let v = virshes.get(lab);
+    if (!v) virshes.set(lab, (v = virshFor(lab, lang)));
+    return v;
+  };
   return {
-    inspect: (lab: LabFile) => inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((v) => v.domain) }),
+    inspect: (lab: LabFile) => {
+      // The namespace relay starts while the host is inspected, ready for the first guest.
+      if (lab.netns) prewarmNetns(lab.netns, { lang });
+      return inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((v) => v.domain), virsh: virsh(lab) });
+    },
     openGuest: async (vm, ctx) =>
-      (await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, ...(ctx.network ? { network: ctx.network } : {}) })).conn,
+      (await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, virsh: virsh(ctx.lab), ...(ctx.network ? { network: ctx.network } : {}) })).conn,
     proberFor,
     hostChecks,
     questionChecks,

@@ -189,7 +189,29 @@ export interface VirshOptions {
   readOnly?: boolean;
   /** The virsh program (default `virsh` from PATH). */
   virshPath?: string;
+  /** Run virsh through this instead of a local process (argv after the program name). */
+  exec?: VirshExec;
+  /** With `exec`: the URI virsh is given there (e.g. qemu:///system on the far side of qemu+ssh). */
+  execUri?: string;
 }
+
+/** What ran: exit code and output (a remote executor fills it from an SSH channel). */
+export interface VirshExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Output went over the cap. */
+  tooBig: boolean;
+  /** The program was not found (locally: ENOENT; remotely: exit 127). */
+  notFound: boolean;
+}
+
+/**
+ * Runs virsh with an argument vector somewhere else than here (grader/libvirt/remote.ts: on the
+ * libvirt host, over its SSH connection). Throws TransportError when the connection itself fails.
+ */
+export type VirshExec = (argv: string[], o: { timeoutMs: number; maxOutputBytes: number }) => Promise<VirshExecResult>;
 
 export interface VirshCallStats {
   calls: number;
@@ -205,6 +227,8 @@ export class Virsh {
   private readonly timeoutMs: number;
   private readonly maxOutputBytes: number;
   private readonly virshPath: string;
+  private readonly exec: VirshExec | undefined;
+  private readonly execUri: string | undefined;
 
   constructor(opts: VirshOptions) {
     this.uri = withSshDefaults(opts.uri, { keyFile: opts.sshKeyFile });
@@ -214,6 +238,13 @@ export class Virsh {
     this.timeoutMs = opts.timeoutMs ?? 20_000;
     this.maxOutputBytes = opts.maxOutputBytes ?? 8 * 1024 * 1024;
     this.virshPath = opts.virshPath ?? 'virsh';
+    this.exec = opts.exec;
+    this.execUri = opts.execUri;
+  }
+
+  /** Runs remotely (through an executor) rather than as a local process. */
+  get remote(): boolean {
+    return this.exec !== undefined;
   }
 
   /** A copy talking through the read-only socket. */
@@ -226,11 +257,14 @@ export class Virsh {
       maxOutputBytes: this.maxOutputBytes,
       readOnly: true,
       virshPath: this.virshPath,
+      ...(this.exec ? { exec: this.exec } : {}),
+      ...(this.execUri ? { execUri: this.execUri } : {}),
     });
   }
 
   /** Runs `virsh -q -c URI ...args`; returns stdout, throws LibvirtError on any failure. */
   async run(args: string[], opts: { timeoutMs?: number; subject?: string } = {}): Promise<string> {
+    if (this.exec) return this.runWith(this.exec, args, opts);
     const argv = ['-q', ...(this.readOnly ? ['-r'] : []), '-c', this.uri, ...args];
     const started = Date.now();
     const r = await execa(this.virshPath, argv, {
@@ -266,6 +300,47 @@ export class Virsh {
       throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
     }
     return stdout;
+  }
+
+  /** The same contract as run(), through an executor (the remote host's virsh). */
+  private async runWith(exec: VirshExec, args: string[], opts: { timeoutMs?: number; subject?: string }): Promise<string> {
+    const argv = ['-q', ...(this.readOnly ? ['-r'] : []), '-c', this.execUri ?? 'qemu:///system', ...args];
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const target = uriTarget(this.uri);
+    const started = Date.now();
+    let r: VirshExecResult;
+    try {
+      r = await exec(argv, { timeoutMs, maxOutputBytes: this.maxOutputBytes });
+    } catch (e) {
+      if (e instanceof LibvirtError) throw e;
+      // The SSH connection to the host failed: the same kinds as OpenSSH's failures under virsh,
+      // with ssh2's own (already precise and localized) message.
+      const code = e instanceof TransportError ? e.code : 'unreachable';
+      const kind: LibvirtErrorKind =
+        code === 'auth' ? 'ssh-auth' : code === 'hostkey-unknown' ? 'ssh-hostkey-unknown' : code === 'hostkey-changed' ? 'ssh-hostkey-changed' : code === 'config' ? 'ssh-failed' : code === 'protocol' ? 'ssh-failed' : 'ssh-unreachable';
+      const msg = (e as Error).message ?? String(e);
+      throw new LibvirtError(kind, target, msg, args, msg);
+    } finally {
+      this.stats.calls++;
+      this.stats.totalMs += Date.now() - started;
+    }
+    if (r.notFound) {
+      const c: Classified = { kind: 'virsh-missing', detail: `virsh: not found on ${target}` };
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+    }
+    if (r.timedOut) {
+      const c: Classified = { kind: 'timeout', detail: `virsh ${args.join(' ')}: ${timeoutMs} ms` };
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+    }
+    if (r.tooBig) {
+      const c: Classified = { kind: 'output-too-big', detail: `virsh ${args.join(' ')}: > ${this.maxOutputBytes} bytes` };
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+    }
+    if (r.exitCode !== 0) {
+      const c = classifyVirshFailure(r.stderr || `exit ${r.exitCode}`, this.execUri ?? 'qemu:///system');
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+    }
+    return r.stdout;
   }
 
   /** Names from a `--name` listing (one per line). */
