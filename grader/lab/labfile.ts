@@ -16,6 +16,10 @@ export interface LabFileOptions {
   os?: Record<string, 'linux' | 'windows'>;
   /** Use the SSH password instead of the key (default false: key, with the password as fallback). */
   passwordOnly?: boolean;
+  /** Another libvirt URI (a qemu+ssh "remote" host in the namespace, grader/lab/remote-host.ts). */
+  uri?: string;
+  /** The lab file's `host_ssh` (with `uri`). */
+  hostSsh?: Record<string, unknown>;
 }
 
 /** The YAML document of a lab file for `roles` (role -> domain name). */
@@ -39,8 +43,9 @@ export function labFileYaml(roles: Record<string, string>, opts: LabFileOptions 
     vms[role] = { domain, ...(os ? { os } : {}), access: methods };
   }
   const doc = {
-    uri: LIBVIRT_URI,
+    uri: opts.uri ?? LIBVIRT_URI,
     netns: LAB_NETNS,
+    ...(opts.hostSsh ? { host_ssh: opts.hostSsh } : {}),
     networks: opts.networks ?? {
       nat: courseNetworks.nat.name,
       isolated: courseNetworks.isolated.name,
