@@ -448,7 +448,13 @@ export interface Reachability {
   detail?: string;
 }
 
-export type ResolveStatus = 'resolved' | 'not-found' | 'no-server' | 'timeout' | 'error';
+/**
+ * resolved: addresses came back. not-found: the server answered that the name has no address
+ * (NXDOMAIN / no A records). server-failure: the server answered SERVFAIL (it could not resolve the
+ * name itself, e.g. it cannot reach the servers that know it). no-server: no DNS server to ask.
+ * timeout: the lookup ran and no answer came in time. error: the lookup could not be measured.
+ */
+export type ResolveStatus = 'resolved' | 'not-found' | 'server-failure' | 'no-server' | 'timeout' | 'error';
 
 export interface Resolution {
   name: string;

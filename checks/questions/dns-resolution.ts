@@ -1,6 +1,6 @@
 // dns-resolution: does the guest resolve an Internet name? The name is the spec's, overridden by
-// the lab file. Statuses: resolved -> yes; not-found / no-server / timeout -> no; error -> could
-// not measure.
+// the lab file. Statuses: resolved -> yes; not-found / server-failure / no-server / timeout -> no;
+// error -> could not measure.
 import type { QuestionCheck } from '../types.js';
 import { commandFor, evidenceFor, guestLabel, tr, unmeasured, yesNo } from './util.js';
 
@@ -34,7 +34,14 @@ export const dnsResolution: QuestionCheck = {
         return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['resolve-error'], explanation: error, evidence, error };
       }
       default: {
-        const key = r.status === 'no-server' || facts.config.dnsServers.length === 0 ? 'obsResolveNoServer' : r.status === 'timeout' ? 'obsResolveTimeout' : 'obsResolveNotFound';
+        const key =
+          r.status === 'no-server' || facts.config.dnsServers.length === 0
+            ? 'obsResolveNoServer'
+            : r.status === 'timeout'
+              ? 'obsResolveTimeout'
+              : r.status === 'server-failure'
+                ? 'obsResolveServerFailure'
+                : 'obsResolveNotFound';
         return { value: { kind: 'yes-no', value: false }, display: yesNo(ctx, false), codes: [`resolve-${r.status}`], explanation: tr(ctx, key, params), evidence };
       }
     }

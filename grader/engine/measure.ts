@@ -219,7 +219,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         .filter((r) => RETRYABLE.has(r.status))
         .map((r) => r.target)
         .filter((tg) => (tg === probes.outsideHost && expectYes.outside) || (tg === hostAddr && expectYes.host) || (tg !== probes.outsideHost && tg !== hostAddr && expectYes.peer));
-      const retryResolve = expectYes.dns && (resolve.status === 'timeout' || resolve.status === 'not-found' || resolve.status === 'error');
+      const retryResolve = expectYes.dns && (resolve.status === 'timeout' || resolve.status === 'not-found' || resolve.status === 'server-failure' || resolve.status === 'error');
       if (retry.length > 0 || retryResolve) {
         const [again, again2] = await Promise.all([
           retry.length > 0 ? prober.reach(p.conn, retry, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : Promise.resolve([] as Reachability[]),

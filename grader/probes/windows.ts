@@ -57,10 +57,14 @@ foreach ($h in $targets) {
 $tasks = @($jobs | Where-Object { $_.task } | ForEach-Object { $_.task })
 if ($tasks.Count -gt 0) { try { [void][System.Threading.Tasks.Task]::WaitAll([System.Threading.Tasks.Task[]]$tasks, $t + 2000) } catch { } }
 $out = foreach ($j in $jobs) {
-  $o = [ordered]@{ target = $j.target; address = $j.address; status = $null; error = $j.error; routeError = $null; nextHop = $null; ifIndex = $null; neighbor = $null; neighborState = $null }
+  $o = [ordered]@{ target = $j.target; address = $j.address; status = $null; error = $j.error; code = $null; routeError = $null; nextHop = $null; ifIndex = $null; neighbor = $null; neighborState = $null }
   if ($j.task) {
     if ($j.task.IsCompleted -and -not $j.task.IsFaulted) { $o.status = [string]$j.task.Result.Status }
-    elseif ($j.task.IsFaulted) { $o.status = 'Faulted'; $o.error = [string]$j.task.Exception.InnerException.GetType().Name }
+    elseif ($j.task.IsFaulted) {
+      $o.status = 'Faulted'; $o.error = [string]$j.task.Exception.InnerException.GetType().Name
+      $base = $j.task.Exception.GetBaseException()
+      if ($base -is [System.ComponentModel.Win32Exception]) { $o.code = [int]$base.NativeErrorCode }
+    }
     else { $o.status = 'NotFinished' }
   }
   if ($j.address) {
@@ -85,11 +89,11 @@ ConvertTo-Json -InputObject @($out) -Depth 3 -Compress
  * native error code (locale independent).
  */
 export const WINDOWS_RESOLVE_SCRIPT = String.raw`$n = $args[0]; $t = [int]$args[1]
-$res = [ordered]@{ servers = @(); done = $false; addresses = @(); errorId = $null; nativeCode = $null }
+$res = [ordered]@{ servers = @(); serversError = $null; done = $false; addresses = @(); errorId = $null; nativeCode = $null }
 try {
   $up = @(Get-NetAdapter -ErrorAction Stop | Where-Object { [string]$_.Status -eq 'Up' } | ForEach-Object { $_.ifIndex })
   $res.servers = @(Get-DnsClientServerAddress -AddressFamily IPv4 -ErrorAction Stop | Where-Object { $up -contains $_.InterfaceIndex } | ForEach-Object { $_.ServerAddresses } | Where-Object { $_ })
-} catch { }
+} catch { $res.serversError = [string]$_.FullyQualifiedErrorId }
 $ps = [PowerShell]::Create()
 [void]$ps.AddCommand('Resolve-DnsName').AddParameter('Name', $n).AddParameter('Type', 'A').AddParameter('DnsOnly').AddParameter('QuickTimeout').AddParameter('ErrorAction', 'SilentlyContinue')
 $h = $ps.BeginInvoke()
@@ -211,13 +215,35 @@ export function parseWindowsConfig(stdout: string): GuestConfig {
 interface WinReach {
   target?: string;
   address?: string | null;
+  /** IPStatus as text; a value the enum has no name for prints as its number ("11050"). */
   status?: string | null;
   error?: string | null;
+  /** Win32 code of a faulted ping (the innermost Win32Exception). */
+  code?: number | null;
   routeError?: string | null;
   nextHop?: string | null;
   neighbor?: string | null;
   neighborState?: string | null;
 }
+
+/**
+ * IP_GENERAL_FAILURE (ipexport.h): IcmpSendEcho could not even send the echo. IPStatus has no name
+ * for it, so .NET reports the bare number (dotnet/runtime#101999). Windows gives it at once, with
+ * no timeout, for an off-link target when there is no default gateway (ping.exe prints "General
+ * failure." / "Error general.").
+ */
+const IP_GENERAL_FAILURE = 11050;
+
+function isGeneralFailure(r: WinReach): boolean {
+  return r.status === String(IP_GENERAL_FAILURE) || r.status === 'GeneralFailure' || r.code === IP_GENERAL_FAILURE;
+}
+
+/**
+ * Find-NetRoute's error ids that mean "no route to this address" (Win32 codes from GetBestRoute2):
+ * 1168 ERROR_NOT_FOUND, 1231 ERROR_NETWORK_UNREACHABLE, 1232 ERROR_HOST_UNREACHABLE. Any other
+ * route error (a missing cmdlet, access denied) says nothing about the route.
+ */
+const NO_ROUTE_ERROR = /^Windows System Error (1168|1231|1232)\b/i;
 
 export function parseWindowsReach(stdout: string, targets: string[], scriptTimedOut: boolean): Reachability[] {
   const rows = asArray<WinReach>(tryJson(stdout));
@@ -227,27 +253,57 @@ export function parseWindowsReach(stdout: string, targets: string[], scriptTimed
       return { target, status: scriptTimedOut ? 'probe-timeout' : 'error', detail: 'no result for this target' } as Reachability;
     }
     if (r.status === 'Success') return { target, status: 'replied' };
-    const gateway = r.nextHop && r.nextHop !== '0.0.0.0' ? r.nextHop : null;
+    if (!r.address) return { target, status: 'error', detail: 'name-not-resolved' };
+    const noRouteFound = typeof r.routeError === 'string' && NO_ROUTE_ERROR.test(r.routeError);
+    if (isGeneralFailure(r)) {
+      // The echo could not even leave: with no route to the target that is "no route" (Windows'
+      // answer when there is no default gateway). With a route, the local stack failed for some
+      // other reason, and nothing was measured.
+      if (noRouteFound || (!r.routeError && !r.nextHop)) return { target, status: 'no-route', detail: 'IP_GENERAL_FAILURE 11050' };
+      return { target, status: 'error', detail: `IP_GENERAL_FAILURE 11050, ${r.nextHop ? `route via ${r.nextHop}` : r.routeError}` };
+    }
+    const unreachable = r.status === 'DestinationNetworkUnreachable' || r.status === 'BadRoute';
+    if (r.routeError && !noRouteFound && !unreachable) {
+      // The route lookup failed: neither "no route" nor a neighbour state can be told.
+      return { target, status: 'error', detail: `route lookup failed: ${r.routeError}` };
+    }
+    if (r.status === 'Faulted' && !noRouteFound) {
+      // The ping threw (not an ICMP answer): could not measure.
+      return { target, status: 'error', detail: `ping failed: ${r.error ?? 'exception'}${typeof r.code === 'number' ? ` ${r.code}` : ''}` };
+    }
     const c = classifyReach({
       replied: false,
       timedOut: r.status === 'NotFinished',
-      noRoute: r.routeError ? true : r.status === 'DestinationNetworkUnreachable' ? true : r.address ? false : null,
-      gateway,
+      noRoute: noRouteFound || unreachable,
+      gateway: r.nextHop && r.nextHop !== '0.0.0.0' ? r.nextHop : null,
       neighbour: neighbourState(r.neighborState),
       rawNeighbour: r.neighborState ?? null,
-      unresolvedName: !r.address,
     });
     return c.detail ? { target, status: c.status, detail: c.detail } : { target, status: c.status };
   });
 }
 
-/** Win32 / DNS error codes Resolve-DnsName reports (winerror.h). */
+/**
+ * Win32 / DNS error codes Resolve-DnsName reports (winerror.h), each an answer from the resolver:
+ * 9003 DNS_ERROR_RCODE_NAME_ERROR (NXDOMAIN), 9501 DNS_INFO_NO_RECORDS, 9005 DNS_ERROR_RCODE_REFUSED,
+ * 11001 WSAHOST_NOT_FOUND; 9002 DNS_ERROR_RCODE_SERVER_FAILURE (SERVFAIL); 1460 ERROR_TIMEOUT and
+ * 10060 WSAETIMEDOUT (no answer in time); 9852 DNS_ERROR_NO_DNS_SERVERS.
+ */
 const DNS_NOT_FOUND = new Set([9003, 9501, 9005, 11001]);
-const DNS_TIMEOUT = new Set([1460, 10060, 9002]);
+const DNS_SERVER_FAILURE = 9002;
+const DNS_TIMEOUT = new Set([1460, 10060]);
+const DNS_NO_SERVERS = 9852;
 
-export function parseWindowsResolve(stdout: string, name: string, timedOut: boolean): Resolution {
-  const j = (tryJson(stdout) ?? {}) as {
+/**
+ * A failed measurement is never a fact: only a lookup that ran and got an answer (or none in time)
+ * is a "no"; any other PowerShell error (a missing cmdlet, a binding error, output that is not the
+ * script's JSON) is "could not measure" (status error).
+ */
+export function parseWindowsResolve(stdout: string, name: string, _timedOut: boolean): Resolution {
+  const parsed = tryJson(stdout);
+  const j = (parsed && typeof parsed === 'object' ? parsed : {}) as {
     servers?: unknown;
+    serversError?: string | null;
     done?: boolean;
     addresses?: unknown;
     errorId?: string | null;
@@ -256,16 +312,24 @@ export function parseWindowsResolve(stdout: string, name: string, timedOut: bool
   const servers = asArray<string>(j.servers).filter((s) => typeof s === 'string' && isIpv4(s));
   const server = servers[0] ?? null;
   const addresses = asArray<string>(j.addresses).filter((a) => typeof a === 'string' && isIpv4(a));
+  const res = (status: Resolution['status'], srv: string | null = server): Resolution => ({ name, status, addresses: [], server: srv });
   if (addresses.length > 0) return { name, status: 'resolved', addresses, server };
-  if (!j.done) return { name, status: timedOut || j.done === false ? 'timeout' : 'error', addresses: [], server };
-  const id = j.errorId ?? '';
+  // "No DNS server" is a fact only when the server list was read (its query did not fail).
+  const noServers = servers.length === 0 && !j.serversError;
+  // The lookup ran in its own runspace and was still waiting for an answer at the bound.
+  if (j.done === false) return res(noServers ? 'no-server' : 'timeout');
+  // No JSON from the script (cut by its bound: `timedOut`, or it failed before printing): nothing
+  // was measured either way.
+  if (j.done !== true) return res('error');
+  const id = typeof j.errorId === 'string' ? j.errorId : '';
   const code = typeof j.nativeCode === 'number' ? j.nativeCode : null;
-  if (servers.length === 0 || /NO_DNS_SERVERS/i.test(id) || code === 9852) return { name, status: 'no-server', addresses: [], server: null };
-  if (/TIMEOUT/i.test(id) || (code !== null && DNS_TIMEOUT.has(code))) return { name, status: 'timeout', addresses: [], server };
-  if (/NAME_ERROR|NO_RECORDS|RCODE_REFUSED|NAME_DOES_NOT_EXIST/i.test(id) || (code !== null && DNS_NOT_FOUND.has(code)) || !id) {
-    return { name, status: 'not-found', addresses: [], server };
-  }
-  return { name, status: 'error', addresses: [], server };
+  if (/NO_DNS_SERVERS/i.test(id) || code === DNS_NO_SERVERS) return res('no-server', null);
+  if (/RCODE_SERVER_FAILURE/i.test(id) || code === DNS_SERVER_FAILURE) return res('server-failure');
+  if (/TIMEOUT/i.test(id) || (code !== null && DNS_TIMEOUT.has(code))) return res(noServers ? 'no-server' : 'timeout');
+  // Finished without any error and without an A record: the server answered with no address.
+  const answered = !id || /NAME_ERROR|NO_RECORDS|RCODE_REFUSED|NAME_DOES_NOT_EXIST/i.test(id) || (code !== null && DNS_NOT_FOUND.has(code));
+  if (answered) return res(noServers ? 'no-server' : 'not-found', noServers ? null : server);
+  return res('error');
 }
 
 // ------------------------------------------------------------------ the prober

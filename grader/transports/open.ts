@@ -143,7 +143,8 @@ export { sshOptions };
 // ------------------------------------------------------------------ identity check
 
 const LINUX_IDENTITY = 'export LC_ALL=C; ip -j addr show';
-const WINDOWS_IDENTITY =
+/** The PowerShell that lists a Windows guest's IPv4 addresses with their adapters' MACs (identity check). */
+export const WINDOWS_IDENTITY =
   "Get-NetIPAddress -AddressFamily IPv4 | ForEach-Object { [pscustomobject]@{ a = [string]$_.IPAddress; m = [string](Get-NetAdapter -InterfaceIndex $_.InterfaceIndex -ErrorAction SilentlyContinue).MacAddress } } | ConvertTo-Json -Compress";
 
 /** Does the guest behind `conn` have an interface with one of `macs` holding `address`? */

@@ -46,6 +46,12 @@ export function powershellCommand(script: string, args: readonly string[]): { co
   return { command: POWERSHELL, args: argv, length: [POWERSHELL, ...argv].join(' ').length };
 }
 
+/** A code point XML can name but a string cannot hold (beyond U+10FFFF, or a surrogate) reads as U+FFFD. */
+function codePointText(cp: number): string {
+  if (!Number.isInteger(cp) || cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return '\uFFFD';
+  return String.fromCodePoint(cp);
+}
+
 function unescapeXml(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#\d+);/g, (_, e: string) => {
     switch (e) {
@@ -60,14 +66,22 @@ function unescapeXml(s: string): string {
       case 'apos':
         return "'";
       default:
-        return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+        return codePointText(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
     }
   });
 }
 
-/** CLIXML escapes characters XML cannot carry as `_xHHHH_` (CR LF are `_x000D__x000A_`). */
+/** Unpaired UTF-16 surrogates (a pair split by a bad escape) become U+FFFD. */
+function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * CLIXML escapes characters XML cannot carry as `_xHHHH_` UTF-16 code units (CR LF are
+ * `_x000D__x000A_`, a character beyond the BMP is a surrogate pair `_xD83C__xDFB5_`).
+ */
 function unescapeClixml(s: string): string {
-  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return wellFormed(s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))));
 }
 
 const STREAM_PREFIX: Record<string, string> = { warning: 'WARNING: ', verbose: 'VERBOSE: ', debug: 'DEBUG: ' };
@@ -83,14 +97,21 @@ export function decodeClixml(stderr: string): string {
   const re = /<S S="(\w+)"\s*(?:\/>|>([\s\S]*?)<\/S>)/g;
   let m: RegExpExecArray | null;
   let any = false;
+  // Each record is its own line: one that does not end with a line break (e.g. the last record of
+  // one <Objs> document followed by another document) gets one before the next record.
+  const push = (text: string) => {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && prev !== '' && !/\n$/.test(prev)) out.push('\n');
+    out.push(text);
+  };
   for (const block of stderr.split('#< CLIXML')) {
     re.lastIndex = 0;
     while ((m = re.exec(block))) {
       any = true;
       const stream = m[1]!.toLowerCase();
       const textPart = unescapeClixml(unescapeXml(m[2] ?? ''));
-      if (stream === 'error') out.push(textPart);
-      else if (STREAM_PREFIX[stream]) out.push(STREAM_PREFIX[stream] + textPart + (/\n$/.test(textPart) ? '' : '\n'));
+      if (stream === 'error') push(textPart);
+      else if (STREAM_PREFIX[stream]) push(STREAM_PREFIX[stream] + textPart + (/\n$/.test(textPart) ? '' : '\n'));
     }
   }
   if (!any) {

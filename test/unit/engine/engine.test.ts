@@ -137,7 +137,7 @@ describe('engine: explanations', () => {
   it('a Windows guest left on DHCP where there is none (APIPA): config "dynamic" fails with apipa and its hint', async () => {
     const g = referenceGuests('isolated');
     g.windows.config.interfaces = [
-      { name: 'Ethernet', mac: '52-54-00-00-00-02', up: true, ipv4: [{ address: '169.254.33.7', prefix: 16, origin: 'link-local', validLifetimeSec: null }], ipv6LinkLocalOnly: false, dhcpEnabled: true },
+      { name: 'Instancia de Ethernet 0', mac: '52-54-00-00-00-02', up: true, ipv4: [{ address: '169.254.33.7', prefix: 16, origin: 'link-local', validLifetimeSec: null }], ipv6LinkLocalOnly: false, dhcpEnabled: true },
     ];
     g.linux.reach['192.168.102.3'] = 'no-neighbour';
     const ans = withAnswer('isolated', 'config', 'windows', A.cm('dynamic'));
@@ -146,6 +146,8 @@ describe('engine: explanations', () => {
     expect(cfg.outcome).to.equal('fail');
     expect(cfg.codes).to.include.members(['apipa', 'no-dhcp-server']);
     expect(cfg.message).to.include('169.254.33.7');
+    // The adapter as Windows names it, quoted so a name with spaces reads as one name.
+    expect(cfg.message).to.include('interface "Instancia de Ethernet 0"');
     expect(cfg.hints).to.deep.equal(['APIPA hint']);
     const vc = v(r, 'isolated.vm_config.windows');
     expect(vc.outcome).to.equal('fail');
@@ -240,6 +242,24 @@ describe('engine: explanations', () => {
     expect(h.outcome).to.equal('pass');
     expect(h.codes).to.include('host-no-address');
     expect(stats.reachCalls.every((c) => c.targets.every((t) => !t.startsWith('192.168.')))).to.equal(true);
+  });
+
+  it('a DNS server failure (SERVFAIL) is a "no" with its own explanation, in both languages; re-measured when "yes" is expected', async () => {
+    const g = referenceGuests('isolated');
+    g.windows.config.dnsServers = ['192.168.102.1'];
+    g.windows.resolve = { name: 'www.labgrade.test', status: 'server-failure', addresses: [], server: '192.168.102.1' };
+    for (const lang of ['en', 'es'] as const) {
+      const { r } = await grade('isolated', { guests: { windows: g.windows }, lang });
+      const d = v(r, 'isolated.dns.windows');
+      expect(d.outcome).to.equal('pass');
+      expect(d.codes).to.include('resolve-server-failure');
+      expect(d.message).to.match(lang === 'en' ? /server failure \(SERVFAIL\)/ : /fallo de servidor \(SERVFAIL\)/);
+      expect(d.message).to.include('192.168.102.1');
+    }
+    const n = referenceGuests('nat');
+    n.windows.flakyResolve = ['server-failure'];
+    const { r } = await grade('nat', { guests: { windows: n.windows } });
+    expect(v(r, 'nat.dns.windows').outcome).to.equal('pass');
   });
 
   it('re-measures once a negative result the theory does not expect, never an expected one', async () => {

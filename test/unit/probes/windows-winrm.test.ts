@@ -24,7 +24,7 @@ describe('probes/windows over WinRM (test server, fixtures)', function () {
     try {
       const ev: CommandEvidence[] = [];
       const cfg = await windowsProber.config(conn, ev);
-      expect(cfg.interfaces[0]).to.deep.include({ name: 'Ethernet', mac: '52:54:00:22:fa:b7', dhcpEnabled: true });
+      expect(cfg.interfaces[0]).to.deep.include({ name: 'Instancia de Ethernet 0', mac: '52:54:00:22:fa:b7', dhcpEnabled: true });
       expect(cfg.defaultGateway).to.equal('192.168.101.1');
       expect(cfg.dnsServers).to.deep.equal(['192.168.101.1']);
       expect(cfg.firewallEnabled).to.equal(true);

@@ -10,7 +10,7 @@ describe('probes/windows parsing (fixtures: Windows 10, Spanish UI)', () => {
     const c = parseWindowsConfig(fx('config-nat-dhcp.json'));
     expect(c.interfaces).to.deep.equal([
       {
-        name: 'Ethernet',
+        name: 'Instancia de Ethernet 0',
         mac: '52:54:00:22:fa:b7',
         up: true,
         ipv4: [{ address: '192.168.101.219', prefix: 24, origin: 'dhcp', validLifetimeSec: 3287 }],
@@ -89,6 +89,40 @@ describe('probes/windows parsing (fixtures: Windows 10, Spanish UI)', () => {
     expect(parseWindowsResolve(fx('resolve-timeout.json'), 'x', false).status).to.equal('timeout');
     expect(parseWindowsResolve(fx('resolve-no-server.json'), 'x', false)).to.deep.include({ status: 'no-server', server: null });
     expect(parseWindowsResolve(fx('resolve-not-done.json'), 'x', false)).to.deep.include({ status: 'timeout', server: '192.168.102.1' });
+  });
+
+  it('resolve: SERVFAIL (9002) is a server failure, not a timeout', () => {
+    expect(parseWindowsResolve(fx('resolve-server-failure.json'), 'x', false)).to.deep.equal({ name: 'x', status: 'server-failure', addresses: [], server: '192.168.102.1' });
+    // The code alone, or the id alone, is enough.
+    expect(parseWindowsResolve('{"servers":["10.0.0.1"],"done":true,"addresses":[],"errorId":null,"nativeCode":9002}', 'x', false).status).to.equal('server-failure');
+    expect(parseWindowsResolve('{"servers":["10.0.0.1"],"done":true,"addresses":[],"errorId":"DNS_ERROR_RCODE_SERVER_FAILURE,Microsoft.DnsClient.Commands.ResolveDnsName"}', 'x', false).status).to.equal('server-failure');
+  });
+
+  it('resolve: an error that is not a DNS answer, or no JSON at all, is "could not measure"', () => {
+    expect(parseWindowsResolve(fx('resolve-not-a-dns-answer.json'), 'x', false).status).to.equal('error');
+    // With no DNS server configured, a missing cmdlet is still not "no server".
+    expect(parseWindowsResolve('{"servers":[],"done":true,"addresses":[],"errorId":"CommandNotFoundException"}', 'x', false).status).to.equal('error');
+    expect(parseWindowsResolve('', 'x', true).status).to.equal('error');
+    expect(parseWindowsResolve('', 'x', false).status).to.equal('error');
+    expect(parseWindowsResolve('Resolve-DnsName : x : El nombre DNS no existe', 'x', false).status).to.equal('error');
+    // The server list could not be read: an unanswered lookup is a timeout, not "no server".
+    const unread = '{"servers":[],"serversError":"Windows System Error 1722,Get-NetAdapter","done":true,"addresses":[],"errorId":"ERROR_TIMEOUT,Microsoft.DnsClient.Commands.ResolveDnsName","nativeCode":1460}';
+    expect(parseWindowsResolve(unread, 'x', false)).to.deep.include({ status: 'timeout', server: null });
+    expect(parseWindowsResolve(unread.replace('"servers":[]', '"servers":[]').replace('"done":true', '"done":false'), 'x', false).status).to.equal('timeout');
+  });
+
+  it('reach: an immediate general failure (no default gateway) is no route; other ping failures are "could not measure"', () => {
+    const targets = ['198.51.100.10', '203.0.113.1', '192.168.102.2', '192.168.102.1', '192.168.102.9'];
+    expect(parseWindowsReach(fx('reach-no-gateway-general-failure.json'), targets, false)).to.deep.equal([
+      { target: '198.51.100.10', status: 'no-route', detail: 'IP_GENERAL_FAILURE 11050' },
+      { target: '203.0.113.1', status: 'no-route', detail: 'IP_GENERAL_FAILURE 11050' },
+      { target: '192.168.102.2', status: 'filtered', detail: 'neighbour Reachable' },
+      { target: '192.168.102.1', status: 'error', detail: 'ping failed: PingException 5' },
+      { target: '192.168.102.9', status: 'error', detail: 'route lookup failed: CommandNotFoundException' },
+    ]);
+    // A general failure although a route was found: not a fact about the network.
+    const viaGw = '[{"target":"1.2.3.4","address":"1.2.3.4","status":"11050","routeError":null,"nextHop":"10.0.0.1"}]';
+    expect(parseWindowsReach(viaGw, ['1.2.3.4'], false)[0]).to.deep.equal({ target: '1.2.3.4', status: 'error', detail: 'IP_GENERAL_FAILURE 11050, route via 10.0.0.1' });
   });
 
   it('junk output gives empty facts', () => {

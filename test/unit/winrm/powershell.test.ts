@@ -46,7 +46,7 @@ describe('winrm/powershell: scripts, arguments and CLIXML', () => {
 
   it('decodes a Spanish Resolve-DnsName error from CLIXML and drops the progress record', () => {
     const text = decodeClixml(fixture('clixml-resolve-dnsname-es.txt'));
-    expect(text.split('\n')[0]).to.equal('Resolve-DnsName : www.labgrade.test : No existe el nombre DNS');
+    expect(text.split('\n')[0]).to.equal('Resolve-DnsName : www.labgrade.test : El nombre DNS no existe');
     expect(text).to.contain('En línea: 1 Carácter: 1');
     expect(text).to.contain('FullyQualifiedErrorId : DNS_ERROR_RCODE_NAME_ERROR');
     expect(text).to.not.contain('Preparando módulos');

@@ -26,7 +26,7 @@ describe('winrm: pywinrm (python3-winrm) against the test server, and labgrade o
       const s = await startWsmanServer({ accounts: [{ user: USER, password: PASSWORD }], ...(tls ? { tls } : {}) });
       s.addPowerShellFixture(FIXTURE, { stdout: FIXTURE_OUT });
       s.addPowerShellFixture(/^Resolve-DnsName (\S+)$/, ({ body }) => ({
-        stderr: clixmlError(`Resolve-DnsName : ${body.split(' ')[1]} : No existe el nombre DNS`),
+        stderr: clixmlError(`Resolve-DnsName : ${body.split(' ')[1]} : El nombre DNS no existe`),
         exitCode: 1,
       }));
       if (tls) httpsServer = s;
@@ -59,7 +59,7 @@ describe('winrm: pywinrm (python3-winrm) against the test server, and labgrade o
     expect(bad.ok, bad.error).to.equal(true);
     expect(bad.status).to.equal(1);
     expect(bad.stderr!.startsWith('#< CLIXML\r\n')).to.equal(true);
-    expect(decodeClixml(bad.stderr!)).to.equal('Resolve-DnsName : nada.invalid : No existe el nombre DNS\n');
+    expect(decodeClixml(bad.stderr!)).to.equal('Resolve-DnsName : nada.invalid : El nombre DNS no existe\n');
   });
 
   it('the server refuses pywinrm without encryption over HTTP, and a wrong password', async () => {
