@@ -26,7 +26,9 @@ export function defaultDeps(lang: Lang): EngineDeps {
     inspect: (lab: LabFile) => {
       // The namespace relay starts while the host is inspected, ready for the first guest.
       if (lab.netns) prewarmNetns(lab.netns, { lang });
-      return inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((v) => v.domain), virsh: virsh(lab) });
+      const v = virsh(lab);
+      // Remote calls wait on the network, not on this machine's CPU: more of them at once.
+      return inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((x) => x.domain), virsh: v, concurrency: v.remote ? 8 : 4 });
     },
     openGuest: async (vm, ctx) =>
       (await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, virsh: virsh(ctx.lab), ...(ctx.network ? { network: ctx.network } : {}) })).conn,
