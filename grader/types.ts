@@ -377,6 +377,46 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * Why an access method was not used (or, with outcome `used`, a caveat): auth refused, no address
+ * found, the address is another machine (identity-mismatch), the identity could not be checked
+ * (identity-unverified: a tool missing in the guest...), timeout, and the transport codes.
+ */
+export type AccessReason =
+  | 'auth'
+  | 'no-address'
+  | 'identity-mismatch'
+  | 'identity-unverified'
+  | 'very-isolated'
+  | 'timeout'
+  | 'refused'
+  | 'unreachable'
+  | 'host-key'
+  | 'agent-missing'
+  | 'agent-not-connected'
+  | 'domain-not-running'
+  | 'config'
+  | 'protocol';
+
+/** One access method tried on one guest, in order. */
+export interface AccessAttempt {
+  /** `ssh usuario@192.168.101.218:22`, `winrm https://...`, `agent`, `libvirt`. Never a secret. */
+  method: string;
+  outcome: 'used' | 'failed' | 'skipped';
+  reason: AccessReason | null;
+  /** Why, in the result's language (for `used`: where the address came from). */
+  detail: string;
+}
+
+/** How one guest was reached, and why the other methods were not used. */
+export interface GuestAccess {
+  role: string;
+  domain: string;
+  /** The method used, null when none worked. */
+  via: string | null;
+  trail: AccessAttempt[];
+}
+
 /** One way into one guest. Resources never see which transport they use. */
 export interface Connection {
   readonly kind: TransportKind;
@@ -403,6 +443,27 @@ export interface CommandEvidence {
   stderr: string;
   durationMs: number;
   error?: string;
+}
+
+/**
+ * Why a measurement could not be made (a failed command is never a fact):
+ * tool-missing: not installed / not on PATH (exit 127); permission-denied: the user may not run or
+ * read it; cut-off: a configuration probe killed by its bound; unparseable: output that says
+ * nothing readable; failed: any other non-zero exit; transport: the channel broke.
+ */
+export type MeasureCause = 'tool-missing' | 'permission-denied' | 'cut-off' | 'unparseable' | 'failed' | 'transport';
+
+/** "Could not measure": what ran, on which guest, what happened. The fix is derived from the cause. */
+export interface MeasurementError {
+  command: string;
+  /** The guest as the connection names it (`ssh usuario@192.168.101.218:22`, `agent debian12`). */
+  guest: string;
+  /** The program that had to run (`ip`, `getent`, `ping`). */
+  tool: string;
+  cause: MeasureCause;
+  /** What happened, from the guest's own words (first stderr line) or the exit code. */
+  detail: string;
+  exitCode: number | null;
 }
 
 export type AddressOrigin = 'dhcp' | 'static' | 'link-local' | 'unknown';
@@ -433,6 +494,11 @@ export interface GuestConfig {
   dnsSearch: string[];
   /** Windows firewall profiles enabled (null = not applicable/unknown). */
   firewallEnabled: boolean | null;
+  /**
+   * Parts that could not be measured (their fields above are then empty, not facts): interfaces
+   * (addresses, methods), gateway, dns.
+   */
+  errors?: Partial<Record<'interfaces' | 'gateway' | 'dns', MeasurementError>>;
 }
 
 /**
@@ -446,6 +512,8 @@ export interface Reachability {
   target: string;
   status: ReachStatus;
   detail?: string;
+  /** Set with status `error`: why the probe could not be made. */
+  error?: MeasurementError;
 }
 
 /**
@@ -462,6 +530,10 @@ export interface Resolution {
   addresses: string[];
   /** The server that answered or was asked, when known. */
   server: string | null;
+  /** Set with status `error`: why the lookup could not be made. */
+  error?: MeasurementError;
+  /** The lookup tool that ran (`getent`, `nslookup`, `host`, `resolvectl`, `dig`, `Resolve-DnsName`). */
+  tool?: string;
 }
 
 export interface GuestFacts {
@@ -554,6 +626,8 @@ export interface GradeResult {
   totals: Totals;
   /** Problems that stopped part of the run (host unreachable...), already localized. */
   errors: string[];
+  /** Per guest measured: every access method tried, in order, and why each failed or was skipped. */
+  access?: GuestAccess[];
   /** 0 all passed, 1 something failed or could not be measured. */
   exitCode: 0 | 1;
 }

@@ -8,6 +8,7 @@ import { escapeHtml as h } from './escape.js';
 import { BASE_CSS, CSP } from './html-style.js';
 import { defineRenderer } from './types.js';
 import {
+  accessLine,
   fmtPercent,
   fmtPoints,
   groupByQuestion,
@@ -20,6 +21,7 @@ import {
 } from './labels.js';
 
 const REPORT_CSS = `
+.access-guest ul { margin: 4px 0 12px; padding-left: 20px; } .access-guest li { margin: 3px 0; } .access-failed code { text-decoration: line-through; text-decoration-thickness: 1px; }
 .scoreboard { display: grid; grid-template-columns: 190px 1fr; gap: 24px; align-items: center; }
 .big { font-size: 2.6rem; font-weight: 700; line-height: 1; }
 .big small { font-size: 1.1rem; font-weight: 600; color: var(--muted); }
@@ -80,6 +82,7 @@ ${header(r, t)}
 ${summary(r, t)}
 ${r.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${r.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}
 ${r.tasks.length === 0 ? `<div class="card muted">${h(t('noTasks'))}</div>` : r.tasks.map((task) => taskSection(task, t)).join('\n')}
+${accessSection(r, t)}
 <footer>
   <div>${h(t('generatedBy', { tool: r.tool.name, version: r.tool.version, date: fmtDate(r.finishedAt) }))}</div>
   <div>${h(t('timings', { inspect: r.timings.inspectMs, connect: r.timings.connectMs, probe: r.timings.probeMs, grade: r.timings.gradeMs }))}</div>
@@ -89,6 +92,23 @@ ${r.tasks.length === 0 ? `<div class="card muted">${h(t('noTasks'))}</div>` : r.
 </html>
 `;
 });
+
+/** How each guest was reached: every access method tried, in order, and why it was not used. */
+function accessSection(r: GradeResult, t: Labels): string {
+  if (!r.access?.length) return '';
+  const guests = r.access
+    .map((g) => {
+      const rows = g.trail
+        .map((a) => {
+          const l = accessLine(t, a);
+          return `<li class="access-${h(a.outcome)}"><code>${h(l.head)}</code>${l.detail ? `<div class="muted small">${h(l.detail)}</div>` : ''}</li>`;
+        })
+        .join('');
+      return `<div class="access-guest"><strong>${h(g.role)} (${h(g.domain)})</strong>: ${h(g.via ?? t('accessNone'))}<ul>${rows}</ul></div>`;
+    })
+    .join('\n');
+  return `<section class="card" id="access" aria-label="${h(t('accessTitle'))}"><div class="section-label">${h(t('accessTitle'))}</div>${guests}</section>`;
+}
 
 function header(r: GradeResult, t: Labels): string {
   const s = r.student;

@@ -1,5 +1,5 @@
 // Labels shared by the renderers (from grader/i18n/<lang>/report.ts).
-import type { GradeResult, Lang, Outcome, TaskResult, Verdict } from '../grader/types.js';
+import type { AccessAttempt, GradeResult, Lang, Outcome, TaskResult, Verdict } from '../grader/types.js';
 import { translator, type Params } from '../grader/i18n/translate.js';
 import es from '../grader/i18n/es/report.js';
 import en from '../grader/i18n/en/report.js';
@@ -76,4 +76,10 @@ export function skippedTaskReason(task: TaskResult): string | null {
   if (all.length === 0 || all.some((v) => v.outcome !== 'skip')) return null;
   const reasons = new Set(all.map((v) => v.message));
   return reasons.size === 1 ? all[0]!.message : null;
+}
+
+/** One line of the access trail: `ssh usuario@192.168.101.218:22 — failed (authentication refused): …`. */
+export function accessLine(t: Labels, a: AccessAttempt): { head: string; detail: string } {
+  const reason = a.reason ? ` (${t(`reason_${a.reason.replace(/-/g, '_')}` as ReportKey)})` : '';
+  return { head: `${a.method} — ${t(`access_${a.outcome}` as ReportKey)}${reason}`, detail: a.detail };
 }

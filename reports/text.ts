@@ -5,6 +5,7 @@ import type { GradeResult, Verdict } from '../grader/types.js';
 import { oneLine, stripControls } from './escape.js';
 import { defineRenderer } from './types.js';
 import {
+  accessLine,
   fmtPercent,
   fmtPoints,
   groupByQuestion,
@@ -67,6 +68,19 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
         if (v.theory !== null && shown !== 'pass') out.push(`      ${t('theory')}: ${oneLine(v.theory)}`);
         if (v.message) out.push(...wrap(oneLine(v.message), '      '));
         pushDetails(out, v, t, '      ', paint);
+      }
+    }
+  }
+
+  if (r.access?.length) {
+    const mark = { used: '✔', failed: '✘', skipped: '-' } as const;
+    out.push('', paint('bold', `${t('accessTitle')}:`));
+    for (const g of r.access) {
+      out.push(`  ${oneLine(g.role)} (${oneLine(g.domain)}): ${g.via ? oneLine(g.via) : t('accessNone')}`);
+      for (const a of g.trail) {
+        const l = accessLine(t, a);
+        out.push(`    ${mark[a.outcome]} ${oneLine(l.head)}`);
+        if (l.detail) out.push(...wrap(oneLine(l.detail), '      ').map((x) => paint('dim', x)));
       }
     }
   }

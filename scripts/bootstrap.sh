@@ -17,6 +17,8 @@ DEB_PACKAGES=(
   python3 python3-winrm chromium fonts-dejavu-core
   # the peer benchmark (bench/vs-testinfra.mjs): pytest-testinfra over paramiko
   python3-testinfra python3-paramiko python3-pytest
+  # the probe scripts are tested on busybox applets (test/unit/probes/real-tools.test.ts)
+  busybox
 )
 
 if [ "$(id -u)" = 0 ]; then

@@ -2,7 +2,8 @@
 // the lab file. Statuses: resolved -> yes; not-found / server-failure / no-server / timeout -> no;
 // error -> could not measure.
 import type { QuestionCheck } from '../types.js';
-import { commandFor, evidenceFor, guestLabel, tr, unmeasured, yesNo } from './util.js';
+import { commandFor, evidenceFor, guestLabel, notMeasured, tr, unmeasured, yesNo } from './util.js';
+import { LOOKUP_COMMANDS } from '../../grader/probes/linux.js';
 
 export const dnsResolution: QuestionCheck = {
   name: 'dns-resolution',
@@ -22,7 +23,8 @@ export const dnsResolution: QuestionCheck = {
     const params = {
       guest,
       name: r.name,
-      command: commandFor(facts, r.name, `getent ahostsv4 ${r.name}`),
+      // The lookup tool that actually ran (getent, busybox nslookup, host, resolvectl, dig...).
+      command: r.tool && LOOKUP_COMMANDS[r.tool] ? LOOKUP_COMMANDS[r.tool]!(r.name) : commandFor(facts, r.name, `getent ahostsv4 ${r.name}`),
       addresses: r.addresses.join(', '),
       server: r.server ?? (facts.config.dnsServers.join(', ') || tr(ctx, 'none')),
     };
@@ -30,6 +32,7 @@ export const dnsResolution: QuestionCheck = {
       case 'resolved':
         return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tr(ctx, 'obsResolved', params), evidence };
       case 'error': {
+        if (r.error) return notMeasured(ctx, r.error, tr(ctx, 'what_resolve', { name: r.name }), evidence, guest);
         const error = tr(ctx, 'obsResolveError', params);
         return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['resolve-error'], explanation: error, evidence, error };
       }

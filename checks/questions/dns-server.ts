@@ -1,7 +1,7 @@
 // dns-server: which DNS server does the guest use? The first server the guest is configured with
 // (the prober asks systemd-resolved for the real ones behind 127.0.0.53); none = null.
 import type { QuestionCheck } from '../types.js';
-import { configEvidence, guestLabel, probeWords, tr, unmeasured } from './util.js';
+import { configEvidence, guestLabel, notMeasured, probeWords, tr, unmeasured } from './util.js';
 
 export const dnsServer: QuestionCheck = {
   name: 'dns-server',
@@ -10,6 +10,8 @@ export const dnsServer: QuestionCheck = {
     const g = ctx.guests[ctx.role];
     if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
     const facts = g.facts;
+    const failed = facts.config.errors?.dns;
+    if (failed) return notMeasured(ctx, failed, tr(ctx, 'what_dns'), configEvidence(facts, probeWords(facts)), guestLabel(facts));
     const servers = facts.config.dnsServers;
     const first = servers[0] ?? null;
     const guest = guestLabel(facts);

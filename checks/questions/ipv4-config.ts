@@ -11,6 +11,7 @@ import {
   leasesOf,
   mainAddress,
   normMac,
+  notMeasured,
   tr,
   unmeasured,
 } from './util.js';
@@ -25,6 +26,11 @@ export const ipv4Config: QuestionCheck = {
     const onTask = configOnTask(ctx, facts);
     if ('observation' in onTask) return onTask.observation;
     const { iface, evidence, guest } = onTask;
+    // The gateway and the DNS servers are part of the answer: one that could not be read is not "none".
+    const partFailed = facts.config.errors?.gateway ?? facts.config.errors?.dns;
+    if (partFailed) {
+      return notMeasured(ctx, partFailed, tr(ctx, facts.config.errors?.gateway ? 'what_gateway' : 'what_dns'), evidence, guest);
+    }
     const addr = mainAddress(iface);
     const gateway = facts.config.defaultGateway;
     const dns = facts.config.dnsServers;

@@ -4,13 +4,14 @@
 // (ARP) entry resolved means the link works and a firewall drops ICMP echo: the VMs ARE connected.
 import type { QuestionCheck } from '../types.js';
 import { reachObservation } from './reach.js';
-import { domainOf, normMac, guestLabel, taskAddresses, taskMacs, tr, unmeasured, yesNo } from './util.js';
+import { domainOf, normMac, guestLabel, notMeasured, taskAddresses, taskMacs, tr, unmeasured, yesNo } from './util.js';
 import type { QuestionContext } from '../types.js';
 
 /** Addresses of a peer on the task network: measured, else leased on that network (a hint). */
 export function peerTargets(ctx: QuestionContext, peer: string): { addresses: string[]; fromLease: boolean } {
   const g = ctx.guests[peer];
-  if (g && g.ok) return { addresses: taskAddresses(ctx, g.facts), fromLease: false };
+  // A peer whose interfaces could not be read has unknown addresses (not none): leases are the hint.
+  if (g && g.ok && !g.facts.config.errors?.interfaces) return { addresses: taskAddresses(ctx, g.facts), fromLease: false };
   const macs = taskMacs(ctx, peer);
   const leased = ctx.snapshot.leases
     .filter((l) => ctx.network && l.network === ctx.network.name && macs.includes(normMac(l.mac)))
@@ -38,6 +39,11 @@ export const peerReach: QuestionCheck = {
         if (peerOutcome && !peerOutcome.ok) {
           const error = tr(ctx, 'obsPeerUnknown', { peer: peerName, reason: peerOutcome.error });
           return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['peer-unmeasured'], explanation: error, evidence: [], error };
+        }
+        const peerFailed = peerOutcome?.ok ? peerOutcome.facts.config.errors?.interfaces : undefined;
+        if (peerFailed) {
+          const o = notMeasured(ctx, peerFailed, tr(ctx, 'what_interfaces'), [], peerName);
+          return { ...o, codes: [...o.codes, 'peer-unmeasured'] };
         }
         return {
           value: { kind: 'yes-no' as const, value: false },

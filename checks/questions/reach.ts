@@ -4,7 +4,7 @@
 // could not measure.
 import type { CommandEvidence, GuestFacts, Reachability } from '../../grader/types.js';
 import type { Observation, QuestionContext } from '../types.js';
-import { commandFor, evidenceFor, guestLabel, reachStatusText, tr, yesNo } from './util.js';
+import { commandFor, evidenceFor, guestLabel, notMeasured, reachStatusText, tr, yesNo } from './util.js';
 
 export interface ReachOptions {
   /** What the target is, in words (`198.51.100.10 (outside host)`). */
@@ -37,6 +37,11 @@ export function reachObservation(ctx: QuestionContext, facts: GuestFacts, target
     detail: r.detail ? ` (${r.detail})` : '',
   };
   if (r.status === 'probe-timeout' || r.status === 'error') {
+    if (r.error) {
+      const o = notMeasured(ctx, r.error, tr(ctx, 'what_reach', { target: opts.what }), evidence, guest);
+      o.codes.push(`reach-${r.status}`);
+      return o;
+    }
     const error = tr(ctx, 'obsReachError', params);
     return { value: null, display: tr(ctx, 'displayUnknown'), codes: [`reach-${r.status}`], explanation: error, evidence, error };
   }

@@ -1,10 +1,11 @@
 // Helpers shared by the question checks: find the guest interface that sits on the task's
 // network, pick the evidence a check relies on, and describe guests and probe results in words.
 // Checks read facts only; they never run anything.
-import type { CommandEvidence, GuestAddress, GuestFacts, GuestInterface, HostSnapshot, LeaseInfo, NetworkInfo, ReachStatus } from '../../grader/types.js';
+import type { CommandEvidence, GuestAddress, GuestFacts, GuestInterface, HostSnapshot, LeaseInfo, MeasurementError, NetworkInfo, ReachStatus } from '../../grader/types.js';
 import type { GuestOutcome, Observation, QuestionContext } from '../types.js';
 import { translator, type Params } from '../../grader/i18n/translate.js';
 import { normalizeMac } from '../../grader/libvirt/mac.js';
+import { measurementText as describeMeasurement } from '../../grader/probes/describe.js';
 import es from '../../grader/i18n/es/grade.js';
 import en from '../../grader/i18n/en/grade.js';
 
@@ -110,6 +111,17 @@ export function leasesOf(ctx: QuestionContext, role: string): LeaseInfo[] {
   return ctx.snapshot.leases.filter((l) => macs.includes(normMac(l.mac)));
 }
 
+/** "Could not measure": the command, the guest, what happened and the fix, in the result's language. */
+export function measurementText(ctx: { lang: 'es' | 'en' }, err: MeasurementError, what: string, guest?: string): string {
+  return describeMeasurement(ctx.lang, err, what, guest);
+}
+
+/** The observation of a measurement that could not be made: outcome `error`, never a fact. */
+export function notMeasured(ctx: QuestionContext, err: MeasurementError, what: string, evidence: CommandEvidence[], guest?: string): Observation {
+  const error = measurementText(ctx, err, what, guest);
+  return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['not-measured', `not-measured-${err.cause}`], explanation: error, evidence, error };
+}
+
 /** The observation of a guest that could not be measured: outcome `error`, with the reason. */
 export function unmeasured(ctx: QuestionContext, role: string, outcome: Extract<GuestOutcome, { ok: false }> | undefined): Observation {
   const guest = domainOf(ctx, role);
@@ -187,6 +199,8 @@ export function configOnTask(
 ): { iface: GuestInterface; evidence: CommandEvidence[]; guest: string } | { observation: Observation } {
   const evidence = configEvidence(facts, probeWords(facts));
   const guest = guestLabel(facts);
+  const failed = facts.config.errors?.interfaces;
+  if (failed) return { observation: notMeasured(ctx, failed, tr(ctx, 'what_interfaces'), evidence, guest) };
   const iface = taskInterface(ctx, facts);
   if (!iface) {
     return {

@@ -3,7 +3,7 @@
 import type { Lang, LabFile } from '../types.js';
 import type { EngineDeps } from './deps.js';
 import { inspectHost } from '../libvirt/snapshot.js';
-import { openGuest } from '../transports/open.js';
+import { accessTrail, openGuest } from '../transports/open.js';
 import { prewarmNetns } from '../transports/stream.js';
 import { virshFor } from '../libvirt/remote.js';
 import type { Virsh } from '../libvirt/virsh.js';
@@ -30,8 +30,10 @@ export function defaultDeps(lang: Lang): EngineDeps {
       // Remote calls wait on the network, not on this machine's CPU: more of them at once.
       return inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((x) => x.domain), virsh: v, concurrency: v.remote ? 8 : 4 });
     },
-    openGuest: async (vm, ctx) =>
-      (await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, virsh: virsh(ctx.lab), ...(ctx.network ? { network: ctx.network } : {}) })).conn,
+    openGuest: async (vm, ctx) => {
+      const g = await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, virsh: virsh(ctx.lab), ...(ctx.network ? { network: ctx.network } : {}) });
+      return { conn: g.conn, trail: accessTrail(g.tried) };
+    },
     proberFor,
     hostChecks,
     questionChecks,

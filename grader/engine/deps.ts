@@ -1,6 +1,6 @@
 // What the engine needs from the other stages, injectable so unit tests run without a host.
 import type { HostCheck, QuestionCheck } from '../../checks/types.js';
-import type { Connection, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
+import type { AccessAttempt, Connection, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
 
 export interface OpenContext {
   spec: ExerciseSpec;
@@ -15,8 +15,11 @@ export interface OpenContext {
 export interface EngineDeps {
   /** Reads the libvirt host (virsh). */
   inspect(lab: LabFile): Promise<HostSnapshot>;
-  /** Opens one connection into a guest, trying the lab file's access methods in order. */
-  openGuest(vm: LabVm, ctx: OpenContext): Promise<Connection>;
+  /**
+   * Opens one connection into a guest, trying the lab file's access methods in order; `trail` is
+   * every attempt, in order (a failure carries its trail as `tried` on the error).
+   */
+  openGuest(vm: LabVm, ctx: OpenContext): Promise<{ conn: Connection; trail: AccessAttempt[] }>;
   proberFor(os: OsFamily): GuestProber;
   hostChecks: HostCheck[];
   questionChecks: Record<string, QuestionCheck>;

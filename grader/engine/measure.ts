@@ -5,6 +5,7 @@
 // A VM that cannot be reached becomes a GuestOutcome error with the reason; the others go on.
 import { TransportError } from '../types.js';
 import type {
+  AccessAttempt,
   CommandEvidence,
   Connection,
   ExerciseSpec,
@@ -21,6 +22,7 @@ import type {
 } from '../types.js';
 import type { GuestOutcome } from '../../checks/types.js';
 import type { EngineDeps } from './deps.js';
+import { REASON_OF } from '../transports/access-reason.js';
 import { domainName, findDomain } from './lookup.js';
 import { interfaceOn, normMac } from '../../checks/questions/util.js';
 import { hostAddressOf } from '../../checks/questions/host-reach.js';
@@ -34,6 +36,8 @@ const EVIDENCE_CAP = 4096;
 /** One connection per VM for the whole run; a failure is remembered (not retried per task). */
 export class ConnectionPool {
   private readonly open = new Map<string, Promise<Connection>>();
+  /** Per role, every access method tried and why (what the result's `access` shows). */
+  readonly trails = new Map<string, AccessAttempt[]>();
   constructor(
     private readonly deps: Pick<EngineDeps, 'openGuest'>,
     private readonly spec: ExerciseSpec,
@@ -47,7 +51,16 @@ export class ConnectionPool {
     if (!p) {
       const vm = this.lab.vms[role];
       p = vm
-        ? this.deps.openGuest(vm, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os, network })
+        ? this.deps.openGuest(vm, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os, network }).then(
+            (g) => {
+              this.trails.set(role, g.trail);
+              return g.conn;
+            },
+            (err: unknown) => {
+              this.trails.set(role, trailOfError(err));
+              throw err;
+            },
+          )
         : Promise.reject(new TransportError('config', role, `no VM with role ${role} in the lab file`));
       p.catch(() => undefined);
       this.open.set(role, p);
@@ -60,6 +73,16 @@ export class ConnectionPool {
     await Promise.allSettled(conns.map((c) => (c.status === 'fulfilled' ? c.value.close() : Promise.resolve())));
     this.open.clear();
   }
+}
+
+/** The trail a failed open carries (`tried`), else the error as one failed attempt. */
+function trailOfError(err: unknown): AccessAttempt[] {
+  const tried = (err as { tried?: unknown })?.tried;
+  if (Array.isArray(tried)) {
+    return (tried as AccessAttempt[]).map((x) => ({ method: x.method, outcome: x.outcome, reason: x.reason, detail: x.detail }));
+  }
+  const target = err instanceof TransportError ? err.target : '?';
+  return [{ method: target, outcome: 'failed', reason: err instanceof TransportError ? REASON_OF[err.code] : null, detail: (err as Error)?.message ?? String(err) }];
 }
 
 export interface MeasureInput {
@@ -177,7 +200,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
   const hostAddr = hostAddressOf(network);
   const addressesOf = (role: string): string[] => {
     const p = phase1.find((x) => x.role === role);
-    if (p?.config) {
+    if (p?.config && !p.config.errors?.interfaces) {
       const iface = interfaceOn(snapshot, domainName(spec, lab, role), network, p.config.interfaces);
       return (iface?.ipv4 ?? []).map((a) => a.address);
     }
@@ -201,13 +224,24 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       const prober = deps.proberFor(os);
       const targets = [...new Set([probes.outsideHost, ...(hostAddr ? [hostAddr] : []), ...peersOf(p.role).flatMap(addressesOf)])];
       let [reach, resolve] = await Promise.all([
-        prober.reach(p.conn, targets, probes.timeoutMs, p.evidence).catch(
-          (err: unknown): Reachability[] => targets.map((target) => ({ target, status: 'error', detail: redact((err as Error)?.message ?? String(err)) })),
+        prober.reach(p.conn, targets, probes.timeoutMs, p.evidence).catch((err: unknown): Reachability[] =>
+          targets.map((target) => {
+            // The channel broke: not measured (cause transport), never a "no".
+            const detail = redact((err as Error)?.message ?? String(err));
+            return { target, status: 'error', detail, error: { command: `ping ${target}`, guest: redact(p.conn!.target), tool: 'ping', cause: 'transport', detail, exitCode: null } };
+          }),
         ),
         prober.resolve(p.conn, probes.resolveName, probes.timeoutMs, p.evidence).catch(
           (err: unknown): Resolution => {
-            p.evidence.push({ guest, transport: p.conn!.kind, command: `resolve ${probes.resolveName}`, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: (err as Error)?.message ?? String(err) });
-            return { name: probes.resolveName, status: 'error', addresses: [], server: null };
+            const detail = redact((err as Error)?.message ?? String(err));
+            p.evidence.push({ guest, transport: p.conn!.kind, command: `resolve ${probes.resolveName}`, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: detail });
+            return {
+              name: probes.resolveName,
+              status: 'error',
+              addresses: [],
+              server: null,
+              error: { command: `resolve ${probes.resolveName}`, guest: redact(p.conn!.target), tool: 'resolve', cause: 'transport', detail, exitCode: null },
+            };
           },
         ),
       ]);

@@ -1,7 +1,7 @@
 // gradeStudent: one grading run for one student — inspect the host, pick the tasks, run the host
 // checks, measure the VMs, observe and grade every question per VM, and total up. Everything a
 // renderer needs is in the returned GradeResult; totals and the exit code are decided here.
-import type { Answer, AnswersFile, ExerciseSpec, GradeResult, HostSnapshot, LabFile, Lang, SpecTask, TaskResult, Verdict } from '../types.js';
+import type { Answer, AnswersFile, ExerciseSpec, GradeResult, GuestAccess, HostSnapshot, LabFile, Lang, SpecTask, TaskResult, Verdict } from '../types.js';
 import type { GuestOutcome, HostCheck, Observation, QuestionCheck } from '../../checks/types.js';
 import type { EngineDeps } from './deps.js';
 import { ConnectionPool, measureTask } from './measure.js';
@@ -141,6 +141,7 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
 
   const pool = new ConnectionPool(deps, spec, lab, snapshot);
   const tasks: TaskResult[] = [];
+  const access: GuestAccess[] = [];
   try {
     for (const task of spec.tasks) {
       const network = findNetwork(spec, lab, snapshot, task.network);
@@ -221,7 +222,9 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
             g && g.ok ? (interfaceOn(snapshot, g.facts.domain, network, g.facts.config.interfaces)?.ipv4 ?? []).map((a) => a.address) : [],
           );
           const macs = (dom?.interfaces ?? []).map((i) => normMac(i.mac));
-          const staleLeases = snapshot.leases
+          // A lease is stale only against addresses that were measured: unread interfaces prove nothing.
+          const measured = g !== undefined && g.ok && !g.facts.config.errors?.interfaces;
+          const staleLeases = !measured ? [] : snapshot.leases
             .filter((l) => macs.includes(normMac(l.mac)) && !have.has(l.address))
             .map((l) => ({ address: l.address, network: l.network }));
           taskResult.questions.push(
@@ -247,6 +250,17 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
       tasks.push(taskResult);
     }
   } finally {
+    // How each guest was reached (or not), in the lab file's role order; secrets redacted.
+    for (const role of Object.keys(lab.vms)) {
+      const trail = pool.trails.get(role);
+      if (!trail) continue;
+      access.push({
+        role,
+        domain: domainName(spec, lab, role),
+        via: trail.find((a) => a.outcome === 'used')?.method ?? null,
+        trail: trail.map((a) => ({ ...a, method: deps.redact(a.method), detail: deps.redact(a.detail) })),
+      });
+    }
     await pool.closeAll();
   }
 
@@ -268,6 +282,7 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
     tasks,
     totals: computeTotals(tasks),
     errors,
+    access,
     exitCode: computeExitCode(tasks, errors),
   };
   progress('done', t(lang, 'progressDone', { points: result.totals.points, max: result.totals.maxPoints, percent: result.totals.percent }));

@@ -54,6 +54,8 @@ export function mergeResults(results: GradeResult[]): GradeResult {
     return t;
   });
   const errors = [...new Set(results.flatMap((r) => r.errors))];
+  // Each run's access trail (a VM may be reached differently on each task's network); repeats once.
+  const access = [...new Map(results.flatMap((r) => r.access ?? []).map((a) => [JSON.stringify(a), a])).values()];
   const sum = (k: keyof GradeResult['timings']): number => results.reduce((s, r) => s + r.timings[k], 0);
   return {
     ...first,
@@ -63,6 +65,7 @@ export function mergeResults(results: GradeResult[]): GradeResult {
     tasks,
     totals: computeTotals(tasks),
     errors,
+    access,
     exitCode: computeExitCode(tasks, errors),
   };
 }

@@ -49,11 +49,14 @@ async function openOne(lab: LabFile, vm: LabVm, method: AccessMethod, snapshot: 
   const { openGuest, GuestUnreachableError } = await import('../transports/open.js');
   try {
     const opened = await openGuest({ ...vm, access: [method] }, { lab, snapshot, os, lang });
+    // The same trail `check` records: a connection used with a caveat (identity not verified) says so.
+    const usedWith = opened.tried.find((x) => x.outcome === 'used' && x.reason !== null);
+    if (usedWith) (opened.conn as Connection & { accessCaveat?: string }).accessCaveat = usedWith.detail;
     return opened.conn;
   } catch (e) {
     if (e instanceof GuestUnreachableError && e.tried.length > 0) {
       const last = e.tried[e.tried.length - 1]!;
-      throw new TransportError(last.code, last.method, last.error);
+      throw new TransportError(last.code ?? 'unreachable', last.method, last.detail);
     }
     throw e;
   }

@@ -23,6 +23,7 @@ import type {
 import { TransportError } from '../types.js';
 import { LibvirtError } from '../libvirt/virsh.js';
 import { didYouMean } from '../libvirt/lookup.js';
+import { findNetwork } from '../engine/lookup.js';
 import { hostKeyName, entriesFor, loadKnownHosts } from '../transports/known-hosts.js';
 import { formatIssues } from '../cli/io.js';
 import { t, typeWord, type OnboardingKey } from './notes.js';
@@ -247,13 +248,20 @@ async function doctorSteps(deps: DoctorDeps, o: DoctorOptions, r: Run): Promise<
   // ---- 4. networks
   const netByName = new Map(snap.networks.map((n) => [n.name, n]));
   const netKeyOf = new Map<string, string>();
+  // The networks `check` grades: the lab file's names, else the first of the spec's accepted names
+  // the host has (engine/lookup.ts findNetwork, the same code `check` uses).
+  const graded = new Map<string, string>(Object.entries(lab.networks));
   for (const key of Object.keys(spec.networks)) {
-    if (lab.networks[key] === undefined) {
-      const name = spec.networks[key]!.names[0] ?? key;
-      r.add(`network.${key}`, 'check.network', { key, name: '-' }, 'fail', r.tr('fail.labNoNetwork', { key }), r.tr('fix.labNoNetwork', { key, name }));
+    if (graded.has(key)) continue;
+    const found = findNetwork(spec, lab, snap, key);
+    if (found) {
+      graded.set(key, found.name);
+      continue;
     }
+    const name = spec.networks[key]!.names[0] ?? key;
+    r.add(`network.${key}`, 'check.network', { key, name: '-' }, 'fail', r.tr('fail.labNoNetwork', { key }), r.tr('fix.labNoNetwork', { key, name }));
   }
-  for (const [key, name] of Object.entries(lab.networks)) {
+  for (const [key, name] of graded) {
     netKeyOf.set(name, key);
     const n = netByName.get(name);
     const id = `network.${key}`;
@@ -440,7 +448,9 @@ async function checkVm(deps: DoctorDeps, o: DoctorOptions, r: Run, x: VmCtx): Pr
       const res = await conn.runScript('exit 0', [], { timeoutMs: 15_000 });
       if (res.exitCode !== 0) throw new TransportError('protocol', conn.target, `exit ${res.exitCode}: ${res.stderr.slice(0, 200)}`);
       networkOk ??= m.kind;
-      tried.push({ method: m, status: 'ok', message: r.tr('ok.access'), target: conn.target.replace(/^(ssh|winrm)\s+/, '') });
+      // Opened, but the address could not be checked to be this VM (a tool missing in the guest...).
+      const caveat = (conn as Connection & { accessCaveat?: string }).accessCaveat;
+      tried.push({ method: m, status: caveat ? 'warn' : 'ok', message: caveat ?? r.tr('ok.access'), target: conn.target.replace(/^(ssh|winrm)\s+/, '') });
     } catch (e) {
       const f = await accessFailure(r, role, m, e);
       const where = e instanceof TransportError ? e.target.replace(/^(ssh|winrm)\s+/, '') : target;

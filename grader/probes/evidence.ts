@@ -54,15 +54,6 @@ export async function runProbe(
   }
 }
 
-/** Splits `@@LG-BEGIN name` ... `@@LG-END name rc` sections of a batched script's stdout. */
-export function splitSections(stdout: string): Map<string, { body: string; rc: number | null }> {
-  const out = new Map<string, { body: string; rc: number | null }>();
-  const re = /^@@LG-BEGIN (\S+)\n([\s\S]*?)\n?@@LG-END \1 (\d+)$/gm;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(stdout))) out.set(m[1]!, { body: m[2] ?? '', rc: Number(m[3]) });
-  return out;
-}
-
 /** JSON.parse that returns undefined instead of throwing (guest output is untrusted). */
 export function tryJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;

@@ -1,5 +1,7 @@
 // Linux prober: one constant, batched POSIX sh script per phase, `LC_ALL=C`, machine-readable
-// output only (`ip -j`, exit codes, files), inputs as positional arguments.
+// output where the tool has it (`ip -j`; busybox `ip` text otherwise), exit codes, files; inputs as
+// positional arguments. Every section goes through probes/measurement.ts: a failed command is
+// recorded as "could not measure", never as an empty fact.
 import type {
   AddressOrigin,
   CommandEvidence,
@@ -8,22 +10,41 @@ import type {
   GuestConfig,
   GuestInterface,
   GuestProber,
+  MeasurementError,
   Reachability,
   Resolution,
+  ResolveStatus,
 } from '../types.js';
 import { normalizeMac } from '../libvirt/mac.js';
-import { runProbe, splitSections, tryJson } from './evidence.js';
+import { runProbe, tryJson } from './evidence.js';
+import { interpret, KILLED_CODES, sectionRun, splitSections, type Section, type ToolRun } from './measurement.js';
 import { classifyReach, neighbourState } from './reach.js';
 import { assertTarget, assertTargets, isIpv4 } from './targets.js';
 
 // ------------------------------------------------------------------ scripts
 
+/**
+ * Shared prelude: C locale; the sbin directories on PATH (an unprivileged user's PATH lacks them,
+ * and `ip` lives there); `has`/`bb` find a program or a busybox applet; `sec` runs one section,
+ * streaming its stdout and keeping its stderr apart, so a failed command is told from its output.
+ */
+export const LINUX_PRELUDE = String.raw`export LC_ALL=C
+PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin; export PATH
+has() { command -v "$1" >/dev/null 2>&1; }
+bb() { has busybox && busybox --list 2>/dev/null | grep -qx "$1"; }
+pick() { if has "$1"; then printf '%s' "$1"; elif bb "$1"; then printf 'busybox %s' "$1"; fi; }
+sec() { _n=$1; shift; printf '@@LG-BEGIN %s\n' "$_n"; { _e=$( { "$@"; } 2>&1 1>&3 3>&- ); _r=$?; } 3>&1; printf '\n@@LG-ERR %s\n%s\n@@LG-END %s %s\n' "$_n" "$_e" "$_n" "$_r"; }
+missing() { printf '%s: not found\n' "$1" >&2; return 127; }
+IP=$(pick ip)
+ipaddr() { [ -n "$IP" ] || missing ip || return; $IP -j addr show 2>/dev/null || $IP addr show; }
+`;
+
 /** Everything about the configuration, in one round trip. */
-export const LINUX_CONFIG_SCRIPT = String.raw`export LC_ALL=C
-sec() { n=$1; shift; printf '@@LG-BEGIN %s\n' "$n"; "$@"; r=$?; printf '\n@@LG-END %s %s\n' "$n" "$r"; }
+export const LINUX_CONFIG_SCRIPT = LINUX_PRELUDE + String.raw`iproute() { [ -n "$IP" ] || missing ip || return; $IP -j -4 route show 2>/dev/null || $IP -4 route show; }
 nm() {
-  command -v nmcli >/dev/null 2>&1 || return 127
-  nmcli -t -f UUID,DEVICE connection show --active 2>/dev/null | while IFS=: read -r u d; do
+  has nmcli || return 127
+  nmcli -t -f UUID,DEVICE connection show --active | while IFS=: read -r u d; do
+    [ "$d" = lo ] && continue
     printf '%s:%s\n' "$d" "$(nmcli -t -g ipv4.method connection show "$u" 2>/dev/null)"
   done
 }
@@ -37,13 +58,12 @@ procs() {
   done
 }
 networkd() { ls /run/systemd/netif/leases 2>/dev/null; }
-resolved() {
-  grep -qs '^[[:space:]]*nameserver[[:space:]]*127\.0\.0\.53' /etc/resolv.conf || return 3
-  cat /run/systemd/resolve/resolv.conf 2>/dev/null
-}
-resolvectl_dns() { command -v resolvectl >/dev/null 2>&1 || return 127; resolvectl dns 2>/dev/null; resolvectl domain 2>/dev/null; }
-sec addr ip -j addr show
-sec route ip -j -4 route show
+stub() { grep -qs '^[[:space:]]*nameserver[[:space:]]*127\.0\.0\.53' /etc/resolv.conf; }
+resolved() { stub || return 3; cat /run/systemd/resolve/resolv.conf; }
+resolvectl_dns() { stub || return 3; has resolvectl || missing resolvectl || return; resolvectl dns && resolvectl domain; }
+sec addr ipaddr
+sec route iproute
+sec proute cat /proc/net/route
 sec resolv cat /etc/resolv.conf
 sec resolved resolved
 sec resolvectl resolvectl_dns
@@ -53,53 +73,67 @@ sec procs procs
 sec networkd networkd
 `;
 
+/** Reads the addresses only: the identity check (is this address really this VM?). */
+export const LINUX_IDENTITY_SCRIPT = LINUX_PRELUDE + 'sec addr ipaddr\n';
+
 /**
- * $1 = timeout in whole seconds, then the targets. All pings run at once in the background; then
- * names are resolved, routes looked up and the neighbour table read once.
+ * $1 = timeout in whole seconds, then the targets. All pings run at once in the background, each
+ * keeping its own output (a reply printed before a bound counts; an error is not a silence); then
+ * names are resolved, routes looked up and the neighbour table read once (`ip`, else /proc).
  */
-export const LINUX_REACH_SCRIPT = String.raw`export LC_ALL=C
-t=$1; shift
+export const LINUX_REACH_SCRIPT = LINUX_PRELUDE + String.raw`t=$1; shift
 to=
-if command -v timeout >/dev/null 2>&1; then to="timeout $((t + 2))"; fi
+if has timeout || bb timeout; then
+  if timeout 1 true 2>/dev/null; then to=timeout; elif timeout -t 1 true 2>/dev/null; then to='timeout -t'; fi
+fi
+P=$(pick ping)
+printf '@@LG-TOOL ping %s\n' "$P"
+printf '@@LG-TOOL ip %s\n' "$IP"
 i=0
 for h in "$@"; do
-  ( $to ping -c 1 -W "$t" "$h" >/dev/null 2>&1; printf '@@LG-PING %s %s\n' "$i" "$?" ) &
+  if [ -n "$P" ]; then
+    ( if [ -n "$to" ]; then o=$($to $((t + 2)) $P -c 1 -W "$t" "$h" 2>&1); else o=$($P -c 1 -W "$t" "$h" 2>&1); fi
+      r=$?; printf '@@LG-PING %s %s %.400s\n' "$i" "$r" "$(printf '%s' "$o" | tr '\n\t' '  ')" ) &
+  fi
   i=$((i + 1))
 done
 wait
+G=$(pick getent)
 i=0
 for h in "$@"; do
   a=$h
   case $h in
-    *[!0-9.]*) a=$($to getent ahostsv4 "$h" 2>/dev/null | awk 'NR==1{print $1}') ;;
+    *[!0-9.]*) a=; if [ -n "$G" ]; then a=$($G ahostsv4 "$h" 2>/dev/null | awk 'NR==1{print $1}'); fi ;;
   esac
   printf '@@LG-ADDR %s %s\n' "$i" "$a"
-  if [ -n "$a" ]; then
-    printf '@@LG-BEGIN route%s\n' "$i"
-    ip -j -4 route get "$a" 2>&1
-    printf '\n@@LG-END route%s %s\n' "$i" "$?"
-  fi
+  if [ -n "$a" ] && [ -n "$IP" ]; then sec "route$i" $IP -4 route get "$a"; fi
   i=$((i + 1))
 done
-printf '@@LG-BEGIN neigh\n'
-ip -j -4 neigh show 2>&1
-printf '\n@@LG-END neigh %s\n' "$?"
+if [ -n "$IP" ]; then sec neigh $IP -4 neigh show; else sec proute cat /proc/net/route; fi
+sec arp cat /proc/net/arp
 `;
 
-/** $1 = name, $2 = timeout in whole seconds. getent (glibc/musl), else busybox nslookup. */
-export const LINUX_RESOLVE_SCRIPT = String.raw`export LC_ALL=C
-n=$1; t=$2
+/**
+ * $1 = name, $2 = timeout in whole seconds. Asks for IPv4 only, with the first tool present:
+ * getent ahostsv4, nslookup -type=a (busybox or bind), host -t A, resolvectl query -4, dig +short A.
+ */
+export const LINUX_RESOLVE_SCRIPT = LINUX_PRELUDE + String.raw`n=$1; t=$2
 to=
-if command -v timeout >/dev/null 2>&1; then to="timeout $t"; fi
-ns() { sed -n 's/^[[:space:]]*nameserver[[:space:]][[:space:]]*\([^[:space:]]*\).*/\1/p' "$1" 2>/dev/null; }
-printf '@@LG-BEGIN ns\n'; ns /etc/resolv.conf; printf '\n@@LG-END ns 0\n'
-if grep -qs '^[[:space:]]*nameserver[[:space:]]*127\.0\.0\.53' /etc/resolv.conf; then
-  printf '@@LG-BEGIN nsresolved\n'; ns /run/systemd/resolve/resolv.conf; printf '\n@@LG-END nsresolved 0\n'
+if has timeout || bb timeout; then
+  if timeout 1 true 2>/dev/null; then to="timeout $t"; elif timeout -t 1 true 2>/dev/null; then to="timeout -t $t"; fi
 fi
-if command -v getent >/dev/null 2>&1; then
-  printf '@@LG-BEGIN getent\n'; $to getent ahostsv4 "$n"; r=$?; printf '\n@@LG-END getent %s\n' "$r"
-else
-  printf '@@LG-BEGIN nslookup\n'; $to nslookup "$n" 2>&1; r=$?; printf '\n@@LG-END nslookup %s\n' "$r"
+ns() { sed -n 's/^[[:space:]]*nameserver[[:space:]][[:space:]]*\([^[:space:]]*\).*/\1/p' "$1"; }
+sec ns ns /etc/resolv.conf
+if grep -qs '^[[:space:]]*nameserver[[:space:]]*127\.0\.0\.53' /etc/resolv.conf; then
+  sec nsresolved ns /run/systemd/resolve/resolv.conf
+  if has resolvectl; then sec nsresolvectl resolvectl dns; fi
+fi
+if T=$(pick getent) && [ -n "$T" ]; then sec getent $to $T ahostsv4 "$n"
+elif T=$(pick nslookup) && [ -n "$T" ]; then sec nslookup $to $T -type=a "$n"
+elif has host; then sec host $to host -t A "$n"
+elif has resolvectl; then sec resolvectl $to resolvectl query -4 --legend=no "$n"
+elif has dig; then sec dig $to dig +short A "$n"
+else printf '@@LG-TOOL lookup none\n'
 fi
 `;
 
@@ -113,7 +147,7 @@ interface IpAddrInfo {
   valid_life_time?: number;
   scope?: string;
 }
-interface IpLink {
+export interface IpLink {
   ifindex?: number;
   ifname?: string;
   flags?: string[];
@@ -134,6 +168,58 @@ export function addressOrigin(a: IpAddrInfo): AddressOrigin {
   return 'unknown';
 }
 
+/**
+ * `ip addr show` text (busybox `ip` has no `-j`; iproute2 prints the same shape) as the JSON
+ * objects `ip -j` gives. Returns undefined when the text is not `ip addr` output.
+ */
+export function parseIpAddrText(text: string): IpLink[] | undefined {
+  const links: IpLink[] = [];
+  let cur: IpLink | null = null;
+  let last: IpAddrInfo | null = null;
+  for (const raw of text.split('\n')) {
+    const head = /^(\d+):\s+([^:\s@]+)(?:@[^:\s]+)?:\s+<([^>]*)>(.*)$/.exec(raw);
+    if (head) {
+      const state = /\bstate\s+(\S+)/.exec(head[4] ?? '');
+      cur = { ifindex: Number(head[1]), ifname: head[2]!, flags: (head[3] ?? '').split(',').filter(Boolean), operstate: state ? state[1]! : 'UNKNOWN', addr_info: [] };
+      links.push(cur);
+      last = null;
+      continue;
+    }
+    if (!cur) continue;
+    const line = raw.trim();
+    const link = /^link\/(\S+)(?:\s+(\S+))?/.exec(line);
+    if (link) {
+      cur.link_type = link[1]!;
+      if (link[2]) cur.address = link[2];
+      continue;
+    }
+    const inet = /^(inet6?)\s+([0-9a-fA-F.:]+)(?:\/(\d+))?(.*)$/.exec(line);
+    if (inet) {
+      const words = (inet[4] ?? '').split(/\s+/);
+      const si = words.indexOf('scope');
+      last = {
+        family: inet[1]!,
+        local: inet[2]!,
+        prefixlen: Number(inet[3] ?? (inet[1] === 'inet' ? 32 : 128)),
+        ...(words.includes('dynamic') ? { dynamic: true } : {}),
+        ...(si >= 0 && words[si + 1] ? { scope: words[si + 1]! } : {}),
+      };
+      cur.addr_info!.push(last);
+      continue;
+    }
+    const lft = /^valid_lft\s+(forever|(\d+)sec)/.exec(line);
+    if (lft && last) last.valid_life_time = lft[1] === 'forever' ? FOREVER : Number(lft[2]);
+  }
+  return links.length > 0 ? links : undefined;
+}
+
+/** `ip -j addr` JSON, else `ip addr` text; undefined when neither. */
+export function parseIpAddr(body: string): IpLink[] | undefined {
+  const j = tryJson(body);
+  if (Array.isArray(j)) return j as IpLink[];
+  return parseIpAddrText(body);
+}
+
 export interface DhcpHints {
   /** device -> NetworkManager ipv4.method */
   nm: Map<string, string>;
@@ -145,6 +231,8 @@ export interface DhcpHints {
   networkdLeases: Set<number>;
 }
 
+export const NO_HINTS: DhcpHints = { nm: new Map(), ifupdown: new Map(), clients: new Set(), networkdLeases: new Set() };
+
 export function parseNm(body: string | undefined): Map<string, string> {
   const m = new Map<string, string>();
   for (const line of (body ?? '').split('\n')) {
@@ -152,7 +240,8 @@ export function parseNm(body: string | undefined): Map<string, string> {
     if (i <= 0) continue;
     const dev = line.slice(0, i).replace(/\\:/g, ':');
     const method = line.slice(i + 1).trim();
-    if (dev && method) m.set(dev, method);
+    // NetworkManager lists the loopback connection as `manual`: it says nothing about the NICs.
+    if (dev && dev !== 'lo' && method) m.set(dev, method);
   }
   return m;
 }
@@ -195,14 +284,14 @@ export function parseNetworkdLeases(body: string | undefined): Set<number> {
   return s;
 }
 
-function dhcpEnabled(link: IpLink, addrs: GuestAddress[], h: DhcpHints): boolean | null {
+/** What the configuration sources say about DHCP on a device (null: none of them knows it). */
+function configuredDhcp(link: IpLink, h: DhcpHints): boolean | null {
   const dev = link.ifname ?? '';
   const nm = h.nm.get(dev);
   if (nm) return nm === 'auto';
   const ifu = h.ifupdown.get(dev);
   if (ifu) return ifu === 'dhcp';
   if (h.clients.has(dev) || (typeof link.ifindex === 'number' && h.networkdLeases.has(link.ifindex))) return true;
-  if (addrs.some((a) => a.origin === 'dhcp')) return true;
   return null;
 }
 
@@ -213,14 +302,21 @@ export function parseInterfaces(addrJson: unknown, hints: DhcpHints): GuestInter
     if (!link || typeof link !== 'object') continue;
     if (link.link_type === 'loopback' || link.ifname === 'lo') continue;
     const infos = Array.isArray(link.addr_info) ? link.addr_info : [];
+    const configured = configuredDhcp(link, hints);
     const ipv4: GuestAddress[] = infos
       .filter((a) => a.family === 'inet' && typeof a.local === 'string')
-      .map((a) => ({
-        address: a.local!,
-        prefix: Number(a.prefixlen ?? 32),
-        origin: addressOrigin(a),
-        validLifetimeSec: typeof a.valid_life_time === 'number' && a.valid_life_time < FOREVER ? a.valid_life_time : null,
-      }));
+      .map((a) => {
+        let origin = addressOrigin(a);
+        // udhcpc's and some dhclient scripts add the leased address without a lifetime: the
+        // configured method, when a source states it, says where a "forever" address came from.
+        if (origin === 'static' && configured === true) origin = 'dhcp';
+        return {
+          address: a.local!,
+          prefix: Number(a.prefixlen ?? 32),
+          origin,
+          validLifetimeSec: typeof a.valid_life_time === 'number' && a.valid_life_time < FOREVER ? a.valid_life_time : null,
+        };
+      });
     const v6 = infos.filter((a) => a.family === 'inet6' && typeof a.local === 'string');
     const flags = Array.isArray(link.flags) ? link.flags : [];
     const up = flags.includes('UP') && (link.operstate === 'UP' || (link.operstate === 'UNKNOWN' && flags.includes('LOWER_UP')));
@@ -230,15 +326,69 @@ export function parseInterfaces(addrJson: unknown, hints: DhcpHints): GuestInter
       up,
       ipv4,
       ipv6LinkLocalOnly: ipv4.length === 0 && v6.length > 0 && v6.every((a) => /^fe[89ab]/i.test(a.local!)),
-      dhcpEnabled: dhcpEnabled(link, ipv4, hints),
+      dhcpEnabled: configured ?? (ipv4.some((a) => a.origin === 'dhcp') ? true : null),
     });
   }
   return out;
 }
 
+interface RouteRow {
+  dst?: string;
+  gateway?: string;
+  metric?: number;
+}
+
+/** `ip -j -4 route` JSON or `ip -4 route` text (busybox) as rows; undefined when neither. */
+export function parseRoutes(body: string): RouteRow[] | undefined {
+  const j = tryJson(body);
+  if (Array.isArray(j)) return j as RouteRow[];
+  const rows: RouteRow[] = [];
+  for (const line of body.split('\n')) {
+    const w = line.trim().split(/\s+/);
+    if (!w[0]) continue;
+    if (!/^(default|\d+\.\d+\.\d+\.\d+(\/\d+)?|unreachable|blackhole|prohibit|local|broadcast)$/.test(w[0])) return undefined;
+    const row: RouteRow = { dst: w[0] };
+    const via = w.indexOf('via');
+    if (via >= 0 && w[via + 1]) row.gateway = w[via + 1]!;
+    const m = w.indexOf('metric');
+    if (m >= 0 && w[m + 1]) row.metric = Number(w[m + 1]);
+    rows.push(row);
+  }
+  // Nothing at all proves nothing (an empty table is only a fact with a clean exit: see the caller).
+  return rows.length > 0 ? rows : undefined;
+}
+
+function hexIp(h: string): string | null {
+  if (!/^[0-9A-Fa-f]{8}$/.test(h)) return null;
+  const n = Number.parseInt(h, 16);
+  // /proc/net/route stores addresses in host (little-endian) byte order.
+  return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255].join('.');
+}
+
+/** /proc/net/route (readable by anyone, no tool needed) as route rows. */
+export function parseProcRoute(body: string): RouteRow[] | undefined {
+  const lines = body.split('\n').filter((l) => l.trim());
+  if (!/^Iface\s+Destination\s+Gateway/.test(lines[0] ?? '')) return undefined;
+  const rows: RouteRow[] = [];
+  for (const l of lines.slice(1)) {
+    const c = l.trim().split(/\s+/);
+    const dst = hexIp(c[1] ?? '');
+    const gw = hexIp(c[2] ?? '');
+    const mask = hexIp(c[7] ?? '');
+    if (!dst || !gw || !mask) continue;
+    const prefix = mask.split('.').reduce((n, o) => n + (Number(o).toString(2).match(/1/g)?.length ?? 0), 0);
+    rows.push({
+      dst: dst === '0.0.0.0' && prefix === 0 ? 'default' : `${dst}/${prefix}`,
+      ...(gw !== '0.0.0.0' ? { gateway: gw } : {}),
+      metric: Number(c[6] ?? 0),
+    });
+  }
+  return rows;
+}
+
 export function parseDefaultGateway(routeJson: unknown): string | null {
   if (!Array.isArray(routeJson)) return null;
-  const defaults = (routeJson as { dst?: string; gateway?: string; metric?: number }[])
+  const defaults = (routeJson as RouteRow[])
     .filter((r) => r && r.dst === 'default' && typeof r.gateway === 'string')
     .sort((a, b) => (a.metric ?? 0) - (b.metric ?? 0));
   return defaults[0]?.gateway ?? null;
@@ -274,75 +424,226 @@ export function parseResolvectl(text: string | undefined): { servers: string[]; 
   return { servers, search };
 }
 
-export function parseLinuxConfig(stdout: string): GuestConfig {
+const ok = <T>(v: T) => ({ ok: true as const, value: v });
+
+/**
+ * The configuration from the config script's sections. A part whose command failed is left empty
+ * and named in `errors` (with the command, the cause and the guest's own words), never guessed.
+ */
+export function parseLinuxConfig(stdout: string, guest = 'guest', scriptCut = false): GuestConfig {
   const s = splitSections(stdout);
+  const run = (name: string, command: string, tool: string) => sectionRun(s, name, command, tool, scriptCut);
+  const errors: NonNullable<GuestConfig['errors']> = {};
   const hints: DhcpHints = {
     nm: s.get('nm')?.rc === 0 ? parseNm(s.get('nm')?.body) : new Map(),
     ifupdown: parseIfupdown(s.get('ifupdown')?.body),
     clients: parseDhcpClients(s.get('procs')?.body),
     networkdLeases: parseNetworkdLeases(s.get('networkd')?.body),
   };
-  const interfaces = parseInterfaces(tryJson(s.get('addr')?.body), hints);
-  const defaultGateway = parseDefaultGateway(tryJson(s.get('route')?.body));
-  const rc = parseResolvConf(s.get('resolv')?.body);
-  let dnsServers = rc.servers;
-  let dnsSearch = rc.search;
-  const stub = dnsServers.length > 0 && dnsServers.every((x) => x === '127.0.0.53');
-  if (stub) {
-    const real = s.get('resolved')?.rc === 0 ? parseResolvConf(s.get('resolved')?.body) : { servers: [], search: [] };
-    const rctl = parseResolvectl(s.get('resolvectl')?.body);
-    dnsServers = real.servers.length > 0 ? real.servers : rctl.servers;
-    if (dnsSearch.length === 0) dnsSearch = real.search.length > 0 ? real.search : rctl.search;
+
+  // Addresses and interfaces.
+  let interfaces: GuestInterface[] = [];
+  const addrRun = run('addr', 'ip -j addr show', 'ip');
+  const addr = addrRun ? interpret(addrRun, guest, { parse: (r) => parseIpAddr(r.stdout) }) : { ok: false as const, error: notRun('ip -j addr show', 'ip', guest) };
+  if (addr.ok) interfaces = parseInterfaces(addr.value, hints);
+  else errors.interfaces = addr.error;
+
+  // Default gateway: `ip route`, else /proc/net/route (no tool needed).
+  let defaultGateway: string | null = null;
+  const routeRun = run('route', 'ip -j -4 route show', 'ip');
+  const routeParse = (r: ToolRun) => (r.rc === 0 && !r.stdout.trim() ? [] : parseRoutes(r.stdout));
+  let route = routeRun ? interpret(routeRun, guest, { parse: routeParse }) : { ok: false as const, error: notRun('ip -j -4 route show', 'ip', guest) };
+  if (!route.ok) {
+    const p = run('proute', 'cat /proc/net/route', 'cat');
+    const alt = p ? interpret(p, guest, { parse: (r) => parseProcRoute(r.stdout) }) : null;
+    if (alt?.ok) route = alt;
   }
-  return { interfaces, defaultGateway, dnsServers, dnsSearch, firewallEnabled: null };
+  if (route.ok) defaultGateway = parseDefaultGateway(route.value);
+  else errors.gateway = route.error;
+
+  // DNS: /etc/resolv.conf; behind systemd-resolved's stub, its upstream list or `resolvectl dns`.
+  let dnsServers: string[] = [];
+  let dnsSearch: string[] = [];
+  const resolvRun = run('resolv', 'cat /etc/resolv.conf', 'cat');
+  const resolv = resolvRun
+    ? interpret(resolvRun, guest, {
+        // No resolv.conf at all is a fact: no DNS server configured.
+        parse: (r) => (r.rc === 0 || (r.rc === 1 && /No such file/i.test(r.stderr)) ? parseResolvConf(r.stdout) : undefined),
+      })
+    : { ok: false as const, error: notRun('cat /etc/resolv.conf', 'cat', guest) };
+  if (!resolv.ok) errors.dns = resolv.error;
+  else {
+    dnsServers = resolv.value.servers;
+    dnsSearch = resolv.value.search;
+    const stub = dnsServers.length > 0 && dnsServers.every((x) => x === '127.0.0.53');
+    if (stub) {
+      const fileRun = run('resolved', 'cat /run/systemd/resolve/resolv.conf', 'cat');
+      const file = fileRun ? interpret(fileRun, guest, { parse: (r) => (r.rc === 0 ? parseResolvConf(r.stdout) : undefined) }) : null;
+      const ctlRun = run('resolvectl', 'resolvectl dns; resolvectl domain', 'resolvectl');
+      const ctl = ctlRun ? interpret(ctlRun, guest, { parse: (r) => (r.rc === 0 ? parseResolvectl(r.stdout) : undefined) }) : null;
+      const real = file?.ok && file.value.servers.length > 0 ? file.value : ctl?.ok ? ctl.value : file?.ok ? file.value : null;
+      if (real) {
+        dnsServers = real.servers;
+        if (dnsSearch.length === 0) dnsSearch = real.search.length > 0 ? real.search : ctl?.ok ? ctl.value.search : [];
+      } else {
+        dnsServers = [];
+        const e = (ctl && !ctl.ok ? ctl.error : null) ?? (file && !file.ok ? file.error : null) ?? notRun('resolvectl dns', 'resolvectl', guest);
+        errors.dns = e;
+      }
+    }
+  }
+  const config: GuestConfig = { interfaces, defaultGateway, dnsServers, dnsSearch, firewallEnabled: null };
+  if (Object.keys(errors).length > 0) config.errors = errors;
+  return config;
 }
 
-export function parseLinuxReach(stdout: string, targets: string[], scriptTimedOut: boolean): Reachability[] {
-  const pings = new Map<number, number>();
+function notRun(command: string, tool: string, guest: string): MeasurementError {
+  return { command, guest, tool, cause: 'unparseable', detail: 'no output for this command', exitCode: null };
+}
+
+/** `ip route get` JSON or text: next hop, or that there is no route. */
+export function parseRouteGet(sec: Section | undefined): { noRoute: boolean | null; gateway: string | null } {
+  if (!sec || sec.rc === null) return { noRoute: null, gateway: null };
+  const all = `${sec.body}\n${sec.stderr}`;
+  if (/unreachable|no route/i.test(all)) return { noRoute: true, gateway: null };
+  if (sec.rc !== 0) return { noRoute: null, gateway: null };
+  const j = tryJson(sec.body);
+  if (Array.isArray(j)) {
+    const r0 = j[0] as { gateway?: string; type?: string } | undefined;
+    return { noRoute: r0?.type === 'unreachable' ? true : false, gateway: r0?.gateway ?? null };
+  }
+  const w = sec.body.trim().split(/\s+/);
+  if (w[0] === 'unreachable') return { noRoute: true, gateway: null };
+  const via = w.indexOf('via');
+  return { noRoute: false, gateway: via >= 0 ? (w[via + 1] ?? null) : null };
+}
+
+/** Neighbour states by address from `ip neigh` (JSON or text), else /proc/net/arp. */
+export function parseNeighbours(neigh: Section | undefined, arp: Section | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  if (neigh && neigh.rc === 0) {
+    const j = tryJson(neigh.body);
+    if (Array.isArray(j)) {
+      for (const e of j as { dst?: string; state?: string[] | string }[]) {
+        const st = Array.isArray(e?.state) ? e.state[0] : e?.state;
+        if (e?.dst && st) m.set(e.dst, st);
+      }
+    } else {
+      for (const line of neigh.body.split('\n')) {
+        const w = line.trim().split(/\s+/);
+        const st = [...w].reverse().find((x) => /^[A-Z]+$/.test(x));
+        if (w[0] && /^\d+\.\d+\.\d+\.\d+$/.test(w[0]) && st) m.set(w[0], st);
+      }
+    }
+  }
+  if (arp && arp.rc === 0) {
+    for (const line of arp.body.split('\n').slice(1)) {
+      const c = line.trim().split(/\s+/);
+      if (!c[0] || !/^\d+\.\d+\.\d+\.\d+$/.test(c[0]) || m.has(c[0])) continue;
+      // ATF_COM (0x2): the entry is complete (the neighbour answered ARP).
+      m.set(c[0], (Number.parseInt(c[2] ?? '0', 16) & 2) !== 0 ? 'REACHABLE' : 'INCOMPLETE');
+    }
+  }
+  return m;
+}
+
+/** Longest-prefix match in route rows (when `ip route get` is not available). */
+function routeFor(rows: RouteRow[], ip: string): { noRoute: boolean; gateway: string | null } {
+  const toInt = (a: string) => a.split('.').reduce((n, o) => (n << 8) + Number(o), 0) >>> 0;
+  let best: { len: number; gw: string | null } | null = null;
+  for (const r of rows) {
+    const [net, len] = r.dst === 'default' ? ['0.0.0.0', 0] : [r.dst?.split('/')[0] ?? '', Number(r.dst?.split('/')[1] ?? 32)];
+    if (!isIpv4(net)) continue;
+    const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+    if (((toInt(ip) & mask) >>> 0) === ((toInt(net) & mask) >>> 0) && (!best || len > best.len)) best = { len, gw: r.gateway ?? null };
+  }
+  return best ? { noRoute: false, gateway: best.gw } : { noRoute: true, gateway: null };
+}
+
+interface PingFacts {
+  replied: boolean;
+  /** `connect: Network is unreachable`. */
+  unreachable: boolean;
+  /** Killed at the bound while running. */
+  timedOut: boolean;
+  /** The address ping printed for a name (`PING www.x (1.2.3.4)`). */
+  address: string | null;
+}
+
+/** What a ping's own output proves (a reply printed before a bound counts); undefined = nothing. */
+export function parsePing(run: ToolRun): PingFacts | undefined {
+  const out = `${run.stdout}\n${run.stderr}`;
+  const am = /PING\s+\S+\s+\((\d+\.\d+\.\d+\.\d+)\)/.exec(out);
+  const base = { timedOut: false, address: am ? am[1]! : null };
+  if (/bytes from/i.test(out) || run.rc === 0) return { ...base, replied: true, unreachable: false };
+  if (/Network is unreachable|No route to host/i.test(out)) return { ...base, replied: false, unreachable: true };
+  // The statistics line: ping ran to the end and got no reply (iputils exit 1; busybox exit 1).
+  if (/packets transmitted/i.test(out) && run.rc === 1) return { ...base, replied: false, unreachable: false };
+  return undefined;
+}
+
+export function parseLinuxReach(stdout: string, targets: string[], scriptTimedOut: boolean, guest = 'guest', seconds = 1): Reachability[] {
+  const pings = new Map<number, { rc: number; out: string }>();
   const addrs = new Map<number, string>();
+  const tools = new Map<string, string>();
   for (const line of stdout.split('\n')) {
-    let m = /^@@LG-PING (\d+) (\d+)$/.exec(line);
-    if (m) pings.set(Number(m[1]), Number(m[2]));
+    let m = /^@@LG-PING (\d+) (\d+)(?: (.*))?$/.exec(line);
+    if (m) pings.set(Number(m[1]), { rc: Number(m[2]), out: m[3] ?? '' });
     m = /^@@LG-ADDR (\d+) ?(\S*)$/.exec(line);
     if (m) addrs.set(Number(m[1]), m[2] ?? '');
+    m = /^@@LG-TOOL (\S+) ?(.*)$/.exec(line);
+    if (m) tools.set(m[1]!, (m[2] ?? '').trim());
   }
   const sections = splitSections(stdout);
-  const neigh = tryJson(sections.get('neigh')?.body);
-  const neighOf = (ip: string): string | null => {
-    if (!Array.isArray(neigh)) return null;
-    const n = (neigh as { dst?: string; state?: string[] | string }[]).find((e) => e?.dst === ip);
-    if (!n) return null;
-    return Array.isArray(n.state) ? (n.state[0] ?? null) : (n.state ?? null);
-  };
-  return targets.map((target, i) => {
-    const rc = pings.get(i);
-    const addr = addrs.get(i) ?? (isIpv4(target) ? target : '');
-    if (rc === 0) return { target, status: 'replied' as const };
-    if (rc === 127) return { target, status: 'error' as const, detail: 'ping is not installed in the guest' };
-    if (rc === undefined && (scriptTimedOut || !addrs.has(i))) {
-      return { target, status: 'probe-timeout' as const, detail: 'the probe script did not finish' };
+  const neigh = parseNeighbours(sections.get('neigh'), sections.get('arp'));
+  const procRoutes = sections.get('proute')?.rc === 0 ? parseProcRoute(sections.get('proute')!.body) : undefined;
+  const pingTool = tools.get('ping') || 'ping';
+  return targets.map((target, i): Reachability => {
+    const command = `${pingTool} -c 1 -W ${seconds} ${target}`;
+    const p = pings.get(i);
+    let run: ToolRun;
+    if (tools.has('ping') && tools.get('ping') === '') {
+      run = { command: `ping -c 1 -W ${seconds} ${target}`, tool: 'ping', rc: 127, stdout: '', stderr: 'ping: not found', killed: false };
+    } else if (!p) {
+      // Never reported: the script was cut off before this ping ended (not a silence we saw).
+      const error: MeasurementError = { command, guest, tool: 'ping', cause: scriptTimedOut ? 'cut-off' : 'unparseable', detail: 'the probe script did not report this ping', exitCode: null };
+      return { target, status: scriptTimedOut ? 'probe-timeout' : 'error', detail: error.detail, error };
+    } else {
+      run = { command, tool: 'ping', rc: p.rc, stdout: p.out, stderr: p.out, killed: KILLED_CODES.has(p.rc) };
     }
-    const route = sections.get(`route${i}`);
-    const routeJson = tryJson(route?.body);
-    const r0 = Array.isArray(routeJson) ? (routeJson[0] as { gateway?: string; type?: string } | undefined) : undefined;
-    const noRoute = route ? route.rc !== 0 || /unreachable/i.test(route.body) : null;
-    const gateway = r0?.gateway ?? null;
+    const m = interpret(run, guest, {
+      parse: parsePing,
+      silence: (): PingFacts => ({ replied: false, unreachable: false, timedOut: true, address: null }),
+    });
+    if (!m.ok) return { target, status: 'error', detail: m.error.detail, error: m.error };
+    const f = m.value;
+    if (f.replied) return { target, status: 'replied' };
+    const addr = addrs.get(i) || f.address || (isIpv4(target) ? target : '');
+    const rg = parseRouteGet(sections.get(`route${i}`));
+    const viaProc = addr && !sections.has(`route${i}`) && procRoutes ? routeFor(procRoutes, addr) : null;
+    const gateway = rg.gateway ?? viaProc?.gateway ?? null;
+    const noRoute = f.unreachable ? true : (rg.noRoute ?? viaProc?.noRoute ?? null);
     const hop = gateway ?? addr;
-    const raw = hop ? neighOf(hop) : null;
+    const raw = hop ? (neigh.get(hop) ?? null) : null;
     const c = classifyReach({
       replied: false,
-      timedOut: rc === 124 || rc === 143 || rc === 137,
+      // A ping killed at its bound is the silence it exists to detect: "no reply", not a failure.
+      timedOut: false,
       noRoute,
       gateway,
       neighbour: neighbourState(raw),
       rawNeighbour: raw,
       unresolvedName: !addr,
     });
+    if (c.status === 'error') {
+      const error: MeasurementError = { command, guest, tool: 'ping', cause: 'failed', detail: c.detail ?? 'name-not-resolved', exitCode: p?.rc ?? null };
+      return { target, status: 'error', detail: error.detail, error };
+    }
     return c.detail ? { target, status: c.status, detail: c.detail } : { target, status: c.status };
   });
 }
 
-export function parseNslookup(text: string): { addresses: string[]; server: string | null; nxdomain: boolean; timeout: boolean } {
+export function parseNslookup(text: string): { addresses: string[]; server: string | null; nxdomain: boolean; timeout: boolean; noAnswer: boolean } {
   const addresses: string[] = [];
   let server: string | null = null;
   let afterName = false;
@@ -357,42 +658,106 @@ export function parseNslookup(text: string): { addresses: string[]; server: stri
   return {
     addresses,
     server,
-    nxdomain: /NXDOMAIN|can't find|can't resolve|not found/i.test(text),
-    timeout: /timed out|no servers could be reached/i.test(text),
+    nxdomain: /NXDOMAIN|can't find|can't resolve/i.test(text),
+    timeout: /timed out|no servers could be reached|connection refused/i.test(text),
+    noAnswer: /No answer|Non-authoritative answer:\s*$/i.test(text.trim()),
   };
 }
 
-export function parseLinuxResolve(stdout: string, name: string, timedOut: boolean): Resolution {
-  const s = splitSections(stdout);
-  const ns = (s.get('ns')?.body ?? '').split('\n').map((x) => x.trim()).filter(Boolean);
-  const nsResolved = (s.get('nsresolved')?.body ?? '').split('\n').map((x) => x.trim()).filter(Boolean);
-  const servers = ns.length > 0 && ns.every((x) => x === '127.0.0.53') && nsResolved.length > 0 ? nsResolved : ns;
-  const server = servers[0] ?? null;
-  const getent = s.get('getent');
-  const nsl = s.get('nslookup');
-  if (getent) {
+type Lookup = { status: Exclude<ResolveStatus, 'error'>; addresses: string[]; server?: string | null };
+
+const IPV4_TOKEN = /(?<![\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\d.])/g;
+
+/** Per lookup tool: what its output proves (addresses, or a "no" it stated). undefined = nothing. */
+export const LOOKUP_PARSERS: Record<string, (r: ToolRun, name: string) => Lookup | undefined> = {
+  getent(r) {
     const addresses: string[] = [];
-    for (const line of getent.body.split('\n')) {
+    for (const line of r.stdout.split('\n')) {
       const a = line.trim().split(/\s+/)[0] ?? '';
       if (isIpv4(a) && !addresses.includes(a)) addresses.push(a);
     }
-    if (getent.rc === 0 && addresses.length > 0) return { name, status: 'resolved', addresses, server };
-    if (servers.length === 0) return { name, status: 'no-server', addresses: [], server: null };
-    if (getent.rc === 124 || getent.rc === 143 || getent.rc === 137) return { name, status: 'timeout', addresses: [], server };
-    if (getent.rc === 2) return { name, status: 'not-found', addresses: [], server };
-    return { name, status: 'error', addresses: [], server };
+    if (addresses.length > 0) return { status: 'resolved', addresses };
+    // getent: 2 = the key was not found (the resolver answered no, or gave up).
+    if (r.rc === 2) return { status: 'not-found', addresses: [] };
+    return undefined;
+  },
+  nslookup(r) {
+    const p = parseNslookup(`${r.stdout}\n${r.stderr}`);
+    if (p.addresses.length > 0) return { status: 'resolved', addresses: p.addresses, server: p.server };
+    if (p.nxdomain) return { status: 'not-found', addresses: [], server: p.server };
+    if (p.timeout) return { status: 'timeout', addresses: [], server: p.server };
+    if (p.noAnswer && r.rc !== null) return { status: 'not-found', addresses: [], server: p.server };
+    return undefined;
+  },
+  host(r) {
+    const addresses = [...r.stdout.matchAll(/has address (\d+\.\d+\.\d+\.\d+)/g)].map((m) => m[1]!);
+    if (addresses.length > 0) return { status: 'resolved', addresses: [...new Set(addresses)] };
+    const all = `${r.stdout}\n${r.stderr}`;
+    if (/timed out|no servers could be reached/i.test(all)) return { status: 'timeout', addresses: [] };
+    if (/not found: \d|NXDOMAIN|has no A record/i.test(all)) return { status: 'not-found', addresses: [] };
+    return undefined;
+  },
+  resolvectl(r, name) {
+    const addresses: string[] = [];
+    for (const line of r.stdout.split('\n')) {
+      if (/^\s*--/.test(line)) continue;
+      for (const m of line.replace(name, '').matchAll(IPV4_TOKEN)) if (isIpv4(m[1]!) && !addresses.includes(m[1]!)) addresses.push(m[1]!);
+    }
+    if (addresses.length > 0) return { status: 'resolved', addresses };
+    const all = `${r.stdout}\n${r.stderr}`;
+    if (/All attempts to contact name servers|timed out|Timeout/i.test(all)) return { status: 'timeout', addresses: [] };
+    if (/No appropriate name servers/i.test(all)) return { status: 'no-server', addresses: [] };
+    if (/'[^']*' not found|does not have any RR|NXDOMAIN|No such/i.test(all) && /resolve call failed/i.test(all)) return { status: 'not-found', addresses: [] };
+    return undefined;
+  },
+  dig(r) {
+    const lines = r.stdout.split('\n').map((x) => x.trim()).filter(Boolean);
+    const addresses = lines.filter((x) => isIpv4(x));
+    if (addresses.length > 0) return { status: 'resolved', addresses: [...new Set(addresses)] };
+    if (/timed out|no servers could be reached/i.test(`${r.stdout}\n${r.stderr}`)) return { status: 'timeout', addresses: [] };
+    // +short prints nothing for NXDOMAIN or no A record; only a clean exit says so.
+    if (r.rc === 0 && lines.every((x) => /\.$/.test(x))) return { status: 'not-found', addresses: [] };
+    return undefined;
+  },
+};
+
+export const LOOKUP_COMMANDS: Record<string, (name: string) => string> = {
+  getent: (n) => `getent ahostsv4 ${n}`,
+  nslookup: (n) => `nslookup -type=a ${n}`,
+  host: (n) => `host -t A ${n}`,
+  resolvectl: (n) => `resolvectl query -4 ${n}`,
+  dig: (n) => `dig +short A ${n}`,
+  'Resolve-DnsName': (n) => `Resolve-DnsName ${n} -Type A`,
+};
+
+export function parseLinuxResolve(stdout: string, name: string, timedOut: boolean, guest = 'guest'): Resolution {
+  const s = splitSections(stdout);
+  const lines = (x: Section | undefined) => (x?.body ?? '').split('\n').map((v) => v.trim()).filter(Boolean);
+  const ns = lines(s.get('ns'));
+  const stub = ns.length > 0 && ns.every((x) => x === '127.0.0.53');
+  const upstream = lines(s.get('nsresolved'));
+  const ctl = s.get('nsresolvectl')?.rc === 0 ? parseResolvectl(s.get('nsresolvectl')?.body).servers.filter(isIpv4) : [];
+  const servers = stub ? (upstream.length > 0 ? upstream : ctl.length > 0 ? ctl : ns) : ns;
+  const server = servers[0] ?? null;
+  const tool = Object.keys(LOOKUP_PARSERS).find((k) => s.has(k));
+  if (!tool) {
+    const none = /^@@LG-TOOL lookup none$/m.test(stdout);
+    const error: MeasurementError = none
+      ? { command: 'getent | nslookup | host | resolvectl | dig', guest, tool: 'getent', cause: 'tool-missing', detail: 'none of getent, nslookup, host, resolvectl, dig is installed', exitCode: 127 }
+      : { command: `getent ahostsv4 ${name}`, guest, tool: 'getent', cause: timedOut ? 'cut-off' : 'unparseable', detail: 'the lookup did not start', exitCode: null };
+    return { name, status: 'error', addresses: [], server, error };
   }
-  if (nsl) {
-    const p = parseNslookup(nsl.body);
-    const srv = server ?? p.server;
-    if (p.addresses.length > 0 && nsl.rc === 0) return { name, status: 'resolved', addresses: p.addresses, server: srv };
-    if (servers.length === 0) return { name, status: 'no-server', addresses: [], server: null };
-    if (nsl.rc === 124 || nsl.rc === 143 || nsl.rc === 137 || p.timeout) return { name, status: 'timeout', addresses: [], server: srv };
-    if (p.nxdomain || nsl.rc === 1) return { name, status: 'not-found', addresses: [], server: srv };
-    return { name, status: 'error', addresses: [], server: srv };
-  }
-  if (timedOut) return { name, status: 'timeout', addresses: [], server };
-  return { name, status: 'error', addresses: [], server };
+  const run = sectionRun(s, tool, LOOKUP_COMMANDS[tool]!(name), tool, timedOut)!;
+  const m = interpret(run, guest, {
+    parse: (r) => LOOKUP_PARSERS[tool]!(r, name),
+    // The lookup ran and nothing came back within the bound: the server did not answer in time.
+    silence: (): Lookup => ({ status: servers.length === 0 ? 'no-server' : 'timeout', addresses: [] }),
+  });
+  if (!m.ok) return { name, status: 'error', addresses: [], server, error: m.error, tool };
+  const v = m.value;
+  if (v.status === 'resolved') return { name, status: 'resolved', addresses: v.addresses, server: server ?? v.server ?? null, tool };
+  if (servers.length === 0) return { name, status: 'no-server', addresses: [], server: null, tool };
+  return { name, status: v.status, addresses: [], server: server ?? v.server ?? null, tool };
 }
 
 // ------------------------------------------------------------------ the prober
@@ -412,7 +777,7 @@ export const linuxProber: GuestProber = {
       { timeoutMs: 15_000 },
       ev,
     );
-    return parseLinuxConfig(r.stdout);
+    return parseLinuxConfig(r.stdout, conn.target, r.timedOut);
   },
 
   async reach(conn, targets, timeoutMs, ev): Promise<Reachability[]> {
@@ -421,13 +786,13 @@ export const linuxProber: GuestProber = {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     const r = await runProbe(
       conn,
-      `ping -c1 -W${seconds} ${valid.join(' ')} (in parallel); ip -j route get; ip -j neigh`,
+      `ping -c1 -W${seconds} ${valid.join(' ')} (in parallel); ip route get; ip neigh`,
       LINUX_REACH_SCRIPT,
       [String(seconds), ...valid],
       { timeoutMs: seconds * 1000 * 2 + SCRIPT_SLACK_MS },
       ev,
     );
-    return parseLinuxReach(r.stdout, valid, r.timedOut);
+    return parseLinuxReach(r.stdout, valid, r.timedOut, conn.target, seconds);
   },
 
   async resolve(conn, name, timeoutMs, ev): Promise<Resolution> {
@@ -435,12 +800,12 @@ export const linuxProber: GuestProber = {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     const r = await runProbe(
       conn,
-      `getent ahostsv4 ${valid} (or nslookup), bounded ${seconds}s`,
+      `getent ahostsv4 ${valid} (or nslookup -type=a, host -t A, resolvectl query -4, dig +short A), bounded ${seconds}s`,
       LINUX_RESOLVE_SCRIPT,
       [valid, String(seconds)],
       { timeoutMs: seconds * 1000 + SCRIPT_SLACK_MS },
       ev,
     );
-    return parseLinuxResolve(r.stdout, valid, r.timedOut);
+    return parseLinuxResolve(r.stdout, valid, r.timedOut, conn.target);
   },
 };

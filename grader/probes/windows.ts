@@ -10,11 +10,13 @@ import type {
   GuestConfig,
   GuestInterface,
   GuestProber,
+  MeasurementError,
   Reachability,
   Resolution,
 } from '../types.js';
 import { normalizeMac } from '../libvirt/mac.js';
 import { asArray, runProbe, tryJson } from './evidence.js';
+import { interpret, runOf, type Measured } from './measurement.js';
 import { classifyReach, neighbourState } from './reach.js';
 import { assertTarget, assertTargets, isIpv4 } from './targets.js';
 
@@ -147,7 +149,7 @@ export function windowsOrigin(a: WinAddress): AddressOrigin {
   }
 }
 
-export function parseWindowsConfig(stdout: string): GuestConfig {
+export function parseWindowsConfig(stdout: string, guest = 'guest'): GuestConfig {
   const j = (tryJson(stdout) ?? {}) as Record<string, unknown>;
   const adapters = asArray<WinAdapter>(j.adapters);
   const addresses = asArray<WinAddress>(j.addresses);
@@ -209,7 +211,35 @@ export function parseWindowsConfig(stdout: string): GuestConfig {
     const relevant = active.size > 0 ? firewall.filter((f) => active.has(f.Name ?? '')) : firewall;
     firewallEnabled = (relevant.length > 0 ? relevant : firewall).some((f) => f.Enabled === 'True');
   }
-  return { interfaces, defaultGateway, dnsServers: servers, dnsSearch: search, firewallEnabled };
+  const config: GuestConfig = { interfaces, defaultGateway, dnsServers: servers, dnsSearch: search, firewallEnabled };
+  const errors = windowsPartErrors(j, guest);
+  if (Object.keys(errors).length > 0) config.errors = errors;
+  return config;
+}
+
+/** A cmdlet of the config script that failed (its `<part>Error` id): that part is not measured. */
+function windowsPartErrors(j: Record<string, unknown>, guest: string): NonNullable<GuestConfig['errors']> {
+  const part = (keys: string[], command: string): MeasurementError | undefined => {
+    const k = keys.find((x) => typeof j[`${x}Error`] === 'string');
+    if (!k) return undefined;
+    const id = String(j[`${k}Error`]);
+    const denied = /Access|Denied|Unauthorized|Permission/i.test(id);
+    const missing = /CommandNotFound/i.test(id);
+    return { command, guest, tool: command.split(' ')[0]!, cause: missing ? 'tool-missing' : denied ? 'permission-denied' : 'failed', detail: id, exitCode: null };
+  };
+  const errors: NonNullable<GuestConfig['errors']> = {};
+  const ifs = part(['adapters', 'addresses', 'interfaces'], 'Get-NetAdapter; Get-NetIPAddress; Get-NetIPInterface');
+  const gw = part(['routes'], 'Get-NetRoute -DestinationPrefix 0.0.0.0/0');
+  const dns = part(['dnsServers'], 'Get-DnsClientServerAddress');
+  if (ifs) errors.interfaces = ifs;
+  if (gw) errors.gateway = gw;
+  if (dns) errors.dns = dns;
+  return errors;
+}
+
+/** The whole script's output as one measurement: a JSON document, or why there is none. */
+function scriptJson(r: Parameters<typeof runOf>[0], command: string, guest: string): Measured<unknown> {
+  return interpret(runOf(r, command, 'powershell'), guest, { parse: (x) => tryJson(x.stdout) ?? undefined });
 }
 
 interface WinReach {
@@ -348,7 +378,12 @@ export const windowsProber: GuestProber = {
       { timeoutMs: 30_000 },
       ev,
     );
-    return parseWindowsConfig(r.stdout);
+    const m = scriptJson(r, 'Get-NetAdapter; Get-NetIPAddress; Get-NetRoute; Get-DnsClientServerAddress', conn.target);
+    if (!m.ok) {
+      const e = m.error;
+      return { interfaces: [], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null, errors: { interfaces: e, gateway: e, dns: e } };
+    }
+    return parseWindowsConfig(r.stdout, conn.target);
   },
 
   async reach(conn, targets, timeoutMs, ev): Promise<Reachability[]> {
@@ -363,7 +398,15 @@ export const windowsProber: GuestProber = {
       { timeoutMs: ms + 2000 + SCRIPT_SLACK_MS },
       ev,
     );
-    return parseWindowsReach(r.stdout, valid, r.timedOut);
+    const m = scriptJson(r, `Ping.SendPingAsync(${valid.join(', ')})`, conn.target);
+    if (!m.ok) {
+      return valid.map((target) => ({ target, status: r.timedOut ? 'probe-timeout' : 'error', detail: m.error.detail, error: { ...m.error, command: `Ping.SendPingAsync(${target})` } }));
+    }
+    return parseWindowsReach(r.stdout, valid, r.timedOut).map((x) =>
+      x.status === 'error' && !x.error && x.detail !== 'name-not-resolved'
+        ? { ...x, error: { command: `Ping.SendPingAsync(${x.target})`, guest: conn.target, tool: 'powershell', cause: 'unparseable', detail: x.detail ?? '', exitCode: r.exitCode } }
+        : x,
+    );
   },
 
   async resolve(conn, name, timeoutMs, ev): Promise<Resolution> {
@@ -377,6 +420,9 @@ export const windowsProber: GuestProber = {
       { timeoutMs: ms + SCRIPT_SLACK_MS },
       ev,
     );
-    return parseWindowsResolve(r.stdout, valid, r.timedOut);
+    // A script that gave no result document did not look anything up: not a silence.
+    const m = scriptJson(r, `Resolve-DnsName ${valid} -Type A`, conn.target);
+    if (!m.ok) return { name: valid, status: 'error', addresses: [], server: null, error: m.error, tool: 'Resolve-DnsName' };
+    return { ...parseWindowsResolve(r.stdout, valid, r.timedOut), tool: 'Resolve-DnsName' };
   },
 };

@@ -40,16 +40,35 @@ import { HostPool, hostPool } from './host-pool.js';
 import { sshOptions } from './ssh-options.js';
 import { directOpener, jumpOpener, netnsOpener, type StreamOpener } from './stream.js';
 import { connectWinRm } from './winrm/index.js';
-import { parseInterfaces } from '../probes/linux.js';
+import { LINUX_IDENTITY_SCRIPT, NO_HINTS, parseInterfaces, parseIpAddr } from '../probes/linux.js';
 import { asArray, tryJson } from '../probes/evidence.js';
+import { interpret, runOf, sectionRun, splitSections } from '../probes/measurement.js';
+import { measurementText } from '../probes/describe.js';
+import { REASON_OF } from './access-reason.js';
+import type { AccessAttempt, AccessReason, MeasurementError } from '../types.js';
 
 const t = translator(es, en);
 
-export interface TriedAccess {
+/** One attempt of the access trail, with the transport's code and message for callers that want them. */
+export interface TriedAccess extends AccessAttempt {
   /** `ssh root@192.168.101.218:22`, `winrm ...`, `agent`. */
   method: string;
-  code: TransportErrorCode;
+  code: TransportErrorCode | null;
   error: string;
+}
+
+
+function failed(method: string, code: TransportErrorCode, error: string, reason: AccessReason = REASON_OF[code], outcome: 'failed' | 'skipped' = 'failed'): TriedAccess {
+  return { method, outcome, reason, detail: error, code, error };
+}
+
+function used(method: string, detail: string, reason: AccessReason | null = null): TriedAccess {
+  return { method, outcome: 'used', reason, detail, code: null, error: '' };
+}
+
+/** The trail as it goes into a result (plain AccessAttempts). */
+export function accessTrail(tried: TriedAccess[]): AccessAttempt[] {
+  return tried.map((x) => ({ method: x.method, outcome: x.outcome, reason: x.reason, detail: x.detail }));
 }
 
 export interface OpenedGuest {
@@ -142,21 +161,32 @@ export { sshOptions };
 
 // ------------------------------------------------------------------ identity check
 
-const LINUX_IDENTITY = 'export LC_ALL=C; ip -j addr show';
 /** The PowerShell that lists a Windows guest's IPv4 addresses with their adapters' MACs (identity check). */
 export const WINDOWS_IDENTITY =
   "Get-NetIPAddress -AddressFamily IPv4 | ForEach-Object { [pscustomobject]@{ a = [string]$_.IPAddress; m = [string](Get-NetAdapter -InterfaceIndex $_.InterfaceIndex -ErrorAction SilentlyContinue).MacAddress } } | ConvertTo-Json -Compress";
 
-/** Does the guest behind `conn` have an interface with one of `macs` holding `address`? */
-export async function verifyIdentity(conn: Connection, os: OsFamily, macs: string[], address: string): Promise<boolean> {
+/**
+ * Is this address really this VM? `match`: an interface with one of `macs` holds `address`;
+ * `mismatch`: the guest's interfaces were read and none does (e.g. a stale lease); `cannot-check`:
+ * they could not be read (a tool missing, permission denied...), which says nothing about the
+ * address. A broken channel throws.
+ */
+export type IdentityVerdict = { verdict: 'match' } | { verdict: 'mismatch' } | { verdict: 'cannot-check'; error: MeasurementError };
+
+export async function verifyIdentity(conn: Connection, os: OsFamily, macs: string[], address: string): Promise<IdentityVerdict> {
   const want = new Set(macs.map((m) => normalizeMac(m)).filter((m): m is string => m !== null));
   if (os === 'windows') {
     const r = await conn.runScript(WINDOWS_IDENTITY, [], { timeoutMs: 30_000 });
-    return asArray<{ a?: string; m?: string }>(tryJson(r.stdout)).some((x) => x.a === address && want.has(normalizeMac(x.m) ?? ''));
+    const m = interpret(runOf(r, 'Get-NetIPAddress; Get-NetAdapter', 'powershell'), conn.target, { parse: (x) => tryJson(x.stdout) ?? undefined });
+    if (!m.ok) return { verdict: 'cannot-check', error: m.error };
+    return asArray<{ a?: string; m?: string }>(m.value).some((x) => x.a === address && want.has(normalizeMac(x.m) ?? '')) ? { verdict: 'match' } : { verdict: 'mismatch' };
   }
-  const r = await conn.runScript(LINUX_IDENTITY, [], { timeoutMs: 15_000 });
-  const ifs = parseInterfaces(tryJson(r.stdout), { nm: new Map(), ifupdown: new Map(), clients: new Set(), networkdLeases: new Set() });
-  return ifs.some((i) => want.has(i.mac) && i.ipv4.some((a) => a.address === address));
+  const r = await conn.runScript(LINUX_IDENTITY_SCRIPT, [], { timeoutMs: 15_000 });
+  const run = sectionRun(splitSections(r.stdout), 'addr', 'ip -j addr show', 'ip', r.timedOut) ?? runOf(r, 'ip -j addr show', 'ip');
+  const m = interpret(run, conn.target, { parse: (x) => parseIpAddr(x.stdout) });
+  if (!m.ok) return { verdict: 'cannot-check', error: m.error };
+  const ifs = parseInterfaces(m.value, NO_HINTS);
+  return ifs.some((i) => want.has(i.mac) && i.ipv4.some((a) => a.address === address)) ? { verdict: 'match' } : { verdict: 'mismatch' };
 }
 
 // ------------------------------------------------------------------ openGuest
@@ -165,6 +195,11 @@ function describeAccess(m: AccessMethod, host?: string): string {
   if (m.kind === 'agent') return 'agent';
   if (m.kind === 'ssh') return `ssh ${m.user}@${host ?? m.host ?? '?'}:${m.port}`;
   return `winrm ${m.scheme}://${m.user}@${host ?? m.host ?? '?'}:${m.port}`;
+}
+
+function attemptOf(method: string, e: unknown): TriedAccess {
+  const i = errInfo(e);
+  return failed(method, i.code, i.error);
 }
 
 function errInfo(e: unknown): { code: TransportErrorCode; error: string } {
@@ -190,19 +225,19 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
   const dom: DomainInfo | undefined = ctx.snapshot.domains.find((d) => d.name === vm.domain);
   const label = `${vm.role} (${vm.domain})`;
   const fail = (code: TransportErrorCode): GuestUnreachableError => {
-    const list = tried.map((x) => `${x.method}: ${x.error}`).join('; ');
+    const list = tried.map((x) => `${x.method}: ${x.detail}`).join('; ');
     return new GuestUnreachableError(code, label, t(lang, 'unreachableGuest', { role: vm.role, domain: vm.domain, tried: list }), tried);
   };
   if (!dom) {
-    tried.push({ method: 'libvirt', code: 'config', error: t(lang, 'domainMissing', { domain: vm.domain, uri: ctx.snapshot.uri }) });
+    tried.push(failed('libvirt', 'config', t(lang, 'domainMissing', { domain: vm.domain, uri: ctx.snapshot.uri })));
     throw fail('config');
   }
   if (dom.state !== 'running') {
-    tried.push({ method: 'libvirt', code: 'domain-not-running', error: t(lang, 'domainNotRunning', { domain: vm.domain, state: dom.state }) });
+    tried.push(failed('libvirt', 'domain-not-running', t(lang, 'domainNotRunning', { domain: vm.domain, state: dom.state })));
     throw fail('domain-not-running');
   }
   if (vm.access.length === 0) {
-    tried.push({ method: 'lab file', code: 'config', error: t(lang, 'noAccess', { role: vm.role }) });
+    tried.push(failed('lab file', 'config', t(lang, 'noAccess', { role: vm.role })));
     throw fail('config');
   }
 
@@ -259,14 +294,22 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
       return { candidates, agentError };
     })());
 
+  // A connection whose identity could not be checked (not a mismatch): used only if nothing else works.
+  let unverified: { conn: Connection; method: string; address: string; why: string } | null = null;
+  const closeUnverified = async (): Promise<void> => {
+    if (unverified) await unverified.conn.close().catch(() => undefined);
+    unverified = null;
+  };
   for (const m of vm.access) {
     if (m.kind === 'agent') {
       try {
         const a = await agent();
         agentUsed = true;
+        await closeUnverified();
+        tried.push(used('agent', t(lang, 'viaAgent')));
         return { conn: a, address: 'agent', tried };
       } catch (e) {
-        tried.push({ method: 'agent', ...errInfo(e) });
+        tried.push(attemptOf('agent', e));
         continue;
       }
     }
@@ -274,17 +317,15 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
     if (m.host) {
       candidates = [{ address: m.host, source: 'lab' }];
     } else if (veryIsolated) {
-      tried.push({ method: describeAccess(m), code: 'unreachable', error: t(lang, 'veryIsolated', { network: network?.name ?? '?' }) });
+      tried.push(failed(describeAccess(m), 'unreachable', t(lang, 'veryIsolated', { network: network?.name ?? '?' }), 'very-isolated', 'skipped'));
       continue;
     } else {
       const d = await discover();
       candidates = d.candidates;
       if (candidates.length === 0) {
-        tried.push({
-          method: describeAccess(m),
-          code: 'unreachable',
-          error: t(lang, 'noAddress', { domain: vm.domain, network: netName ?? '?', agent: d.agentError ?? '-' }),
-        });
+        tried.push(
+          failed(describeAccess(m), 'unreachable', t(lang, 'noAddress', { domain: vm.domain, network: netName ?? '?', agent: d.agentError ?? '-' }), 'no-address', 'skipped'),
+        );
         continue;
       }
     }
@@ -292,33 +333,50 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
       const method = describeAccess(m, c.address);
       try {
         const opened = await openNetwork(m, c.address, ctx, lang);
+        let caveat: string | null = null;
         if (c.source !== 'lab') {
-          let ok = false;
+          let id: IdentityVerdict;
           try {
-            ok = await verifyIdentity(opened, ctx.os, macs, c.address);
+            id = await verifyIdentity(opened, ctx.os, macs, c.address);
           } catch (e) {
             await opened.close();
             throw e;
           }
-          if (!ok) {
+          if (id.verdict === 'mismatch') {
             await opened.close();
-            tried.push({
-              method,
-              code: 'unreachable',
-              error: t(lang, 'addressMismatch', { address: c.address, domain: vm.domain, mac: macs.join(', ') }),
-            });
+            tried.push(failed(method, 'unreachable', t(lang, 'addressMismatch', { address: c.address, domain: vm.domain, mac: macs.join(', ') }), 'identity-mismatch'));
             continue;
+          }
+          if (id.verdict === 'cannot-check') {
+            const why = redact(measurementText(lang, id.error, t(lang, 'identityWhat')));
+            if (c.source === 'agent') {
+              // The guest's own agent gave this address for this MAC: that is the proof; use it, say so.
+              caveat = t(lang, 'agentUnverified', { why });
+            } else {
+              tried.push(failed(method, 'protocol', t(lang, 'identityUnverified', { address: c.address, domain: vm.domain, mac: macs.join(', '), why }), 'identity-unverified', 'skipped'));
+              if (unverified) await opened.close();
+              else unverified = { conn: opened, method, address: c.address, why };
+              continue;
+            }
           }
         }
         await closeAgentIfUnused();
+        await closeUnverified();
+        const via = c.source === 'lab' ? t(lang, 'viaLab') : c.source === 'agent' ? t(lang, 'viaAgentAddress') : t(lang, 'viaLease');
+        tried.push(caveat ? used(method, caveat, 'identity-unverified') : used(method, via));
         return { conn: opened, address: c.address, tried };
       } catch (e) {
-        tried.push({ method, ...errInfo(e) });
+        tried.push(attemptOf(method, e));
       }
     }
   }
   await closeAgentIfUnused();
-  const codes = [...new Set(tried.map((x) => x.code))];
+  if (unverified) {
+    const u = unverified as { conn: Connection; method: string; address: string; why: string };
+    tried.push(used(u.method, t(lang, 'usedUnverified', { why: u.why }), 'identity-unverified'));
+    return { conn: u.conn, address: u.address, tried };
+  }
+  const codes = [...new Set(tried.map((x) => x.code).filter((c): c is TransportErrorCode => c !== null))];
   throw fail(codes.length === 1 ? codes[0]! : (tried.at(-1)?.code ?? 'unreachable'));
 }
 

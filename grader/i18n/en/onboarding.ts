@@ -113,7 +113,7 @@ export default {
   'fail.libvirt.other': '{message}',
   'fix.libvirt.other': 'Check the URI ({uri}) with: virsh -c {uri} list --all',
 
-  'fail.labNoNetwork': 'the lab file does not say which network is "{key}" (networks.{key})',
+  'fail.labNoNetwork': 'the lab file does not say which network is "{key}" (networks.{key}) and the host has none of the names the exercise accepts',
   'fix.labNoNetwork': 'Add "{key}: NAME" under networks (in the course, {name}), or generate it again with labgrade init --force',
   'fail.labNoVm': 'the lab file does not say which VM is "{role}" (vms.{role})',
   'fix.labNoVm': 'Add vms.{role} with domain (in the course, {name}) and access, or generate it again with labgrade init --force',

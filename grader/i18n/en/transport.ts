@@ -46,5 +46,14 @@ export default {
     "could not find the address of {domain}: neither the QEMU guest agent ({agent}) nor {network}'s DHCP leases give one; set host: in the lab file",
   addressMismatch:
     'the address {address} (a DHCP lease, only a hint) does not belong to {domain}: inside the guest no interface has MAC {mac} with that address. The lease is probably stale',
+  identityUnverified:
+    'could not check that {address} is {domain} (MAC {mac}), so this address was not used: {why}',
+  usedUnverified: 'used without checking that the address is this machine (nothing else worked): {why}',
+  agentUnverified: 'address given by the QEMU guest agent; could not be checked inside the machine: {why}',
+  viaLab: 'address from the lab file',
+  viaAgentAddress: "address given by the machine's QEMU guest agent, checked inside it",
+  viaLease: "address from libvirt's DHCP lease, checked inside the machine",
+  viaAgent: 'QEMU guest agent (virsh qemu-agent-command)',
+  identityWhat: 'the identity of the address',
   unreachableGuest: 'could not get into {role} ({domain}): {tried}',
 } satisfies Record<keyof typeof es, string>;

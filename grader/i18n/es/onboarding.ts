@@ -115,7 +115,7 @@ export default {
   'fail.libvirt.other': '{message}',
   'fix.libvirt.other': 'Comprueba la URI ({uri}) con: virsh -c {uri} list --all',
 
-  'fail.labNoNetwork': 'el fichero de laboratorio no dice qué red es «{key}» (networks.{key})',
+  'fail.labNoNetwork': 'el fichero de laboratorio no dice qué red es «{key}» (networks.{key}) y el host no tiene ninguna de las redes con los nombres que acepta el ejercicio',
   'fix.labNoNetwork': 'Añade «{key}: NOMBRE» bajo networks (en el curso, {name}), o vuelve a generarlo con labgrade init --force',
   'fail.labNoVm': 'el fichero de laboratorio no dice qué máquina es «{role}» (vms.{role})',
   'fix.labNoVm': 'Añade vms.{role} con domain (en el curso, {name}) y access, o vuelve a generarlo con labgrade init --force',

@@ -50,5 +50,14 @@ export default {
     'no se pudo averiguar la dirección de {domain}: ni el agente de QEMU ({agent}) ni las concesiones DHCP de {network} la dan; indica host: en el fichero del laboratorio',
   addressMismatch:
     'la dirección {address} (concesión DHCP, solo una pista) no pertenece a {domain}: dentro de la máquina no hay ninguna interfaz con la MAC {mac} y esa dirección. Probablemente la concesión es antigua',
+  identityUnverified:
+    'no se pudo comprobar que {address} sea {domain} (MAC {mac}), así que no se usó esta dirección: {why}',
+  usedUnverified: 'usada sin comprobar que la dirección sea esta máquina (no funcionó nada más): {why}',
+  agentUnverified: 'dirección dada por el agente de QEMU; no se pudo comprobar dentro de la máquina: {why}',
+  viaLab: 'dirección del fichero del laboratorio',
+  viaAgentAddress: 'dirección dada por el agente de QEMU de la máquina, comprobada dentro de ella',
+  viaLease: 'dirección de la concesión DHCP de libvirt, comprobada dentro de la máquina',
+  viaAgent: 'agente de QEMU (virsh qemu-agent-command)',
+  identityWhat: 'la identidad de la dirección',
   unreachableGuest: 'no se pudo entrar en {role} ({domain}): {tried}',
 };

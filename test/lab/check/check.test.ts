@@ -78,6 +78,9 @@ describe('labgrade check on the real lab', function () {
         expect(notPassing(r)).to.deep.equal([]);
         expect(r.totals.percent).to.equal(100);
         expect(r.exitCode).to.equal(0);
+        // The access trail: every graded guest says how it was reached.
+        expect(r.access?.length).to.be.greaterThan(0);
+        for (const g of r.access ?? []) expect(g.trail.filter((a) => a.outcome === 'used').map((a) => a.method)).to.deep.equal([g.via]);
         const q = r.tasks.find((t) => t.id === task)!.questions;
         expect(q).to.have.length(14);
         // Every verdict cites evidence from inside a guest.
@@ -135,6 +138,10 @@ describe('labgrade check on the real lab', function () {
       expect(e.message).to.match(/debian12-viso/);
       expect(e.message).to.match(/172\.22|ssh|address/i);
       expect(r.exitCode).to.equal(1);
+      // ...and the trail says why SSH was not used.
+      const linux = r.access?.find((g) => g.role === 'linux');
+      expect(linux?.via).to.equal(null);
+      expect(linux?.trail.map((a) => [a.outcome, a.reason])).to.deep.equal([['skipped', 'very-isolated']]);
     });
   });
 

@@ -131,7 +131,10 @@ describe('lab: transports and Linux probes', function () {
     try {
       expect(g.conn.kind).to.equal('agent');
       expect(g.address).to.equal('agent');
-      expect(g.tried).to.have.length(1);
+      expect(g.tried.map((x) => [x.outcome, x.reason])).to.deep.equal([
+        ['skipped', 'very-isolated'],
+        ['used', null],
+      ]);
       expect(g.tried[0]!.method).to.match(/^ssh /);
       expect(g.tried[0]!.error).to.include('red-muy-aislada');
       const ev: CommandEvidence[] = [];
@@ -166,7 +169,7 @@ describe('lab: transports and Linux probes', function () {
     } catch (e) {
       expect(e).to.be.instanceOf(GuestUnreachableError);
       const tried = (e as GuestUnreachableError).tried;
-      expect(tried.some((x) => x.method.includes(LAB.guests.win10.nat) && /MAC/.test(x.error))).to.equal(true);
+      expect(tried.some((x) => x.method.includes(LAB.guests.win10.nat) && /MAC/.test(x.error) && x.reason === 'identity-mismatch')).to.equal(true);
     }
   });
 });
@@ -198,7 +201,8 @@ describe('lab: firewall that drops ICMP, and SSH stopped', function () {
     const g = await open(lab, snap, 'linux', 'red-nat');
     try {
       expect(g.conn.kind).to.equal('agent');
-      expect(g.tried.map((x) => x.code)).to.deep.equal(['refused']);
+      expect(g.tried.map((x) => x.code)).to.deep.equal(['refused', null]);
+      expect(g.tried.map((x) => x.outcome)).to.deep.equal(['failed', 'used']);
       expect(g.tried[0]!.method).to.equal('ssh root@192.168.101.218:22');
       const cfg = await linux.config(g.conn, []);
       expect(cfg.interfaces.find((i) => i.name === LAB.guestIf)?.ipv4[0]?.address).to.equal('192.168.101.218');

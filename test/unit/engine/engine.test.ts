@@ -213,6 +213,11 @@ describe('engine: explanations', () => {
     // 7 questions of win10, plus VM-to-VM from debian12 (no address known for the peer).
     expect(r.totals.error).to.equal(8);
     expect(v(r, 'nat.vm_to_vm.linux').codes).to.include('peer-unmeasured');
+    // The access trail says how each guest was reached, and why win10 was not.
+    expect(r.access).to.deep.equal([
+      { role: 'linux', domain: 'debian12', via: 'agent', trail: [{ method: 'agent', outcome: 'used', reason: null, detail: 'QEMU guest agent' }] },
+      { role: 'windows', domain: 'win10', via: null, trail: [{ method: 'ssh admin@192.168.101.140:22', outcome: 'failed', reason: 'auth', detail: 'authentication failed (publickey, password)' }] },
+    ]);
   });
 
   it('an unreachable peer is probed at its leased address (a hint, flagged)', async () => {

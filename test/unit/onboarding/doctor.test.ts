@@ -182,14 +182,30 @@ describe('onboarding: doctor', () => {
     expect(check(rep2, 'vm.linux.agent').fix).to.contain('sudo apt install qemu-guest-agent');
   });
 
-  it('a network key or VM role of the exercise missing from the lab file: fail, with what to add', async () => {
+  it('a network key missing from the lab file: like check, the spec\'s accepted name on the host is used', async () => {
     const rep = await runDoctor(
       deps({ lab: async () => lab({ networks: { nat: 'red-nat' }, vms: { linux: { role: 'linux', domain: 'debian12', access: [ssh(), { kind: 'agent' }] } } }) }),
       base,
     );
-    expect(check(rep, 'network.isolated')).to.deep.include({ status: 'fail', message: 'the lab file does not say which network is "isolated" (networks.isolated)' });
-    expect(check(rep, 'network.isolated').fix).to.contain('"isolated: NAME" under networks (in the course, red-aislada)');
+    expect(check(rep, 'network.isolated')).to.deep.include({ status: 'ok' });
+    expect(check(rep, 'network.isolated').title).to.contain('red-aislada');
     expect(check(rep, 'vm.windows').fix).to.contain('Add vms.windows with domain (in the course, win10)');
+    expect(rep.exitCode).to.equal(1);
+  });
+
+  it('a network key missing from the lab file and none of its names on the host: fail, with what to add', async () => {
+    const rep = await runDoctor(
+      deps({
+        lab: async () => lab({ networks: { nat: 'red-nat' } }),
+        inspect: async () => snapshot([natNet('red-nat'), veryIsolatedNet('red-muy-aislada')], [domain('debian12', { net: 'red-nat' }), domain('win10', { net: 'red-nat', osinfo: 'http://microsoft.com/win/10' })]),
+      }),
+      base,
+    );
+    expect(check(rep, 'network.isolated')).to.deep.include({
+      status: 'fail',
+      message: 'the lab file does not say which network is "isolated" (networks.isolated) and the host has none of the names the exercise accepts',
+    });
+    expect(check(rep, 'network.isolated').fix).to.contain('"isolated: NAME" under networks (in the course, red-aislada)');
     expect(rep.exitCode).to.equal(1);
   });
 

@@ -3,10 +3,10 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openGuest, GuestUnreachableError } from '../../../grader/transports/open.js';
+import { openGuest, GuestUnreachableError, verifyIdentity } from '../../../grader/transports/open.js';
 import { netnsOpener } from '../../../grader/transports/stream.js';
 import { connectSsh } from '../../../grader/transports/ssh.js';
-import type { HostSnapshot, LabFile, LabVm, NetworkInfo, SshAccess } from '../../../grader/types.js';
+import type { CommandResult, Connection, HostSnapshot, LabFile, LabVm, NetworkInfo, SshAccess } from '../../../grader/types.js';
 import { startTestServer, knownHostsLine, type TestServer } from './ssh-test-server.js';
 import { FakeAgent } from './fake-agent.js';
 
@@ -83,9 +83,10 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
     const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: fake });
     expect(g.address).to.equal('agent');
     expect(g.conn.kind).to.equal('agent');
-    expect(g.tried).to.have.length(1);
-    expect(g.tried[0]).to.include({ method: `ssh lab@127.0.0.1:${srv.port}`, code: 'auth' });
+    expect(g.tried).to.have.length(2);
+    expect(g.tried[0]).to.include({ method: `ssh lab@127.0.0.1:${srv.port}`, code: 'auth', outcome: 'failed', reason: 'auth' });
     expect(g.tried[0]!.error).to.not.include('wrong-password');
+    expect(g.tried[1]).to.include({ method: 'agent', outcome: 'used', reason: null });
     await g.conn.close();
   });
 
@@ -252,6 +253,74 @@ describe('transports/open: jump through the libvirt host of a qemu+ssh URI', fun
     } finally {
       await host.close();
       await guest.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('transports/open: the identity check tells "cannot check" from "does not match"', function () {
+  this.timeout(30000);
+  const res = (stdout: string, o: Partial<CommandResult> = {}): CommandResult => ({ exitCode: 0, stdout, stderr: '', durationMs: 1, truncated: false, timedOut: false, ...o });
+  const conn = (r: CommandResult, kind: Connection['kind'] = 'ssh'): Connection => ({ kind, target: 'ssh usuario@192.0.2.50:22', runScript: async () => r, close: async () => undefined });
+  const NO_IP = '@@LG-BEGIN addr\n\n@@LG-ERR addr\nip: not found\n@@LG-END addr 127\n';
+  const ADDR = (mac: string) =>
+    `@@LG-BEGIN addr\n[{"ifindex":2,"ifname":"enp1s0","flags":["UP","LOWER_UP"],"operstate":"UP","link_type":"ether","address":"${mac}","addr_info":[{"family":"inet","local":"192.0.2.50","prefixlen":24}]}]\n@@LG-ERR addr\n\n@@LG-END addr 0\n`;
+
+  it('Linux: match, mismatch (another MAC: a stale lease), cannot-check (`ip` missing, unparseable, cut off)', async () => {
+    expect(await verifyIdentity(conn(res(ADDR(MAC))), 'linux', [MAC], '192.0.2.50')).to.deep.equal({ verdict: 'match' });
+    expect(await verifyIdentity(conn(res(ADDR('52:54:00:99:99:99'))), 'linux', [MAC], '192.0.2.50')).to.deep.equal({ verdict: 'mismatch' });
+    const missing = await verifyIdentity(conn(res(NO_IP)), 'linux', [MAC], '192.0.2.50');
+    expect(missing.verdict).to.equal('cannot-check');
+    expect(missing.verdict === 'cannot-check' && missing.error).to.include({ cause: 'tool-missing', tool: 'ip' });
+    const junk = await verifyIdentity(conn(res('@@LG-BEGIN addr\nwhat\n@@LG-END addr 0\n')), 'linux', [MAC], '192.0.2.50');
+    expect(junk.verdict === 'cannot-check' && junk.error.cause).to.equal('unparseable');
+    const cut = await verifyIdentity(conn(res('', { exitCode: null, timedOut: true })), 'linux', [MAC], '192.0.2.50');
+    expect(cut.verdict === 'cannot-check' && cut.error.cause).to.equal('cut-off');
+  });
+
+  it('Windows: cmdlet missing or unreadable output is cannot-check, not a mismatch', async () => {
+    const ok = await verifyIdentity(conn(res('[{"a":"192.0.2.50","m":"52-54-00-AA-BB-01"}]')), 'windows', [MAC], '192.0.2.50');
+    expect(ok).to.deep.equal({ verdict: 'match' });
+    const nf = await verifyIdentity(conn(res('', { exitCode: 1, stderr: "Get-NetIPAddress : The term 'Get-NetIPAddress' is not recognized as the name of a cmdlet" })), 'windows', [MAC], '192.0.2.50');
+    expect(nf.verdict === 'cannot-check' && nf.error.cause).to.equal('tool-missing');
+  });
+
+  it('a lease whose identity cannot be checked is not called stale: the agent is used, the trail says why', async () => {
+    const srv = await startTestServer({
+      onExec: (cmd) =>
+        cmd.includes('sec addr ipaddr')
+          ? (ch) => {
+              ch.write(NO_IP);
+              ch.exit(0);
+              ch.end();
+            }
+          : undefined,
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'labgrade-id-'));
+    try {
+      await writeFile(join(dir, 'kh'), knownHostsLine(srv));
+      const lab: LabFile = { file: join(dir, 'lab.yaml'), uri: 'qemu:///system', networks: {}, vms: {} };
+      const ssh: SshAccess = { kind: 'ssh', user: 'lab', port: srv.port, password: { value: 's3cret-pw' }, useAgent: false, acceptNewHostKey: false, jump: 'none', knownHostsFile: join(dir, 'kh') };
+      const n = net('red-nat', true);
+      const snap = snapshot(n, { leases: [{ network: 'red-nat', mac: MAC, address: '127.0.0.1', prefix: 8 }] });
+      const fake = new FakeAgent();
+      fake.interfaces = []; // the agent runs commands but reports no address: the lease is the only candidate
+      const g = await openGuest({ role: 'linux', domain: 'debian12', access: [ssh, { kind: 'agent' }] }, { lab, snapshot: snap, os: 'linux', network: n, virsh: fake });
+      expect(g.conn.kind).to.equal('agent');
+      expect(g.tried.map((x) => [x.outcome, x.reason])).to.deep.equal([
+        ['skipped', 'identity-unverified'],
+        ['used', null],
+      ]);
+      expect(g.tried[0]!.detail).to.include('ip is not installed or not on the PATH').and.not.include('stale');
+      await g.conn.close();
+
+      // With no other method, the unverified connection is used, and says so.
+      const only = await openGuest({ role: 'linux', domain: 'debian12', access: [ssh] }, { lab, snapshot: { ...snap, domains: [{ ...snap.domains[0]!, agentChannel: false }] }, os: 'linux', network: n, virsh: fake });
+      expect(only.conn.kind).to.equal('ssh');
+      expect(only.tried.at(-1)).to.include({ outcome: 'used', reason: 'identity-unverified' });
+      await only.conn.close();
+    } finally {
+      await srv.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -1,0 +1,125 @@
+// The reach and resolve scripts against real tools (busybox ip/ping/nslookup, getent), as root and
+// as an unprivileged user, in a private mount and network namespace (unshare -mn): loopback only,
+// /etc/resolv.conf -> 127.0.0.1, where test/helpers/dns/responder.mjs answers A and never AAAA (a
+// slow upstream). No packet leaves the namespace. Skipped where unshare or busybox are missing.
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LocalConnection } from '../../../grader/transports/local.js';
+import { linuxProber } from '../../../grader/probes/linux.js';
+
+const HELPERS = resolve('test/helpers/dns');
+
+function which(cmd: string): string | null {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+async function guest(tools: Record<string, string>, asUser?: number): Promise<{ conn: LocalConnection; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'labgrade-dns-'));
+  await chmod(dir, 0o755); // the unprivileged user must reach the tools
+  for (const [name, target] of Object.entries(tools)) await symlink(target, join(dir, name));
+  const conn = new LocalConnection('guest-ns', [
+    'env',
+    `LG_TMP=${dir}`,
+    `LG_RESPONDER=${join(HELPERS, 'responder.mjs')}`,
+    'LG_NAMES=www.labgrade.test=198.51.100.10',
+    `LG_GUEST_PATH=${dir}`,
+    `LG_GUEST_SH=${join(dir, 'sh')}`,
+    ...(asUser !== undefined ? [`LG_AS_USER=${asUser}`] : []),
+    'unshare',
+    '-mn',
+    '--',
+    join(HELPERS, 'guest-ns.sh'),
+  ]);
+  return { conn, dir };
+}
+
+describe('probes/linux with real tools in a private namespace (busybox, getent, an unprivileged user, a test DNS server)', function () {
+  this.timeout(60000);
+  const bb = which('busybox');
+  before(function () {
+    if (!bb || process.getuid?.() !== 0 || !which('unshare')) return this.skip();
+    try {
+      execFileSync('unshare', ['-mn', 'true']);
+    } catch {
+      this.skip();
+    }
+  });
+
+  const busyboxOnly = () => Object.fromEntries(['sh', 'cat', 'grep', 'sed', 'tr', 'ls', 'awk', 'nslookup', 'timeout'].map((a) => [a, bb!]));
+
+  it('busybox nslookup asks A only (-type=a): resolved at once although AAAA never gets an answer', async () => {
+    const { conn, dir } = await guest(busyboxOnly());
+    try {
+      const t0 = Date.now();
+      const r = await linuxProber.resolve(conn, 'www.labgrade.test', 3000, []);
+      expect(r).to.deep.equal({ name: 'www.labgrade.test', status: 'resolved', addresses: ['198.51.100.10'], server: '127.0.0.1', tool: 'nslookup' });
+      expect(Date.now() - t0).to.be.below(3000); // did not wait for the bound
+      expect((await linuxProber.resolve(conn, 'nx.labgrade.test', 3000, [])).status).to.equal('not-found');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('why -type=a: plain nslookup killed while waiting for AAAA loses its buffered A answer through a pipe', async () => {
+    const { conn, dir } = await guest(busyboxOnly());
+    try {
+      const r = await conn.runScript('timeout 2 nslookup www.labgrade.test; echo "rc=$?"', [], { timeoutMs: 20000 });
+      expect(r.stdout).to.not.include('198.51.100.10');
+      expect(r.stdout).to.match(/rc=(124|143)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  const busyboxNet = () => ({ ...busyboxOnly(), ip: bb!, ping: bb! });
+
+  it('reach on busybox ip/ping: a reply, and no route (192.0.2.77 has none in the namespace: nothing is sent)', async () => {
+    const { conn, dir } = await guest(busyboxNet());
+    try {
+      const r = await linuxProber.reach(conn, ['127.0.0.1', '192.0.2.77'], 1000, []);
+      expect(r).to.deep.equal([
+        { target: '127.0.0.1', status: 'replied' },
+        { target: '192.0.2.77', status: 'no-route' },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reach as an unprivileged user whose ping may not open its socket: not measured (permission-denied), never "no"', async () => {
+    const { conn, dir } = await guest(busyboxNet(), 65534);
+    try {
+      const r = await linuxProber.reach(conn, ['127.0.0.1', '192.0.2.77'], 1000, []);
+      expect(r.map((x) => [x.status, x.error?.cause])).to.deep.equal([
+        ['error', 'permission-denied'],
+        ['error', 'permission-denied'],
+      ]);
+      expect(r[0]!.error!.detail).to.equal('PING 127.0.0.1 (127.0.0.1): 56 data bytes ping: permission denied (are you root?)');
+      // The configuration is readable all the same.
+      const c = await linuxProber.config(conn, []);
+      expect(c.errors).to.equal(undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('getent ahostsv4 when present (glibc NSS, IPv4 only)', async function () {
+    const getent = which('getent');
+    if (!getent) return this.skip();
+    const { conn, dir } = await guest({ ...busyboxOnly(), getent });
+    try {
+      const r = await linuxProber.resolve(conn, 'www.labgrade.test', 3000, []);
+      expect(r).to.deep.include({ status: 'resolved', addresses: ['198.51.100.10'], tool: 'getent' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
