@@ -147,6 +147,43 @@ describe('batch: --shard K/N and merge', function () {
   });
 });
 
+describe('batch merge: the command', function () {
+  this.timeout(30_000);
+  it('writes the class outputs from the slices, says what is missing, exits 1 when not everyone was graded', async () => {
+    const dir = await tempClass();
+    try {
+      const roster = await makeClass(dir, 8);
+      const dirs = await runSlices(dir, roster, 2);
+      const { runMergeCli } = await import('../../../grader/cli/commands/batch-merge.js');
+      let err = '';
+      let out = '';
+      const ew = process.stderr.write.bind(process.stderr);
+      const ow = process.stdout.write.bind(process.stdout);
+      (process.stderr as { write: unknown }).write = (x: string) => ((err += String(x)), true);
+      (process.stdout as { write: unknown }).write = (x: string) => ((out += String(x)), true);
+      let code: number;
+      let partial: number;
+      try {
+        code = await runMergeCli(dirs, { roster: roster.file, out: join(dir, 'merged') }, { lang: 'en' });
+        partial = await runMergeCli([dirs[1]!], { roster: roster.file, out: join(dir, 'partial') }, { lang: 'es' });
+      } finally {
+        (process.stderr as { write: unknown }).write = ew;
+        (process.stdout as { write: unknown }).write = ow;
+      }
+      // s04 cannot be graded (the fake grader's transport error): 1, as for a single run.
+      expect(code).to.equal(1);
+      expect(out).to.include(join(dir, 'merged', 'grades.csv'));
+      const csv = await readFile(join(dir, 'merged', 'grades.csv'), 'utf8');
+      // Header + the 6 graded (s04 failed and s07 incomplete stay out of Moodle's CSV).
+      expect(csv.split('\r\n').filter((l) => l !== '')).to.have.length(1 + 6);
+      expect(partial).to.equal(1);
+      expect(err).to.match(/de las 2 porciones faltan estas: 1/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 async function expectInput(p: Promise<unknown>, re: RegExp): Promise<void> {
   try {
     await p;
