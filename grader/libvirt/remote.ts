@@ -13,7 +13,10 @@
 import type { Lang } from '../types.js';
 import { hostPool, type HostLab, type HostPool } from '../transports/host-pool.js';
 import { parseUri } from './uri.js';
-import { Virsh, type VirshExec, type VirshOptions } from './virsh.js';
+import { Virsh, runLocal, virshEnv, type VirshExec, type VirshOptions } from './virsh.js';
+import { VirshShellPool, localShellOpener, type ShellChannel, type ShellOpener } from './virsh-shell.js';
+import { shCommand } from '../transports/quote.js';
+import { onRunEnd } from '../util/cleanup.js';
 
 /** Parameters the ssh2 path honours (keyfile/known_hosts) or that do not apply to it (no_tty). */
 const HONOURED = new Set(['no_tty', 'keyfile', 'known_hosts']);
@@ -60,6 +63,55 @@ export function sshVirshExec(lab: HostLab, lang: Lang, pool: HostPool = hostPool
   };
 }
 
+/** The shell script of a long-lived remote virsh (virsh-shell.ts): stderr merged, order kept. */
+export const REMOTE_VIRSH_SHELL_SCRIPT =
+  'LC_ALL=C LANG=C LANGUAGE=C TZ=UTC; export LC_ALL LANG LANGUAGE TZ; command -v virsh >/dev/null 2>&1 || exit 127; exec virsh "$@" 2>&1';
+
+/** Remote shells: an exec channel of the host's pooled connection each, held while it lives. */
+export function sshShellOpener(lab: HostLab, lang: Lang, pool: HostPool = hostPool): ShellOpener {
+  return async (prefix) => {
+    checkArgv(prefix);
+    const lease = await pool.acquire(lab, lang);
+    return new Promise<ShellChannel>((resolve, reject) => {
+      try {
+        lease.conn.sshClient.exec(shCommand(REMOTE_VIRSH_SHELL_SCRIPT, prefix), (err, stream) => {
+          if (err) {
+            void lease.release();
+            reject(err);
+            return;
+          }
+          stream.setEncoding('utf8');
+          stream.on('error', () => undefined);
+          stream.on('close', () => void lease.release());
+          resolve({
+            write: (text) => void stream.write(text),
+            onData: (cb) => void stream.on('data', cb),
+            onClose: (cb) => void stream.on('close', cb),
+            close: () => {
+              try {
+                stream.end();
+                stream.close();
+              } catch {
+                /* closed */
+              }
+            },
+          });
+        });
+      } catch (e) {
+        void lease.release();
+        reject(e as Error);
+      }
+    });
+  };
+}
+
+/** Shell pools of this run (closed with it). */
+function shellPool(open: ShellOpener, oneShot: VirshExec): VirshShellPool {
+  const p = new VirshShellPool(open, oneShot);
+  onRunEnd(async () => p.closeAll());
+  return p;
+}
+
 /**
  * The Virsh for a lab: over the libvirt host's pooled SSH connection when the URI allows it, else
  * the local program (local URIs, and qemu+ssh URIs the ssh2 path does not cover).
@@ -68,6 +120,19 @@ export function virshFor(lab: HostLab, lang: Lang, o: Omit<VirshOptions, 'uri' |
   const { pool, ...rest } = o;
   const far = process.env.LABGRADE_VIRSH_SSH === 'external' ? null : farSideUri(lab.uri);
   const keyFile = lab.hostSsh?.keyFile;
-  if (!far) return new Virsh({ ...rest, uri: lab.uri, lang, ...(keyFile && !rest.sshKeyFile ? { sshKeyFile: keyFile } : {}) });
-  return new Virsh({ ...rest, uri: lab.uri, lang, exec: sshVirshExec(lab, lang, pool), execUri: far });
+  const shells = process.env.LABGRADE_VIRSH_SHELL !== '0';
+  if (!far) {
+    const o: VirshOptions = { ...rest, uri: lab.uri, lang, ...(keyFile && !rest.sshKeyFile ? { sshKeyFile: keyFile } : {}) };
+    // Local URIs: long-lived local shells. A qemu+ssh URI on this path keeps one virsh per call
+    // (its own ssh per call, as asked by its parameters).
+    if (!shells || farSideUri(lab.uri) !== null || /\+ssh:/i.test(lab.uri)) return new Virsh(o);
+    const probe = new Virsh(o);
+    const path = rest.virshPath ?? 'virsh';
+    const env = virshEnv(rest.env);
+    const p = shellPool(localShellOpener(path, env), (argv, x) => runLocal(path, argv, env, x));
+    return new Virsh({ ...o, uri: probe.uri, exec: p.exec, execUri: probe.uri, local: true });
+  }
+  const oneShot = sshVirshExec(lab, lang, pool);
+  const exec = shells ? shellPool(sshShellOpener(lab, lang, pool), oneShot).exec : oneShot;
+  return new Virsh({ ...rest, uri: lab.uri, lang, exec, execUri: far });
 }

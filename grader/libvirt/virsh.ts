@@ -193,6 +193,8 @@ export interface VirshOptions {
   exec?: VirshExec;
   /** With `exec`: the URI virsh is given there (e.g. qemu:///system on the far side of qemu+ssh). */
   execUri?: string;
+  /** With `exec`: it still runs here (long-lived local shells, virsh-shell.ts), not on a remote host. */
+  local?: boolean;
 }
 
 /** What ran: exit code and output (a remote executor fills it from an SSH channel). */
@@ -229,22 +231,24 @@ export class Virsh {
   private readonly virshPath: string;
   private readonly exec: VirshExec | undefined;
   private readonly execUri: string | undefined;
+  private readonly local: boolean;
 
   constructor(opts: VirshOptions) {
     this.uri = withSshDefaults(opts.uri, { keyFile: opts.sshKeyFile });
     this.lang = opts.lang ?? 'en';
     this.readOnly = opts.readOnly ?? false;
-    this.env = { ...(opts.env ?? {}), LC_ALL: 'C', LANG: 'C', LANGUAGE: 'C', TZ: 'UTC' };
+    this.env = virshEnv(opts.env);
     this.timeoutMs = opts.timeoutMs ?? 20_000;
     this.maxOutputBytes = opts.maxOutputBytes ?? 8 * 1024 * 1024;
     this.virshPath = opts.virshPath ?? 'virsh';
     this.exec = opts.exec;
     this.execUri = opts.execUri;
+    this.local = opts.local ?? false;
   }
 
   /** Runs remotely (through an executor) rather than as a local process. */
   get remote(): boolean {
-    return this.exec !== undefined;
+    return this.exec !== undefined && !this.local;
   }
 
   /** A copy talking through the read-only socket. */
@@ -259,6 +263,7 @@ export class Virsh {
       virshPath: this.virshPath,
       ...(this.exec ? { exec: this.exec } : {}),
       ...(this.execUri ? { execUri: this.execUri } : {}),
+      local: this.local,
     });
   }
 
@@ -270,7 +275,7 @@ export class Virsh {
   /** Runs through an executor: the local program, or the remote host's virsh (remote.ts). */
   private async runWith(exec: VirshExec, args: string[], opts: { timeoutMs?: number; subject?: string }): Promise<string> {
     // Remotely virsh gets the host's own URI (qemu:///system); locally the one given.
-    const uri = this.exec ? (this.execUri ?? 'qemu:///system') : this.uri;
+    const uri = this.remote ? (this.execUri ?? 'qemu:///system') : this.uri;
     const argv = ['-q', ...(this.readOnly ? ['-r'] : []), '-c', uri, ...args];
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const target = uriTarget(this.uri);
@@ -292,7 +297,7 @@ export class Virsh {
       this.stats.totalMs += Date.now() - started;
     }
     if (r.notFound) {
-      const c: Classified = { kind: 'virsh-missing', detail: this.exec ? `virsh: not found on ${target}` : `${this.virshPath}: not found` };
+      const c: Classified = { kind: 'virsh-missing', detail: this.remote ? `virsh: not found on ${target}` : `${this.virshPath}: not found` };
       throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
     }
     if (r.timedOut) {
@@ -376,7 +381,12 @@ export class Virsh {
  * a deadline (SIGKILL; what was printed before counts) and a cap on each output. node's own
  * spawn: the profile showed execa's per-call overhead (~2 ms of CPU per call, ~17 calls a check).
  */
-function runLocal(file: string, argv: string[], env: Record<string, string>, o: { timeoutMs: number; maxOutputBytes: number }): Promise<VirshExecResult> {
+/** virsh's environment: the caller's additions, then C locale and UTC (never overridden). */
+export function virshEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { ...extra, LC_ALL: 'C', LANG: 'C', LANGUAGE: 'C', TZ: 'UTC' };
+}
+
+export function runLocal(file: string, argv: string[], env: Record<string, string>, o: { timeoutMs: number; maxOutputBytes: number }): Promise<VirshExecResult> {
   return new Promise((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
