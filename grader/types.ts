@@ -161,6 +161,24 @@ export interface LabFile {
   probes?: Partial<ProbeTargets>;
   /** SSH settings for the libvirt host itself (qemu+ssh URIs, and jumps to guests). */
   hostSsh?: SshAccess;
+  /**
+   * `student`: the file was handed in by a student (loaded with trust 'student'). Its access methods
+   * carry no teacher credential; those come from `credentials`, each used only towards the hosts
+   * the teacher named in it (grader/transports/credentials.ts).
+   */
+  trust?: 'student';
+  /** The teacher's credentials for a student's lab (the roster's `credentials`). */
+  credentials?: TeacherCredential[];
+}
+
+/** Credentials the teacher gives for students' machines, bound to the hosts the teacher names. */
+export interface TeacherCredential {
+  /** Where it was written (roster:line), for messages. */
+  origin: string;
+  /** Host names and IPv4 addresses or CIDR blocks every connection using it must go to (and through). */
+  hosts: string[];
+  ssh?: Partial<Pick<SshAccess, 'user' | 'keyFile' | 'password' | 'useAgent' | 'knownHostsFile' | 'acceptNewHostKey'>>;
+  winrm?: Partial<Pick<WinRmAccess, 'user' | 'password' | 'caFile' | 'insecureSkipVerify'>>;
 }
 
 export interface LabVm {
@@ -194,7 +212,8 @@ export interface SshAccess {
 export interface WinRmAccess {
   kind: 'winrm';
   user: string;
-  password: SecretRef;
+  /** Unset only in a student's lab file (the teacher's credentials give it). */
+  password?: SecretRef;
   host?: string;
   scheme: 'http' | 'https';
   port: number;
@@ -218,23 +237,43 @@ export interface StudentIdentity {
   email?: string;
 }
 
+/** An address the student named instead of writing it ("el host", "la puerta de enlace"). */
+export type AddressRef = 'host' | 'gateway';
+
 export type AnswerValue =
   | { kind: 'config-method'; value: 'static' | 'dynamic' }
   | { kind: 'yes-no'; value: boolean }
-  /** null = the student answered "none". */
-  | { kind: 'ipv4'; value: string | null }
+  /**
+   * null = the student answered "none" (or named an address, `ref`, not resolved yet / not
+   * resolvable: the engine resolves refs against the measured host and gateway addresses).
+   * `others`: further addresses written after the first ("192.168.101.1 y 8.8.8.8").
+   */
+  | { kind: 'ipv4'; value: string | null; ref?: AddressRef; others?: string[] }
   | {
       kind: 'ipv4-config';
       address: string | null;
       prefix: number | null;
       gateway: string | null;
       dns: string[];
+      /** The gateway was named ("el host"); `gateway` holds its address once resolved. */
+      gatewayRef?: AddressRef;
+      /** DNS servers named ("el host"); their addresses join `dns` once resolved. */
+      dnsRefs?: AddressRef[];
+      /** Named addresses that could not be resolved (the host has no address on the network...). */
+      unresolved?: AddressRef[];
     };
 
 export interface Answer {
-  value: AnswerValue;
-  /** What the student wrote, as text. */
+  /** What was understood; null = the answer could not be read (`problem` says why). */
+  value: AnswerValue | null;
+  /** What the student wrote, as text (as written: may be long or hold anything). */
   raw: string;
+  /** Words written but not understood, left out of the reading (as written; capped). */
+  ignored?: string[];
+  /** Command output recognised in the answer (read field by field). */
+  pasted?: 'ipconfig' | 'ip' | 'nmcli' | 'resolv';
+  /** Why the answer could not be read, and an example of what would be (in the loader's language). */
+  problem?: { reason: string; example: string };
   line?: number;
   column?: number;
 }
@@ -244,6 +283,8 @@ export interface AnswersFile {
   student: StudentIdentity;
   /** task id -> question id -> VM role (or '*' for every VM of the task) -> answer. */
   tasks: Record<string, Record<string, Record<string, Answer>>>;
+  /** Answers under keys that name no task, question or VM of the exercise (not graded; reported). */
+  strayKeys?: InputIssue[];
 }
 
 // ---------------------------------------------------------------- host snapshot (virsh)
@@ -578,8 +619,12 @@ export interface Verdict {
   severity: 'error' | 'warning';
   points: number;
   maxPoints: number;
-  /** Rendered, human-readable values (already localized where words). */
+  /** Rendered, human-readable values (already localized where words). studentAnswer: the answer as read. */
   studentAnswer: string | null;
+  /** The answer as the student wrote it (question verdicts; long text shortened). */
+  answerWritten?: string | null;
+  /** Words of the answer that were not understood and were left out of the reading. */
+  answerIgnored?: string[];
   observed: string | null;
   theory: string | null;
   /** The explanation, in the result's language, citing the evidence. */
@@ -626,8 +671,22 @@ export interface GradeResult {
   totals: Totals;
   /** Problems that stopped part of the run (host unreachable...), already localized. */
   errors: string[];
+  /** Answers the file holds under keys the exercise does not have (not graded), already localized. */
+  answerNotices?: string[];
   /** Per guest measured: every access method tried, in order, and why each failed or was skipped. */
   access?: GuestAccess[];
   /** 0 all passed, 1 something failed or could not be measured. */
   exitCode: 0 | 1;
+  /** Host keys trusted for the first time during this run (accept_new_host_key) and pinned. */
+  trustedHostKeys?: TrustedHostKey[];
+}
+
+/** A host key pinned on first use: which host, which key, in which known_hosts file. */
+export interface TrustedHostKey {
+  host: string;
+  port: number;
+  keyType: string;
+  /** SHA256:... as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  file: string;
 }

@@ -45,6 +45,8 @@ th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: 
 details > summary { cursor: pointer; color: var(--accent); font-size: .85rem; }
 pre { background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; margin: 6px 0;
   white-space: pre-wrap; word-break: break-word; max-height: 22em; overflow: auto; }
+dd.written pre { margin: 0; padding: 2px 6px; max-height: 8em; }
+.unreadable { color: var(--fail); font-weight: 600; }
 .alert { border-left: 4px solid var(--fail); background: var(--fail-bg); padding: 10px 14px; border-radius: 6px; margin: 16px 0; }
 footer { color: var(--muted); font-size: .8rem; margin-top: 28px; }
 @media print {

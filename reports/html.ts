@@ -3,6 +3,7 @@
 // fact, the explanation and hints, with the evidence folded away. No scripts; a strict CSP meta
 // forbids any script or external fetch even if an escape were missed. Every string from files or
 // guests goes through escapeHtml.
+import { visible } from '../grader/util/visible.js';
 import type { CommandEvidence, GradeResult, TaskResult, Verdict } from '../grader/types.js';
 import { escapeHtml as h } from './escape.js';
 import { BASE_CSS, CSP } from './html-style.js';
@@ -80,7 +81,7 @@ export const html = defineRenderer('html', 'html', 'text/html; charset=utf-8', (
 ${header(r, t)}
 <main>
 ${summary(r, t)}
-${r.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${r.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}
+${r.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${r.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}${r.trustedHostKeys?.length ? `<div class="alert" role="note"><strong>${h(t('trustedHostKeys'))}</strong><ul>${r.trustedHostKeys.map((k) => `<li>${h(t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))}</li>`).join('')}</ul></div>` : ''}${r.answerNotices?.length ? `<div class="alert notices"><strong>${h(t('answerNotices'))}</strong><ul>${r.answerNotices.map((e) => `<li>${h(visible(e))}</li>`).join('')}</ul></div>` : ''}
 ${r.tasks.length === 0 ? `<div class="card muted">${h(t('noTasks'))}</div>` : r.tasks.map((task) => taskSection(task, t)).join('\n')}
 ${accessSection(r, t)}
 <footer>
@@ -210,7 +211,7 @@ function hostRow(v: Verdict, t: Labels): string {
 function verdictBlock(v: Verdict, t: Labels): string {
   const shown = shownOutcome(v);
   const facts = [
-    `<dt>${h(t('answer'))}</dt><dd class="answer">${v.studentAnswer === null ? `<span class="muted">${h(t('noAnswer'))}</span>` : h(v.studentAnswer)}</dd>`,
+    ...answerFacts(v, t),
     v.observed !== null ? `<dt>${h(t('observed'))}</dt><dd class="observed">${h(v.observed)}</dd>` : '',
     v.theory !== null ? `<dt>${h(t('theory'))}</dt><dd class="theory">${h(v.theory)}</dd>` : '',
   ].join('');
@@ -224,6 +225,25 @@ function verdictBlock(v: Verdict, t: Labels): string {
   ${hints}
   ${evidence(v.evidence, t)}</div>
 </div>`;
+}
+
+/** The answer as written (escaped, controls shown as symbols, lines kept) and as read. */
+function answerFacts(v: Verdict, t: Labels): string[] {
+  const written = v.answerWritten ?? null;
+  if (written === null) {
+    return [`<dt>${h(t('answer'))}</dt><dd class="answer">${v.studentAnswer === null ? `<span class="muted">${h(t('noAnswer'))}</span>` : h(v.studentAnswer)}</dd>`];
+  }
+  const shown = written
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => visible(l))
+    .join('\n')
+    .trim();
+  return [
+    `<dt>${h(t('answerWritten'))}</dt><dd class="written"><pre>${h(shown)}</pre></dd>`,
+    `<dt>${h(t('answerRead'))}</dt><dd class="answer">${v.studentAnswer === null ? `<span class="unreadable">${h(t('answerUnreadable'))}</span>` : h(v.studentAnswer)}</dd>`,
+    v.answerIgnored?.length ? `<dt>${h(t('answerIgnored'))}</dt><dd class="ignored">${h(v.answerIgnored.map((w) => visible(w)).join(', '))}</dd>` : '',
+  ];
 }
 
 function evidence(ev: CommandEvidence[], t: Labels): string {

@@ -1,6 +1,7 @@
 // JUnit XML for CI systems: <testsuites> > <testsuite> per task > <testcase> per host check and per
 // question per VM. The suite counters are the number of elements this renderer emits (JUnit's own
 // bookkeeping); the score itself is copied from the result's totals, never recomputed.
+import { visible } from '../grader/util/visible.js';
 import type { CommandEvidence, GradeResult, TaskResult, Verdict } from '../grader/types.js';
 import { escapeXml, escapeXmlText } from './escape.js';
 import { defineRenderer } from './types.js';
@@ -55,6 +56,7 @@ function suite(r: GradeResult, task: TaskResult, t: Labels) {
     prop('network', `${net}${task.network.type ? ` (${task.network.type})` : ''}`),
     prop('points', `${fmtPoints(task.points)}/${fmtPoints(task.maxPoints)}`),
     prop('score', `${fmtPoints(r.totals.points)}/${fmtPoints(r.totals.maxPoints)} (${fmtPercent(r.totals.percent)} %)`),
+    ...(r.trustedHostKeys ?? []).map((k) => prop('trusted-host-key', t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))),
     '    </properties>',
     ...cases,
     '  </testsuite>',
@@ -90,7 +92,13 @@ function testcase(task: TaskResult, v: Verdict, t: Labels): string[] {
 
 function details(v: Verdict, t: Labels): string {
   const rows = [
-    `${t('answer')}: ${v.studentAnswer ?? t('noAnswer')}`,
+    ...(v.answerWritten === undefined || v.answerWritten === null
+      ? [`${t('answer')}: ${v.studentAnswer ?? t('noAnswer')}`]
+      : [
+          `${t('answerWritten')}: ${visible(v.answerWritten.trim(), 400)}`,
+          `${t('answerRead')}: ${v.studentAnswer ?? t('answerUnreadable')}`,
+          v.answerIgnored?.length ? `${t('answerIgnored')}: ${v.answerIgnored.join(', ')}` : '',
+        ]),
     v.observed !== null ? `${t('observed')}: ${v.observed}` : '',
     v.theory !== null ? `${t('theory')}: ${v.theory}` : '',
     `${t('points')}: ${fmtPoints(v.points)}/${fmtPoints(v.maxPoints)}`,

@@ -3,6 +3,7 @@
 // the caller says so (a TTY without NO_COLOR).
 import type { GradeResult, Verdict } from '../grader/types.js';
 import { oneLine, stripControls } from './escape.js';
+import { visible } from '../grader/util/visible.js';
 import { defineRenderer } from './types.js';
 import {
   accessLine,
@@ -63,7 +64,7 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
         const who = v.role ? oneLine(v.role) : '';
         const label = paint(OUTCOME_STYLE[shown], `${SYMBOL[shown]} ${outcomeLabel(t, shown)}`);
         out.push(`    ${label}  ${who}  ${fmtPoints(v.points)}/${fmtPoints(v.maxPoints)}`);
-        out.push(`      ${t('answerShort')}: ${v.studentAnswer === null ? t('noAnswer') : oneLine(v.studentAnswer)}`);
+        out.push(...answerLines(v, t, '      '));
         if (v.observed !== null) out.push(`      ${t('observed')}: ${oneLine(v.observed)}`);
         if (v.theory !== null && shown !== 'pass') out.push(`      ${t('theory')}: ${oneLine(v.theory)}`);
         if (v.message) out.push(...wrap(oneLine(v.message), '      '));
@@ -89,6 +90,14 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
     out.push('', paint('bold', `${t('errors')}:`));
     for (const e of r.errors) out.push(`  - ${oneLine(e)}`);
   }
+  if (r.trustedHostKeys?.length) {
+    out.push('', paint('bold', `${t('trustedHostKeys')}:`));
+    for (const k of r.trustedHostKeys) out.push(`  - ${oneLine(t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))}`);
+  }
+  if (r.answerNotices?.length) {
+    out.push('', paint('bold', `${t('answerNotices')}:`));
+    for (const e of r.answerNotices) out.push(`  - ${visible(oneLine(e))}`);
+  }
 
   const tot = r.totals;
   out.push('');
@@ -111,6 +120,16 @@ function pushDetails(out: string[], v: Verdict, t: Labels, indent: string, paint
       out.push(paint('dim', `${indent}$ ${oneLine(e.command)}  (${t('on')} ${oneLine(e.guest)} ${t('via')} ${e.transport}; ${status})`));
     }
   }
+}
+
+/** The answer as written (controls made visible, one line, shortened) and as read. */
+function answerLines(v: Verdict, t: Labels, indent: string): string[] {
+  const written = v.answerWritten ?? null;
+  if (written === null) return [`${indent}${t('answerShort')}: ${v.studentAnswer === null ? t('noAnswer') : oneLine(v.studentAnswer)}`];
+  const lines = [`${indent}${t('answerWritten')}: ${visible(written.trim(), 160)}`];
+  lines.push(`${indent}${t('answerRead')}: ${v.studentAnswer === null ? t('answerUnreadable') : oneLine(v.studentAnswer)}`);
+  if (v.answerIgnored?.length) lines.push(`${indent}${t('answerIgnored')}: ${v.answerIgnored.map((w) => visible(w, 40)).join(', ')}`);
+  return lines;
 }
 
 /** Wraps long explanations at ~100 columns for readability. */

@@ -24,7 +24,7 @@ export const dnsResolution: QuestionCheck = {
       guest,
       name: r.name,
       // The lookup tool that actually ran (getent, busybox nslookup, host, resolvectl, dig...).
-      command: r.tool && LOOKUP_COMMANDS[r.tool] ? LOOKUP_COMMANDS[r.tool]!(r.name) : commandFor(facts, r.name, `getent ahostsv4 ${r.name}`),
+      command: r.tool && LOOKUP_COMMANDS[r.tool] ? LOOKUP_COMMANDS[r.tool]!(r.name) : commandFor(facts, r.name, facts.os === 'windows' ? `Resolve-DnsName ${r.name} -Type A` : `getent ahostsv4 ${r.name}`),
       addresses: r.addresses.join(', '),
       server: r.server ?? (facts.config.dnsServers.join(', ') || tr(ctx, 'none')),
     };

@@ -2,7 +2,7 @@
 // answers, the lab description and the options that change a result. Secret values are never
 // hashed (only where they come from).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readInput, ReadInputError } from '../util/read-input.js';
 import type { LabSource } from './roster.js';
 
 export interface InputHashes {
@@ -17,11 +17,12 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 /** sha256 of a file's bytes, or a marker naming why it could not be read (so a fixed file re-runs). */
-export async function fileHash(path: string): Promise<string> {
+export async function fileHash(path: string, signal?: AbortSignal): Promise<string> {
   try {
-    return sha256(await readFile(path));
+    return sha256(await readInput(path, 'yaml', signal ? { signal } : {}));
   } catch (err) {
-    return `unreadable:${(err as NodeJS.ErrnoException).code ?? 'error'}`;
+    if (err instanceof ReadInputError) return `unreadable:${err.code}:${err.reason}`;
+    throw err;
   }
 }
 
@@ -39,8 +40,8 @@ export function stableJson(value: unknown, key?: string): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export async function labHash(lab: LabSource): Promise<string> {
-  return lab.kind === 'file' ? fileHash(lab.path) : sha256(stableJson(lab.data));
+export async function labHash(lab: LabSource, signal?: AbortSignal): Promise<string> {
+  return lab.kind === 'file' ? fileHash(lab.path, signal) : sha256(stableJson(lab.data));
 }
 
 export function combineHashes(h: InputHashes): string {

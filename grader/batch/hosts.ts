@@ -1,6 +1,6 @@
 // Which libvirt host a student's grading talks to, so that students sharing one server are
 // limited together (its sshd's MaxStartups), whatever the global concurrency.
-import { readFile } from 'node:fs/promises';
+import { readInputText } from '../util/read-input.js';
 import { parse } from 'yaml';
 import type { LabSource } from './roster.js';
 
@@ -21,7 +21,7 @@ export function hostKeyOfUri(uri: unknown): string {
 export async function hostKeyOf(lab: LabSource): Promise<string> {
   if (lab.kind === 'inline') return hostKeyOfUri(lab.data.uri);
   try {
-    const text = await readFile(lab.path, 'utf8');
+    const text = await readInputText(lab.path, 'yaml');
     const data = parse(text, { maxAliasCount: 50 }) as Record<string, unknown> | null;
     return hostKeyOfUri(data && typeof data === 'object' ? data.uri : undefined);
   } catch {

@@ -2,8 +2,6 @@
 // the entry) into a LabFile through the spec helper's loader (grader/spec/load-lab.ts), so inline
 // labs get exactly the lab-file validation and defaults. Problems of an inline lab are re-positioned
 // onto the roster (the entry's key if it set it, else the defaults' key).
-import { rm, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError, type ExerciseSpec, type InputIssue, type LabFile, type Lang } from '../types.js';
@@ -25,24 +23,27 @@ export function parsePath(p: string): PathSeg[] {
 
 export async function resolveLab(student: RosterStudent, spec: ExerciseSpec | undefined, lang: Lang): Promise<LabFile> {
   const src = student.lab;
-  if (src.kind === 'file') return loadLab(src.path, { lang, ...(spec ? { spec } : {}) });
+  if (src.kind === 'file') {
+    // A lab file named per student is the student's: no local paths, variables, URI parameters or
+    // trust-lowering options; the teacher's credentials come from the roster, bound to hosts.
+    const lab = await loadLab(src.path, { lang, trust: 'student', ...(spec ? { spec } : {}) });
+    if (student.credentials) lab.credentials = student.credentials;
+    return lab;
+  }
   return loadInline(student, src, spec, lang);
 }
 
 async function loadInline(student: RosterStudent, src: Extract<LabSource, { kind: 'inline' }>, spec: ExerciseSpec | undefined, lang: Lang): Promise<LabFile> {
-  // The loader reads files: the merged lab goes to a private temporary file in the roster's folder
-  // (so relative key and secret paths resolve as written in the roster), removed right after.
-  const file = join(src.baseDir, `.labgrade-lab-${student.id}-${process.pid}-${randomBytes(4).toString('hex')}.yaml`);
+  // The merged lab is loaded from memory (never written to disk: it may hold inline secrets), named
+  // as a file in the roster's folder so relative key and secret paths resolve as written there.
+  const file = join(src.baseDir, `.labgrade-lab-${student.id}.yaml`);
   try {
-    await writeFile(file, stringify(src.data), { mode: 0o600, flag: 'wx' });
-    const lab = await loadLab(file, { lang, ...(spec ? { spec } : {}) });
+    const lab = await loadLab(file, { lang, text: stringify(src.data), ...(spec ? { spec } : {}) });
     lab.file = `${src.origins.roster.display}#students[${student.index}]`;
     return lab;
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     throw new InputError(err.message, err.issues.map((i) => reposition(i, student, src, file, lang)));
-  } finally {
-    await rm(file, { force: true });
   }
 }
 

@@ -11,6 +11,7 @@ import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/shard.js';
 import en from '../i18n/en/shard.js';
 import { fileHash } from './hash.js';
+import { PRIVATE_MODES } from '../util/fs.js';
 import type { Roster } from './roster.js';
 import { digestOf, studentFiles, type BatchOutcome, type StudentOutcome } from './run.js';
 import { MANIFEST, shardOf, type ShardManifest } from './shard.js';
@@ -97,7 +98,7 @@ export async function loadSlices(dirs: string[], roster: Roster, lang: Lang): Pr
   return { slices, missing, n };
 }
 
-/** Copies a file by a temporary name and a rename (readers never see half a file). */
+/** Copies a file (with its mode: the slice's private or public) by a temporary name and a rename. */
 async function copyAtomic(from: string, to: string): Promise<void> {
   if (resolve(from) === resolve(to)) return;
   const tmp = `${to}.${process.pid}.merge.tmp`;
@@ -114,6 +115,7 @@ export async function mergeSlices(
   loaded: { slices: LoadedSlice[]; n: number },
   outDir: string,
   lang: Lang,
+  dirMode: number = PRIVATE_MODES.dir,
 ): Promise<{ outcome: BatchOutcome; warnings: string[] }> {
   const warnings: string[] = [];
   const byK = new Map(loaded.slices.map((s) => [s.manifest.shard.k, s]));
@@ -125,7 +127,7 @@ export async function mergeSlices(
       }
     }
   }
-  await mkdir(join(outDir, 'students'), { recursive: true });
+  await mkdir(join(outDir, 'students'), { recursive: true, mode: dirMode });
   const students: StudentOutcome[] = [];
   for (const student of roster.students) {
     const slice = byK.get(shardOf(student.id, loaded.n));

@@ -1,7 +1,7 @@
 // Writes the class outputs of a batch (atomically): class.json, index.html, grades.csv.
 import { join } from 'node:path';
 import type { Lang } from '../types.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { PRIVATE_MODES, writeFileAtomic, type OutputModes } from '../util/fs.js';
 import { toolVersion } from '../version.js';
 import type { Roster } from './roster.js';
 import type { BatchOutcome } from './run.js';
@@ -10,11 +10,12 @@ import { buildSummary, renderClassJson, renderCsv, renderSummaryHtml, type Class
 export async function writeClassOutputs(
   roster: Roster,
   outcome: BatchOutcome,
-  opts: { outDir: string; exercise: ClassSummary['exercise']; lang: Lang },
+  opts: { outDir: string; exercise: ClassSummary['exercise']; lang: Lang; modes?: OutputModes },
 ): Promise<ClassSummary> {
   const summary = buildSummary(roster, outcome, { exercise: opts.exercise, lang: opts.lang, version: toolVersion() });
-  await writeFileAtomic(join(opts.outDir, 'class.json'), renderClassJson(summary));
-  await writeFileAtomic(join(opts.outDir, 'grades.csv'), renderCsv(summary));
-  await writeFileAtomic(join(opts.outDir, 'index.html'), renderSummaryHtml(summary));
+  const m = opts.modes ?? PRIVATE_MODES;
+  await writeFileAtomic(join(opts.outDir, 'class.json'), renderClassJson(summary), m.file, m.dir);
+  await writeFileAtomic(join(opts.outDir, 'grades.csv'), renderCsv(summary), m.file, m.dir);
+  await writeFileAtomic(join(opts.outDir, 'index.html'), renderSummaryHtml(summary), m.file, m.dir);
   return summary;
 }

@@ -4,10 +4,10 @@
 // identities, a lab and an answers file for everyone, known placeholders). Every problem is an
 // InputIssue naming roster:line:column.
 import { dirname, resolve } from 'node:path';
-import type { Lang } from '../types.js';
+import type { Lang, SecretRef, TeacherCredential } from '../types.js';
 import { Issues, isRecord, own, readYaml, validateSchema, type PathSeg, type YamlSource, locate } from '../spec/yaml-source.js';
 import type { FileKind } from '../spec/paths.js';
-import { expandPath } from '../spec/secrets.js';
+import { expandPath, registerSecret } from '../spec/secrets.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';
@@ -44,6 +44,8 @@ export interface RosterStudent {
   deadlineSec: number;
   /** Line of the entry in the roster (for messages). */
   line?: number;
+  /** The roster's credentials (teacher-owned), for a lab file the student handed in. */
+  credentials?: TeacherCredential[];
 }
 
 export interface ExportOptions {
@@ -61,6 +63,7 @@ export interface Roster {
   students: RosterStudent[];
   limits: { concurrency: number; perHost: number };
   export: ExportOptions;
+  credentials: TeacherCredential[];
 }
 
 export const DEFAULT_DEADLINE_SEC = 300;
@@ -98,6 +101,7 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
   };
 
   checkPlaceholders(defaults, ['defaults'], issues, lang);
+  const credentials = (own<unknown[]>(data, 'credentials') ?? []).map((c, i) => credentialOf(c, baseDir, `${src.display}:${locate(src, ['credentials', i])?.line ?? '?'}`));
 
   const students: RosterStudent[] = [];
   const seenIds = new Map<string, number>();
@@ -162,6 +166,8 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
       if (v !== undefined) student[k] = v;
     }
     if (line !== undefined) student.line = line;
+    // Only a lab file the student handed in needs (and gets) the teacher's credentials.
+    if (lab?.kind === 'file' && credentials.length > 0) student.credentials = credentials;
     students.push(student);
   });
   issues.throwIfAny();
@@ -175,7 +181,47 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
       perHost: own<number>(limits, 'perHost') ?? DEFAULT_PER_HOST,
     },
     export: exportOpts,
+    credentials,
   };
+}
+
+function secretOf(v: unknown, baseDir: string): SecretRef | undefined {
+  if (!isRecord(v)) return undefined;
+  if (typeof v.env === 'string') return { env: v.env };
+  if (typeof v.file === 'string') return { file: expandPath(v.file, baseDir) };
+  if (typeof v.value === 'string') {
+    registerSecret(v.value);
+    return { value: v.value };
+  }
+  return undefined;
+}
+
+/** One entry of the roster's `credentials` (already schema-checked); paths made absolute. */
+function credentialOf(raw: unknown, baseDir: string, origin: string): TeacherCredential {
+  const c: TeacherCredential = { origin, hosts: (own<string[]>(raw, 'hosts') ?? []).map(String) };
+  const ssh = own<Record<string, unknown>>(raw, 'ssh');
+  if (isRecord(ssh)) {
+    const s: NonNullable<TeacherCredential['ssh']> = {};
+    if (typeof ssh.user === 'string') s.user = ssh.user;
+    if (typeof ssh.key === 'string') s.keyFile = expandPath(ssh.key, baseDir);
+    const pw = secretOf(ssh.password, baseDir);
+    if (pw) s.password = pw;
+    if (typeof ssh.agent === 'boolean') s.useAgent = ssh.agent;
+    if (typeof ssh.known_hosts === 'string') s.knownHostsFile = expandPath(ssh.known_hosts, baseDir);
+    if (typeof ssh.accept_new_host_key === 'boolean') s.acceptNewHostKey = ssh.accept_new_host_key;
+    c.ssh = s;
+  }
+  const winrm = own<Record<string, unknown>>(raw, 'winrm');
+  if (isRecord(winrm)) {
+    const w: NonNullable<TeacherCredential['winrm']> = {};
+    if (typeof winrm.user === 'string') w.user = winrm.user;
+    const pw = secretOf(winrm.password, baseDir);
+    if (pw) w.password = pw;
+    if (typeof winrm.ca_file === 'string') w.caFile = expandPath(winrm.ca_file, baseDir);
+    if (typeof winrm.insecure_skip_verify === 'boolean') w.insecureSkipVerify = winrm.insecure_skip_verify;
+    c.winrm = w;
+  }
+  return c;
 }
 
 /** Flags `{x}` placeholders other than {id} in every string below `value` (keys listed are skipped). */

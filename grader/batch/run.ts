@@ -3,11 +3,12 @@
 // atomically as soon as it is done, so an interruption or a crash loses nothing already finished;
 // `resume` skips students whose inputs hash the same as when they were graded. One student's
 // failure becomes that student's error report and never stops the others.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { InputError, TransportError, type GradeResult, type Lang } from '../types.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { cleanStaleTemps, ensureDir, PRIVATE_MODES, writeFileAtomic, type OutputModes } from '../util/fs.js';
+import { readInput } from '../util/read-input.js';
+import { computeTotals, taskPoints } from '../engine/totals.js';
 import { renderers } from '../../reports/index.js';
 import { resultProblems } from '../../reports/validate.js';
 import { toolVersion } from '../version.js';
@@ -38,6 +39,8 @@ export interface BatchOptions {
   onEvent?: (e: BatchEvent) => void;
   /** After a deadline, how long a student's slot stays taken while its grading winds down (ms). */
   graceMs?: number;
+  /** Modes of the files and folders written (default private: 0600 / 0700). */
+  modes?: OutputModes;
 }
 
 export interface BatchDeps {
@@ -75,7 +78,13 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
   const now = deps.now ?? (() => new Date());
   const started = now();
   const t0 = Date.now();
-  const specHash = await fileHash(opts.exercise.file);
+  const modes = opts.modes ?? PRIVATE_MODES;
+  await ensureDir(opts.outDir, modes.dir);
+  await ensureDir(join(opts.outDir, 'students'), modes.dir);
+  // Temp files of a run that was killed mid-write hold personal data: gone before anything else.
+  await cleanStaleTemps(opts.outDir);
+  await cleanStaleTemps(join(opts.outDir, 'students'));
+  const specHash = await fileHash(opts.exercise.file, opts.signal);
   const lang = opts.lang;
   const global = pLimit(Math.max(1, opts.concurrency));
   const hostLimits = new Map<string, ReturnType<typeof pLimit>>();
@@ -99,15 +108,20 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
   const io = pLimit(16);
   const prepared = await Promise.all(
     roster.students.map((student) => io(async () => {
+      // Hashing reads the student's files: under the student's deadline and Ctrl-C too (the reads are
+      // bounded and never block on a FIFO, but a slow file system must not hold the class).
+      const seconds = opts.deadlineSec ?? student.deadlineSec;
+      const signals = [AbortSignal.timeout(Math.round(seconds * 1000)), ...(opts.signal ? [opts.signal] : [])];
+      const signal = AbortSignal.any(signals);
       const hashes: InputHashes = {
         spec: specHash,
-        answers: await fileHash(student.answers),
-        lab: await labHash(student.lab),
+        answers: await fileHash(student.answers, signal).catch(() => 'unreadable:deadline'),
+        lab: await labHash(student.lab, signal).catch(() => 'unreadable:deadline'),
         options: sha256(JSON.stringify({ task: opts.task ?? student.task, lang })),
       };
       const inputHash = combineHashes(hashes);
-      const reuse = opts.resume ? await reusable(opts.outDir, student.id, inputHash) : null;
-      const hostKey = reuse ? '' : await hostKeyOf(student.lab);
+      const reuse = opts.resume && !signal.aborted ? await reusable(opts.outDir, student.id, inputHash) : null;
+      const hostKey = reuse || signal.aborted ? `student:${student.id}` : await hostKeyOf(student.lab);
       return { student, hashes, inputHash, reuse, hostKey };
     })),
   );
@@ -147,17 +161,42 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
   };
 }
 
-async function reusable(outDir: string, id: string, inputHash: string): Promise<{ record: StudentRecord; result: GradeResult } | null> {
+/**
+ * A graded student's earlier result, if it can be verified: the status sidecar names the inputs'
+ * hash and the content hashes of the result and report it was written with; the result passes the
+ * schema; its totals, recomputed from its verdicts, agree with what it says; its status follows
+ * from it. Anything else (an edited or swapped file, a missing hash) means grading again.
+ */
+export async function reusable(outDir: string, id: string, inputHash: string): Promise<{ record: StudentRecord; result: GradeResult } | null> {
   const files = studentFiles(id);
   try {
-    const record = JSON.parse(await readFile(join(outDir, files.status), 'utf8')) as StudentRecord;
+    const record = JSON.parse((await readInput(join(outDir, files.status), 'result')).toString('utf8')) as StudentRecord;
     if (record?.status !== 'graded' || record.inputHash !== inputHash || record.id !== id) return null;
-    const result = JSON.parse(await readFile(join(outDir, files.json), 'utf8')) as unknown;
+    if (typeof record.resultHash !== 'string' || typeof record.reportHash !== 'string') return null;
+    const bytes = await readInput(join(outDir, files.json), 'result');
+    if (sha256(bytes) !== record.resultHash) return null;
+    if (sha256(await readInput(join(outDir, files.html), 'result')) !== record.reportHash) return null;
+    const result = JSON.parse(bytes.toString('utf8')) as unknown;
     if ((await resultProblems(result)).length > 0) return null;
-    return { record, result: result as GradeResult };
+    const r = result as GradeResult;
+    if (!totalsAgree(r)) return null;
+    if (r.errors.length > 0 || r.totals.error > 0 || r.totals.maxPoints <= 0) return null;
+    return { record, result: r };
   } catch {
     return null;
   }
+}
+
+/** The totals (and each task's points) a result states are the ones its verdicts give. */
+export function totalsAgree(r: GradeResult): boolean {
+  const again = computeTotals(r.tasks);
+  const keys = ['points', 'maxPoints', 'percent', 'pass', 'fail', 'error', 'skip'] as const;
+  if (keys.some((k) => again[k] !== r.totals[k])) return false;
+  for (const task of r.tasks) {
+    const p = taskPoints([...task.hostChecks, ...task.questions]);
+    if (p.points !== task.points || p.maxPoints !== task.maxPoints) return false;
+  }
+  return true;
 }
 
 async function gradeOne(
@@ -217,6 +256,8 @@ async function gradeOne(
     result = errorResult(student, opts, failure!.message, startedAt, now());
   }
   const files = studentFiles(student.id);
+  const json = renderers.json(result);
+  const html = renderers.html(result, { lang });
   const record: StudentRecord = {
     schemaVersion: 1,
     id: student.id,
@@ -228,11 +269,15 @@ async function gradeOne(
     durationMs: Date.now() - t0,
     ...(failure ? { error: failure } : {}),
     files: { json: files.json, html: files.html },
+    // What --resume checks the files against before trusting them again.
+    resultHash: sha256(json),
+    reportHash: sha256(html),
   };
   // Result, report, then the sidecar: a sidecar on disk means the other two are complete.
-  await writeFileAtomic(join(opts.outDir, files.json), renderers.json(result));
-  await writeFileAtomic(join(opts.outDir, files.html), renderers.html(result, { lang }));
-  await writeFileAtomic(join(opts.outDir, files.status), `${JSON.stringify(record, null, 2)}\n`);
+  const modes = opts.modes ?? PRIVATE_MODES;
+  await writeFileAtomic(join(opts.outDir, files.json), json, modes.file, modes.dir);
+  await writeFileAtomic(join(opts.outDir, files.html), html, modes.file, modes.dir);
+  await writeFileAtomic(join(opts.outDir, files.status), `${JSON.stringify(record, null, 2)}\n`, modes.file, modes.dir);
   const out = { record, digest: digestOf(result), percent: status === 'failed' ? null : result.totals.percent };
   await wind();
   return out;
@@ -280,6 +325,7 @@ export function digestOf(r: GradeResult): ResultDigest {
     percent: r.totals.percent,
     points: r.totals.points,
     maxPoints: r.totals.maxPoints,
+    ...(r.trustedHostKeys?.length ? { trustedHostKeys: r.trustedHostKeys } : {}),
     verdicts: r.tasks.flatMap((task) =>
       [...task.hostChecks, ...task.questions].map((v) => ({
         id: v.id,

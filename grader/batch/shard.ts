@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Lang } from '../types.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { PRIVATE_MODES, writeFileAtomic, type OutputModes } from '../util/fs.js';
 import type { ExportOptions, Roster } from './roster.js';
 import type { BatchOutcome } from './run.js';
 
@@ -85,6 +85,6 @@ export function buildManifest(
   };
 }
 
-export async function writeManifest(outDir: string, m: ShardManifest): Promise<void> {
-  await writeFileAtomic(join(outDir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
+export async function writeManifest(outDir: string, m: ShardManifest, modes: OutputModes = PRIVATE_MODES): Promise<void> {
+  await writeFileAtomic(join(outDir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`, modes.file, modes.dir);
 }

@@ -1,7 +1,7 @@
 // The class-level outputs of a batch, built from the per-student records and result digests:
 // the aggregate JSON (class.json), the summary page (index.html) and the Moodle CSV (grades.csv).
 // Scores are the engine's (each result's totals); nothing here regrades.
-import type { Lang } from '../types.js';
+import type { Lang, TrustedHostKey } from '../types.js';
 import { csvField, escapeHtml as h } from '../../reports/escape.js';
 import { BASE_CSS, CSP } from '../../reports/html-style.js';
 import { translator } from '../i18n/translate.js';
@@ -10,7 +10,7 @@ import en from '../i18n/en/batch.js';
 import esReport from '../i18n/es/report.js';
 import enReport from '../i18n/en/report.js';
 import type { ExportOptions, Roster } from './roster.js';
-import type { BatchOutcome } from './run.js';
+import { studentFiles, type BatchOutcome } from './run.js';
 import type { StudentStatus } from './types.js';
 
 const t = translator(es, en);
@@ -44,6 +44,8 @@ export interface ClassStudent {
   /** Relative to the output folder; null when nothing was written (pending). */
   report: string | null;
   result: string | null;
+  /** Host keys trusted for the first time while grading this student (to review). */
+  trustedHostKeys: TrustedHostKey[];
 }
 
 export interface Mistake {
@@ -147,8 +149,10 @@ export function buildSummary(
       verdicts,
       error: rec?.error ?? null,
       durationMs: rec?.durationMs ?? null,
-      report: rec ? rec.files.html : null,
-      result: rec ? rec.files.json : null,
+      // Links are built from the student's id (roster-validated), never from what a file on disk says.
+      report: rec ? studentFiles(s.id).html : null,
+      result: rec ? studentFiles(s.id).json : null,
+      trustedHostKeys: d?.trustedHostKeys ?? [],
     };
     for (const k of ['email', 'idNumber', 'username'] as const) if (s[k] !== undefined) cs[k] = s[k];
     students.push(cs);
@@ -373,6 +377,14 @@ ${problems
 ${notExported.length ? `<p class="small muted">${h(L('notInCsv', { ids: notExported.join(', ') }))}</p>` : ''}</section>`
     : '';
 
+  const pinned = s.students.filter((x) => x.trustedHostKeys.length > 0);
+  const pinBlock = pinned.length
+    ? `<section class="card" id="host-keys"><h2>${h(L('trustedHostKeys'))}</h2>
+<table><thead><tr><th>${h(L('student'))}</th><th>${h(L('hostKey'))}</th></tr></thead><tbody>
+${pinned.map((p) => `<tr data-pinned="${h(p.id)}"><td class="name">${h(p.name)}<small>${h(p.id)}</small></td><td>${p.trustedHostKeys.map((k) => h(`${k.host}:${k.port} ${k.keyType} ${k.fingerprint} → ${k.file}`)).join('<br>')}</td></tr>`).join('\n')}
+</tbody></table></section>`
+    : '';
+
   const csvHelp = L('csvHelp', { column: MOODLE_MAP[s.export.identity].header[lang], mapTo: s.export.mapTo, grade: s.export.column });
   return `<!DOCTYPE html>
 <html lang="${lang}">
@@ -392,6 +404,7 @@ ${notExported.length ? `<p class="small muted">${h(L('notInCsv', { ids: notExpor
 <main>
 <section class="kpis" id="kpis">${kpis}</section>
 ${problemBlock}
+${pinBlock}
 <section class="card" id="distribution"><h2>${h(L('distribution'))}</h2>${hist}</section>
 <section class="card" id="matrix"><h2>${h(L('matrix'))}</h2>
 <div class="matrix-wrap"><table class="matrix"><thead>${head1}${head2}${head3}</thead><tbody>

@@ -1,6 +1,6 @@
 // Shapes of `labgrade batch`: the per-student record (written as a sidecar next to each result),
 // the injectable grading function, and the events the progress display listens to.
-import type { GradeResult, Lang, Outcome } from '../types.js';
+import type { GradeResult, Lang, Outcome, TrustedHostKey } from '../types.js';
 import type { InputHashes } from './hash.js';
 import type { RosterStudent } from './roster.js';
 
@@ -25,6 +25,9 @@ export interface StudentRecord {
   error?: { code: string; message: string };
   /** Output files, relative to the output folder. */
   files: { json: string; html: string };
+  /** sha256 of the result file and of the report as written (--resume verifies both). */
+  resultHash?: string;
+  reportHash?: string;
 }
 
 /** Grades one student. Must honour `signal` where it can (deadline, Ctrl-C). */
@@ -35,6 +38,7 @@ export interface ResultDigest {
   percent: number;
   points: number;
   maxPoints: number;
+  trustedHostKeys?: TrustedHostKey[];
   verdicts: DigestVerdict[];
 }
 

@@ -1,6 +1,7 @@
 // How the CLI reports failures: input errors (exit 2) list every positioned issue;
 // anything else is an internal error with the stack only under LABGRADE_DEBUG=1.
-import { InputError, TransportError, type Lang } from '../types.js';
+import { InputError, TransportError, type InputIssue, type Lang } from '../types.js';
+import { visible } from '../util/visible.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/cli.js';
 import en from '../i18n/en/cli.js';
@@ -9,12 +10,15 @@ const t = translator(es, en);
 
 export const exitCodes = { ok: 0, failed: 1, input: 2 } as const;
 
+/** One issue on one line, every control character made visible (messages quote untrusted text). */
+export function formatIssue(i: InputIssue, label?: string): string {
+  const where = [i.file, i.line, i.column].filter((x) => x !== undefined && x !== '').join(':');
+  return visible(`${where}${i.path ? ` (${i.path})` : ''}: ${label ? `${label}: ` : ''}${i.message}`);
+}
+
 export function formatIssues(err: InputError): string {
-  const lines = [err.message];
-  for (const i of err.issues) {
-    const where = [i.file, i.line, i.column].filter((x) => x !== undefined && x !== '').join(':');
-    lines.push(`  ${where}${i.path ? ` (${i.path})` : ''}: ${i.message}`);
-  }
+  const lines = [visible(err.message)];
+  for (const i of err.issues) lines.push(`  ${formatIssue(i)}`);
   return lines.join('\n');
 }
 

@@ -7,10 +7,20 @@ import { accessTrail, openGuest } from '../transports/open.js';
 import { prewarmNetns } from '../transports/stream.js';
 import { virshFor } from '../libvirt/remote.js';
 import type { Virsh } from '../libvirt/virsh.js';
+import { credentialFor } from '../transports/credentials.js';
+import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
 import { redact } from '../spec/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
 import { questionChecks } from '../../checks/questions/index.js';
+
+/** A student's libvirt host: virsh uses the key of the roster credential bound to that host, if any. */
+function libvirtKey(lab: LabFile): { sshKeyFile?: string } {
+  if (lab.trust !== 'student') return {};
+  const host = parseUri(lab.uri)?.host;
+  const key = host ? credentialFor(lab.credentials, 'ssh', host, null)?.ssh?.keyFile : undefined;
+  return key ? { sshKeyFile: key } : {};
+}
 
 /** Only the lab file's domains are inspected (faster on hosts with many VMs). */
 export function defaultDeps(lang: Lang): EngineDeps {
@@ -19,7 +29,7 @@ export function defaultDeps(lang: Lang): EngineDeps {
   const virshes = new WeakMap<LabFile, Virsh>();
   const virsh = (lab: LabFile): Virsh => {
     let v = virshes.get(lab);
-    if (!v) virshes.set(lab, (v = virshFor(lab, lang)));
+    if (!v) virshes.set(lab, (v = virshFor(lab, lang, libvirtKey(lab))));
     return v;
   };
   return {

@@ -12,6 +12,7 @@
 //   itself). If the answer matches the theory but not the lab, it fails with `answer-contradicts-lab`.
 // - Could not measure -> `error`, 0 points; no answer -> fail, 0 points; skipped -> not counted.
 import type {
+  AddressRef,
   Answer,
   AnswerValue,
   CommandEvidence,
@@ -40,6 +41,16 @@ export function roundPoints(n: number): number {
 
 // ------------------------------------------------------------------ rendering values
 
+const REF_KEY: Record<AddressRef, Key> = { host: 'refHost', gateway: 'refGateway' };
+const REF_WHY: Record<AddressRef, Key> = { host: 'refWhyHost', gateway: 'refWhyGateway' };
+
+/** A named address as read: "192.168.101.1 (el host)", or why it has no address. */
+function refText(ref: AddressRef, address: string | null, lang: Lang): string {
+  const name = t(lang, REF_KEY[ref]);
+  return address ? t(lang, 'refResolved', { address, ref: name }) : t(lang, 'refUnresolved', { ref: name, why: t(lang, REF_WHY[ref]) });
+}
+
+/** An answer as read (after resolving named addresses), in words. */
 export function renderValue(v: AnswerValue | null, lang: Lang): string | null {
   if (!v) return null;
   switch (v.kind) {
@@ -47,13 +58,34 @@ export function renderValue(v: AnswerValue | null, lang: Lang): string | null {
       return t(lang, v.value);
     case 'yes-no':
       return t(lang, v.value ? 'yes' : 'no');
-    case 'ipv4':
-      return v.value ?? t(lang, 'none');
+    case 'ipv4': {
+      const main = v.ref ? refText(v.ref, v.value, lang) : (v.value ?? t(lang, 'none'));
+      return v.others?.length ? `${main} (${t(lang, 'alsoWritten', { list: v.others.join(', ') })})` : main;
+    }
     case 'ipv4-config': {
       const addr = v.address ? `${v.address}${v.prefix !== null ? `/${v.prefix}` : ''}` : t(lang, 'none');
-      return `${addr}, ${t(lang, 'gatewayWord')} ${v.gateway ?? t(lang, 'noneGateway')}, DNS ${v.dns.length ? v.dns.join(', ') : t(lang, 'none')}`;
+      const unresolved = v.unresolved ?? [];
+      const gw = v.gatewayRef ? refText(v.gatewayRef, unresolved.includes(v.gatewayRef) ? null : v.gateway, lang) : (v.gateway ?? t(lang, 'noneGateway'));
+      const dnsParts = v.dns.length ? [...v.dns] : [];
+      for (const r of v.dnsRefs ?? []) if (unresolved.includes(r)) dnsParts.push(refText(r, null, lang));
+      const named = (v.dnsRefs ?? []).filter((r) => !unresolved.includes(r)).map((r) => t(lang, REF_KEY[r]));
+      const dns = dnsParts.length ? dnsParts.join(', ') + (named.length ? ` (${named.join(', ')})` : '') : t(lang, 'none');
+      return `${addr}, ${t(lang, 'gatewayWord')} ${gw}, DNS ${dns}`;
     }
   }
+}
+
+/** The answer as written, for reports: one value per line kept, long text shortened. */
+export function writtenText(answer: Answer | undefined): string | null {
+  if (!answer) return null;
+  const raw = answer.raw;
+  return raw.length > MAX_WRITTEN ? `${raw.slice(0, MAX_WRITTEN)}… (+${raw.length - MAX_WRITTEN})` : raw;
+}
+const MAX_WRITTEN = 400;
+
+/** Fields shared by every question verdict: the answer as written and what of it was ignored. */
+function answerFields(answer: Answer | undefined): Pick<Verdict, 'answerWritten' | 'answerIgnored'> {
+  return { answerWritten: writtenText(answer), answerIgnored: answer?.ignored ?? [] };
 }
 
 // ------------------------------------------------------------------ theory
@@ -143,15 +175,23 @@ export function compare(answer: AnswerValue, observed: AnswerValue): Comparison 
   switch (observed.kind) {
     case 'config-method':
     case 'yes-no':
-    case 'ipv4':
       return { score: (answer as typeof observed).value === observed.value ? 1 : 0, wrongFields: [] };
+    case 'ipv4': {
+      // A named address that resolved to nothing ("el host" on a network where it has none) is wrong.
+      const a = answer as typeof observed;
+      if (a.ref && a.value === null) return { score: 0, wrongFields: [] };
+      return { score: a.value === observed.value ? 1 : 0, wrongFields: [] };
+    }
     case 'ipv4-config': {
       const a = answer as typeof observed;
+      const unresolved = a.unresolved ?? [];
+      const gwUnresolved = a.gatewayRef !== undefined && unresolved.includes(a.gatewayRef);
+      const dnsUnresolved = (a.dnsRefs ?? []).some((r) => unresolved.includes(r));
       const fields: [string, boolean][] = [
         ['address', a.address === observed.address],
         ['prefix', a.prefix === observed.prefix],
-        ['gateway', a.gateway === observed.gateway],
-        ['dns', sameSet(a.dns, observed.dns)],
+        ['gateway', !gwUnresolved && a.gateway === observed.gateway],
+        ['dns', !dnsUnresolved && sameSet(a.dns, observed.dns)],
       ];
       const ok = fields.filter(([, v]) => v).length;
       return { score: ok / fields.length, wrongFields: fields.filter(([, v]) => !v).map(([k]) => k) };
@@ -189,7 +229,14 @@ export function gradeQuestion(a: GradeArgs): Verdict {
   let outcome: Outcome;
   let score = 0;
 
-  if (obs.error !== undefined) {
+  if (answer && answer.value === null) {
+    // Unreadable: its own verdict, 0 points; every other question is graded as usual.
+    outcome = 'fail';
+    codes.add('unreadable-answer');
+    parts.push(t(lang, 'msgUnreadable', { reason: stripDot(answer.problem?.reason ?? ''), example: answer.problem?.example ?? '' }));
+    if (obs.value && obs.error === undefined) parts.push(t(lang, 'msgUnreadableObserved', { observed: obs.display }));
+    else if (obs.error !== undefined) parts.push(obs.explanation);
+  } else if (obs.error !== undefined) {
     outcome = 'error';
     codes.add('not-measured');
     parts.push(t(lang, answer ? 'msgErrorWithAnswer' : 'msgError', { answer: answerText ?? '' }));
@@ -205,7 +252,7 @@ export function gradeQuestion(a: GradeArgs): Verdict {
     parts.push(t(lang, 'msgNoAnswer', { observed: obs.display }));
     parts.push(obs.explanation);
   } else {
-    const cmp = compare(answer.value, obs.value);
+    const cmp = compare(answer.value!, obs.value);
     score = cmp.score;
     outcome = score === 1 ? 'pass' : 'fail';
     if (score === 1) parts.push(t(lang, 'msgPass', { answer: answerText ?? '' }));
@@ -221,20 +268,21 @@ export function gradeQuestion(a: GradeArgs): Verdict {
     parts.push(obs.explanation);
 
     // Recognised mistakes, explained.
-    if (score < 1 && codes.has('firewall-filtered') && answer.value.kind === 'yes-no' && !answer.value.value) {
+    const av = answer.value!;
+    if (score < 1 && codes.has('firewall-filtered') && av.kind === 'yes-no' && !av.value) {
       codes.add('answered-no-but-link-works');
       parts.push(t(lang, 'msgFilteredAnsweredNo'));
     }
-    if (score < 1 && answer.value.kind === 'ipv4-config' && answer.value.address) {
-      const addr = answer.value.address;
+    if (score < 1 && av.kind === 'ipv4-config' && av.address) {
+      const addr = av.address;
       const lease = a.staleLeases.find((l) => l.address === addr);
       if (lease) {
         codes.add('answer-is-stale-lease');
         parts.push(t(lang, 'msgAnswerIsStaleLease', { address: addr, network: lease.network }));
       }
     }
-    if (score < 1 && answer.value.kind === 'ipv4-config' && answer.value.address && a.network && !codes.has('answer-is-stale-lease')) {
-      const addr = answer.value.address;
+    if (score < 1 && av.kind === 'ipv4-config' && av.address && a.network && !codes.has('answer-is-stale-lease')) {
+      const addr = av.address;
       const v4 = a.network.ips.find((i) => i.family === 'ipv4');
       if (v4 && !inSubnet(addr, v4.address, v4.prefix)) {
         codes.add('answer-other-network');
@@ -254,8 +302,8 @@ export function gradeQuestion(a: GradeArgs): Verdict {
   // The observation against the theory for this network type.
   if (obs.value && a.theory) {
     const labOk = theoryHolds(a.theory, obs.value, a.network);
-    const answerOk = answer ? theoryHolds(a.theory, answer.value, a.network) : null;
-    if (labOk === true && outcome === 'fail' && answer && answerOk === false && a.theory.kind !== 'ipv4-config') {
+    const answerOk = answer?.value ? theoryHolds(a.theory, answer.value, a.network) : null;
+    if (labOk === true && outcome === 'fail' && answer?.value && answerOk === false && a.theory.kind !== 'ipv4-config') {
       parts.push(t(lang, 'msgTheoryAgrees', { theory: theoryText ?? '', type: a.networkTitle }));
     }
     if (labOk === false) {
@@ -287,6 +335,7 @@ export function gradeQuestion(a: GradeArgs): Verdict {
     points: outcome === 'error' ? 0 : roundPoints(score * a.maxPoints),
     maxPoints: roundPoints(a.maxPoints),
     studentAnswer: answerText,
+    ...answerFields(answer),
     observed: obs.value ? obs.display : null,
     theory: theoryText,
     message: parts.filter(Boolean).join(' '),
@@ -294,6 +343,10 @@ export function gradeQuestion(a: GradeArgs): Verdict {
     codes: [...codes],
     evidence: obs.evidence,
   };
+}
+
+function stripDot(s: string): string {
+  return s.replace(/[.\s]+$/, '');
 }
 
 export function skipVerdict(task: SpecTask, question: SpecQuestion, role: string, maxPoints: number, answer: Answer | undefined, reason: string, code: string, lang: Lang, evidence: CommandEvidence[] = []): Verdict {
@@ -308,6 +361,7 @@ export function skipVerdict(task: SpecTask, question: SpecQuestion, role: string
     points: 0,
     maxPoints: roundPoints(maxPoints),
     studentAnswer: answer ? renderValue(answer.value, lang) : null,
+    ...answerFields(answer),
     observed: null,
     theory: null,
     message: reason,

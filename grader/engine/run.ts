@@ -4,11 +4,13 @@
 import type { Answer, AnswersFile, ExerciseSpec, GradeResult, GuestAccess, HostSnapshot, LabFile, Lang, SpecTask, TaskResult, Verdict } from '../types.js';
 import type { GuestOutcome, HostCheck, Observation, QuestionCheck } from '../../checks/types.js';
 import type { EngineDeps } from './deps.js';
+import { withHostKeyLog } from '../transports/host-key-log.js';
 import { ConnectionPool, measureTask } from './measure.js';
 import { attachedNetworks, domainName, expectedNetworkName, findDomain, findNetwork, isAttached } from './lookup.js';
 import { selectTasks, type TaskSelection } from './select-tasks.js';
 import { gradeQuestion, roundPoints, skipVerdict } from './grade.js';
 import { diagnoseNetwork } from './network.js';
+import { resolveRefs } from './answer-refs.js';
 import { computeExitCode, computeTotals, taskPoints } from './totals.js';
 import { interfaceOn, normMac } from '../../checks/questions/util.js';
 import { toolVersion } from '../version.js';
@@ -104,12 +106,25 @@ function runHostChecks(checks: HostCheck[], ctx: Parameters<HostCheck['run']>[0]
 }
 
 export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
+  // Host keys pinned while grading are part of the result: trusting one is a decision to review.
+  const { value: result, keys } = await withHostKeyLog(() => gradeOnce(input));
+  if (keys.length > 0) result.trustedHostKeys = keys;
+  return result;
+}
+
+async function gradeOnce(input: GradeInput): Promise<GradeResult> {
   const { spec, lab, answers, lang, deps } = input;
   const progress: ProgressFn = input.onProgress ?? (() => undefined);
   const sel = input.task ?? 'auto';
   const startedAt = deps.now();
   const errors: string[] = [];
   const timings = { inspectMs: 0, connectMs: 0, probeMs: 0, gradeMs: 0 };
+  // Answers under keys the exercise does not have (a typo in a question id): said in the report,
+  // without stopping anything (the question meant is graded as unanswered).
+  const answerNotices = (answers.strayKeys ?? []).map((k) => {
+    const where = [k.line, k.column].filter((x) => x !== undefined).join(':');
+    return t(lang, 'answerKeyIgnored', { where: `${k.path ?? ''}${where ? ` (${where})` : ''}`, message: k.message });
+  });
 
   // 1. Inspect the host.
   progress('inspect', t(lang, 'progressInspect', { uri: lab.uri }));
@@ -199,7 +214,11 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
         const question = spec.questions[qid];
         if (!question) continue;
         for (const role of task.vms) {
-          const answer = answerFor(answers, task.id, qid, role);
+          const guest = guests[role];
+          const answer = resolveRefs(answerFor(answers, task.id, qid, role), {
+            host: network?.ips.find((i) => i.family === 'ipv4')?.address ?? null,
+            gateway: guest && guest.ok ? guest.facts.config.defaultGateway : null,
+          });
           const dom = findDomain(spec, lab, snapshot, role);
           if (!attached.includes(role)) {
             const reason = !inspected
@@ -282,6 +301,7 @@ export async function gradeStudent(input: GradeInput): Promise<GradeResult> {
     tasks,
     totals: computeTotals(tasks),
     errors,
+    ...(answerNotices.length > 0 ? { answerNotices } : {}),
     access,
     exitCode: computeExitCode(tasks, errors),
   };

@@ -528,7 +528,7 @@ async function accessFailure(r: Run, role: string, m: AccessMethod, e: unknown):
   const message = errMessage(e);
   if (!(e instanceof TransportError)) {
     if (isInputError(e)) {
-      if (m.kind === 'winrm' && 'env' in m.password) {
+      if (m.kind === 'winrm' && m.password && 'env' in m.password) {
         return { message: r.tr('fail.winrm.password', { message: inputIssuesText(e).trim() }), fix: r.tr('fix.winrm.password', { env: m.password.env }) };
       }
       return { message: r.tr('fail.access.config', { message: inputIssuesText(e).trim() }), fix: r.tr('fix.access.config', { role }) };
@@ -574,7 +574,7 @@ async function accessFailure(r: Run, role: string, m: AccessMethod, e: unknown):
 }
 
 function winrmFailure(r: Run, role: string, m: WinRmAccess, e: TransportError, message: string): { message: string; fix: string } {
-  const env = 'env' in m.password ? m.password.env : 'LABGRADE_WINDOWS_PASSWORD';
+  const env = m.password && 'env' in m.password ? m.password.env : 'LABGRADE_WINDOWS_PASSWORD';
   const p = { port: m.port, scheme: m.scheme.toUpperCase(), user: m.user, role, env, message };
   if (/certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY|unable to get local issuer/i.test(message)) {
     return { message: r.tr('fail.winrm.certificate', p), fix: r.tr('fix.winrm.certificate', p) };

@@ -727,7 +727,6 @@ export const LOOKUP_COMMANDS: Record<string, (name: string) => string> = {
   host: (n) => `host -t A ${n}`,
   resolvectl: (n) => `resolvectl query -4 ${n}`,
   dig: (n) => `dig +short A ${n}`,
-  'Resolve-DnsName': (n) => `Resolve-DnsName ${n} -Type A`,
 };
 
 export function parseLinuxResolve(stdout: string, name: string, timedOut: boolean, guest = 'guest'): Resolution {

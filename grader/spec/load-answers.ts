@@ -2,18 +2,11 @@
 // question and VM role checked against the spec (did-you-mean for typos) -> each answer parsed
 // leniently (grader/spec/parse-answer.ts). Unanswered questions are allowed: they are reported
 // as warnings (graded as unanswered later).
-import type { Answer, AnswerKind, AnswerValue, AnswersFile, ExerciseSpec, SpecTask, StudentIdentity } from '../types.js';
+import type { Answer, AnswerKind, AnswersFile, ExerciseSpec, InputIssue, SpecTask, StudentIdentity } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
-import {
-  configField,
-  parseConfigMethod,
-  parseIpv4Config,
-  parseIpv4OrNone,
-  parseYesNo,
-  type ConfigInput,
-  type ParseErrorCode,
-  type ParseResult,
-} from './parse-answer.js';
+import { configField } from './parse-answer.js';
+import { readAnswer, type Problem } from './answers/index.js';
+import { visible } from '../util/visible.js';
 import {
   Issues,
   entries,
@@ -34,6 +27,13 @@ import {
 /** The key under which an answer given once for every VM of the task is stored. */
 export const ALL_VMS = '*';
 
+const EXAMPLE_MSG: Record<AnswerKind, SpecMsg> = {
+  'yes-no': 'exampleYesNo',
+  'config-method': 'exampleConfigMethod',
+  ipv4: 'exampleIpv4',
+  'ipv4-config': 'exampleIpv4Config',
+};
+
 const KIND_MSG: Record<AnswerKind, SpecMsg> = {
   'yes-no': 'kindYesNo',
   'config-method': 'kindConfigMethod',
@@ -50,16 +50,22 @@ function isEmpty(v: unknown): boolean {
   return false;
 }
 
-function typeWord(v: unknown): string {
-  if (Array.isArray(v)) return 'list';
-  if (isRecord(v)) return 'map';
-  return typeof v;
+export interface LoadAnswersOptions extends LoadOptions {
+  /**
+   * Validation (`labgrade validate`): every answer that cannot be read, and every unknown task,
+   * question or VM, is an error. Otherwise (check, batch) an unreadable answer is kept as such
+   * (graded as unreadable, costing only its own points) and unknown ids are warnings; only a file
+   * that is not an answers file for this exercise is an error.
+   */
+  strict?: boolean;
 }
 
-/** Loads and validates an answers file against `spec`; throws InputError listing every problem. */
-export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadOptions = {}): Promise<AnswersFile> {
+/** Loads an answers file against `spec`; throws InputError listing every problem. */
+export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAnswersOptions = {}): Promise<AnswersFile> {
+  const strict = opts.strict ?? false;
+  const strays: InputIssue[] = [];
   const lang = langOf(opts);
-  const src = await readYaml(path, lang);
+  const src = await readYaml(path, lang, opts);
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);
   await validateSchema(src, 'answers', issues);
@@ -68,7 +74,7 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadOp
 
   const student = readStudent(src, d.student, issues);
   const exercise = own(d, 'exercise');
-  if (typeof exercise === 'string' && exercise !== spec.id) issues.warn(['exercise'], issues.msg('ansExerciseMismatch', { got: exercise, id: spec.id }));
+  if (typeof exercise === 'string' && exercise !== spec.id) issues.error(['exercise'], issues.msg('ansExerciseMismatch', { got: visible(exercise, 64), id: spec.id }));
   const tasks: AnswersFile['tasks'] = {};
   const answered = own(d, 'answers');
   const taskIds = spec.tasks.map((t) => t.id);
@@ -76,18 +82,20 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadOp
   for (const [taskId, qa] of entries(answered)) {
     const task = spec.tasks.find((t) => t.id === taskId);
     if (!task) {
-      issues.error(['answers', taskId], issues.withGuess(issues.msg('ansUnknownTask', { id: taskId, known: taskIds.join(', ') }), didYouMean(taskId, taskIds)), { onKey: true });
+      const m = issues.withGuess(issues.msg('ansUnknownTask', { id: visible(taskId, 64), known: taskIds.join(', ') }), didYouMean(taskId, taskIds));
+      stray(issues, strict, ['answers', taskId], m, strays);
       continue;
     }
     const out: Record<string, Record<string, Answer>> = {};
     for (const [qid, value] of entries(qa)) {
       const at: PathSeg[] = ['answers', taskId, qid];
       if (!task.questions.includes(qid) || !Object.hasOwn(spec.questions, qid)) {
-        issues.error(at, issues.withGuess(issues.msg('ansUnknownQuestion', { id: qid, task: taskId, known: task.questions.join(', ') }), didYouMean(qid, task.questions)), { onKey: true });
+        const m = issues.withGuess(issues.msg('ansUnknownQuestion', { id: visible(qid, 64), task: taskId, known: task.questions.join(', ') }), didYouMean(qid, task.questions));
+        stray(issues, strict, at, m, strays);
         continue;
       }
       const q = spec.questions[qid]!;
-      const byRole = readQuestion(src, issues, task, q.kind, value, at);
+      const byRole = readQuestion({ src, issues, strict, task, kind: q.kind, strays }, value, at);
       if (Object.keys(byRole).length > 0) out[qid] = byRole;
     }
     tasks[taskId] = out;
@@ -113,9 +121,10 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadOp
     }
   }
 
-  issues.throwIfAny();
+  // Warnings first: validate shows what was ignored even in a file with errors.
   issues.flushWarnings(opts);
-  return { file: src.file, student, tasks };
+  issues.throwIfAny();
+  return { file: src.file, student, tasks, ...(strays.length > 0 ? { strayKeys: strays } : {}) };
 }
 
 function readStudent(src: YamlSource, v: unknown, issues: Issues): StudentIdentity {
@@ -138,69 +147,77 @@ function readStudent(src: YamlSource, v: unknown, issues: Issues): StudentIdenti
   return student;
 }
 
-/** One question of one task: role ('*' or a VM role) -> answer. */
-function readQuestion(src: YamlSource, issues: Issues, task: SpecTask, kind: AnswerKind, value: unknown, at: PathSeg[]): Record<string, Answer> {
+/** How one answers file is read: `strict` (validate) turns every unreadable answer into an error. */
+interface ReadCtx {
+  src: YamlSource;
+  issues: Issues;
+  strict: boolean;
+  task: SpecTask;
+  kind: AnswerKind;
+  /** Keys naming no task, question or VM (not strict): reported with the result. */
+  strays: InputIssue[];
+}
+
+/** One question of one task: role ('*' or a VM role) -> answer (readable or not). */
+function readQuestion(c: ReadCtx, value: unknown, at: PathSeg[]): Record<string, Answer> {
   const out: Record<string, Answer> = {};
   if (isEmpty(value)) return out;
-  if (kind === 'ipv4-config') {
-    if (!isRecord(value)) {
-      issues.error(at, issues.msg('ansConfigNeedsMap', { example: '{ address: 192.168.1.10/24, gateway: 192.168.1.1, dns: 192.168.1.1 }' }));
-      return out;
-    }
+  if (isRecord(value)) {
     const keys = Object.keys(value);
-    const fields = keys.filter((k) => configField(k) !== undefined);
-    const roles = keys.filter((k) => task.vms.includes(k));
-    if (fields.length > 0 && roles.length > 0) {
-      issues.error(at, issues.msg('ansMixedConfig', { fields: fields.join(', '), roles: roles.join(', ') }));
-      return out;
-    }
-    if (roles.length === 0 && fields.length > 0) {
-      const a = readConfig(src, issues, value, at);
-      if (a) out['*'] = a;
-      return out;
+    const roles = keys.filter((k) => c.task.vms.includes(k));
+    if (c.kind === 'ipv4-config') {
+      const fields = keys.filter((k) => configField(k) !== undefined);
+      if (fields.length > 0 && roles.length > 0) {
+        const a = unreadable(c, at, value, { code: 'ansMixedConfig', params: { fields: fields.join(', '), roles: roles.join(', ') } });
+        if (a) out[ALL_VMS] = a;
+        return out;
+      }
+      if (roles.length === 0 && fields.length > 0) {
+        const a = readOne(c, value, at);
+        if (a) out[ALL_VMS] = a;
+        return out;
+      }
     }
     for (const k of keys) {
-      if (!task.vms.includes(k)) {
-        unknownRole(issues, task, k, [...at, k]);
+      if (!c.task.vms.includes(k)) {
+        unknownRole(c, k, [...at, k]);
         continue;
       }
       const v = value[k];
       if (isEmpty(v)) continue;
-      if (typeof v === 'string') {
-        const a = readConfig(src, issues, { address: v }, [...at, k], true);
-        if (a) out[k] = a;
-      } else if (isRecord(v)) {
-        const a = readConfig(src, issues, v, [...at, k]);
-        if (a) out[k] = a;
-      } else {
-        issues.error([...at, k], issues.msg('ansConfigNeedsMap', { example: '{ address: 192.168.1.10/24, gateway: 192.168.1.1, dns: 192.168.1.1 }' }));
-      }
-    }
-    return out;
-  }
-  if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (!task.vms.includes(k)) {
-        unknownRole(issues, task, k, [...at, k]);
-        continue;
-      }
-      if (isEmpty(v)) continue;
-      const a = readScalar(src, issues, kind, v, [...at, k]);
+      const a = readOne(c, v, [...at, k]);
       if (a) out[k] = a;
     }
     return out;
   }
-  const a = readScalar(src, issues, kind, value, at);
+  const a = readOne(c, value, at);
   if (a) out[ALL_VMS] = a;
   return out;
 }
 
-function unknownRole(issues: Issues, task: SpecTask, role: string, at: PathSeg[]): void {
-  issues.error(at, issues.withGuess(issues.msg('ansUnknownRole', { id: role, task: task.id, known: task.vms.join(', ') }), didYouMean(role, task.vms)), { onKey: true });
+function unknownRole(c: ReadCtx, role: string, at: PathSeg[]): void {
+  const m = c.issues.withGuess(c.issues.msg('ansUnknownRole', { id: role, task: c.task.id, known: c.task.vms.join(', ') }), didYouMean(role, c.task.vms));
+  stray(c.issues, c.strict, at, m, c.strays);
 }
 
-function positioned(src: YamlSource, at: PathSeg[], value: AnswerValue, fallbackRaw: string): Answer {
-  const answer: Answer = { value, raw: sourceText(src, at) ?? fallbackRaw };
+/** A key naming no task, question or VM: an error when validating, else a warning kept for the report. */
+function stray(issues: Issues, strict: boolean, at: PathSeg[], message: string, strays: InputIssue[]): void {
+  if (strict) {
+    issues.error(at, message, { onKey: true });
+    return;
+  }
+  const before = issues.warnings.length;
+  issues.warn(at, message, { onKey: true });
+  if (issues.warnings.length > before) strays.push(issues.warnings.at(-1)!);
+}
+
+/** What the student wrote, as text: strings exactly as written, other values as in the file. */
+function rawOf(src: YamlSource, at: PathSeg[], v: unknown): string {
+  if (typeof v === 'string') return v;
+  return sourceText(src, at) ?? (JSON.stringify(v) ?? String(v));
+}
+
+function positioned(src: YamlSource, at: PathSeg[], answer: Answer): Answer {
   const pos = locate(src, at);
   if (pos) {
     answer.line = pos.line;
@@ -209,64 +226,37 @@ function positioned(src: YamlSource, at: PathSeg[], value: AnswerValue, fallback
   return answer;
 }
 
-function parseError(issues: Issues, at: PathSeg[], r: { error: ParseErrorCode; params?: Record<string, string> }): void {
-  issues.error(at, issues.msg(r.error, r.params));
+const FIELD_MSG: Record<string, SpecMsg> = { address: 'ansFieldAddress', gateway: 'ansFieldGateway', dns: 'ansFieldDns' };
+
+function problemText(c: ReadCtx, p: Problem): string {
+  const params: Record<string, string> = { ...(p.params ?? {}) };
+  if (p.code === 'ansScalarExpected') params.expected = c.issues.msg(KIND_MSG[c.kind]);
+  if (params.field && FIELD_MSG[params.field]) params.field = c.issues.msg(FIELD_MSG[params.field]!);
+  if (params.values) params.values = params.values.replace(/\bnone\b/, c.issues.msg('ansNoneWord'));
+  if (params.value !== undefined) params.value = visible(params.value, 80);
+  if (params.key !== undefined) params.key = visible(params.key, 64);
+  return c.issues.msg(p.code as SpecMsg, params);
 }
 
-function readScalar(src: YamlSource, issues: Issues, kind: AnswerKind, v: unknown, at: PathSeg[]): Answer | undefined {
-  const expected = issues.msg(KIND_MSG[kind]);
-  if (kind === 'yes-no' && typeof v === 'boolean') return positioned(src, at, { kind, value: v }, String(v));
-  if (typeof v !== 'string') {
-    issues.error(at, issues.msg('ansScalarExpected', { expected, actual: typeWord(v) === 'number' ? String(v) : typeWord(v) }));
+/** An answer that cannot be read: an error when validating, an `unreadable` answer otherwise. */
+function unreadable(c: ReadCtx, at: PathSeg[], v: unknown, p: Problem): Answer | undefined {
+  const reason = problemText(c, p);
+  const example = c.issues.msg(EXAMPLE_MSG[c.kind]);
+  if (c.strict) {
+    c.issues.error(at, c.issues.msg('ansUnreadable', { reason, example }));
     return undefined;
   }
-  const r: ParseResult<AnswerValue> =
-    kind === 'yes-no'
-      ? mapOk(parseYesNo(v), (value) => ({ kind, value }))
-      : kind === 'config-method'
-        ? mapOk(parseConfigMethod(v), (value) => ({ kind, value }))
-        : mapOk(parseIpv4OrNone(v), (value) => ({ kind: 'ipv4', value }));
-  if (!r.ok) {
-    parseError(issues, at, r);
-    return undefined;
-  }
-  return positioned(src, at, r.value, v);
+  return positioned(c.src, at, { value: null, raw: rawOf(c.src, at, v), problem: { reason, example } });
 }
 
-function mapOk<T, U>(r: ParseResult<T>, f: (v: T) => U): ParseResult<U> {
-  return r.ok ? { ok: true, value: f(r.value) } : r;
-}
-
-function readConfig(src: YamlSource, issues: Issues, v: Record<string, unknown>, at: PathSeg[], addressOnly = false): Answer | undefined {
-  const input: ConfigInput = {};
-  const keyOf: Partial<Record<keyof ConfigInput, string>> = {};
-  let bad = false;
-  for (const [k, val] of Object.entries(v)) {
-    const f = configField(k);
-    if (!f) {
-      issues.error([...at, k], issues.withGuess(issues.msg('ansConfigUnknownField', { key: k }), didYouMean(k, ['address', 'gateway', 'dns', 'netmask', 'prefix'])), { onKey: true });
-      bad = true;
-      continue;
-    }
-    if (isRecord(val) || typeof val === 'boolean') {
-      issues.error([...at, k], issues.msg('ansScalarExpected', { expected: f, actual: typeWord(val) }));
-      bad = true;
-      continue;
-    }
-    if (Array.isArray(val) && f !== 'dns') {
-      issues.error([...at, k], issues.msg('ansScalarExpected', { expected: f, actual: 'list' }));
-      bad = true;
-      continue;
-    }
-    input[f] = val as ConfigInput[typeof f];
-    keyOf[f] = k;
+function readOne(c: ReadCtx, v: unknown, at: PathSeg[]): Answer | undefined {
+  const r = readAnswer(c.kind, v);
+  if (!r.ok) return unreadable(c, at, v, r);
+  const answer: Answer = { value: r.value, raw: rawOf(c.src, at, v) };
+  if (r.ignored.length > 0) {
+    answer.ignored = r.ignored;
+    c.issues.warn(at, c.issues.msg('ansIgnoredWords', { words: r.ignored.map((w) => visible(w, 40)).join(', ') }));
   }
-  if (bad) return undefined;
-  const r = parseIpv4Config(input);
-  if (!r.ok) {
-    for (const e of r.errors) issues.error(addressOnly ? at : [...at, keyOf[e.field] ?? e.field], issues.msg(e.error, e.params));
-    return undefined;
-  }
-  const c = r.value;
-  return positioned(src, at, { kind: 'ipv4-config', address: c.address, prefix: c.prefix, gateway: c.gateway, dns: c.dns }, JSON.stringify(v));
+  if (r.pasted) answer.pasted = r.pasted;
+  return positioned(c.src, at, answer);
 }

@@ -1,12 +1,13 @@
 // Loads a lab file (the student's or teacher's libvirt host): YAML -> JSON Schema -> semantic
 // checks -> LabFile with defaults applied, paths made absolute (relative to the lab file, `~`
 // expanded) and inline secrets registered for redaction.
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { AccessMethod, AgentAccess, ExerciseSpec, LabFile, LabVm, OsFamily, ProbeTargets, SecretRef, SshAccess, WinRmAccess } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
+import { parseUri } from '../libvirt/uri.js';
 import { isProbeTarget } from './parse-answer.js';
 import { expandPath, registerSecret } from './secrets.js';
-import { Issues, entries, isRecord, langOf, own, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg } from './yaml-source.js';
+import { Issues, entries, formatPath, isRecord, langOf, own, parseYamlText, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg } from './yaml-source.js';
 
 export const DEFAULT_URI = 'qemu:///system';
 export const DEFAULT_SSH_USER = 'root';
@@ -18,12 +19,21 @@ const URI_RE = /^(qemu(\+(ssh|libssh|libssh2|unix|tls|tcp))?:\/\/[^\s/?#]*\/(sys
 export interface LoadLabOptions extends LoadOptions {
   /** Also check network keys and VM roles against this exercise. */
   spec?: ExerciseSpec;
+  /**
+   * Who wrote the file. `teacher` (default: `check`, `validate`, a roster's inline lab) may name
+   * local files, environment variables, URI parameters and trust-lowering options; `student` (a lab
+   * file collected from a student, named per student in a roster) may not: every such field is an
+   * error, found before anything is read or any connection is opened.
+   */
+  trust?: 'teacher' | 'student';
+  /** The file's text, already in memory (a roster's inline lab): `path` then only names it and anchors relative paths. */
+  text?: string;
 }
 
 /** Loads and validates a lab file; throws InputError listing every problem. */
 export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<LabFile> {
   const lang = langOf(opts);
-  const src = await readYaml(path, lang);
+  const src = opts.text !== undefined ? parseYamlText(Buffer.from(opts.text, 'utf8'), path, resolve(path), lang) : await readYaml(path, lang, { noFollow: opts.noFollow ?? opts.trust === 'student' });
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);
   // Register inline secrets before anything could be printed.
@@ -36,6 +46,11 @@ export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<
   issues.throwIfAny();
   const d = src.data as Record<string, unknown>;
   const baseDir = dirname(src.file);
+  const student = opts.trust === 'student';
+  if (student) {
+    studentChecks(d, issues);
+    issues.throwIfAny();
+  }
 
   const uri = String(own(d, 'uri') ?? DEFAULT_URI);
   if (!URI_RE.test(uri)) issues.error(['uri'], issues.msg('labUri', { value: uri }));
@@ -60,8 +75,8 @@ export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<
         return;
       }
       if (Object.hasOwn(a as object, 'agent')) access.push({ kind: 'agent' } satisfies AgentAccess);
-      else if (Object.hasOwn(a as object, 'ssh')) access.push(sshAccess(own(a, 'ssh'), [...at, 'ssh'], baseDir, issues));
-      else if (Object.hasOwn(a as object, 'winrm')) access.push(winrmAccess(own(a, 'winrm'), [...at, 'winrm'], baseDir, issues));
+      else if (Object.hasOwn(a as object, 'ssh')) access.push(sshAccess(own(a, 'ssh'), [...at, 'ssh'], baseDir, issues, student));
+      else if (Object.hasOwn(a as object, 'winrm')) access.push(winrmAccess(own(a, 'winrm'), [...at, 'winrm'], baseDir, issues, student));
     });
     const vm: LabVm = { role, domain, access };
     const os = own<OsFamily>(v, 'os');
@@ -70,6 +85,7 @@ export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<
   }
 
   const lab: LabFile = { file: src.file, uri, networks, vms };
+  if (student) lab.trust = 'student';
   const netns = own<string>(d, 'netns');
   if (netns !== undefined) lab.netns = netns;
   if (isRecord(d.probes)) {
@@ -84,7 +100,7 @@ export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<
     if (tmo !== undefined) probes.timeoutMs = tmo;
     lab.probes = probes;
   }
-  if (isRecord(d.host_ssh)) lab.hostSsh = sshAccess(d.host_ssh, ['host_ssh'], baseDir, issues);
+  if (isRecord(d.host_ssh)) lab.hostSsh = sshAccess(d.host_ssh, ['host_ssh'], baseDir, issues, student);
 
   if (opts.spec) checkAgainstSpec(lab, opts.spec, issues);
   issues.throwIfAny();
@@ -117,7 +133,7 @@ function checkHost(v: unknown, at: PathSeg[], issues: Issues): string | undefine
   return s;
 }
 
-function sshAccess(v: unknown, at: PathSeg[], baseDir: string, issues: Issues): SshAccess {
+function sshAccess(v: unknown, at: PathSeg[], baseDir: string, issues: Issues, student = false): SshAccess {
   const key = own<string>(v, 'key');
   const password = own(v, 'password');
   const agent = own<boolean>(v, 'agent');
@@ -125,8 +141,9 @@ function sshAccess(v: unknown, at: PathSeg[], baseDir: string, issues: Issues): 
     kind: 'ssh',
     user: own<string>(v, 'user') ?? DEFAULT_SSH_USER,
     port: own<number>(v, 'port') ?? DEFAULT_SSH_PORT,
-    // With neither key nor password, the running ssh-agent is the way in.
-    useAgent: agent ?? (key === undefined && password === undefined),
+    // With neither key nor password, the running ssh-agent is the way in (never for a student's
+    // file: the teacher's agent is the teacher's credential, given in the roster if at all).
+    useAgent: student ? false : (agent ?? (key === undefined && password === undefined)),
     acceptNewHostKey: own<boolean>(v, 'accept_new_host_key') ?? false,
     jump: own<SshAccess['jump']>(v, 'jump') ?? 'auto',
   };
@@ -141,20 +158,23 @@ function sshAccess(v: unknown, at: PathSeg[], baseDir: string, issues: Issues): 
   return ssh;
 }
 
-function winrmAccess(v: unknown, at: PathSeg[], baseDir: string, issues: Issues): WinRmAccess {
+function winrmAccess(v: unknown, at: PathSeg[], baseDir: string, issues: Issues, student = false): WinRmAccess {
   const scheme = own<'http' | 'https'>(v, 'scheme') ?? 'https';
   const auth = own<'ntlm' | 'basic'>(v, 'auth') ?? 'ntlm';
   const insecure = own<boolean>(v, 'insecure_skip_verify') ?? false;
   const w: WinRmAccess = {
     kind: 'winrm',
     user: String(own(v, 'user')),
-    password: secretRef(own(v, 'password'), [...at, 'password'], baseDir, issues),
     scheme,
     port: own<number>(v, 'port') ?? WINRM_PORTS[scheme],
     auth,
     insecureSkipVerify: insecure,
     jump: own<WinRmAccess['jump']>(v, 'jump') ?? 'auto',
   };
+  const password = own(v, 'password');
+  // A student's file may leave the password to the teacher's credentials (roster).
+  if (password !== undefined) w.password = secretRef(password, [...at, 'password'], baseDir, issues);
+  else if (!student) issues.error(at, issues.msg('labWinrmPassword'));
   const host = checkHost(own(v, 'host'), [...at, 'host'], issues);
   if (host !== undefined) w.host = host;
   const ca = own<string>(v, 'ca_file');
@@ -162,6 +182,60 @@ function winrmAccess(v: unknown, at: PathSeg[], baseDir: string, issues: Issues)
   if (scheme === 'http' && auth === 'basic') issues.warn([...at, 'auth'], issues.msg('labBasicOverHttp'));
   if (insecure && ca !== undefined) issues.warn([...at, 'insecure_skip_verify'], issues.msg('labInsecureWithCa'));
   return w;
+}
+
+/**
+ * Fields a student's lab file may not use (see LoadLabOptions.trust): each one names the field and
+ * why. Runs on the raw data, before any value is used.
+ */
+function studentChecks(d: Record<string, unknown>, issues: Issues): void {
+  const refuse = (at: PathSeg[], reason: Parameters<Issues['msg']>[0], params?: Record<string, string>) =>
+    issues.error(at, issues.msg('labStudentField', { field: formatPath(at), reason: issues.msg(reason, params) }));
+  const uri = own<string>(d, 'uri');
+  if (typeof uri === 'string') {
+    const q = uri.indexOf('?');
+    if (q >= 0) {
+      const params = [...new URLSearchParams(uri.slice(q + 1)).keys()].map((k) => `${k}=`);
+      refuse(['uri'], 'labStudentUriParams', { params: params.join(', ') || '?' });
+    }
+    // test:///<path> loads an XML file of the grading machine; only the built-in test:///default is a name.
+    if (uri.startsWith('test:') && uri.split('?')[0] !== 'test:///default') refuse(['uri'], 'labStudentUriLocal');
+    // The host and user reach ssh's command line through libvirt: plain names and addresses only.
+    const u = parseUri(uri);
+    if (u && ((u.host !== null && !isProbeTarget(u.host)) || (u.user !== null && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(u.user)))) refuse(['uri'], 'labStudentUriHost');
+  }
+  if (own(d, 'netns') !== undefined) refuse(['netns'], 'labStudentNetns');
+  const secret = (s: unknown, at: PathSeg[]) => {
+    if (!isRecord(s)) return;
+    if (own(s, 'file') !== undefined) refuse([...at, 'file'], 'labStudentPath');
+    if (own(s, 'env') !== undefined) refuse([...at, 'env'], 'labStudentEnv');
+  };
+  const ssh = (s: unknown, at: PathSeg[]) => {
+    if (!isRecord(s)) return;
+    if (own(s, 'key') !== undefined) refuse([...at, 'key'], 'labStudentPath');
+    if (own(s, 'known_hosts') !== undefined) refuse([...at, 'known_hosts'], 'labStudentPath');
+    if (own(s, 'config_host') !== undefined) refuse([...at, 'config_host'], 'labStudentConfigHost');
+    if (own(s, 'agent') === true) refuse([...at, 'agent'], 'labStudentAgent');
+    if (own(s, 'accept_new_host_key') === true) refuse([...at, 'accept_new_host_key'], 'labStudentAcceptNew');
+    secret(own(s, 'password'), [...at, 'password']);
+  };
+  const winrm = (w: unknown, at: PathSeg[]) => {
+    if (!isRecord(w)) return;
+    if (own(w, 'ca_file') !== undefined) refuse([...at, 'ca_file'], 'labStudentPath');
+    if (own(w, 'insecure_skip_verify') === true) refuse([...at, 'insecure_skip_verify'], 'labStudentInsecure');
+    if (own(w, 'auth') === 'basic' && own(w, 'scheme') === 'http') refuse([...at, 'auth'], 'labStudentBasicHttp');
+    secret(own(w, 'password'), [...at, 'password']);
+  };
+  ssh(own(d, 'host_ssh'), ['host_ssh']);
+  for (const [role, vm] of entries(own(d, 'vms'))) {
+    const access = own(vm, 'access');
+    if (!Array.isArray(access)) continue;
+    access.forEach((a, i) => {
+      if (!isRecord(a)) return;
+      if (Object.hasOwn(a, 'ssh')) ssh(own(a, 'ssh'), ['vms', role, 'access', i, 'ssh']);
+      if (Object.hasOwn(a, 'winrm')) winrm(own(a, 'winrm'), ['vms', role, 'access', i, 'winrm']);
+    });
+  }
 }
 
 function checkAgainstSpec(lab: LabFile, spec: ExerciseSpec, issues: Issues): void {

@@ -2,14 +2,13 @@
 // variable, a file (relative to the lab file), or, discouraged, an inline value. Every value
 // resolved (and every inline value loaded) is registered here, and `redact` removes them from
 // any text before it is printed or stored (evidence, reports, error messages).
-import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError, type Lang, type SecretRef } from '../types.js';
 import { detectLang } from '../i18n/lang.js';
 import { t } from './yaml-source.js';
+import { readInput, ReadInputError } from '../util/read-input.js';
 
-const MAX_SECRET_FILE_BYTES = 64 * 1024;
 export const REDACTED = '***';
 
 // The redaction registry: process-wide by design (a secret once seen is hidden everywhere).
@@ -78,13 +77,10 @@ export async function resolveSecret(ref: SecretRef, baseDir: string, opts: { lan
     const path = expandPath(ref.file, baseDir);
     let buf: Buffer;
     try {
-      const st = await stat(path);
-      if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
-      if (st.size > MAX_SECRET_FILE_BYTES) throw fail(lang, 'secretFileTooBig', { path });
-      buf = await readFile(path);
+      buf = await readInput(path, 'secret');
     } catch (err) {
-      if (err instanceof InputError) throw err;
-      throw fail(lang, 'secretFileMissing', { path, reason: (err as NodeJS.ErrnoException).code ?? 'error' });
+      if (err instanceof ReadInputError && err.code === 'too-big') throw fail(lang, 'secretFileTooBig', { path });
+      throw fail(lang, 'secretFileMissing', { path, reason: err instanceof ReadInputError ? (err.code === 'not-regular' ? err.reason : err.code === 'directory' ? 'EISDIR' : err.reason) : String(err) });
     }
     value = buf.toString('utf8').replace(/\r?\n$/, '');
     if (value === '') throw fail(lang, 'secretFileEmpty', { path });

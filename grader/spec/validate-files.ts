@@ -29,6 +29,8 @@ export async function detectKind(path: string, lang: Lang): Promise<FileKind | n
 }
 
 export interface ValidateOptions {
+  /** Check lab files with the rules for files handed in by students (as `batch` does). */
+  student?: boolean;
   lang: Lang;
   kind?: FileKind;
   /** Exercise for answers and lab files (default: the shipped one). */
@@ -69,8 +71,8 @@ export async function validateFiles(files: string[], opts: ValidateOptions): Pro
           results.push({ file, kind, ok: false, warnings, error: s });
           continue;
         }
-        if (kind === 'lab') await loadLab(file, { lang, warnings, spec: s });
-        else await loadAnswers(file, s, { lang, warnings });
+        if (kind === 'lab') await loadLab(file, { lang, warnings, spec: s, ...(opts.student ? { trust: 'student' as const } : {}) });
+        else await loadAnswers(file, s, { lang, warnings, strict: true });
       }
       results.push({ file, kind, ok: true, warnings });
     } catch (err) {

@@ -2,7 +2,8 @@
 // size limit, binary junk, YAML syntax errors, aliases, prototype-polluting keys, JSON-Schema
 // validation (ajv) mapped back to `file:line:column` and the key path. Every problem becomes an
 // InputIssue; the loaders throw one InputError listing all of them.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { readInput, ReadInputError } from '../util/read-input.js';
 import { importBuiltValidator } from '../util/validators.js';
 import { resolve } from 'node:path';
 import {
@@ -44,6 +45,8 @@ export interface LoadOptions {
   lang?: Lang;
   /** Receives non-fatal findings (unanswered questions, inline secrets...). */
   warnings?: InputIssue[];
+  /** The file was handed in by a student: a symbolic link is refused (it could point at our files). */
+  noFollow?: boolean;
 }
 
 export function langOf(opts?: LoadOptions): Lang {
@@ -177,29 +180,33 @@ function single(lang: Lang, display: string, key: SpecMsg, params?: Params): Inp
  * Reads and parses one YAML file. Throws InputError for anything that prevents building a value
  * (missing file, too big, binary, syntax errors, aliases gone wild, reserved keys, deep nesting).
  */
-export async function readYaml(path: string, lang: Lang): Promise<YamlSource> {
+export async function readYaml(path: string, lang: Lang, opts: { noFollow?: boolean } = {}): Promise<YamlSource> {
   const display = path;
   const file = resolve(path);
-  let size: number;
-  try {
-    const st = await stat(file);
-    if (st.isDirectory()) throw single(lang, display, 'fileIsDirectory');
-    if (!st.isFile()) throw single(lang, display, 'fileNotRegular');
-    size = st.size;
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw single(lang, display, code === 'ENOENT' ? 'fileNotFound' : 'fileUnreadable', { reason: code ?? String(err) });
-  }
-  if (size > MAX_FILE_BYTES) throw single(lang, display, 'fileTooBig', { size, max: MAX_FILE_BYTES });
   let buf: Buffer;
   try {
-    buf = await readFile(file);
+    buf = await readInput(file, 'yaml', { maxBytes: MAX_FILE_BYTES, ...(opts.noFollow ? { noFollow: true } : {}) });
   } catch (err) {
-    throw single(lang, display, 'fileUnreadable', { reason: (err as NodeJS.ErrnoException).code ?? String(err) });
+    if (!(err instanceof ReadInputError)) throw err;
+    throw readInputIssue(err, lang, display);
   }
-  if (buf.length > MAX_FILE_BYTES) throw single(lang, display, 'fileTooBig', { size: buf.length, max: MAX_FILE_BYTES });
   return parseYamlText(buf, display, file, lang);
+}
+
+/** The InputError for a file the bounded reader refused (grader/util/read-input.ts). */
+export function readInputIssue(err: ReadInputError, lang: Lang, display: string): InputError {
+  switch (err.code) {
+    case 'missing':
+      return single(lang, display, 'fileNotFound');
+    case 'directory':
+      return single(lang, display, 'fileIsDirectory');
+    case 'not-regular':
+      return single(lang, display, 'fileNotRegularKind', { type: err.reason });
+    case 'too-big':
+      return single(lang, display, 'fileTooBig', { size: err.size ?? 0, max: err.max ?? 0 });
+    default:
+      return single(lang, display, 'fileUnreadable', { reason: err.reason });
+  }
 }
 
 /** Parses YAML from a buffer (exported for tests and for stdin). */

@@ -5,7 +5,7 @@
 // and never keeps the process alive (its socket is unreferenced while idle). `closeAll()` at the end.
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { TransportError, type LabFile, type Lang } from '../types.js';
+import { TransportError, type LabFile, type Lang, type SshAccess } from '../types.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/transport.js';
 import en from '../i18n/en/transport.js';
@@ -13,12 +13,13 @@ import { parseUri } from '../libvirt/uri.js';
 import { onRunEnd } from '../util/cleanup.js';
 import { connectSsh, type SshConnection, type SshOptions } from './ssh.js';
 import { sshOptions } from './ssh-options.js';
+import { withTeacherCredential } from './credentials.js';
 import { directOpener, netnsOpener, type StreamOpener } from './stream.js';
 
 const t = translator(es, en);
 
 /** What a HostPool needs of a lab file (a bare URI is enough for `labgrade inspect --uri`). */
-export type HostLab = Pick<LabFile, 'uri' | 'file' | 'hostSsh' | 'netns'>;
+export type HostLab = Pick<LabFile, 'uri' | 'file' | 'hostSsh' | 'netns' | 'trust' | 'credentials'>;
 
 /**
  * SshOptions for the libvirt host: the lab file's `host_ssh` when given, else the URI's user, host,
@@ -29,23 +30,20 @@ export async function hostSshOptions(lab: HostLab, lang: Lang): Promise<SshOptio
   const h = lab.hostSsh;
   const host = h?.host ?? u?.host ?? '';
   if (!host) throw new TransportError('config', lab.uri, t(lang, 'sshFailed', { detail: `no host in ${lab.uri}` }));
-  const keyFile = u?.params.get('keyfile') ?? undefined;
-  const knownHostsFile = u?.params.get('known_hosts') ?? undefined;
-  const base = await sshOptions(
-    h ?? {
-      kind: 'ssh',
-      user: u?.user ?? process.env.USER ?? 'root',
-      port: u?.port ?? 22,
-      useAgent: true,
-      acceptNewHostKey: false,
-      jump: 'none',
-      ...(keyFile ? { keyFile } : {}),
-      ...(knownHostsFile ? { knownHostsFile } : {}),
-    },
-    host,
-    lab as LabFile,
-    lang,
-  );
+  const plain: SshAccess = { kind: 'ssh', user: u?.user ?? process.env.USER ?? 'root', port: u?.port ?? 22, useAgent: true, acceptNewHostKey: false, jump: 'none' };
+  let access: SshAccess;
+  if (lab.trust === 'student') {
+    // A student's libvirt host is reached as virsh reaches it (the agent and default keys: nothing
+    // secret is sent), or with the teacher's credential bound to that host; never with a key, a
+    // password file or a known_hosts of the student's choosing (the loader refuses those, and the
+    // URI's keyfile=/known_hosts= are not read here).
+    access = withTeacherCredential({ ...plain, ...(h?.password ? { password: h.password } : {}), ...(h?.user ? { user: h.user } : {}), ...(h?.port ? { port: h.port } : {}) }, lab as LabFile, host, null);
+  } else {
+    const keyFile = u?.params.get('keyfile') ?? undefined;
+    const knownHostsFile = u?.params.get('known_hosts') ?? undefined;
+    access = h ?? { ...plain, ...(keyFile ? { keyFile } : {}), ...(knownHostsFile ? { knownHostsFile } : {}) };
+  }
+  const base = await sshOptions(access, host, lab as LabFile, lang);
   if (u?.user && !h) base.user = u.user;
   if (u?.port && !h) base.port = u.port;
   return base;

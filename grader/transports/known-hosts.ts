@@ -4,7 +4,8 @@
 // `@cert-authority` lines are skipped (labgrade does not do host certificates). Keys are compared
 // as the raw public-key blob the server sent, so the key type is part of the comparison.
 import { createHmac } from 'node:crypto';
-import { readFile, appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { readInputText, ReadInputError } from '../util/read-input.js';
 import { dirname } from 'node:path';
 
 export interface KnownHostEntry {
@@ -123,9 +124,9 @@ export async function loadKnownHosts(files: string[]): Promise<KnownHostEntry[]>
   for (const f of files) {
     let text: string;
     try {
-      text = await readFile(f, 'utf8');
+      text = await readInputText(f, 'known-hosts');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      if (e instanceof ReadInputError && e.code === 'missing') continue;
       throw e;
     }
     all.push(...parseKnownHosts(text, f));
@@ -146,12 +147,17 @@ export async function pinHostKey(file: string, host: string, port: number, blob:
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   let existing = '';
   try {
-    existing = await readFile(file, 'utf8');
-  } catch {
+    existing = await readInputText(file, 'known-hosts');
+  } catch (e) {
+    // Only a missing file is created; anything else (a FIFO, a device, too big) is not written to.
+    if (!(e instanceof ReadInputError && e.code === 'missing')) throw e;
     existing = '';
   }
   const sep = existing.length > 0 && !existing.endsWith('\n') ? '\n' : '';
   const line = `${hostKeyName(host, port)} ${type} ${blob.toString('base64')}\n`;
+  // Another connection pinned the very same key a moment ago: nothing to add.
+  const already = existing.split('\n').indexOf(line.trimEnd());
+  if (already >= 0) return { file, line: already + 1, marker: null, hosts: hostKeyName(host, port), keyType: type, key: blob.toString('base64') };
   await appendFile(file, sep + line, { mode: 0o600 });
   const lineNo = existing.split('\n').length - (existing.endsWith('\n') || existing === '' ? 1 : 0) + 1;
   return { file, line: lineNo, marker: null, hosts: hostKeyName(host, port), keyType: type, key: blob.toString('base64') };

@@ -9,7 +9,7 @@
 // all, so network methods are skipped with that reason and the agent is used when allowed.
 // Streams: through the libvirt host for qemu+ssh URIs (SSH direct-tcpip), from inside `lab.netns`
 // (a pipe process) for labs whose bridges live in a namespace, else direct TCP.
-import { readFile } from 'node:fs/promises';
+import { describeReadInputError, readInput, ReadInputError } from '../util/read-input.js';
 import { dirname } from 'node:path';
 import {
   TransportError,
@@ -38,6 +38,7 @@ import { AgentConnection, type VirshRunner } from './agent.js';
 import { connectSsh } from './ssh.js';
 import { HostPool, hostPool } from './host-pool.js';
 import { sshOptions } from './ssh-options.js';
+import { withTeacherCredential } from './credentials.js';
 import { directOpener, jumpOpener, netnsOpener, type StreamOpener } from './stream.js';
 import { connectWinRm } from './winrm/index.js';
 import { LINUX_IDENTITY_SCRIPT, NO_HINTS, parseInterfaces, parseIpAddr } from '../probes/linux.js';
@@ -380,9 +381,15 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
   throw fail(codes.length === 1 ? codes[0]! : (tried.at(-1)?.code ?? 'unreachable'));
 }
 
-async function openNetwork(m: SshAccess | WinRmAccess, host: string, ctx: OpenGuestContext, lang: Lang): Promise<Connection> {
+async function openNetwork(given: SshAccess | WinRmAccess, host: string, ctx: OpenGuestContext, lang: Lang): Promise<Connection> {
   const lab = ctx.lab;
-  const jumping = m.jump === 'libvirt-host' || (m.jump === 'auto' && isRemoteUri(lab.uri));
+  const jumping = given.jump === 'libvirt-host' || (given.jump === 'auto' && isRemoteUri(lab.uri));
+  // The teacher's credential for this very path (target and jump host), checked before any byte is sent.
+  const m = withTeacherCredential(given, lab, host, jumping ? (parseUri(lab.uri)?.host ?? '') : null);
+  if (lab.trust === 'student' && m.kind === 'ssh' && !m.keyFile && !m.password && !m.useAgent) {
+    throw new TransportError('config', `ssh ${m.user}@${host}`, t(lang, 'noTeacherCredential', { host }));
+  }
+  if (m.kind === 'winrm' && !m.password) throw new TransportError('config', `winrm ${m.user}@${host}`, t(lang, 'noTeacherCredential', { host }));
   let opener: StreamOpener;
   let via: string | undefined;
   let release: () => Promise<void> = async () => undefined;
@@ -403,8 +410,16 @@ async function openNetwork(m: SshAccess | WinRmAccess, host: string, ctx: OpenGu
       const o = await sshOptions(m, host, lab, lang);
       conn = await connectSsh({ ...o, openStream: opener, os: ctx.os, ...(via ? { via } : {}) });
     } else {
-      const password = await resolveSecret(m.password, dirname(lab.file), { lang, where: `winrm ${m.user}@${host}` });
-      const ca = m.caFile ? await readFile(m.caFile) : undefined;
+      const password = await resolveSecret(m.password!, dirname(lab.file), { lang, where: `winrm ${m.user}@${host}` });
+      let ca: Buffer | undefined;
+      if (m.caFile) {
+        try {
+          ca = await readInput(m.caFile, 'ca');
+        } catch (e) {
+          if (!(e instanceof ReadInputError)) throw e;
+          throw new TransportError('config', `winrm ${m.user}@${host}`, await describeReadInputError(e, lang));
+        }
+      }
       conn = await connectWinRm({
         host,
         port: m.port,

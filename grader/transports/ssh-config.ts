@@ -3,7 +3,7 @@
 // and `IdentityFile` (repeatable; `~` and the tokens %h %p %r %u %d %% expanded). As in OpenSSH the
 // first value found for a keyword wins and IdentityFile accumulates. `Match` blocks, `Include` and
 // every other keyword are ignored (listed in `ignored` so callers can say so).
-import { readFile } from 'node:fs/promises';
+import { readInputText, ReadInputError } from '../util/read-input.js';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { matchPattern } from './known-hosts.js';
@@ -113,9 +113,9 @@ export function defaultSshConfigPath(): string {
 export async function loadSshConfig(alias: string, path = defaultSshConfigPath()): Promise<SshConfigEntry> {
   let text = '';
   try {
-    text = await readFile(path, 'utf8');
+    text = await readInputText(path, 'ssh-config');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if (!(e instanceof ReadInputError && e.code === 'missing')) throw e;
   }
   return parseSshConfig(text, alias, path);
 }

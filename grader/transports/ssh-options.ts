@@ -25,7 +25,8 @@ export async function sshOptions(a: SshAccess, host: string, lab: LabFile, lang:
     password = await resolveSecret(a.password, dirname(lab.file), { lang, where: `ssh ${user}@${realHost}` });
   }
   const agentSocket = a.useAgent ? process.env.SSH_AUTH_SOCK : undefined;
-  if (keyFiles.length === 0 && password === undefined && !agentSocket) keyFiles = defaultIdentityFiles();
+  // A student's lab never falls back to the teacher's own keys: the roster's credentials say which.
+  if (keyFiles.length === 0 && password === undefined && !agentSocket && lab.trust !== 'student') keyFiles = defaultIdentityFiles();
   const o: SshOptions = {
     host: realHost,
     port,

@@ -1,7 +1,8 @@
 // SSH transport (ssh2): one authenticated connection per guest, reused for every probe; each
 // runScript is one exec channel, with a client-side deadline and output cap. Host keys are checked
 // against known_hosts (see known-hosts.ts) before any credential is sent.
-import { readFile } from 'node:fs/promises';
+import { describeReadInputError, readInput, ReadInputError } from '../util/read-input.js';
+import { fingerprint, recordTrustedHostKey } from './host-key-log.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -90,9 +91,10 @@ async function prepareKeys(files: string[], target: string, lang: Lang): Promise
   for (const file of files) {
     let data: Buffer;
     try {
-      data = await readFile(file);
+      data = await readInput(file, 'key');
     } catch (e) {
-      throw new TransportError('config', target, t(lang, 'keyUnreadable', { file, detail: (e as Error).message }));
+      const detail = e instanceof ReadInputError ? await describeReadInputError(e, lang) : (e as Error).message;
+      throw new TransportError('config', target, t(lang, 'keyUnreadable', { file, detail }));
     }
     const parsed = utils.parseKey(data);
     if (parsed instanceof Error) {
@@ -290,8 +292,9 @@ export async function connectSsh(o: SshOptions): Promise<SshConnection> {
   const lang = o.lang ?? 'en';
   const knownFiles = o.knownHostsFiles ?? defaultKnownHostsFiles();
   const pinFile = knownFiles[0];
-  const known = await loadKnownHosts(knownFiles).catch((e: Error) => {
-    throw new TransportError('config', target, t(lang, 'knownHostsUnreadable', { detail: e.message }));
+  const known = await loadKnownHosts(knownFiles).catch(async (e: Error) => {
+    const detail = e instanceof ReadInputError ? await describeReadInputError(e, lang) : e.message;
+    throw new TransportError('config', target, t(lang, 'knownHostsUnreadable', { detail }));
   });
   const keys = await prepareKeys(o.keyFiles ?? [], target, lang);
 
@@ -352,6 +355,7 @@ export async function connectSsh(o: SshOptions): Promise<SshConnection> {
           (entry) => {
             hostKeyEntry = entry;
             pinned = true;
+            recordTrustedHostKey({ host: o.host, port, keyType: entry.keyType, fingerprint: fingerprint(key), file: pinFile });
             verify(true);
           },
           (e: Error) => {

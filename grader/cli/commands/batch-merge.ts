@@ -13,6 +13,7 @@ const t = translator(es, en);
 interface MergeCliOptions {
   roster: string;
   out: string;
+  publicOutputs?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -23,6 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<dirs...>', t(L, 'argDirs'))
     .requiredOption('--roster <roster.yaml>', t(L, 'optMergeRoster'))
     .requiredOption('--out <dir>', t(L, 'optMergeOut'))
+    .option('--public-outputs', t(L, 'optMergePublic'))
     .action(async (dirs: string[], opts: MergeCliOptions) => {
       process.exitCode = await runMergeCli(dirs, opts, ctx);
     });
@@ -30,22 +32,24 @@ export function register(program: Command, ctx: CliContext): void {
 
 export async function runMergeCli(dirs: string[], opts: MergeCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
-  const [{ loadRoster }, { loadSlices, mergeSlices }, { writeClassOutputs }, { resolve, join }] = await Promise.all([
+  const [{ loadRoster }, { loadSlices, mergeSlices }, { writeClassOutputs }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }] = await Promise.all([
     import('../../batch/roster.js'),
     import('../../batch/merge.js'),
     import('../../batch/outputs.js'),
     import('node:path'),
+    import('../../util/fs.js'),
   ]);
+  const modes = opts.publicOutputs ? PUBLIC_MODES : PRIVATE_MODES;
   const roster = await loadRoster(opts.roster, lang);
   const loaded = await loadSlices(dirs, roster, lang);
   const first = loaded.slices[0]!.manifest;
   // The slices' export settings (after their --identity/--scale) are the run's.
   roster.export = { ...first.export };
   const outDir = resolve(opts.out);
-  const { outcome, warnings } = await mergeSlices(roster, loaded, outDir, lang);
+  const { outcome, warnings } = await mergeSlices(roster, loaded, outDir, lang, modes.dir);
   if (loaded.missing.length) warnings.push(t(lang, 'missingSlices', { n: loaded.n, missing: loaded.missing.join(', ') }));
   for (const w of warnings) process.stderr.write(`${w}\n`);
-  const summary = await writeClassOutputs(roster, outcome, { outDir, exercise: first.exercise, lang: first.lang });
+  const summary = await writeClassOutputs(roster, outcome, { outDir, exercise: first.exercise, lang: first.lang, modes });
   const c = summary.counts;
   process.stderr.write(`${t(lang, 'merged', { slices: loaded.slices.length, graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending })}\n`);
   process.stdout.write(`${join(outDir, 'index.html')}\n${join(outDir, 'grades.csv')}\n${join(outDir, 'class.json')}\n`);

@@ -26,6 +26,7 @@ interface BatchCliOptions {
   scale?: string;
   identity?: string;
   shard?: string;
+  publicOutputs?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -44,6 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--scale <max>', t(L, 'optScale'))
     .option('--identity <field>', t(L, 'optIdentity'))
     .option('--shard <K/N>', ts(L, 'optShard'))
+    .option('--public-outputs', t(L, 'optPublicOutputs'))
     .action(async (specPath: string, opts: BatchCliOptions) => {
       process.exitCode = await runBatchCli(specPath, opts, ctx);
     });
@@ -72,7 +74,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const shard = shardMod ? shardMod.parseShard(opts.shard!) : null;
   if (shardMod && !shard) throw new InputError(ts(lang, 'badShard', { value: opts.shard! }));
 
-  const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight }, { realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }] =
+  const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight }, { realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }] =
     await Promise.all([
       import('../../spec/load-spec.js'),
       import('../../batch/roster.js'),
@@ -82,7 +84,9 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
       import('../../batch/outputs.js'),
       import('../../batch/progress.js'),
       import('node:path'),
+      import('../../util/fs.js'),
     ]);
+  const modes = opts.publicOutputs ? PUBLIC_MODES : PRIVATE_MODES;
   const spec = await loadSpec(specPath, { lang });
   let roster = await loadRoster(opts.roster, lang);
   const classSize = roster.students.length;
@@ -108,11 +112,20 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const progress = new Progress(process.stderr, lang);
   const controller = new AbortController();
   let interrupts = 0;
+  const STOP_AFTER_SEC = 15;
   const onSigint = () => {
     interrupts++;
+    // A second signal quits at once: every finished student is already on disk.
     if (interrupts > 1) process.exit(130);
     progress.note(t(lang, 'interrupted'));
     controller.abort();
+    // Whatever still runs (a connection library ignoring the abort) cannot hold the batch: the
+    // class outputs get a few seconds to be written, then the process ends. unref: it never
+    // keeps an otherwise finished process alive.
+    setTimeout(() => {
+      progress.note(t(lang, 'stopping', { seconds: STOP_AFTER_SEC }));
+      process.exit(130);
+    }, STOP_AFTER_SEC * 1000).unref();
   };
   // Last line of defence for a long class run: a stray error event in some connection library must
   // not kill the process and every running student with it. It is reported; the student it belonged
@@ -141,6 +154,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
         lang,
         signal: controller.signal,
         onEvent: progress.onEvent,
+        modes,
       },
       { grade: realGrader(spec, inlineLabs), redact },
     );
@@ -153,16 +167,21 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   }
   if (shardMod && shard) {
     const { fileHash } = await import('../../batch/hash.js');
-    await shardMod.writeManifest(outDir, shardMod.buildManifest(shard, roster, await fileHash(roster.file), classSize, outcome, { exercise, lang }));
+    await shardMod.writeManifest(outDir, shardMod.buildManifest(shard, roster, await fileHash(roster.file), classSize, outcome, { exercise, lang }), modes);
     const graded = outcome.students.filter((s) => s.record?.status === 'graded').length;
     process.stdout.write(`${ts(lang, 'shardWrote', { k: shard.k, n: shard.n, count: roster.students.length, total: classSize })}\n`);
     if (outcome.interrupted) return 130;
     return graded === roster.students.length ? 0 : 1;
   }
-  const summary = await writeClassOutputs(roster, outcome, { outDir, exercise, lang });
+  const summary = await writeClassOutputs(roster, outcome, { outDir, exercise, lang, modes });
   const c = summary.counts;
   process.stderr.write(`${t(lang, 'finished', { graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending, seconds: (outcome.wallMs / 1000).toFixed(1) })}\n`);
   process.stdout.write(`${t(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
-  if (outcome.interrupted) return 130;
+  if (outcome.interrupted) {
+    // Abandoned gradings may still hold sockets or child processes: once everything finished is on
+    // disk, they must not keep the process alive (unref: this timer alone never does).
+    setTimeout(() => process.exit(130), 500).unref();
+    return 130;
+  }
   return c.graded === c.students ? 0 : 1;
 }

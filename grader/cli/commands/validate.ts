@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
+import { visible } from '../../util/visible.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/spec.js';
 import en from '../../i18n/en/spec.js';
@@ -14,6 +15,7 @@ const KINDS = ['spec', 'lab', 'answers'] as const;
 interface ValidateCliOptions {
   kind?: string;
   spec?: string;
+  student?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -24,6 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<files...>', t(L, 'validateArgFiles'))
     .option('--kind <spec|lab|answers>', t(L, 'validateOptKind'))
     .option('--spec <file>', t(L, 'validateOptSpec'))
+    .option('--student', t(L, 'validateOptStudent'))
     .action(async (files: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(files, opts, ctx);
     });
@@ -32,20 +35,18 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runValidate(files: string[], opts: ValidateCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   if (opts.kind !== undefined && !(KINDS as readonly string[]).includes(opts.kind)) throw new InputError(t(lang, 'validateBadKind'));
-  const [{ validateFiles }, { formatIssues }] = await Promise.all([import('../../spec/validate-files.js'), import('../io.js')]);
+  const [{ validateFiles }, { formatIssues, formatIssue }] = await Promise.all([import('../../spec/validate-files.js'), import('../io.js')]);
   const results = await validateFiles(files, {
     lang,
     ...(opts.kind ? { kind: opts.kind as (typeof KINDS)[number] } : {}),
     ...(opts.spec ? { specPath: opts.spec } : {}),
+    ...(opts.student ? { student: true } : {}),
   });
   let bad = 0;
   for (const r of results) {
-    for (const w of r.warnings) {
-      const where = [w.file, w.line, w.column].filter((x) => x !== undefined).join(':');
-      process.stdout.write(`${where}${w.path ? ` (${w.path})` : ''}: ${t(lang, 'validateWarning')}: ${w.message}\n`);
-    }
+    for (const w of r.warnings) process.stdout.write(`${formatIssue(w, t(lang, 'validateWarning'))}\n`);
     if (r.ok) {
-      process.stdout.write(`${t(lang, 'validateOk', { file: r.file, kind: t(lang, `kindName_${r.kind!}`) })}\n`);
+      process.stdout.write(`${visible(t(lang, 'validateOk', { file: r.file, kind: t(lang, `kindName_${r.kind!}`) }))}\n`);
     } else {
       bad++;
       if (r.error) process.stderr.write(`${formatIssues(r.error)}\n`);

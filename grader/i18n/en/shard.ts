@@ -8,6 +8,7 @@ export default {
   argDirs: 'output folders of the slices (each has a shard.json)',
   optMergeOut: 'folder for the merged class outputs (the students\' reports are copied into it)',
   optMergeRoster: 'the same roster the slices were graded with',
+  optMergePublic: 'class outputs readable by everyone (0644/0755), as with `batch --public-outputs`; default private (0600/0700)',
   noManifest: '{dir}: no shard.json; is this the --out folder of a `batch --shard K/N` run?',
   badManifest: '{dir}/shard.json: not a slice manifest written by labgrade ({detail})',
   mismatch: '{dir}: graded with a different {what} than {first} ({a} vs {b}); merge only slices of one run',

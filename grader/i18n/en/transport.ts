@@ -14,6 +14,8 @@ export default {
   keyInvalid: 'the file {file} is not an SSH private key labgrade can read: {detail}',
   noCredentials:
     'no SSH credentials: set keyFile, password or useAgent (with SSH_AUTH_SOCK) in the lab file, or put a key in ~/.ssh',
+  noTeacherCredential:
+    "no credentials for {host}: this lab file was handed in by a student, so its passwords and keys come from the roster's credentials, and none names {host}",
   knownHostsUnreadable: 'cannot read known_hosts: {detail}',
   hostkeyRevoked: 'the host key of {host} is marked @revoked in {where}',
   hostkeyChanged:

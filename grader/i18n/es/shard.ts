@@ -6,6 +6,7 @@ export default {
   argDirs: 'carpetas de salida de las porciones (cada una tiene un shard.json)',
   optMergeOut: 'carpeta para las salidas de la clase unidas (se copian en ella los informes de los alumnos)',
   optMergeRoster: 'la misma lista de alumnos con la que se corrigieron las porciones',
+  optMergePublic: 'salidas de la clase legibles por todos (0644/0755), como con `batch --public-outputs`; por defecto privadas (0600/0700)',
   noManifest: '{dir}: no hay shard.json; ¿es la carpeta --out de una ejecución `batch --shard K/N`?',
   badManifest: '{dir}/shard.json: no es un manifiesto de porción escrito por labgrade ({detail})',
   mismatch: '{dir}: se corrigió con otro {what} distinto del de {first} ({a} frente a {b}); une solo porciones de una misma ejecución',

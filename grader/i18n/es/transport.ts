@@ -16,6 +16,8 @@ export default {
   keyInvalid: 'el fichero {file} no es una clave privada SSH legible: {detail}',
   noCredentials:
     'no hay credenciales SSH: indica keyFile, password o useAgent (con SSH_AUTH_SOCK) en el fichero del laboratorio, o deja una clave en ~/.ssh',
+  noTeacherCredential:
+    'no hay credenciales para {host}: este fichero del laboratorio lo entregó un alumno, así que las contraseñas y claves vienen de las credentials del roster, y ninguna nombra {host}',
   knownHostsUnreadable: 'no se puede leer known_hosts: {detail}',
   hostkeyRevoked: 'la clave de host de {host} está marcada como @revoked en {where}',
   hostkeyChanged:

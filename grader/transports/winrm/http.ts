@@ -44,6 +44,8 @@ export interface HttpResponse {
 }
 
 const MAX_HEADER_BYTES = 64 * 1024;
+/** A chunk-size line (hex size and extensions) longer than this is not HTTP (RFC 9112 sets no limit; servers send a few bytes). */
+export const MAX_CHUNK_LINE_BYTES = 4096;
 
 interface Pending {
   resolve: (r: HttpResponse) => void;
@@ -54,6 +56,8 @@ export class HttpChannel {
   private socket: Duplex | null = null;
   private connecting: Promise<Duplex> | null = null;
   private buf: Buffer = Buffer.alloc(0);
+  /** Bytes the buffer must hold before parsing again can complete anything (no re-parse per read). */
+  private waitFor = 0;
   private pending: Pending | null = null;
   private busy: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -89,6 +93,7 @@ export class HttpChannel {
     const s = this.socket;
     this.socket = null;
     this.buf = Buffer.alloc(0);
+    this.waitFor = 0;
     this.peerCertificate = null;
     if (s) s.destroy();
   }
@@ -210,6 +215,7 @@ export class HttpChannel {
     socket.on('data', (d: Buffer) => {
       if (this.socket !== socket) return;
       this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+      if (this.buf.length < this.waitFor) return;
       this.tryParse();
     });
     const gone = (e?: NodeJS.ErrnoException) => {
@@ -232,6 +238,7 @@ export class HttpChannel {
 
   /** Parses a complete response out of the buffer, if there is one, and hands it to the pending request. */
   private tryParse(ended = false): void {
+    this.waitFor = 0;
     if (!this.pending) return;
     const headEnd = this.buf.indexOf('\r\n\r\n');
     if (headEnd < 0) {
@@ -263,19 +270,28 @@ export class HttpChannel {
       let p = 0;
       let total = 0;
       for (;;) {
+        // The size line is bounded: a line that never ends is refused, not re-scanned on every read.
         const eol = rest.indexOf('\r\n', p);
+        if ((eol < 0 ? rest.length : eol) - p > MAX_CHUNK_LINE_BYTES) return this.fail(new HttpError('protocol', 'chunk size line too long'));
         if (eol < 0) return ended ? this.fail(new HttpError('closed', 'response cut short')) : undefined;
-        const size = parseInt(rest.subarray(p, eol).toString('latin1'), 16);
+        const line = /^([0-9a-fA-F]{1,15})[ \t]*(;.*)?$/.exec(rest.subarray(p, eol).toString('latin1'));
+        const size = line ? parseInt(line[1]!, 16) : NaN;
         if (!Number.isFinite(size) || size < 0) return this.fail(new HttpError('protocol', 'bad chunk size'));
         total += size;
         if (total > max) return this.fail(new HttpError('protocol', 'response body too large'));
         if (size === 0) {
           const trailerEnd = rest.indexOf('\r\n\r\n', eol);
+          if (trailerEnd < 0 && rest.length - eol > MAX_HEADER_BYTES) return this.fail(new HttpError('protocol', 'response trailers too large'));
           if (trailerEnd < 0 && rest.length < eol + 4) return ended ? this.fail(new HttpError('closed', 'response cut short')) : undefined;
           consumed = trailerEnd >= 0 ? trailerEnd + 4 : eol + 4;
           break;
         }
-        if (rest.length < eol + 2 + size + 2) return ended ? this.fail(new HttpError('closed', 'response cut short')) : undefined;
+        if (rest.length < eol + 2 + size + 2) {
+          if (ended) return this.fail(new HttpError('closed', 'response cut short'));
+          // Nothing completes before this chunk's last byte has arrived.
+          this.waitFor = headEnd + 4 + eol + 2 + size + 2;
+          return;
+        }
         parts.push(rest.subarray(eol + 2, eol + 2 + size));
         p = eol + 2 + size + 2;
       }
@@ -284,7 +300,11 @@ export class HttpChannel {
       const len = Number(headers['content-length']);
       if (!Number.isInteger(len) || len < 0) return this.fail(new HttpError('protocol', 'bad Content-Length'));
       if (len > max) return this.fail(new HttpError('protocol', 'response body too large'));
-      if (rest.length < len) return ended ? this.fail(new HttpError('closed', 'response cut short')) : undefined;
+      if (rest.length < len) {
+        if (ended) return this.fail(new HttpError('closed', 'response cut short'));
+        this.waitFor = headEnd + 4 + len;
+        return;
+      }
       body = Buffer.from(rest.subarray(0, len));
       consumed = len;
     } else if (status === 204 || status === 304) {

@@ -57,6 +57,13 @@ describe('reports: html in headless Chromium', function () {
         // The name is the visible text of the heading; nothing got injected.
         expect(await page.textContent('#student-name')).to.equal(r.student.name);
         expect(await page.$$eval('img, script, svg, iframe, object, embed', (els) => els.length)).to.equal(0);
+        // Every question verdict shows the answer as written (hostile text as inert text) and as read.
+        const written = await page.$$eval('dd.written', (els) => els.map((e) => e.textContent));
+        expect(written.length).to.equal(r.tasks.flatMap((t) => t.questions).filter((q) => q.answerWritten != null && skippedTaskReason(r.tasks.find((t) => t.id === q.task)!) === null).length);
+        if (sample === 'mixed') {
+          expect(written).to.include('<script>alert(1)</script>␛]0;pwned␇␛[2J; reboot');
+          expect(await page.textContent('[data-verdict="nat.vm_to_vm.linux"] dd.answer')).to.equal('(unreadable answer)');
+        }
         expect(await page.textContent('#score-percent')).to.match(new RegExp(`^${r.totals.percent.toFixed(1)}`));
         // Evidence is folded away.
         const openDetails = await page.$$eval('details[open]', (els) => els.length);

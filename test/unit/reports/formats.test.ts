@@ -89,7 +89,11 @@ describe('reports: text', () => {
   it('shows per question and VM the verdict, answer, observation, explanation and hint', () => {
     const out = renderers.text(loadSample('mixed'));
     expect(out).to.include('✘ Fail  linux  0/0.5');
-    expect(out).to.include('Answer: static');
+    expect(out).to.include('Written: estática\n      Read as: static');
+    // A hostile answer: its escape sequences shown as symbols, never sent to the terminal.
+    expect(out).to.include('Written: <script>alert(1)</script>␛]0;pwned␇␛[2J; reboot\n      Read as: (unreadable answer)');
+    expect(out).to.include('Unreadable answer (0 points)');
+    expect(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(out)).to.equal(false);
     expect(out).to.include('Observed: dynamic (DHCP)');
     expect(out).to.include('Hint: In a NAT network libvirt runs a DHCP server');
     expect(out).to.include('? Not measured  linux');
@@ -121,8 +125,8 @@ describe('reports: html (static checks)', () => {
   });
 
   it('labels in the result language, or the one asked for', () => {
-    expect(renderers.html(loadSample('pass'))).to.include('<html lang="es">').and.include('Respuesta del alumno');
-    expect(renderers.html(loadSample('pass'), { lang: 'en' })).to.include('<html lang="en">').and.include("Student&#39;s answer");
+    expect(renderers.html(loadSample('pass'))).to.include('<html lang="es">').and.include('<dt>Escrita</dt>').and.include('<dt>Leída como</dt>');
+    expect(renderers.html(loadSample('pass'), { lang: 'en' })).to.include('<html lang="en">').and.include('<dt>Written</dt>').and.include('<dt>Read as</dt>');
   });
 });
 

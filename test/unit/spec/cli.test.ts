@@ -29,6 +29,15 @@ describe('CLI: validate and answers init', function () {
     expect(r.stdout).to.include('3 valid, 0 with errors');
   });
 
+  it('validate --student: a collected lab file is checked with the rules batch applies (the same file is valid as your own)', () => {
+    const own = labgrade('validate', join(fixtures, 'lab-full.yaml'));
+    expect(own.code, own.stderr).to.equal(0);
+    const r = labgrade('validate', '--student', join(fixtures, 'lab-full.yaml'));
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/lab-full\.yaml:9:\d+ \(vms\.linux\.access\[0\]\.ssh\.key\): vms\.linux\.access\[0\]\.ssh\.key is not accepted in a lab file handed in by a student: it names a file on the grading machine/);
+    expect(r.stderr).to.include('(netns)').and.include('(host_ssh.known_hosts)');
+  });
+
   it('validate: exit 2 with file:line:column and the key path', () => {
     const r = labgrade('validate', join(fixtures, 'spec-wrong-type.yaml'));
     expect(r.code).to.equal(2);
@@ -41,6 +50,19 @@ describe('CLI: validate and answers init', function () {
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/aviso: sin responder: nat \/ vm_config/);
     expect(r.stdout).to.include('válido (respuestas)');
+  });
+
+  it('validate: lists every unreadable answer with an example; hostile text is shown, never obeyed', () => {
+    const p = tmp.write('student: { name: "Eve\\e]0;x\\a" }\nanswers:\n  nat:\n    config: "estática o dinámica"\n    outside: "\\e]0;pwned\\a\\e[2J"\n    dns: "<b>sí</b>"\n    dns_server: "192.168.101.1; reboot"\n    vmm_config: x\n');
+    const r = labgrade('validate', p, '--lang', 'en');
+    expect(r.code).to.equal(2);
+    const all = r.stdout + r.stderr;
+    expect(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(all), JSON.stringify(all)).to.equal(false);
+    expect(r.stderr).to.include(`${p}:4:13 (answers.nat.config): unreadable answer: ambiguous answer "estática o dinámica": answer static or dynamic. Understood, for example: "static", "dynamic", "manual", "by DHCP"`);
+    expect(r.stderr).to.include('(answers.nat.outside): unreadable answer: the answer holds a control character (U+001B)');
+    expect(r.stderr).to.include('(answers.nat.dns): unreadable answer: the answer holds markup');
+    expect(r.stderr).to.match(/answers\.nat\.vmm_config\): question "vmm_config" does not exist.*Did you mean "vm_config"/);
+    expect(r.stdout).to.match(/\(answers\.nat\.dns_server\): warning: read, but these words were not understood and were ignored: reboot/);
   });
 
   it('validate: a file of unknown kind, a bad --kind and a missing file exit 2', () => {

@@ -63,15 +63,15 @@ describe('loadAnswers', () => {
     expect(msgs).to.include('task not answered: isolated');
     expect(msgs).to.include('task not answered: very_isolated');
     expect(msgs).to.not.include('unanswered: nat / config');
-    const other: InputIssue[] = [];
-    await loadAnswers(tmp.write(`exercise: clase3\n${head}  nat: { config: dhcp }\n`), spec, { lang: 'en', warnings: other });
-    expect(other[0]!.message).to.equal('these answers say they are for exercise "clase3", but are checked against "clase2-redes"');
-    expect(other[0]!.line).to.equal(1);
+    // Answers for another exercise are not answers to this one: an input error.
+    const other = await inputError(() => loadAnswers(tmp.write(`exercise: clase3\n${head}  nat: { config: dhcp }\n`), spec, { lang: 'en' }));
+    expect(issueAt(other, 'exercise').message).to.equal('these answers say they are for exercise "clase3", but are checked against "clase2-redes"');
+    expect(issueAt(other, 'exercise').line).to.equal(1);
   });
 
   it('reports unknown tasks, questions and roles with positions and did-you-mean', async () => {
     const p = tmp.write(`${head}  nta:\n    config: dhcp\n  nat:\n    outsied: sí\n    dns: { linux: sí, windwos: sí }\n    vm_config:\n      linux: { adress: 1.2.3.4/24 }\n`);
-    const err = await inputError(() => loadAnswers(p, spec, { lang: 'en' }));
+    const err = await inputError(() => loadAnswers(p, spec, { lang: 'en', strict: true }));
     const task = issueAt(err, 'answers.nta');
     expect([task.line, task.column]).to.deep.equal([3, 3]);
     expect(task.message).to.match(/task "nta" does not exist.*Did you mean "nat"/);
@@ -79,31 +79,50 @@ describe('loadAnswers', () => {
     const role = issueAt(err, 'answers.nat.dns.windwos');
     expect([role.line, role.column]).to.deep.equal([7, 23]);
     expect(role.message).to.match(/Did you mean "windows"/);
-    expect(issueAt(err, 'answers.nat.vm_config.linux.adress').message).to.match(/Did you mean "address"/);
+    expect(issueAt(err, 'answers.nat.vm_config.linux').message).to.match(/unknown field "adress"/);
+    // Grading (not strict): the unknown ids are warnings; the rest is read; the bad field is unreadable.
+    const warnings: InputIssue[] = [];
+    const a = await loadAnswers(p, spec, { lang: 'en', warnings });
+    expect(warnings.map((w) => w.path)).to.include.members(['answers.nta', 'answers.nat.outsied', 'answers.nat.dns.windwos']);
+    expect(a.tasks.nat!.dns!.linux!.value).to.deep.equal({ kind: 'yes-no', value: true });
+    expect(a.tasks.nat!.vm_config!.linux!.value).to.equal(null);
+    expect(a.tasks.nat!.vm_config!.linux!.problem!.reason).to.match(/unknown field "adress"/);
   });
 
-  it('is strict with ambiguous or malformed values, each positioned', async () => {
+  it('validating (strict): every unreadable answer is a positioned error with an example', async () => {
     const p = tmp.write(
-      `${head}  nat:\n    config: estática o dinámica\n    outside: sí y no\n    dns_server: 999.1.1.1\n    vm_config:\n      linux: { address: 192.168.101.5 255.0.255.0, gateway: 192.168.101.1 }\n      windows: { address: 192.168.101.6/24, dns: [1.1.1.1, banana] }\n    host: 3\n`,
+      `${head}  nat:\n    config: estática o dinámica\n    outside: sí y no\n    dns_server: 999.1.1.1\n    vm_config:\n      linux: { address: 192.168.101.5 255.0.255.0, gateway: 192.168.101.1 }\n      windows: { address: 192.168.101.6/24, dns: [1.1.1.1, banana] }\n    host: 3\n    vm_to_vm: [sí]\n`,
     );
-    const err = await inputError(() => loadAnswers(p, spec, { lang: 'en' }));
-    expect(issueAt(err, 'answers.nat.config').message).to.match(/ambiguous answer "estática o dinámica"/);
+    const warnings: InputIssue[] = [];
+    const err = await inputError(() => loadAnswers(p, spec, { lang: 'en', strict: true, warnings }));
+    expect(issueAt(err, 'answers.nat.config').message).to.match(/^unreadable answer: ambiguous answer "estática o dinámica".*Understood, for example: "static"/);
     expect(issueAt(err, 'answers.nat.outside').message).to.match(/ambiguous.*yes or no/);
     expect(issueAt(err, 'answers.nat.dns_server').line).to.equal(6);
-    expect(issueAt(err, 'answers.nat.vm_config.linux.address').message).to.match(/not contiguous/);
-    expect(issueAt(err, 'answers.nat.vm_config.windows.dns').message).to.match(/"banana" is not an IPv4 address/);
-    expect(issueAt(err, 'answers.nat.host').message).to.match(/expected a value \(yes or no\), not 3/);
-    // Shapes no question accepts are schema errors, reported before any value is read.
-    const shape = await inputError(() => loadAnswers(tmp.write(`${head}  nat:\n    vm_to_vm: [sí]\n`), spec, { lang: 'en' }));
-    expect(issueAt(shape, 'answers.nat.vm_to_vm').message).to.match(/wrong type.*found array/);
+    expect(issueAt(err, 'answers.nat.vm_config.linux').message).to.match(/not contiguous/);
+    expect(issueAt(err, 'answers.nat.host').message).to.match(/cannot understand "3"/);
+    expect(issueAt(err, 'answers.nat.vm_to_vm').message).to.match(/expected a value \(yes or no\), not list/);
+    expect(err.issues.some((i) => i.path === 'answers.nat.vm_config.windows')).to.equal(false);
   });
 
-  it('rejects a configuration that mixes fields and roles, or is not a map', async () => {
-    const err = await inputError(() =>
-      loadAnswers(tmp.write(`${head}  nat:\n    vm_config: { linux: { address: 1.2.3.4/24 }, gateway: 1.2.3.1 }\n  isolated:\n    vm_config: 192.168.102.2/24\n`), spec, { lang: 'en' }),
+  it('grading: an unreadable answer is kept as such; the others are read', async () => {
+    const p = tmp.write(
+      `${head}  nat:\n    config: estática o dinámica\n    vm_config: "192.168.101.218 255.255.255.0, puerta de enlace 192.168.101.1"\n    dns_server: "192.168.101.1; reboot"\n    host: "\\e]0;pwned\\a\\e[2J"\n    outside: sí\n`,
     );
-    expect(issueAt(err, 'answers.nat.vm_config').message).to.match(/mixes configuration fields \(gateway\) with machines \(linux\)/);
-    expect(issueAt(err, 'answers.isolated.vm_config').message).to.match(/written as a map/);
+    const warnings: InputIssue[] = [];
+    const a = await loadAnswers(p, spec, { lang: 'es', warnings });
+    const nat = a.tasks.nat!;
+    expect(nat.config!['*']!.value).to.equal(null);
+    expect(nat.config!['*']!.problem!.reason).to.match(/ambigua/);
+    expect(nat.config!['*']!.problem!.example).to.match(/estática/);
+    expect(nat.config!['*']!.line).to.equal(4);
+    expect(nat.vm_config!['*']!.value).to.deep.equal({ kind: 'ipv4-config', address: '192.168.101.218', prefix: 24, gateway: '192.168.101.1', dns: [] });
+    expect(nat.dns_server!['*']!.value).to.deep.equal({ kind: 'ipv4', value: '192.168.101.1' });
+    expect(nat.dns_server!['*']!.ignored).to.deep.equal(['reboot']);
+    expect(warnings.some((w) => w.path === 'answers.nat.dns_server' && /reboot/.test(w.message))).to.equal(true);
+    expect(nat.host!['*']!.value).to.equal(null);
+    expect(nat.host!['*']!.raw).to.equal('\u001b]0;pwned\u0007\u001b[2J');
+    expect(nat.host!['*']!.problem!.reason).to.match(/U\+001B/);
+    expect(nat.outside!['*']!.value).to.deep.equal({ kind: 'yes-no', value: true });
   });
 
   it('accepts Spanish field names in a configuration', async () => {
