@@ -8,11 +8,12 @@
 // Needs root, a build, the lab (scenario `all`, under /tmp/labgrade-lab.lock).
 // BENCH_STUDENTS (default 30) and BENCH_CONCURRENCY (default 4).
 import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './_measure.mjs';
+import { parse, stringify } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LOCK = '/tmp/labgrade-lab.lock';
@@ -44,12 +45,22 @@ try {
   for (let i = 0; i < N; i++) labs.push(await hosts[i].writeLabFile(join(work, `lab-${i}.yaml`), { linux: 'debian12', windows: 'win10' }));
   const spec = join(root, 'exercises', 'clase2-redes.yaml');
   const answers = join(root, 'exercises', 'demo', 'answers-correct.yaml');
+  // Inline labs (the teacher's roster): a lab *file* listed in a roster is a student's hand-in,
+  // which may not name keys or known_hosts (grader/transports/credentials.ts).
   const roster = (n) => {
-    const lines = ['defaults:', `  answers: ${answers}`, '  task: nat', 'students:'];
-    for (let i = 0; i < n; i++) lines.push(`  - { id: s${String(i).padStart(2, '0')}, name: Student ${i}, email: s${i}@bench.invalid, lab: ${labs[i]} }`);
+    const students = [];
+    for (let i = 0; i < n; i++) students.push({ id: `s${String(i).padStart(2, '0')}`, name: `Student ${i}`, email: `s${i}@bench.invalid`, lab: parse(readFileSync(labs[i], 'utf8')) });
     const f = join(work, `roster-${n}.yaml`);
-    writeFileSync(f, `${lines.join('\n')}\n`);
+    writeFileSync(f, stringify({ defaults: { answers, task: 'nat' }, students }));
     return f;
+  };
+  const graded = (out) => {
+    try {
+      const c = JSON.parse(readFileSync(join(work, out, 'class.json'), 'utf8')).counts;
+      return `${c.graded}/${c.students} graded${c.students - c.graded ? ` (${c.incomplete} incomplete, ${c.failed} failed)` : ''}`;
+    } catch (e) {
+      return `no class.json (${e.message})`;
+    }
   };
   const cli = join(root, 'bin', 'labgrade.js');
   const batch = (n, conc, out) => [process.execPath, cli, 'batch', spec, '--roster', roster(n), '--out', join(work, out), '--concurrency', String(conc), '--per-host', '1', '--deadline', '600'];
@@ -65,8 +76,8 @@ try {
   const ideal = Math.ceil(N / C) * one.wallMs;
   const f = (x) => (x / 1000).toFixed(1).padStart(7);
   process.stdout.write(`\nbatch of remote hosts: ${N} students, each with its own qemu+ssh host (sshd in the lab namespace), NAT task on the same 2 guests\n`);
-  process.stdout.write(`one student alone:                 ${f(one.wallMs)} s wall  ${f(one.cpuMs)} s CPU (exit ${one.status})\n`);
-  process.stdout.write(`class at concurrency ${String(C).padEnd(3)}:            ${f(cls.wallMs)} s wall  ${f(cls.cpuMs)} s CPU (exit ${cls.status})\n`);
+  process.stdout.write(`one student alone:                 ${f(one.wallMs)} s wall  ${f(one.cpuMs)} s CPU (exit ${one.status}; ${graded('one')})\n`);
+  process.stdout.write(`class at concurrency ${String(C).padEnd(3)}:            ${f(cls.wallMs)} s wall  ${f(cls.cpuMs)} s CPU (exit ${cls.status}; ${graded('class')})\n`);
   process.stdout.write(`ideal ceil(${N}/${C}) x one student:      ${f(ideal)} s   -> ${(cls.wallMs / ideal).toFixed(2)}x the ideal (target < 1.5x)\n`);
   process.stdout.write(`guests' CPU during the class: ${(guestMs / 1000).toFixed(1)} s over ${(cls.wallMs / 1000).toFixed(1)} s = ${(guestMs / cls.wallMs).toFixed(2)} of ${cpus().length} host cores; labgrade's own: ${(cls.cpuMs / cls.wallMs).toFixed(2)} cores\n`);
 } finally {
