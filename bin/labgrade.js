@@ -4,7 +4,12 @@
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 20) {
+  // Debian 12's own nodejs is 18: say so plainly instead of failing somewhere inside.
+  process.stderr.write(`labgrade needs Node.js 20 or newer (this is ${process.versions.node}); see docs/en/install.md (or the single executable, which needs no Node)\n`);
+  process.exit(2);
+} else if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {

@@ -6,6 +6,7 @@ import type {
   AnswerValue,
   CommandEvidence,
   ExerciseSpec,
+  FactRequest,
   GuestFacts,
   HostSnapshot,
   LabFile,
@@ -38,6 +39,10 @@ export interface QuestionCheck {
   name: string;
   kind: AnswerKind;
   observe(ctx: QuestionContext): Observation;
+  /** Extra guest facts this question needs (measured once per VM it is asked of). */
+  needs?(question: SpecQuestion): FactRequest[];
+  /** Problems with the question's `params`, localized (none = valid). */
+  validateParams?(params: Record<string, unknown>, ctx: { networks: string[]; roles: string[]; lang: Lang }): string[];
 }
 
 export interface QuestionContext {

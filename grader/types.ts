@@ -74,7 +74,15 @@ export interface SpecNetwork {
   hostAddress: boolean;
   /** Accepted libvirt names; the first is the course's default (`red-nat`), then variants (`red_nat`). */
   names: string[];
+  /**
+   * How VMs attach to it. `network` (default): a libvirt network, by name. `bridge`: an external
+   * host bridge (`<interface type='bridge'>`, e.g. br0) and `direct`: a macvtap on a host device
+   * (`<interface type='direct'>`, e.g. eth0); for these two `names` are the bridge or device names.
+   */
+  attachment?: NetworkAttachment;
 }
+
+export type NetworkAttachment = 'network' | 'bridge' | 'direct';
 
 export interface SpecVm {
   role: string;
@@ -89,6 +97,8 @@ export type AnswerKind = 'config-method' | 'yes-no' | 'ipv4' | 'ipv4-config';
 
 export interface SpecQuestion {
   id: string;
+  /** Short title for reports (falls back to the id). */
+  title?: Text;
   prompt: Text;
   kind: AnswerKind;
   /**
@@ -100,6 +110,8 @@ export interface SpecQuestion {
   points: number;
   /** Student-facing hint texts keyed by explanation code (see Verdict.codes). */
   hints: Record<string, Text>;
+  /** Parameters of the check (validated by the check's `validateParams`); the loader always sets it. */
+  params?: Record<string, unknown>;
 }
 
 export interface SpecTask {
@@ -113,10 +125,21 @@ export interface SpecTask {
   questions: string[];
   /** What theory expects for each question on this network type (question id -> expectation). */
   theory: Record<string, Theory>;
+  /** Question id -> the VM roles it is asked of (default: every VM of the task). */
+  ask?: Record<string, string[]>;
+  /**
+   * VM role -> every network key it must have a NIC on in this task (a VM with several NICs, e.g.
+   * a router). The task's own network is implied. Empty when the task asks nothing more.
+   */
+  nics?: Record<string, string[]>;
 }
 
-/** Symbolic addresses are resolved against the host snapshot of the task's network. */
-export type TheoryAddress = 'host-address' | 'none' | 'any';
+/**
+ * Symbolic addresses are resolved against the host snapshot of the task's network and the measured
+ * guests: `host-address` (the host's address on the network), `vm:<role>` (the address VM <role>
+ * has on the task's network, e.g. a Linux VM acting as router), `none`, `any`.
+ */
+export type TheoryAddress = 'host-address' | 'none' | 'any' | `vm:${string}`;
 
 export type Theory =
   | { kind: 'config-method'; value: 'static' | 'dynamic' }
@@ -324,6 +347,11 @@ export interface NetworkInfo {
   bridge: string | null;
   ips: NetworkIp[];
   dns: { enabled: boolean; forwarders: string[]; domain?: string };
+  /**
+   * Not a libvirt network: a host bridge (`bridge`) or host device (`direct`, macvtap) that NICs
+   * attach to directly, named by `name`. Built from the domains' NICs (libvirt lists no host bridges).
+   */
+  external?: 'bridge' | 'direct';
 }
 
 export interface DomainInterface {
@@ -589,6 +617,59 @@ export interface GuestFacts {
   reach: Record<string, Reachability>;
   resolve: Resolution | null;
   evidence: CommandEvidence[];
+  /** Kernel parameters asked for by the task's checks (key -> fact). */
+  sysctl?: Record<string, SysctlFact>;
+  /** Source-NAT rules, when a check asked for them. */
+  nat?: NatFacts;
+}
+
+/** A guest fact a question check needs beyond the configuration and the probes. */
+export type FactRequest = { kind: 'sysctl'; key: string } | { kind: 'nat'; savedFiles: string[] };
+
+/** A measured value or why it could not be measured (never a guess). */
+export type MeasuredFact<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface SysctlSetting {
+  file: string;
+  line: number;
+  value: string;
+}
+
+export interface SysctlFact {
+  key: string;
+  /** The running kernel's value (/proc/sys). */
+  live: MeasuredFact<string>;
+  /** Every assignment of the key in the files read at boot, in the order they apply (the last wins). */
+  persisted: MeasuredFact<SysctlSetting[]>;
+  /**
+   * Assignments in files that are NOT read at boot on this system: /etc/sysctl.conf where
+   * systemd-sysctl applies only sysctl.d and no sysctl.d entry links to it (Debian 13).
+   */
+  ignored?: SysctlSetting[];
+}
+
+/** One source-NAT rule (iptables MASQUERADE/SNAT, or nftables masquerade/snat). */
+export interface NatRule {
+  /** Output interface (`-o`, `oifname`), null = any. */
+  outInterface: string | null;
+  /** Source (`-s`, `ip saddr`), null = any. */
+  source: string | null;
+  action: 'masquerade' | 'snat';
+  /** The rule as written. */
+  text: string;
+}
+
+export interface NatSaved {
+  file: string;
+  /** null: the file does not exist. */
+  rules: NatRule[] | null;
+}
+
+export interface NatFacts {
+  /** The running ruleset (`iptables-save -t nat`, else `nft list ruleset`). */
+  live: MeasuredFact<NatRule[]>;
+  /** The files restored at boot. */
+  saved: MeasuredFact<NatSaved[]>;
 }
 
 /** Per-OS probe set; runs commands through a Connection and parses locale-independent output. */
@@ -610,6 +691,8 @@ export interface Verdict {
   task: string;
   /** Question id (question verdicts) or undefined (host checks). */
   question?: string;
+  /** The question's short title from the spec (`questions.<id>.title`), localized, when it has one. */
+  questionTitle?: string;
   check: string;
   role?: string;
   /** What a host check is about: a network or domain name. */

@@ -80,8 +80,9 @@ export const html = defineRenderer('html', 'html', 'text/html; charset=utf-8', (
 <body>
 ${header(r, t)}
 <main>
+${r.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${r.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}
 ${summary(r, t)}
-${r.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${r.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}${r.trustedHostKeys?.length ? `<div class="alert" role="note"><strong>${h(t('trustedHostKeys'))}</strong><ul>${r.trustedHostKeys.map((k) => `<li>${h(t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))}</li>`).join('')}</ul></div>` : ''}${r.answerNotices?.length ? `<div class="alert notices"><strong>${h(t('answerNotices'))}</strong><ul>${r.answerNotices.map((e) => `<li>${h(visible(e))}</li>`).join('')}</ul></div>` : ''}
+${r.trustedHostKeys?.length ? `<div class="alert" role="note"><strong>${h(t('trustedHostKeys'))}</strong><ul>${r.trustedHostKeys.map((k) => `<li>${h(t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))}</li>`).join('')}</ul></div>` : ''}${r.answerNotices?.length ? `<div class="alert notices"><strong>${h(t('answerNotices'))}</strong><ul>${r.answerNotices.map((e) => `<li>${h(visible(e))}</li>`).join('')}</ul></div>` : ''}
 ${r.tasks.length === 0 ? `<div class="card muted">${h(t('noTasks'))}</div>` : r.tasks.map((task) => taskSection(task, t)).join('\n')}
 ${accessSection(r, t)}
 <footer>
@@ -147,15 +148,15 @@ function summary(r: GradeResult, t: Labels): string {
         return `<div class="row muted"><a href="#task-${h(task.id)}">${h(task.title || task.id)}</a><div class="small">${h(outcomeLabel(t, 'skip'))}</div><div class="pts">–</div></div>`;
       }
       return `<div class="row"><a href="#task-${h(task.id)}">${h(task.title || task.id)}</a>
-  <div class="${barClass(pct)}" role="img" aria-label="${fmtPercent(pct)} %"><span style="width:${pct.toFixed(1)}%"></span></div>
-  <div class="pts">${fmtPoints(task.points)}/${fmtPoints(task.maxPoints)}</div></div>`;
+  <div class="${barClass(pct)}" role="img" aria-label="${fmtPercent(pct, t.lang)} %"><span style="width:${pct.toFixed(1)}%"></span></div>
+  <div class="pts">${fmtPoints(task.points, t.lang)}/${fmtPoints(task.maxPoints, t.lang)}</div></div>`;
     })
     .join('\n');
   return `<section class="card" id="summary" aria-label="${h(t('summary'))}">
 <div class="scoreboard">
   <div><div class="muted small">${h(t('score'))}</div>
-    <div class="big" id="score-percent">${tot.maxPoints > 0 ? `${fmtPercent(tot.percent)}<small> %</small>` : '–'}</div>
-    <div class="muted">${fmtPoints(tot.points)} / ${fmtPoints(tot.maxPoints)} ${h(t('points').toLowerCase())}</div></div>
+    <div class="big" id="score-percent">${tot.maxPoints > 0 ? `${fmtPercent(tot.percent, t.lang)}<small> %</small>` : '–'}</div>
+    <div class="muted">${fmtPoints(tot.points, t.lang)} / ${fmtPoints(tot.maxPoints, t.lang)} ${h(t('points').toLowerCase())}</div></div>
   <div><div class="tasks-summary">${rows}</div><div class="counts">${chips}</div></div>
 </div>
 ${attention(r, t)}
@@ -175,21 +176,21 @@ ${task.hostChecks.map((v) => hostRow(v, t)).join('\n')}
   if (skipped !== null) {
     return `<section class="card task skipped-task" id="task-${h(task.id)}">
 <div class="task-head"><div><h2>${h(task.title || task.id)}</h2><div class="net">${h(t('network'))}: ${h(netText)}</div></div>
-<div class="pts">${fmtPoints(task.points)} / ${fmtPoints(task.maxPoints)}</div></div>
+<div class="pts">${fmtPoints(task.points, t.lang)} / ${fmtPoints(task.maxPoints, t.lang)}</div></div>
 <p class="muted"><span class="pill skip">${h(outcomeLabel(t, 'skip'))}</span> ${h(skipped)}</p>
 </section>`;
   }
   const questions = groupByQuestion(task.questions)
     .map(
       (g) => `<div class="question" id="q-${h(task.id)}-${h(g.question)}">
-<h3>${h(questionLabel(t, g.question))} <span class="muted small mono">${h(g.question)}</span></h3>
+<h3>${h(questionLabel(t, g.question, g.verdicts[0]?.questionTitle))} <span class="muted small mono">${h(g.question)}</span></h3>
 ${g.verdicts.map((v) => verdictBlock(v, t)).join('\n')}
 </div>`,
     )
     .join('\n');
   return `<section class="card task" id="task-${h(task.id)}">
 <div class="task-head"><div><h2>${h(task.title || task.id)}</h2><div class="net">${h(t('network'))}: ${h(netText)}</div></div>
-<div class="pts">${fmtPoints(task.points)} / ${fmtPoints(task.maxPoints)}</div></div>
+<div class="pts">${fmtPoints(task.points, t.lang)} / ${fmtPoints(task.maxPoints, t.lang)}</div></div>
 ${host}
 ${questions ? `<div class="section-label">${h(t('questions'))}</div>${questions}` : ''}
 </section>`;
@@ -219,7 +220,7 @@ function verdictBlock(v: Verdict, t: Labels): string {
     ? `<div class="hints"><strong>${h(t('hints'))}</strong><ul>${v.hints.map((x) => `<li>${h(x)}</li>`).join('')}</ul></div>`
     : '';
   return `<div class="verdict ${shown}" data-verdict="${h(v.id)}" id="${anchor(v)}">
-  <div class="who">${pill(v, t)}<div>${h(v.role ?? '')}</div><span class="pts">${fmtPoints(v.points)} / ${fmtPoints(v.maxPoints)}</span></div>
+  <div class="who">${pill(v, t)}<div>${h(v.role ?? '')}</div><span class="pts">${fmtPoints(v.points, t.lang)} / ${fmtPoints(v.maxPoints, t.lang)}</span></div>
   <div><dl class="facts">${facts}</dl>
   ${v.message ? `<p class="explain">${h(v.message)}</p>` : ''}
   ${hints}
@@ -264,7 +265,7 @@ function attention(r: GradeResult, t: Labels): string {
     [...task.hostChecks, ...task.questions]
       .filter((v) => v.outcome === 'fail' || v.outcome === 'error')
       .map((v) => {
-        const what = v.question !== undefined ? `${questionLabel(t, v.question)} · ${v.role ?? ''}` : `${v.check} · ${v.subject ?? ''}`;
+        const what = v.question !== undefined ? `${questionLabel(t, v.question, v.questionTitle)} · ${v.role ?? ''}` : `${v.check} · ${v.subject ?? ''}`;
         return `<li>${pill(v, t)}<a href="#${anchor(v)}">${h(task.title || task.id)}: ${h(what)}</a></li>`;
       }),
   );

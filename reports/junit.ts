@@ -1,6 +1,10 @@
 // JUnit XML for CI systems: <testsuites> > <testsuite> per task > <testcase> per host check and per
 // question per VM. The suite counters are the number of elements this renderer emits (JUnit's own
-// bookkeeping); the score itself is copied from the result's totals, never recomputed.
+// bookkeeping); the score itself is copied from the result's totals, never recomputed. Names are
+// ids (task ids, verdict ids), never translated titles, so switching the language does not create new
+// tests in a CI's history; the titles travel as properties and in the output. Times are measured:
+// a testcase's is the time of the commands behind it, a suite's the sum of its testcases, the
+// whole run's from the result's start and end.
 import { visible } from '../grader/util/visible.js';
 import type { CommandEvidence, GradeResult, TaskResult, Verdict } from '../grader/types.js';
 import { escapeXml, escapeXmlText } from './escape.js';
@@ -15,8 +19,8 @@ export const junit = defineRenderer('junit', 'xml', 'application/xml', (r, opts)
     suites.push({
       counts: { tests: 1, failures: 0, errors: 1, skipped: 0 },
       lines: [
-        `  <testsuite name="labgrade" tests="1" failures="0" errors="1" skipped="0" time="0" timestamp="${escapeXml(r.startedAt)}">`,
-        `    <testcase classname="labgrade.run" name="${escapeXml(t('errors'))}" time="0">`,
+        `  <testsuite name="labgrade" tests="1" failures="0" errors="1" skipped="0" time="${runTime(r)}" timestamp="${escapeXml(r.startedAt)}">`,
+        `    <testcase classname="labgrade.run" name="run-errors" time="${runTime(r)}">`,
         `      <error message="${escapeXml(r.errors[0] ?? t('noTasks'))}" type="run">${escapeXmlText(r.errors.join('\n') || t('noTasks'))}</error>`,
         '    </testcase>',
         '  </testsuite>',
@@ -24,7 +28,7 @@ export const junit = defineRenderer('junit', 'xml', 'application/xml', (r, opts)
     });
   }
   const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s.counts[k], 0);
-  const time = seconds(Date.parse(r.finishedAt) - Date.parse(r.startedAt));
+  const time = runTime(r);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${escapeXml(`labgrade ${r.exercise.id}`)}" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="${sum('skipped')}" time="${time}" timestamp="${escapeXml(r.startedAt)}">`,
@@ -38,6 +42,7 @@ function suite(r: GradeResult, task: TaskResult, t: Labels) {
   const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const cases: string[] = [];
   const all = [...task.hostChecks, ...task.questions];
+  const ms = all.reduce((n, v) => n + evidenceMs(v.evidence), 0);
   for (const v of all) {
     counts.tests++;
     const shown = shownOutcome(v);
@@ -48,14 +53,15 @@ function suite(r: GradeResult, task: TaskResult, t: Labels) {
   }
   const net = task.network.name ?? t('networkMissing');
   const lines = [
-    `  <testsuite name="${escapeXml(`${task.id}: ${task.title}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="0" timestamp="${escapeXml(r.startedAt)}">`,
+    `  <testsuite name="${escapeXml(`labgrade.${task.id}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="${seconds(ms)}" timestamp="${escapeXml(r.startedAt)}">`,
     '    <properties>',
+    prop('title', task.title),
     prop('student', studentLine(r)),
     prop('exercise', r.exercise.id),
     prop('task', task.id),
     prop('network', `${net}${task.network.type ? ` (${task.network.type})` : ''}`),
-    prop('points', `${fmtPoints(task.points)}/${fmtPoints(task.maxPoints)}`),
-    prop('score', `${fmtPoints(r.totals.points)}/${fmtPoints(r.totals.maxPoints)} (${fmtPercent(r.totals.percent)} %)`),
+    prop('points', `${fmtPoints(task.points, t.lang)}/${fmtPoints(task.maxPoints, t.lang)}`),
+    prop('score', `${fmtPoints(r.totals.points, t.lang)}/${fmtPoints(r.totals.maxPoints, t.lang)} (${fmtPercent(r.totals.percent, t.lang)} %)`),
     ...(r.trustedHostKeys ?? []).map((k) => prop('trusted-host-key', t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))),
     '    </properties>',
     ...cases,
@@ -71,9 +77,8 @@ function prop(name: string, value: string): string {
 function testcase(task: TaskResult, v: Verdict, t: Labels): string[] {
   const isQuestion = v.question !== undefined;
   const classname = isQuestion ? `labgrade.${task.id}.${v.question}` : `labgrade.${task.id}.host`;
-  const name = isQuestion
-    ? `${questionLabel(t, v.question!)}${v.role ? ` [${v.role}]` : ''}`
-    : `${v.check}${v.subject ? ` ${v.subject}` : ''}`;
+  const name = v.id;
+  const title = isQuestion ? `${questionLabel(t, v.question!, v.questionTitle)}${v.role ? ` [${v.role}]` : ''}` : `${v.check}${v.subject ? ` ${v.subject}` : ''}`;
   const shown = shownOutcome(v);
   const detail = details(v, t);
   const lines = [`    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}" time="${seconds(evidenceMs(v.evidence))}">`];
@@ -81,6 +86,7 @@ function testcase(task: TaskResult, v: Verdict, t: Labels): string[] {
   else if (shown === 'error') lines.push(`      <error message="${escapeXml(v.message)}" type="${escapeXml(v.codes[0] ?? 'error')}">${escapeXmlText(detail)}</error>`);
   else if (shown === 'skip') lines.push(`      <skipped message="${escapeXml(v.message)}"/>`);
   const out = [
+    title,
     shown === 'warning' ? `${outcomeLabel(t, 'warning')}: ${v.message}` : '',
     shown === 'pass' ? detail : '',
     evidenceText(v.evidence, t),
@@ -101,7 +107,7 @@ function details(v: Verdict, t: Labels): string {
         ]),
     v.observed !== null ? `${t('observed')}: ${v.observed}` : '',
     v.theory !== null ? `${t('theory')}: ${v.theory}` : '',
-    `${t('points')}: ${fmtPoints(v.points)}/${fmtPoints(v.maxPoints)}`,
+    `${t('points')}: ${fmtPoints(v.points, t.lang)}/${fmtPoints(v.maxPoints, t.lang)}`,
     `${t('explanation')}: ${v.message}`,
     ...v.hints.map((h) => `${t('hint')}: ${h}`),
   ];
@@ -121,6 +127,10 @@ function evidenceText(ev: CommandEvidence[], t: Labels): string {
 
 function evidenceMs(ev: CommandEvidence[]): number {
   return ev.reduce((n, e) => n + (Number.isFinite(e.durationMs) ? e.durationMs : 0), 0);
+}
+
+function runTime(r: GradeResult): string {
+  return seconds(Date.parse(r.finishedAt) - Date.parse(r.startedAt));
 }
 
 function seconds(ms: number): string {

@@ -1,4 +1,5 @@
 // Labels shared by the renderers (from grader/i18n/<lang>/report.ts).
+import { formatNumber } from '../grader/i18n/translate.js';
 import type { AccessAttempt, GradeResult, Lang, Outcome, TaskResult, Verdict } from '../grader/types.js';
 import { translator, type Params } from '../grader/i18n/translate.js';
 import es from '../grader/i18n/es/report.js';
@@ -9,11 +10,12 @@ export type ReportKey = keyof typeof es;
 const tr = translator(es, en);
 
 /** A label function bound to one language. */
-export type Labels = (key: ReportKey, params?: Params) => string;
+/** The report's labels; `lang` travels with them so numbers are written the same way as the words. */
+export type Labels = ((key: ReportKey, params?: Params) => string) & { lang: Lang };
 
 export function labelsFor(result: GradeResult, opts: RenderOptions = {}): { lang: Lang; t: Labels } {
   const lang: Lang = opts.lang ?? (result.lang === 'en' ? 'en' : 'es');
-  return { lang, t: (key, params) => tr(lang, key, params) };
+  return { lang, t: Object.assign((key: ReportKey, params?: Params) => tr(lang, key, params), { lang }) };
 }
 
 /** What a verdict shows: failed warnings are shown as warnings, never as failures. */
@@ -27,21 +29,22 @@ export function outcomeLabel(t: Labels, o: Shown): string {
   return t(`outcome_${o}` as ReportKey);
 }
 
-/** The question's title for the fixed course vocabulary, else its id. */
-export function questionLabel(t: Labels, id: string): string {
+/** The question's title: the spec's own (`title`), else the seed course's vocabulary, else its id. */
+export function questionLabel(t: Labels, id: string, title?: string): string {
+  if (title) return title;
   const key = `q_${id}` as ReportKey;
   return key in es ? t(key) : id;
 }
 
 /** Points with at most two decimals, no trailing zeros (1, 0.5, 0.33). */
-export function fmtPoints(n: number): string {
-  if (!Number.isFinite(n)) return '0';
-  return String(Math.round(n * 100) / 100);
+/** Points as the language writes them (at most 2 decimals): "0,5" / "0.5". */
+export function fmtPoints(n: number, lang: Lang = 'en'): string {
+  return formatNumber(lang, Number.isFinite(n) ? n : 0, 2);
 }
 
-export function fmtPercent(n: number): string {
-  if (!Number.isFinite(n)) return '0';
-  return (Math.round(n * 10) / 10).toFixed(1);
+/** A percentage's number (at most 1 decimal): "92,9" / "92.9"; the % sign is the caller's. */
+export function fmtPercent(n: number, lang: Lang = 'en'): string {
+  return formatNumber(lang, Number.isFinite(n) ? n : 0, 1);
 }
 
 /** Question verdicts of a task grouped by question id, in the order they come. */

@@ -34,6 +34,12 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
   out.push(`${t('student')}: ${oneLine(studentLine(r))}`);
   out.push(`${t('lab')}: ${oneLine(r.lab.uri)}${r.lab.file ? ` (${oneLine(r.lab.file)})` : ''}`);
 
+  // What stopped the grading comes first: it is the cause of everything skipped below.
+  if (r.errors.length) {
+    out.push('', paint('bold', `${t('errors')}:`));
+    for (const e of r.errors) out.push(`  - ${oneLine(e)}`);
+  }
+
   if (r.tasks.length === 0) out.push('', t('noTasks'));
   for (const task of r.tasks) {
     const net = task.network;
@@ -41,7 +47,7 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
     out.push('');
     out.push(
       paint('bold', `== ${oneLine(task.title || task.id)} (${oneLine(task.id)}) — ${t('network')}: ${netText}`) +
-        `  ${fmtPoints(task.points)}/${fmtPoints(task.maxPoints)}`,
+        `  ${fmtPoints(task.points, t.lang)}/${fmtPoints(task.maxPoints, t.lang)}`,
     );
     const skipped = skippedTaskReason(task);
     if (skipped !== null) {
@@ -58,12 +64,12 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
       }
     }
     for (const group of groupByQuestion(task.questions)) {
-      out.push(`  ${paint('cyan', `${questionLabel(t, group.question)} (${oneLine(group.question)})`)}`);
+      out.push(`  ${paint('cyan', `${questionLabel(t, group.question, group.verdicts[0]?.questionTitle)} (${oneLine(group.question)})`)}`);
       for (const v of group.verdicts) {
         const shown = shownOutcome(v);
         const who = v.role ? oneLine(v.role) : '';
         const label = paint(OUTCOME_STYLE[shown], `${SYMBOL[shown]} ${outcomeLabel(t, shown)}`);
-        out.push(`    ${label}  ${who}  ${fmtPoints(v.points)}/${fmtPoints(v.maxPoints)}`);
+        out.push(`    ${label}  ${who}  ${fmtPoints(v.points, t.lang)}/${fmtPoints(v.maxPoints, t.lang)}`);
         out.push(...answerLines(v, t, '      '));
         if (v.observed !== null) out.push(`      ${t('observed')}: ${oneLine(v.observed)}`);
         if (v.theory !== null && shown !== 'pass') out.push(`      ${t('theory')}: ${oneLine(v.theory)}`);
@@ -86,10 +92,6 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
     }
   }
 
-  if (r.errors.length) {
-    out.push('', paint('bold', `${t('errors')}:`));
-    for (const e of r.errors) out.push(`  - ${oneLine(e)}`);
-  }
   if (r.trustedHostKeys?.length) {
     out.push('', paint('bold', `${t('trustedHostKeys')}:`));
     for (const k of r.trustedHostKeys) out.push(`  - ${oneLine(t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))}`);
@@ -101,6 +103,10 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
 
   const tot = r.totals;
   out.push('');
+  if (nothingGraded(r)) {
+    out.push(paint('bold', t('noScore')));
+    return `${out.join('\n')}\n`;
+  }
   out.push(
     paint(
       'bold',
@@ -110,6 +116,11 @@ export const text = defineRenderer('text', 'txt', 'text/plain; charset=utf-8', (
   );
   return `${out.join('\n')}\n`;
 });
+
+/** Nothing was graded because of a run problem (libvirt unreachable...): a score would mislead. */
+export function nothingGraded(r: GradeResult): boolean {
+  return r.errors.length > 0 && r.totals.pass + r.totals.fail + r.totals.error === 0;
+}
 
 function pushDetails(out: string[], v: Verdict, t: Labels, indent: string, paint: (s: Style, x: string) => string): void {
   for (const h of v.hints) out.push(...wrap(`${t('hint')}: ${oneLine(h)}`, indent).map((l) => paint('yellow', l)));

@@ -6,6 +6,7 @@ import { translator, type Params } from '../../grader/i18n/translate.js';
 import es from '../../grader/i18n/es/inspect.js';
 import en from '../../grader/i18n/en/inspect.js';
 import { didYouMean, hasDhcp, hostAddressOn, looseName } from '../../grader/libvirt/lookup.js';
+import { externalNetwork, isExternal } from '../../grader/libvirt/attachment.js';
 
 const t = translator(es, en);
 export type InspectKey = keyof typeof es;
@@ -27,7 +28,16 @@ export function specNetwork(ctx: HostCheckContext): SpecNetwork | undefined {
 
 /** The task's network on the host: the first accepted name that exists (exact names). */
 export function taskNetwork(ctx: HostCheckContext): NetworkInfo | null {
-  for (const name of wantedNetworkNames(ctx)) {
+  return networkFor(ctx, ctx.task.network);
+}
+
+/** Any network of the spec, by key, as found on the host (the lab file's name, else the spec's). */
+export function networkFor(ctx: Pick<HostCheckContext, 'spec' | 'lab' | 'snapshot'>, key: string): NetworkInfo | null {
+  const named = ctx.lab.networks[key];
+  const want = ctx.spec.networks[key];
+  const names = named ? [named] : (want?.names ?? [key]);
+  if (want && isExternal(want)) return externalNetwork(want, names, ctx.snapshot);
+  for (const name of names) {
     const n = ctx.snapshot.networks.find((x) => x.name === name);
     if (n) return n;
   }

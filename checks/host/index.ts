@@ -6,5 +6,6 @@ import { networkActive } from './network-active.js';
 import { vmExists } from './vm-exists.js';
 import { vmRunning } from './vm-running.js';
 import { vmAttached } from './vm-attached.js';
+import { vmNics } from './vm-nics.js';
 
-export const hostChecks: HostCheck[] = [networkExists, networkType, networkActive, vmExists, vmRunning, vmAttached];
+export const hostChecks: HostCheck[] = [networkExists, networkType, networkActive, vmExists, vmRunning, vmAttached, vmNics];

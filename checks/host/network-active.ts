@@ -10,6 +10,8 @@ export const networkActive: HostCheck = {
     if (!net) {
       return [verdict(ctx, { check: 'network-active', subject: expectedNetworkName(ctx), outcome: 'skip', message: tr(ctx, 'check.skipNoNetwork', { name: expectedNetworkName(ctx), key: ctx.task.network }) })];
     }
+    // A host bridge or device is not a libvirt network: libvirt neither starts nor persists it.
+    if (net.external) return [];
     const out = [
       verdict(ctx, {
         check: 'network-active',

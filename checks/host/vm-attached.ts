@@ -3,6 +3,7 @@
 // left the VM on the previous task's network sees it at once.
 import type { DomainInterface } from '../../grader/types.js';
 import type { HostCheck, HostCheckContext } from '../types.js';
+import { nicOn } from '../../grader/libvirt/attachment.js';
 import { domainNameFor, expectedNetworkName, findTaskDomain, quoteList, taskNetwork, tr, verdict } from './common.js';
 
 function describeNic(ctx: HostCheckContext, i: DomainInterface): string {
@@ -28,8 +29,8 @@ export const vmAttached: HostCheck = {
       if (!net) {
         return verdict(ctx, { check: 'vm-attached', subject: name, role, outcome: 'skip', message: tr(ctx, 'check.skipNoNetwork', { name: expectedNetworkName(ctx), key: ctx.task.network }) });
       }
-      const on = dom.interfaces.filter((i) => i.network === net.name);
-      const elsewhere = dom.interfaces.filter((i) => i.network !== net.name);
+      const on = dom.interfaces.filter((i) => nicOn(i, net));
+      const elsewhere = dom.interfaces.filter((i) => !nicOn(i, net));
       const observed = quoteList(dom.interfaces.map((i) => describeNic(ctx, i)));
       if (on.length === 0) {
         const msg =

@@ -3,6 +3,7 @@
 // address there, so the answer is "no" without probing anything.
 import type { QuestionCheck } from '../types.js';
 import { reachObservation } from './reach.js';
+import { tc } from './params.js';
 import { configEvidence, guestLabel, probeWords, tr, unmeasured, yesNo } from './util.js';
 
 export function hostAddressOf(network: { ips: { family: string; address: string }[] } | null): string | null {
@@ -18,6 +19,12 @@ export const hostReach: QuestionCheck = {
     if (!ctx.network) {
       const error = tr(ctx, 'obsNetworkMissing', { network: ctx.lab.networks[ctx.task.network] ?? ctx.task.network });
       return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['network-missing'], explanation: error, evidence: [], error };
+    }
+    if (ctx.network.external) {
+      // A host bridge or device outside libvirt: the host's address there is not known, so "no
+      // address" would be a guess. Ask it only on libvirt networks.
+      const error = tc(ctx.lang, 'hostOnExternal', { network: ctx.network.name });
+      return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['host-address-unknown'], explanation: error, evidence: [], error };
     }
     const host = hostAddressOf(ctx.network);
     if (!host) {

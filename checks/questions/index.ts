@@ -8,7 +8,11 @@ import { dnsResolution } from './dns-resolution.js';
 import { dnsServer } from './dns-server.js';
 import { peerReach } from './peer-reach.js';
 import { hostReach } from './host-reach.js';
+import { defaultGateway } from './default-gateway.js';
+import { sysctl } from './sysctl.js';
+import { natMasquerade } from './nat-masquerade.js';
+import { reachVia } from './reach-via.js';
 
-export const questionCheckList: QuestionCheck[] = [configMethod, ipv4Config, outsideReach, dnsResolution, dnsServer, peerReach, hostReach];
+export const questionCheckList: QuestionCheck[] = [configMethod, ipv4Config, outsideReach, dnsResolution, dnsServer, peerReach, hostReach, defaultGateway, sysctl, natMasquerade, reachVia];
 
 export const questionChecks: Record<string, QuestionCheck> = Object.fromEntries(questionCheckList.map((c) => [c.name, c]));

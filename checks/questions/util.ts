@@ -5,6 +5,7 @@ import type { CommandEvidence, GuestAddress, GuestFacts, GuestInterface, HostSna
 import type { GuestOutcome, Observation, QuestionContext } from '../types.js';
 import { translator, type Params } from '../../grader/i18n/translate.js';
 import { normalizeMac } from '../../grader/libvirt/mac.js';
+import { nicOn } from '../../grader/libvirt/attachment.js';
 import { measurementText as describeMeasurement } from '../../grader/probes/describe.js';
 import es from '../../grader/i18n/es/grade.js';
 import en from '../../grader/i18n/en/grade.js';
@@ -58,9 +59,7 @@ export function macsOn(snapshot: HostSnapshot, domain: string, net: NetworkInfo 
   if (!net) return [];
   const dom = snapshot.domains.find((d) => d.name === domain);
   if (!dom) return [];
-  return dom.interfaces
-    .filter((i) => i.network === net.name || (net.bridge !== null && i.type === 'bridge' && i.source === net.bridge))
-    .map((i) => normMac(i.mac));
+  return dom.interfaces.filter((i) => nicOn(i, net)).map((i) => normMac(i.mac));
 }
 
 /**

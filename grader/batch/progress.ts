@@ -1,7 +1,7 @@
 // Batch progress on stderr: on a TTY one live line (bar, done / with problems / running, ETA)
 // redrawn in place; otherwise one plain line per finished student (logs, CI).
 import type { Lang } from '../types.js';
-import { translator } from '../i18n/translate.js';
+import { formatPercent, translator } from '../i18n/translate.js';
 import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';
 import { oneLine } from '../../reports/escape.js';
@@ -63,7 +63,7 @@ export class Progress {
         this.finishedThisRun++;
         if (e.record.status !== 'graded') this.problems++;
         if (!this.live) {
-          const detail = e.record.status === 'graded' || e.record.status === 'incomplete' ? `${(e.percent ?? 0).toFixed(1)} %` : '';
+          const detail = e.record.status === 'graded' || e.record.status === 'incomplete' ? formatPercent(this.lang, e.percent ?? 0) : '';
           const why = e.record.error ? ` — ${oneLine(e.record.error.message)}` : '';
           this.line(
             t(this.lang, 'progressStudent', {
@@ -90,15 +90,12 @@ export class Progress {
   }
 
   private draw(): void {
-    const width = 24;
-    const filled = this.total ? Math.round((this.done / this.total) * width) : 0;
-    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
     const eta = this.eta();
-    let s = `${bar} ${t(this.lang, 'progressLine', { done: this.done, total: this.total, failed: this.problems, running: this.running })}${eta ? ` · ${eta}` : ''}`;
-    const cols = this.out.columns ?? 100;
-    if (s.length > cols - 1) s = s.slice(0, cols - 1);
-    this.out.write(`\r${s}${' '.repeat(Math.max(0, this.lastLen - s.length))}`);
-    this.lastLen = s.length;
+    const text = `${t(this.lang, 'progressLine', { done: this.done, total: this.total, failed: this.problems, running: this.running })}${eta ? ` · ${eta}` : ''}`;
+    const s = liveLine(text, this.done, this.total, this.out.columns);
+    const len = [...s].length;
+    this.out.write(`\r${s}${' '.repeat(Math.max(0, this.lastLen - len))}`);
+    this.lastLen = len;
   }
 
   private line(s: string): void {
@@ -121,6 +118,22 @@ export class Progress {
       this.lastLen = 0;
     }
   }
+}
+
+const BAR_WIDTH = 24;
+
+/**
+ * The live line for a terminal `columns` wide (0 or unknown: 80, as terminals that report no size
+ * usually have): the bar only when the text still fits beside it, then cut to columns - 1 whole
+ * characters so the line never wraps (a wrapped line cannot be redrawn in place).
+ */
+export function liveLine(text: string, done: number, total: number, columns: number | undefined): string {
+  const cols = columns && columns > 0 ? columns : 80;
+  const filled = total ? Math.min(BAR_WIDTH, Math.round((done / total) * BAR_WIDTH)) : 0;
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
+  const chars = [...text];
+  const line = chars.length + BAR_WIDTH + 3 <= cols - 1 ? [...`${bar} `, ...chars] : chars;
+  return line.slice(0, Math.max(0, cols - 1)).join('');
 }
 
 export function statusWord(lang: Lang, s: StudentStatus): string {

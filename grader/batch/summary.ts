@@ -4,7 +4,7 @@
 import type { Lang, TrustedHostKey } from '../types.js';
 import { csvField, escapeHtml as h } from '../../reports/escape.js';
 import { BASE_CSS, CSP } from '../../reports/html-style.js';
-import { translator } from '../i18n/translate.js';
+import { formatNumber, formatPercent, translator } from '../i18n/translate.js';
 import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';
 import esReport from '../i18n/es/report.js';
@@ -87,9 +87,11 @@ const MOODLE_MAP: Record<ExportOptions['identity'], { header: Record<Lang, strin
   id: { header: { es: 'ID', en: 'ID' }, mapTo: 'useridnumber' },
 };
 
-export function scaleGrade(percent: number, exp: Pick<ExportOptions, 'scale' | 'decimals'>): number {
+/** The exported grade from the raw points (never from the percentage, which is already rounded). */
+export function scaleGrade(points: number, maxPoints: number, exp: Pick<ExportOptions, 'scale' | 'decimals'>): number {
   const f = 10 ** exp.decimals;
-  return Math.round(((percent / 100) * exp.scale + Number.EPSILON) * f) / f;
+  const ratio = maxPoints > 0 ? points / maxPoints : 0;
+  return Math.round((ratio * exp.scale + Number.EPSILON) * f) / f;
 }
 
 export function buildSummary(
@@ -145,7 +147,7 @@ export function buildSummary(
       percent,
       points: d && status !== 'failed' ? d.points : null,
       maxPoints: d && status !== 'failed' ? d.maxPoints : null,
-      grade: exported && percent !== null ? scaleGrade(percent, exp) : null,
+      grade: exported && d ? scaleGrade(d.points, d.maxPoints, exp) : null,
       verdicts,
       error: rec?.error ?? null,
       durationMs: rec?.durationMs ?? null,
@@ -299,8 +301,8 @@ export function renderSummaryHtml(s: ClassSummary): string {
     [L('statusGraded'), String(s.counts.graded), ''],
     [L('statusIncomplete'), String(s.counts.incomplete), s.counts.incomplete ? 'bad' : ''],
     [L('statusFailed'), String(s.counts.failed), s.counts.failed ? 'bad' : ''],
-    [L('mean'), s.stats.mean === null ? '–' : `${s.stats.mean.toFixed(1)} %`, ''],
-    [L('median'), s.stats.median === null ? '–' : `${s.stats.median.toFixed(1)} %`, ''],
+    [L('mean'), s.stats.mean === null ? '–' : formatPercent(lang, s.stats.mean), ''],
+    [L('median'), s.stats.median === null ? '–' : formatPercent(lang, s.stats.median), ''],
   ]
     .map(([k, v, cls]) => `<div class="kpi ${cls}"><div class="k">${h(k)}</div><div class="v">${h(v)}</div></div>`)
     .join('');
@@ -339,9 +341,9 @@ export function renderSummaryHtml(s: ClassSummary): string {
         })
         .join('');
       const sub = [st.email, st.idNumber].filter(Boolean).join(' · ');
-      const grade = st.grade !== null ? st.grade.toFixed(s.export.decimals) : '–';
+      const grade = st.grade !== null ? formatNumber(lang, st.grade, s.export.decimals) : '–';
       const link = st.report ? `<a href="${h(encodeURI(st.report))}">${h(L('openReport'))}</a>` : '';
-      return `<tr data-student="${h(st.id)}"><td class="name">${h(st.name)}<small>${h(st.id)}${sub ? ` · ${h(sub)}` : ''}</small></td><td><span class="status ${st.status}">${h(statusLabel(st.status))}</span>${st.reused ? ` <span class="muted small">(${h(L('reused'))})</span>` : ''}</td><td class="num">${h(grade)}</td><td class="num">${st.percent === null ? '–' : st.percent.toFixed(1)}</td>${cells}<td>${link}</td></tr>`;
+      return `<tr data-student="${h(st.id)}"><td class="name">${h(st.name)}<small>${h(st.id)}${sub ? ` · ${h(sub)}` : ''}</small></td><td><span class="status ${st.status}">${h(statusLabel(st.status))}</span>${st.reused ? ` <span class="muted small">(${h(L('reused'))})</span>` : ''}</td><td class="num">${h(grade)}</td><td class="num">${st.percent === null ? '–' : formatNumber(lang, st.percent, 1)}</td>${cells}<td>${link}</td></tr>`;
     })
     .join('\n');
   const legend = `<div class="legend"><strong>${h(L('legend'))}:</strong>${(['pass', 'partial', 'fail', 'error', 'skip', 'warning'] as const)

@@ -3,11 +3,49 @@
 // engine inside their action, so `labgrade --version` stays fast.
 import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../version.js';
-import { detectLang } from '../i18n/lang.js';
+import { detectLang, isLang } from '../i18n/lang.js';
+import { translator } from '../i18n/translate.js';
+import es from '../i18n/es/cli.js';
+import en from '../i18n/en/cli.js';
+import { localizeCommander } from './commander-i18n.js';
 import { reportFailure, exitCodes } from './io.js';
 import type { CliContext } from './context.js';
 
-const COMMANDS = ['validate', 'answers', 'lab', 'inspect', 'check', 'demo', 'batch', 'batch-merge', 'init', 'doctor'] as const;
+const t = translator(es, en);
+
+type CommandModule = { register: (p: Command, c: CliContext) => void };
+/** One loader per command, written out (not a computed path) so bundlers can follow them. */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  validate: () => import('./commands/validate.js'),
+  answers: () => import('./commands/answers.js'),
+  lab: () => import('./commands/lab.js'),
+  inspect: () => import('./commands/inspect.js'),
+  check: () => import('./commands/check.js'),
+  demo: () => import('./commands/demo.js'),
+  batch: () => import('./commands/batch.js'),
+  'batch-merge': () => import('./commands/batch-merge.js'),
+  init: () => import('./commands/init.js'),
+  doctor: () => import('./commands/doctor.js'),
+  exercises: () => import('./commands/exercises.js'),
+};
+
+/**
+ * The command tree in one language (also used by tests that check option names): every command,
+ * or only `only` (the command being run: nothing loaded that it does not use).
+ */
+export async function buildProgram(ctx: CliContext, only?: string): Promise<Command> {
+  const program = new Command('labgrade');
+  localizeCommander(program, ctx.lang);
+  program
+    .version(toolVersion(), '-V, --version', t(ctx.lang, 'cmd.version'))
+    .description(t(ctx.lang, 'programDesc'))
+    .option('--lang <es|en>', t(ctx.lang, 'optLang'))
+    .showHelpAfterError()
+    .exitOverride();
+  const loaders = only !== undefined && Object.hasOwn(COMMANDS, only) ? [COMMANDS[only]!] : Object.values(COMMANDS);
+  for (const mod of await Promise.all(loaders.map((load) => load()))) mod.register(program, ctx);
+  return program;
+}
 
 export async function main(argv: string[]): Promise<void> {
   // `batch merge ...` is the `batch-merge` command (commander cannot nest it under `batch <spec>`).
@@ -20,21 +58,12 @@ export async function main(argv: string[]): Promise<void> {
   }
   const langFlag = flagValue(args, '--lang');
   const ctx: CliContext = { lang: detectLang(langFlag) };
-  const program = new Command('labgrade')
-    .version(toolVersion(), '-V, --version')
-    .description(ctx.lang === 'es'
-      ? 'Corrector automático de prácticas de redes con KVM/libvirt'
-      : 'Automated grader for KVM/libvirt lab exercises')
-    .option('--lang <es|en>', ctx.lang === 'es' ? 'idioma de los mensajes' : 'language of messages')
-    .showHelpAfterError()
-    .exitOverride();
-  // Only the command asked for is loaded (all of them for help or an unknown word).
-  const asked = argv[commandIndex(argv)];
-  const load = (COMMANDS as readonly string[]).includes(asked ?? '') ? [asked!] : COMMANDS;
-  for (const name of load) {
-    const mod = (await import(`./commands/${name}.js`)) as { register: (p: Command, c: CliContext) => void };
-    mod.register(program, ctx);
+  if (langFlag !== undefined && !isLang(langFlag)) {
+    process.stderr.write(`${t(ctx.lang, 'badLang', { value: langFlag })}\n`);
+    process.exitCode = exitCodes.input;
+    return;
   }
+  const program = await buildProgram(ctx, argv[commandIndex(argv)]);
   try {
     await program.parseAsync(argv);
   } catch (err) {

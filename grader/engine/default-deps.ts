@@ -10,6 +10,7 @@ import type { Virsh } from '../libvirt/virsh.js';
 import { credentialFor } from '../transports/credentials.js';
 import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
+import { extraFacts } from '../probes/extra.js';
 import { redact } from '../spec/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
 import { questionChecks } from '../../checks/questions/index.js';
@@ -45,6 +46,7 @@ export function defaultDeps(lang: Lang): EngineDeps {
       return { conn: g.conn, trail: accessTrail(g.tried) };
     },
     proberFor,
+    extraFacts,
     hostChecks,
     questionChecks,
     redact,

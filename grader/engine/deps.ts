@@ -1,6 +1,6 @@
 // What the engine needs from the other stages, injectable so unit tests run without a host.
 import type { HostCheck, QuestionCheck } from '../../checks/types.js';
-import type { AccessAttempt, Connection, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
+import type { AccessAttempt, CommandEvidence, Connection, FactRequest, GuestFacts, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
 
 export interface OpenContext {
   spec: ExerciseSpec;
@@ -21,6 +21,8 @@ export interface EngineDeps {
    */
   openGuest(vm: LabVm, ctx: OpenContext): Promise<{ conn: Connection; trail: AccessAttempt[] }>;
   proberFor(os: OsFamily): GuestProber;
+  /** Extra facts some question checks need (sysctl values, NAT rules); unset = none can be measured. */
+  extraFacts?(os: OsFamily, conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;
   hostChecks: HostCheck[];
   questionChecks: Record<string, QuestionCheck>;
   /** Removes every known secret from a string (grader/spec/secrets.ts). */

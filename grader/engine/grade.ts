@@ -94,14 +94,29 @@ function hostAddress(net: NetworkInfo | null): string | null {
   return net?.ips.find((i) => i.family === 'ipv4')?.address ?? null;
 }
 
-function theoryAddressText(a: TheoryAddress, net: NetworkInfo | null, lang: Lang, noneKey: 'none' | 'noneGateway' = 'none'): string {
+/** Addresses of the task's VMs on its network, by role (for `vm:<role>` theory addresses). */
+export type VmAddresses = Record<string, string[]>;
+/** Domain names by role, for messages. */
+export type VmNames = Record<string, string>;
+
+function vmRole(a: TheoryAddress): string | null {
+  return a.startsWith('vm:') ? a.slice(3) : null;
+}
+
+function theoryAddressText(a: TheoryAddress, net: NetworkInfo | null, lang: Lang, noneKey: 'none' | 'noneGateway' = 'none', vms: VmAddresses = {}, names: VmNames = {}): string {
   if (a === 'none') return t(lang, noneKey);
   if (a === 'any') return t(lang, 'anyValue');
+  const role = vmRole(a);
+  if (role !== null) {
+    const addrs = vms[role] ?? [];
+    const vm = names[role] ?? role;
+    return addrs.length > 0 ? t(lang, 'theoryVmAddress', { role: vm, address: addrs.join(', ') }) : t(lang, 'theoryVmAddressNone', { role: vm });
+  }
   const h = hostAddress(net);
   return h ? t(lang, 'theoryHostAddress', { address: h }) : t(lang, 'theoryHostAddressNone');
 }
 
-export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, lang: Lang): string | null {
+export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, lang: Lang, vms: VmAddresses = {}, names: VmNames = {}): string | null {
   if (!th) return null;
   switch (th.kind) {
     case 'config-method':
@@ -109,7 +124,7 @@ export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, la
     case 'yes-no':
       return t(lang, th.value ? 'yes' : 'no');
     case 'ipv4':
-      return theoryAddressText(th.value, net, lang);
+      return theoryAddressText(th.value, net, lang, 'none', vms, names);
     case 'ipv4-config': {
       const v4 = net?.ips.find((i) => i.family === 'ipv4');
       const ranges = v4?.dhcpRanges.map((r) => `${r.start}-${r.end}`).join(', ');
@@ -119,19 +134,29 @@ export function renderTheory(th: Theory | undefined, net: NetworkInfo | null, la
           : th.address === 'network-subnet'
             ? t(lang, 'theoryInSubnet', { subnet: v4 ? `${v4.address}/${v4.prefix}` : '-' })
             : t(lang, 'theoryAnyAddress');
-      return `${address}, ${t(lang, 'gatewayWord')} ${theoryAddressText(th.gateway, net, lang, 'noneGateway')}, DNS ${theoryAddressText(th.dns, net, lang)}`;
+      return `${address}, ${t(lang, 'gatewayWord')} ${theoryAddressText(th.gateway, net, lang, 'noneGateway', vms, names)}, DNS ${theoryAddressText(th.dns, net, lang, 'none', vms, names)}`;
     }
   }
 }
 
-function addrHolds(a: TheoryAddress, value: string | null, net: NetworkInfo | null): boolean {
+function addrHolds(a: TheoryAddress, value: string | null, net: NetworkInfo | null, vms: VmAddresses): boolean {
   if (a === 'any') return true;
   if (a === 'none') return value === null;
+  const role = vmRole(a);
+  if (role !== null) return value !== null && (vms[role] ?? []).includes(value);
   return value !== null && value === hostAddress(net);
 }
 
+function dnsHolds(a: TheoryAddress, dns: string[], net: NetworkInfo | null, vms: VmAddresses): boolean {
+  if (a === 'any') return true;
+  if (a === 'none') return dns.length === 0;
+  const role = vmRole(a);
+  if (role !== null) return dns.some((d) => (vms[role] ?? []).includes(d));
+  return dns.includes(hostAddress(net) ?? '\0');
+}
+
 /** Does a value (observed or answered) agree with the theory? null = cannot tell. */
-export function theoryHolds(th: Theory | undefined, v: AnswerValue | null, net: NetworkInfo | null): boolean | null {
+export function theoryHolds(th: Theory | undefined, v: AnswerValue | null, net: NetworkInfo | null, vms: VmAddresses = {}): boolean | null {
   if (!th || !v || th.kind !== v.kind) return null;
   switch (th.kind) {
     case 'config-method':
@@ -139,7 +164,7 @@ export function theoryHolds(th: Theory | undefined, v: AnswerValue | null, net: 
     case 'yes-no':
       return th.value === (v as Extract<AnswerValue, { kind: 'yes-no' }>).value;
     case 'ipv4':
-      return addrHolds(th.value, (v as Extract<AnswerValue, { kind: 'ipv4' }>).value, net);
+      return addrHolds(th.value, (v as Extract<AnswerValue, { kind: 'ipv4' }>).value, net, vms);
     case 'ipv4-config': {
       const c = v as Extract<AnswerValue, { kind: 'ipv4-config' }>;
       const v4 = net?.ips.find((i) => i.family === 'ipv4');
@@ -147,8 +172,8 @@ export function theoryHolds(th: Theory | undefined, v: AnswerValue | null, net: 
       if (th.address === 'any') address = true;
       else if (th.address === 'dhcp-range') address = c.address !== null && (v4?.dhcpRanges ?? []).some((r) => inRange(c.address!, r.start, r.end));
       else address = v4 ? c.address !== null && inSubnet(c.address, v4.address, v4.prefix) : null;
-      const gateway = addrHolds(th.gateway, c.gateway, net);
-      const dns = th.dns === 'any' ? true : th.dns === 'none' ? c.dns.length === 0 : c.dns.includes(hostAddress(net) ?? '\0');
+      const gateway = addrHolds(th.gateway, c.gateway, net, vms);
+      const dns = dnsHolds(th.dns, c.dns, net, vms);
       if (address === false || !gateway || !dns) return false;
       return address;
     }
@@ -218,13 +243,18 @@ export interface GradeArgs {
   allNetworks?: NetworkInfo[];
   maxPoints: number;
   lang: Lang;
+  /** Addresses of the task's VMs on its network (theory `vm:<role>`). */
+  vmAddresses?: VmAddresses;
+  /** Their domain names, for messages. */
+  vmNames?: VmNames;
 }
 
 export function gradeQuestion(a: GradeArgs): Verdict {
   const { task, question, role, answer, observation: obs, lang } = a;
   const codes = new Set<string>(obs.codes);
   const answerText = answer ? renderValue(answer.value, lang) : null;
-  const theoryText = renderTheory(a.theory, a.network, lang);
+  const vms = a.vmAddresses ?? {};
+  const theoryText = renderTheory(a.theory, a.network, lang, vms, a.vmNames ?? {});
   const parts: string[] = [];
   let outcome: Outcome;
   let score = 0;
@@ -301,8 +331,8 @@ export function gradeQuestion(a: GradeArgs): Verdict {
 
   // The observation against the theory for this network type.
   if (obs.value && a.theory) {
-    const labOk = theoryHolds(a.theory, obs.value, a.network);
-    const answerOk = answer?.value ? theoryHolds(a.theory, answer.value, a.network) : null;
+    const labOk = theoryHolds(a.theory, obs.value, a.network, vms);
+    const answerOk = answer?.value ? theoryHolds(a.theory, answer.value, a.network, vms) : null;
     if (labOk === true && outcome === 'fail' && answer?.value && answerOk === false && a.theory.kind !== 'ipv4-config') {
       parts.push(t(lang, 'msgTheoryAgrees', { theory: theoryText ?? '', type: a.networkTitle }));
     }
@@ -328,6 +358,7 @@ export function gradeQuestion(a: GradeArgs): Verdict {
     id: `${task.id}.${question.id}.${role}`,
     task: task.id,
     question: question.id,
+    ...(question.title ? { questionTitle: question.title[lang] } : {}),
     check: question.check,
     role,
     outcome,
@@ -354,6 +385,7 @@ export function skipVerdict(task: SpecTask, question: SpecQuestion, role: string
     id: `${task.id}.${question.id}.${role}`,
     task: task.id,
     question: question.id,
+    ...(question.title ? { questionTitle: question.title[lang] } : {}),
     check: question.check,
     role,
     outcome: 'skip',

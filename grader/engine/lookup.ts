@@ -1,10 +1,13 @@
 // Finds what a task refers to in the host snapshot: its network (the lab file's name, else the
 // spec's accepted names) and, per VM role, the domain and whether it is attached to the network.
 import type { DomainInfo, ExerciseSpec, HostSnapshot, LabFile, NetworkInfo, SpecTask } from '../types.js';
+import { externalNetwork, isExternal, nicOn } from '../libvirt/attachment.js';
 
 /** The student's libvirt network for a network key, or null when the host has none of its names. */
 export function findNetwork(spec: ExerciseSpec, lab: LabFile, snapshot: HostSnapshot, key: string): NetworkInfo | null {
   const named = lab.networks[key];
+  const want = spec.networks[key];
+  if (want && isExternal(want)) return externalNetwork(want, named ? [named] : want.names, snapshot);
   if (named) return snapshot.networks.find((n) => n.name === named) ?? null;
   for (const name of spec.networks[key]?.names ?? []) {
     const n = snapshot.networks.find((x) => x.name === name);
@@ -30,7 +33,7 @@ export function findDomain(spec: ExerciseSpec, lab: LabFile, snapshot: HostSnaps
 /** A NIC of the domain is on the network (type=network source, or type=bridge on its bridge). */
 export function isAttached(dom: DomainInfo | null, net: NetworkInfo | null): boolean {
   if (!dom || !net) return false;
-  return dom.interfaces.some((i) => i.network === net.name || (net.bridge !== null && i.type === 'bridge' && i.source === net.bridge));
+  return dom.interfaces.some((i) => nicOn(i, net));
 }
 
 /** Names of the networks a domain is attached to now (for messages). */

@@ -27,6 +27,9 @@ import { domainName, findDomain } from './lookup.js';
 import { interfaceOn, normMac } from '../../checks/questions/util.js';
 import { hostAddressOf } from '../../checks/questions/host-reach.js';
 import { translator } from '../i18n/translate.js';
+import { rolesAsked } from '../spec/asked.js';
+import { unmeasuredExtra } from '../probes/extra.js';
+import type { FactRequest } from '../types.js';
 import es from '../i18n/es/grade.js';
 import en from '../i18n/en/grade.js';
 
@@ -113,7 +116,7 @@ export function expectedPositives(task: SpecTask, spec: ExerciseSpec): { outside
       const th = task.theory[qid];
       return spec.questions[qid]?.check === check && th?.kind === 'yes-no' && th.value;
     });
-  return { outside: yes('outside-reach'), host: yes('host-reach'), peer: yes('peer-reach'), dns: yes('dns-resolution') };
+  return { outside: yes('outside-reach') || yes('reach-via'), host: yes('host-reach'), peer: yes('peer-reach'), dns: yes('dns-resolution') };
 }
 
 export function osOf(spec: ExerciseSpec, lab: LabFile, role: string): OsFamily {
@@ -156,6 +159,29 @@ interface Phase1 {
   failure?: { error: string; code: string };
   connectMs: number;
   configMs: number;
+}
+
+/** The extra facts the task's questions asked of this role need (none for most exercises). */
+export function factRequests(spec: ExerciseSpec, task: SpecTask, role: string, checks: EngineDeps['questionChecks']): FactRequest[] {
+  const out: FactRequest[] = [];
+  for (const qid of task.questions) {
+    const q = spec.questions[qid];
+    const c = q && Object.hasOwn(checks, q.check) ? checks[q.check] : undefined;
+    if (!q || !c?.needs || !rolesAsked(task, qid).includes(role)) continue;
+    out.push(...c.needs(q));
+  }
+  return out;
+}
+
+async function extraFor(input: MeasureInput, role: string, os: OsFamily, conn: Connection, ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>> {
+  const requests = factRequests(input.spec, input.task, role, input.deps.questionChecks);
+  if (requests.length === 0) return {};
+  if (!input.deps.extraFacts) return unmeasuredExtra(requests, 'this grader was built without extra fact probes');
+  try {
+    return await input.deps.extraFacts(os, conn, requests, ev);
+  } catch (err) {
+    return unmeasuredExtra(requests, input.deps.redact((err as Error)?.message ?? String(err)));
+  }
 }
 
 export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
@@ -265,6 +291,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         }
         if (again2 && again2.status !== 'error') resolve = again2;
       }
+      const extra = await extraFor(input, p.role, os, p.conn, p.evidence);
       const facts: GuestFacts = {
         role: p.role,
         domain: guest,
@@ -275,6 +302,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         reach: Object.fromEntries(reach.map((r) => [r.target, r])),
         resolve,
         evidence: redactEvidence(p.evidence, redact),
+        ...extra,
       };
       guests[p.role] = { ok: true, facts };
     }),

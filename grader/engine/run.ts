@@ -14,6 +14,8 @@ import { resolveRefs } from './answer-refs.js';
 import { computeExitCode, computeTotals, taskPoints } from './totals.js';
 import { interfaceOn, normMac } from '../../checks/questions/util.js';
 import { toolVersion } from '../version.js';
+import { rolesAsked } from '../spec/asked.js';
+import { taskAddresses } from './addresses.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/grade.js';
 import en from '../i18n/en/grade.js';
@@ -170,7 +172,10 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
         points: 0,
         maxPoints: 0,
       };
-      const maxPer = (q: { points: number }): number => (task.vms.length > 0 ? q.points / task.vms.length : 0);
+      const maxPer = (q: { id: string; points: number }): number => {
+        const n = rolesAsked(task, q.id).length;
+        return n > 0 ? q.points / n : 0;
+      };
       const skip = skipped.find((s) => s.task.id === task.id);
       if (skip || !selected.includes(task)) {
         const reason = !inspected
@@ -181,7 +186,7 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
         for (const qid of task.questions) {
           const q = spec.questions[qid];
           if (!q) continue;
-          for (const role of task.vms) {
+          for (const role of rolesAsked(task, qid)) {
             taskResult.questions.push(skipVerdict(task, q, role, maxPer(q), answerFor(answers, task.id, qid, role), reason, skip?.reason ?? 'not-selected', lang));
           }
         }
@@ -210,10 +215,11 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
       progress('grade', t(lang, 'progressGrade', { task: task.id }));
       const diagnosis = diagnoseNetwork(spec.networks[task.network], network, netName, lang);
       const networkTitle = spec.networks[task.network]?.title[lang] ?? task.network;
+      const vmAddresses = taskAddresses(spec, lab, snapshot, task, network, guests);
       for (const qid of task.questions) {
         const question = spec.questions[qid];
         if (!question) continue;
-        for (const role of task.vms) {
+        for (const role of rolesAsked(task, qid)) {
           const guest = guests[role];
           const answer = resolveRefs(answerFor(answers, task.id, qid, role), {
             host: network?.ips.find((i) => i.family === 'ipv4')?.address ?? null,
@@ -261,6 +267,8 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
               allNetworks: snapshot.networks,
               maxPoints: maxPer(question),
               lang,
+              vmAddresses,
+              vmNames: Object.fromEntries(task.vms.map((r) => [r, domainName(spec, lab, r)])),
             }),
           );
         }

@@ -8,6 +8,8 @@ import type { GuestImage } from './image.js';
 import { agentExec, agentPing } from './agent.js';
 import { macFor, type GuestDef, type NetworkOverrides } from './scenarios.js';
 import { run, virsh, virshDefine, virshOk, waitFor } from './run.js';
+import { nicXml } from './lan.js';
+import { uplinkMac } from './router.js';
 
 export function kernelCmdline(name: string, g: GuestDef): string {
   const a = ['console=ttyS0', 'quiet', 'loglevel=3', `labgrade.hostname=${name}`];
@@ -46,12 +48,7 @@ function body(name: string, g: GuestDef, image: GuestImage, network: NetworkName
   <on_crash>destroy</on_crash>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <interface type='network'>
-      <mac address='${macFor(name)}'/>
-      <source network='${network}'/>
-      <model type='virtio'/>
-    </interface>
-    <serial type='file'><source path='${LOG_DIR}/${name}.console.log'/><target port='0'/></serial>
+${nicXml(macFor(name), network, g.attach)}${g.router ? nicXml(uplinkMac(name, macFor), g.router.uplink) : ''}    <serial type='file'><source path='${LOG_DIR}/${name}.console.log'/><target port='0'/></serial>
     <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
     <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
     <controller type='usb' model='none'/>
@@ -122,7 +119,7 @@ export function expectedAddress(name: string, g: GuestDef, nets: NetworkOverride
 
 /** The address to SSH to from the lab namespace, when the guest is reachable that way. */
 export function sshTarget(name: string, g: GuestDef, nets: NetworkOverrides = {}): string | null {
-  if (g.ssh === false || g.network === 'red-muy-aislada') return null;
+  if (g.ssh === false || g.network === 'red-muy-aislada' || g.attach) return null;
   const a = expectedAddress(name, g, nets);
   if (!a) return null;
   const prefix = g.network === 'red-nat' ? '192.168.101.' : '192.168.102.';
@@ -165,7 +162,7 @@ export function sshRun(address: string, command: string, timeoutMs = 20_000) {
 export async function waitGuestReady(name: string, g: GuestDef, nets: NetworkOverrides, timeoutMs: number): Promise<void> {
   await waitFor(`the guest agent of ${name}`, timeoutMs, async () => ((await agentPing(name)) ? true : undefined), 200);
   const addr4 = async () => (await agentExec(name, ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0'])).stdout;
-  if (g.ip.mode === 'dhcp' && g.network === 'red-nat' && nets.natDhcp !== false) {
+  if (g.ip.mode === 'dhcp' && (g.attach || (g.network === 'red-nat' && nets.natDhcp !== false))) {
     // leases outlive guests: ask the guest itself whether DHCP has bound an address
     await waitFor(`${name}'s DHCP address`, timeoutMs, async () => (/"dynamic":true/.test(await addr4()) ? true : undefined), 200);
   } else if (g.ip.mode === 'static') {

@@ -2,6 +2,7 @@
 // packages and cached in /var/cache/labgrade/image. Rebuilt only when an input changes: the build
 // script, the authorised SSH key, the guest password, the guest host key, the host's iproute2 /
 // getent / iptables binaries (copied into the guest).
+import { isSingleExecutable, projectRoot } from '../version.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +26,8 @@ export interface GuestImage {
 
 /** The repository root (works from grader/lab/*.ts under tsx and from dist/grader/lab/*.js). */
 export function repoRoot(): string {
+  // The single executable carries build-image.sh among its unpacked files (scripts/build-sea.sh).
+  if (isSingleExecutable()) return projectRoot();
   let d = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'grader', 'lab', 'image', 'build-image.sh'))) return d;

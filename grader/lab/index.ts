@@ -27,6 +27,8 @@ import {
 import { writeKnownHosts, writeLabFile } from './labfile.js';
 import { withLabLock } from './lock.js';
 import { ensureNetworks, networkStates, removeNetworks } from './networks.js';
+import { ensureLan, lanReservations, removeLan } from './lan.js';
+import { configureRouter, routerImage } from './router.js';
 import { ensureDaemons, ensureNamespaces, ensureUpstreamDns, labLibvirtd, teardownNamespaces } from './namespaces.js';
 import { netnsInode } from './procs.js';
 import { virsh, waitFor } from './run.js';
@@ -161,6 +163,10 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
   const nets = def.networks ?? {};
   log('stepNetworks', { names: NETWORK_NAMES.join(', ') });
   const changedNets = await ensureNetworks(nets);
+  if (Object.values(def.guests).some((g) => g.attach)) await ensureLan(lanReservations(def.guests, macFor));
+  // router guests boot the image with the NAT overlay (router.ts)
+  const routerImg = Object.values(def.guests).some((g) => g.router) ? await routerImage(image) : image;
+  const imgFor = (g: GuestDef): GuestImage => (g.router ? routerImg : image);
   // known_hosts before any SSH readiness check (the host key exists once the image is built)
   const addrs = Object.entries(def.guests).map(([n, g]) => expectedAddress(n, g, nets)).filter((a): a is string => !!a);
   await writeKnownHosts(addrs);
@@ -188,7 +194,7 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
 
   const toStart: [string, GuestDef][] = [];
   for (const [name, g] of Object.entries(def.guests)) {
-    const { fp } = domainXml(name, g, image, nets);
+    const { fp } = domainXml(name, g, imgFor(g), nets);
     const ex = existing.get(name);
     if (ex && ex.fp === fp && ex.state === 'running' && !changedNets.includes(g.network)) continue;
     toStart.push([name, g]);
@@ -199,7 +205,7 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
   await Promise.all(
     toStart.map(async ([name, g]) => {
       const ex = existing.get(name);
-      const { xml, fp } = domainXml(name, g, image, nets);
+      const { xml, fp } = domainXml(name, g, imgFor(g), nets);
       if (ex && ex.fp === fp) {
         await startDomain(name); // same definition, just not running (or its network was recreated)
         return;
@@ -209,6 +215,7 @@ async function applyInner(def: ScenarioDef, image: GuestImage, log: LabLog, read
     }),
   );
   await Promise.all(toStart.map(([name, g]) => waitGuestReady(name, g, nets, readyTimeoutMs)));
+  await Promise.all(Object.entries(def.guests).filter(([, g]) => g.router).map(([name, g]) => configureRouter(name, g.router!)));
   await writeFileAtomic(paths.scenario, `${JSON.stringify({ name: def.name, def, appliedAt: new Date().toISOString() }, null, 2)}\n`);
   return toStart.map(([n]) => n);
 }
@@ -268,6 +275,7 @@ export async function labDown(opts: LabDownOptions = {}): Promise<{ totalMs: num
       await removeNetworks();
       t2 = Date.now();
     }
+    await removeLan();
     await teardownNamespaces();
     await rm(paths.scenario, { force: true });
     const t3 = Date.now();

@@ -2,6 +2,8 @@
 // data; `applyScenario` (guests.ts via index.ts) makes the lab match it, restarting only what changed.
 import { GUESTS, NETWORK_NAMES, type NetworkName } from './constants.js';
 import { LabError } from './errors.js';
+import type { LanAttach } from './lan.js';
+import type { RouterDef } from './router.js';
 
 /** How a guest configures its NIC at boot. */
 export type GuestIp =
@@ -22,6 +24,10 @@ export interface GuestDef {
    * first if needed), so a stale lease is left behind when it then sits on `network`.
    */
   staleLeaseFrom?: NetworkName;
+  /** Plug the NIC into the lab's LAN (lan.ts: br0, or macvtap on lg-mvt0) instead of `network`. */
+  attach?: LanAttach;
+  /** A Linux router/NAT (router.ts): a second NIC on `router.uplink`, NAT modules, set up as given. */
+  router?: RouterDef;
 }
 
 export interface NetworkOverrides {
@@ -111,6 +117,15 @@ export function validateScenario(def: ScenarioDef): ScenarioDef {
     if (!NAME.test(name)) bad(`guest name "${name}" (use a-z, 0-9, -)`);
     if (!NETWORK_NAMES.includes(g.network)) bad(`${name}: network "${g.network}" (one of ${NETWORK_NAMES.join(', ')})`);
     if (g.staleLeaseFrom !== undefined && g.staleLeaseFrom !== 'red-nat') bad(`${name}: staleLeaseFrom must be red-nat`);
+    if (g.router !== undefined) {
+      const r = g.router;
+      if (!NETWORK_NAMES.includes(r.uplink) || r.uplink === g.network) bad(`${name}: router.uplink must be another lab network`);
+      if (!['persistent', 'live', 'off'].includes(r.forward) || !['uplink', 'inner', 'none'].includes(r.nat) || typeof r.save !== 'boolean') bad(`${name}: router { forward, nat, save }`);
+      if (r.source !== undefined && !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(r.source)) bad(`${name}: router.source "${r.source}"`);
+    }
+    if (g.attach !== undefined && !((g.attach.type === 'bridge' && g.attach.source === 'br0') || (g.attach.type === 'direct' && g.attach.source === 'lg-mvt0'))) {
+      bad(`${name}: attach must be { type: bridge, source: br0 } or { type: direct, source: lg-mvt0 } (the lab's LAN)`);
+    }
     const ip = g.ip;
     if (ip.mode === 'static') {
       const [a, p, ...rest] = ip.address.split('/');

@@ -76,12 +76,19 @@ export class LibvirtError extends TransportError {
   readonly args: string[];
   /** The most telling line of virsh's stderr, for evidence. */
   readonly detail: string;
-  constructor(kind: LibvirtErrorKind, target: string, message: string, args: string[], detail: string) {
+  /** The socket path (or host) the message quotes, when there is one. */
+  readonly socket: string | undefined;
+  constructor(kind: LibvirtErrorKind, target: string, message: string, args: string[], detail: string, socket?: string) {
     super(CODE[kind], target, message);
     this.name = 'LibvirtError';
     this.kind = kind;
     this.args = args;
     this.detail = detail;
+    this.socket = socket;
+  }
+  /** The diagnosis and fix apart (doctor prints them on two lines); the message joins them. */
+  parts(lang: Lang, uri: string): { diagnosis: string; fix: string | null } {
+    return failureParts({ kind: this.kind, detail: this.detail, ...(this.socket ? { what: this.socket } : {}) }, uri, lang);
   }
   get isConnectionError(): boolean {
     return CONNECTION_KINDS.has(this.kind);
@@ -158,8 +165,22 @@ export function classifyVirshFailure(stderr: string, uri: string): Classified {
   return { kind: 'failed', detail: lines[lines.length - 1] ?? '' };
 }
 
+/** Kinds whose fix is a catalog entry of its own (`fix.<kind>`), shared by check, inspect and doctor. */
+const FIX_KINDS = new Set<LibvirtErrorKind>(['socket-missing', 'daemon-down', 'permission']);
+
+/** The diagnosis and, for the kinds that have one apart, the fix: the same words in every command. */
+export function failureParts(c: Classified, uri: string, lang: Lang, subject?: string): { diagnosis: string; fix: string | null } {
+  const diagnosis = diagnose(c, uri, lang, subject);
+  return { diagnosis, fix: FIX_KINDS.has(c.kind) ? t(lang, `fix.${c.kind}` as 'fix.socket-missing') : null };
+}
+
 /** The localized explanation of a classified failure, saying what to do. */
 export function describeFailure(c: Classified, uri: string, lang: Lang, subject?: string): string {
+  const { diagnosis, fix } = failureParts(c, uri, lang, subject);
+  return fix ? `${diagnosis} ${fix}` : diagnosis;
+}
+
+function diagnose(c: Classified, uri: string, lang: Lang, subject?: string): string {
   const u = parseUri(uri);
   const params = {
     uri: uriTarget(uri),
@@ -298,19 +319,19 @@ export class Virsh {
     }
     if (r.notFound) {
       const c: Classified = { kind: 'virsh-missing', detail: this.remote ? `virsh: not found on ${target}` : `${this.virshPath}: not found` };
-      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail, c.what);
     }
     if (r.timedOut) {
       const c: Classified = { kind: 'timeout', detail: `virsh ${args.join(' ')}: ${timeoutMs} ms` };
-      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail, c.what);
     }
     if (r.tooBig) {
       const c: Classified = { kind: 'output-too-big', detail: `virsh ${args.join(' ')}: > ${this.maxOutputBytes} bytes` };
-      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail, c.what);
     }
     if (r.exitCode !== 0) {
       const c = classifyVirshFailure(r.stderr || `exit ${r.exitCode}`, uri);
-      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail);
+      throw new LibvirtError(c.kind, target, describeFailure(c, this.uri, this.lang, opts.subject), args, c.detail, c.what);
     }
     return r.stdout;
   }

@@ -166,8 +166,10 @@ export async function runDoctor(deps: DoctorDeps, o: DoctorOptions): Promise<Doc
     // Never a stack trace: whatever escaped becomes one more failed check.
     r.add('unexpected', 'check.libvirt', { uri: o.uri }, 'fail', r.tr('unexpected', { message: errMessage(e) }), r.tr('fix.access.other'));
   }
-  const canGrade = !r.checks.some((c) => c.status === 'fail');
-  return { checks: r.checks, canGrade, exitCode: canGrade ? 0 : 1 };
+  const failed = r.checks.some((c) => c.status === 'fail');
+  // Without a lab file only libvirt was checked: nothing failed (exit 0), but "all set" would be a promise.
+  const labChecked = r.checks.some((c) => c.id === 'lab' && c.status === 'ok');
+  return { checks: r.checks, canGrade: !failed && labChecked, exitCode: failed ? 1 : 0 };
 }
 
 async function doctorSteps(deps: DoctorDeps, o: DoctorOptions, r: Run): Promise<void> {
@@ -319,12 +321,13 @@ function libvirtFailure(r: Run, uri: string, e: unknown): void {
     const detail = e.detail || e.message;
     switch (e.kind) {
       case 'permission':
-        r.add('libvirt', 'check.libvirt', { uri }, 'fail', r.tr('fail.libvirt.permission', { uri, detail }), r.tr('fix.libvirt.permission'));
-        return;
       case 'socket-missing':
-      case 'daemon-down':
-        r.add('libvirt', 'check.libvirt', { uri }, 'fail', r.tr('fail.libvirt.socket', { detail }), r.tr('fix.libvirt.socket'));
+      case 'daemon-down': {
+        // The very words `check` and `inspect` print for the same failure (grader/libvirt/virsh.ts).
+        const { diagnosis, fix } = e.parts(r.lang, uri);
+        r.add('libvirt', 'check.libvirt', { uri }, 'fail', diagnosis, fix ?? r.tr('fix.libvirt.other', { uri: shq(uri) }));
         return;
+      }
       case 'ssh-auth':
       case 'ssh-hostkey-unknown':
       case 'ssh-hostkey-changed':
@@ -617,6 +620,7 @@ export function renderDoctorText(rep: DoctorReport, lang: Lang): string {
   }
   const n = (s: CheckStatus) => rep.checks.filter((c) => c.status === s).length;
   out.push('');
-  out.push(t(lang, rep.canGrade ? 'doctor.summary.ok' : 'doctor.summary.fail', { ok: n('ok'), warn: n('warn'), fail: n('fail'), skip: n('skip') }));
+  const anyFail = rep.checks.some((c) => c.status === 'fail');
+  out.push(t(lang, rep.canGrade ? 'doctor.summary.ok' : anyFail ? 'doctor.summary.fail' : 'doctor.summary.noLab', { ok: n('ok'), warn: n('warn'), fail: n('fail'), skip: n('skip') }));
   return `${out.join('\n')}\n`;
 }

@@ -14,6 +14,7 @@ import { defaultIdentityFiles } from '../transports/ssh.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { proposeLab, type InitOptions, type Note, type Proposal } from './propose.js';
 import { renderLabYaml } from './render-lab.js';
+import { schemaRefFor } from '../spec/paths.js';
 import { noteText, t } from './notes.js';
 import type { AgentOsInfo } from './os-detect.js';
 
@@ -173,6 +174,7 @@ export async function runInit(o: RunInitOptions, spec?: ExerciseSpec): Promise<I
     exerciseId: theSpec.id,
     file: o.output === '-' ? 'lab.yaml' : o.output,
     specProbes: theSpec.probes,
+    schemaRef: schemaRefFor('lab', file ?? undefined),
   });
   if (file) await writeFileAtomic(file, yaml, 0o644);
   return { file, yaml, proposal };

@@ -66,6 +66,9 @@ export function noteText(lang: Lang, n: Note): string {
       p.wantOs = osWord(lang, String(p.wantOs));
       p.from = t(lang, `from.${String(n.params.from) as 'agent' | 'osinfo' | 'name'}`);
       break;
+    case 'network-external':
+      p.kind = t(lang, n.params.kind === 'direct' ? 'external.direct' : 'external.bridge');
+      break;
     case 'vm-missing':
     case 'vm-os-unknown':
       p.os = osWord(lang, String(p.os));

@@ -17,6 +17,8 @@ import type {
 } from '../types.js';
 import type { Params } from '../i18n/translate.js';
 import { bestSimilarity } from './similarity.js';
+import { externalCandidates, vmNicNetworks } from './attachments.js';
+import { nicOn } from '../libvirt/attachment.js';
 import { detectOs, type AgentOsInfo, type DetectedOs } from './os-detect.js';
 
 export type NoteCode =
@@ -37,6 +39,9 @@ export type NoteCode =
   | 'vm-override'
   | 'vm-override-unknown'
   | 'vm-not-running'
+  | 'vm-nics'
+  | 'vm-nic-missing'
+  | 'network-external'
   | 'no-agent-channel'
   | 'no-ssh-key'
   | 'winrm-password'
@@ -143,9 +148,9 @@ function networkReferences(key: string, want: SpecNetwork): string[] {
 /** libvirt's own network: a NAT network the exercise asks the student NOT to reuse. */
 const LIBVIRT_DEFAULT = 'default';
 
-function attachedCount(snapshot: HostSnapshot, net: string): number {
+function attachedCount(snapshot: HostSnapshot, net: NetworkInfo): number {
   let n = 0;
-  for (const d of snapshot.domains) if (d.interfaces.some((i) => i.network === net)) n++;
+  for (const d of snapshot.domains) if (d.interfaces.some((i) => nicOn(i, net))) n++;
   return n;
 }
 
@@ -229,13 +234,15 @@ function proposeNetworks(spec: ExerciseSpec, snapshot: HostSnapshot, opts: InitO
   for (const key of open) {
     const want = spec.networks[key]!;
     const list: Scored<NetworkInfo>[] = [];
-    for (const n of snapshot.networks) {
+    // Host bridges and macvtap devices are not libvirt networks: the candidates are what NICs use.
+    const pool = want.attachment === 'bridge' || want.attachment === 'direct' ? externalCandidates(snapshot, want.attachment) : snapshot.networks;
+    for (const n of pool) {
       if (fixed.has(n.name)) continue;
       const tier = propertyTier(want, n);
       if (tier === 0) continue;
       const name = bestSimilarity(n.name, networkReferences(key, want));
       const isDefault = n.name === LIBVIRT_DEFAULT && !want.names.includes(LIBVIRT_DEFAULT);
-      const score = tier * 1000 + name * 100 + Math.min(attachedCount(snapshot, n.name), 2) * 5 + (n.active ? 2 : 0) - (isDefault ? 50 : 0);
+      const score = tier * 1000 + name * 100 + Math.min(attachedCount(snapshot, n), 2) * 5 + (n.active ? 2 : 0) - (isDefault ? 50 : 0);
       list.push({ item: n, tier, name, score });
     }
     list.sort((a, b) => b.score - a.score || a.item.name.localeCompare(b.item.name));
@@ -259,7 +266,10 @@ function proposeNetworks(spec: ExerciseSpec, snapshot: HostSnapshot, opts: InitO
     }
     const n = c.item;
     out[key] = n.name;
-    notes.push({ path: `networks.${key}`, code: 'network-chosen', severity: 'info', params: { key, ...describeNetwork(n) } });
+    if (n.external) {
+      const users = snapshot.domains.filter((d) => d.interfaces.some((i) => nicOn(i, n))).map((d) => d.name);
+      notes.push({ path: `networks.${key}`, code: 'network-external', severity: 'info', params: { key, name: n.name, kind: n.external, users: users.join(', ') } });
+    } else notes.push({ path: `networks.${key}`, code: 'network-chosen', severity: 'info', params: { key, ...describeNetwork(n) } });
     if (c.tier < 3) {
       const p = networkProps(n);
       notes.push({
@@ -319,6 +329,7 @@ function proposeVms(
   snapshot: HostSnapshot,
   opts: InitOptions,
   notes: Note[],
+  networks: Record<string, string>,
 ): Record<string, { domain: DomainInfo | null; name: string; os: OsFamily; detected: DetectedOs | null }> {
   const overrides = opts.vmOverrides ?? {};
   const byName = new Map(snapshot.domains.map((d) => [d.name, d]));
@@ -337,6 +348,11 @@ function proposeVms(
   }
   const open = roles.filter((r) => out[r] === undefined);
   const candidates = new Map<string, Scored<VmCandidate>[]>();
+  const wantedNics = (role: string): string[] => vmNicNetworks(spec, role).map((k) => networks[k] ?? k);
+  const onWanted = (d: DomainInfo, role: string): number => {
+    const names = wantedNics(role);
+    return names.filter((name) => d.interfaces.some((i) => i.network === name || i.source === name)).length;
+  };
   for (const role of open) {
     const want = spec.vms[role]!;
     const list: Scored<VmCandidate>[] = [];
@@ -347,7 +363,9 @@ function proposeVms(
       const tier = detected === null ? 2 : detected.os === want.os ? 3 : 1;
       const name = bestSimilarity(d.name, vmReferences(want));
       const bonus = detected && detected.os === want.os ? EVIDENCE_BONUS[detected.from] : 0;
-      const score = tier * 1000 + name * 100 + bonus + (d.state === 'running' ? 3 : 0) + (d.agentChannel ? 1 : 0);
+      // A router role wants NICs on several networks: a domain that has them is likelier the one.
+      const nics = vmNicNetworks(spec, role).length > 1 ? onWanted(d, role) * 10 : 0;
+      const score = tier * 1000 + name * 100 + bonus + nics + (d.state === 'running' ? 3 : 0) + (d.agentChannel ? 1 : 0);
       list.push({ item: { domain: d, detected }, tier, name, score });
     }
     list.sort((a, b) => b.score - a.score || a.item.domain.name.localeCompare(b.item.domain.name));
@@ -396,6 +414,13 @@ function proposeVms(
   }
   for (const role of roles) {
     const v = out[role]!;
+    const wanted = vmNicNetworks(spec, role);
+    if (v.domain && (v.domain.interfaces.length > 1 || wanted.length > 1)) {
+      const nics = v.domain.interfaces.map((i) => `${i.network ?? `${i.type} ${i.source || '-'}`} (${i.mac})`).join(', ');
+      notes.push({ path: `vms.${role}`, code: 'vm-nics', severity: 'info', params: { role, name: v.name, count: v.domain.interfaces.length, nics: nics || '-' } });
+      const missing = wanted.map((k) => networks[k] ?? k).filter((n) => !v.domain!.interfaces.some((i) => i.network === n || i.source === n));
+      if (missing.length > 0) notes.push({ path: `vms.${role}`, code: 'vm-nic-missing', severity: 'warning', params: { role, name: v.name, missing: missing.join(', ') } });
+    }
     if (v.domain && v.domain.state !== 'running') {
       notes.push({ path: `vms.${role}`, code: 'vm-not-running', severity: 'warning', params: { role, name: v.name, state: v.domain.state } });
     }
@@ -454,7 +479,7 @@ function proposeAccess(role: string, os: OsFamily, domain: DomainInfo | null, op
 export function proposeLab(spec: ExerciseSpec, snapshot: HostSnapshot, opts: InitOptions): Proposal {
   const notes: Note[] = [];
   const networks = proposeNetworks(spec, snapshot, opts, notes);
-  const vmChoices = proposeVms(spec, snapshot, opts, notes);
+  const vmChoices = proposeVms(spec, snapshot, opts, notes, networks);
   const vms: Record<string, ProposedVm> = {};
   for (const [role, v] of Object.entries(vmChoices)) {
     const want = spec.vms[role]!;

@@ -107,12 +107,15 @@ export interface RenderOptions {
   specProbes: ProbeTargets;
   /** Fixed date for reproducible output (tests); default now. */
   date?: string;
+  /** Where the lab schema is, for editors (`# yaml-language-server: $schema=...`). */
+  schemaRef?: string;
 }
 
 export function renderLabYaml(lab: ProposedLab, notes: Note[], o: RenderOptions): string {
   const doc = new Document(labToYamlData(lab));
   const date = o.date ?? new Date().toISOString().slice(0, 10);
   const header = [
+    ...(o.schemaRef ? [` yaml-language-server: $schema=${o.schemaRef}`] : []),
     ...wrapComment(t(o.lang, 'init.header', { exercise: o.exerciseId, uri: lab.uri, date })),
     ...wrapComment(t(o.lang, 'init.header2', { file: o.file })),
     ...wrapComment(t(o.lang, 'init.header3')),

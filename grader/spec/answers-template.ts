@@ -1,5 +1,6 @@
 // `labgrade answers init`: an answers file with every task and question of a spec as comments
 // in one language, values left empty for the student to fill.
+import { rolesAsked } from './asked.js';
 import type { AnswerKind, ExerciseSpec, Lang, SpecTask } from '../types.js';
 import { t, type SpecMsg } from './yaml-source.js';
 
@@ -66,9 +67,11 @@ export function answersTemplate(spec: ExerciseSpec, lang: Lang, opts: TemplateOp
       if (!q) continue;
       L.push(...comment('    ', `${q.prompt[lang]}  [${m('tplPoints', { points: q.points })}]`));
       L.push(...comment('    ', m(FORM[q.kind])));
+      const asked = rolesAsked(task, qid);
+      if (asked.length < task.vms.length) L.push(...comment('    ', m('tplOnlyFor', { roles: asked.join(', ') })));
       if (q.kind === 'ipv4-config') {
         L.push(`    ${qid}:`);
-        for (const role of task.vms) {
+        for (const role of asked) {
           const vm = Object.hasOwn(spec.vms, role) ? spec.vms[role] : undefined;
           L.push(`      ${role}:${vm ? `    # ${vm.title[lang]}` : ''}`);
           L.push('        address:', '        gateway:', '        dns:');

@@ -4,6 +4,7 @@
 // as warnings (graded as unanswered later).
 import type { Answer, AnswerKind, AnswersFile, ExerciseSpec, InputIssue, SpecTask, StudentIdentity } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
+import { rolesAsked } from './asked.js';
 import { configField } from './parse-answer.js';
 import { readAnswer, type Problem } from './answers/index.js';
 import { visible } from '../util/visible.js';
@@ -114,7 +115,7 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAn
       if (!byRole) {
         issues.warn(['answers', task.id], issues.msg('ansUnanswered', { task: task.id, question: qid }), { onKey: true });
       } else if (!Object.hasOwn(byRole, ALL_VMS)) {
-        for (const role of task.vms) {
+        for (const role of rolesAsked(task, qid)) {
           if (!Object.hasOwn(byRole, role)) issues.warn(['answers', task.id, qid], issues.msg('ansUnansweredRole', { task: task.id, question: qid, role }), { onKey: true });
         }
       }

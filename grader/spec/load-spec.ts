@@ -1,6 +1,7 @@
 // Loads an exercise spec (exercises/*.yaml): YAML -> JSON Schema -> semantic checks -> ExerciseSpec.
-import type { ExerciseSpec, SpecNetwork, SpecQuestion, SpecTask, SpecVm, Text, Theory, AnswerKind, NetworkType, OsFamily } from '../types.js';
+import type { ExerciseSpec, SpecNetwork, SpecQuestion, SpecTask, SpecVm, Text, Theory, AnswerKind, NetworkAttachment, NetworkType, OsFamily, Lang } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
+import { bundledExerciseIds, resolveExerciseArg } from './exercises.js';
 import { isProbeTarget } from './parse-answer.js';
 import { Issues, entries, langOf, own, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg, type SpecMsg } from './yaml-source.js';
 
@@ -19,8 +20,8 @@ const THEORY_EXPECTED: Record<AnswerKind, SpecMsg> = {
 const THEORY_FORMS: Record<AnswerKind, string> = {
   'config-method': 'static | dynamic',
   'yes-no': 'true | false',
-  ipv4: 'host-address | none | any',
-  'ipv4-config': '{ address: dhcp-range | network-subnet | any, gateway: host-address | none | any, dns: host-address | none | any }',
+  ipv4: 'host-address | vm:<role> | none | any',
+  'ipv4-config': '{ address: dhcp-range | network-subnet | any, gateway: host-address | vm:<role> | none | any, dns: host-address | vm:<role> | none | any }',
 };
 
 function theoryOf(kind: AnswerKind, v: unknown): Theory | undefined {
@@ -30,7 +31,7 @@ function theoryOf(kind: AnswerKind, v: unknown): Theory | undefined {
     case 'yes-no':
       return typeof v === 'boolean' ? { kind, value: v } : undefined;
     case 'ipv4':
-      return v === 'host-address' || v === 'none' || v === 'any' ? { kind, value: v } : undefined;
+      return v === 'host-address' || v === 'none' || v === 'any' || isVmAddress(v) ? { kind, value: v } : undefined;
     case 'ipv4-config': {
       // The schema already checked the object's fields.
       const address = own<string>(v, 'address');
@@ -42,17 +43,44 @@ function theoryOf(kind: AnswerKind, v: unknown): Theory | undefined {
   }
 }
 
+function isVmAddress(v: unknown): v is `vm:${string}` {
+  return typeof v === 'string' && /^vm:[a-z][a-z0-9_]*$/.test(v);
+}
+
+/** The `vm:<role>` roles a theory names. */
+function theoryRoles(th: Theory): string[] {
+  const addrs = th.kind === 'ipv4' ? [th.value] : th.kind === 'ipv4-config' ? [th.gateway, th.dns] : [];
+  return addrs.filter(isVmAddress).map((a) => a.slice(3));
+}
+
+/** What a check's parameter validator may refer to. */
+export interface ParamsContext {
+  networks: string[];
+  roles: string[];
+  lang: Lang;
+}
+
 export interface LoadSpecOptions extends LoadOptions {
   /**
    * The question checks available (name -> answer kind), e.g. checks/questions' registry: when
-   * given, each question's `check` must exist and observe answers of the question's kind.
+   * given, each question's `check` must exist and observe answers of the question's kind, and its
+   * `params` must satisfy the check's validator.
    */
-  checks?: Record<string, { kind: AnswerKind }>;
+  checks?: Record<string, { kind: AnswerKind; validateParams?: (params: Record<string, unknown>, ctx: ParamsContext) => string[] }>;
 }
 
 /** Loads and validates an exercise spec; throws InputError listing every problem. */
-export async function loadSpec(path: string, opts: LoadSpecOptions = {}): Promise<ExerciseSpec> {
+/** `pathOrId`: a spec file, or the id of a bundled exercise (`clase2-redes`; see exercises.ts). */
+export async function loadSpec(pathOrId: string, opts: LoadSpecOptions = {}): Promise<ExerciseSpec> {
   const lang = langOf(opts);
+  const { path, unknownId } = resolveExerciseArg(pathOrId);
+  if (unknownId) {
+    const ids = bundledExerciseIds();
+    const guess = didYouMean(pathOrId, ids);
+    const issues = new Issues(lang, pathOrId);
+    issues.error([], issues.withGuess(issues.msg('specUnknownId', { id: pathOrId, ids: ids.join(', ') }), guess));
+    issues.throwIfAny();
+  }
   const src = await readYaml(path, lang);
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);
@@ -76,6 +104,7 @@ export async function loadSpec(path: string, opts: LoadSpecOptions = {}): Promis
       dhcp: own<boolean>(n, 'dhcp')!,
       hostAddress: own<boolean>(n, 'host_address')!,
       names,
+      attachment: own<NetworkAttachment>(n, 'attachment') ?? 'network',
     };
   }
 
@@ -97,14 +126,23 @@ export async function loadSpec(path: string, opts: LoadSpecOptions = {}): Promis
       const c = Object.hasOwn(opts.checks, check) ? opts.checks[check] : undefined;
       if (!c) issues.error(['questions', id, 'check'], issues.withGuess(issues.msg('specUnknownCheck', { check, known: known.join(', ') }), didYouMean(check, known)));
       else if (c.kind !== kind) issues.error(['questions', id, 'check'], issues.msg('specCheckKind', { check, checkKind: c.kind, kind }));
+      else if (c.validateParams) {
+        const ctx: ParamsContext = { networks: Object.keys(networks), roles: Object.keys(vms), lang };
+        for (const problem of c.validateParams(own<Record<string, unknown>>(q, 'params') ?? {}, ctx)) {
+          issues.error(['questions', id, 'params'], issues.msg('specParams', { check, problem }));
+        }
+      }
     }
+    const title = own(q, 'title');
     questions[id] = {
       id,
+      ...(title !== undefined ? { title: text(title) } : {}),
       prompt: text(own(q, 'prompt')),
       kind: own<AnswerKind>(q, 'kind')!,
       check: String(own(q, 'check')),
       points: Number(own(q, 'points')),
       hints,
+      params: { ...(own<Record<string, unknown>>(q, 'params') ?? {}) },
     };
   }
 
@@ -143,12 +181,37 @@ export async function loadSpec(path: string, opts: LoadSpecOptions = {}): Promis
         issues.error(at('theory', qid), issues.msg('specTheoryKind', { question: qid, kind: q.kind, expected: `${issues.msg(THEORY_EXPECTED[q.kind])}: ${THEORY_FORMS[q.kind]}` }));
         continue;
       }
+      for (const r of theoryRoles(th)) {
+        if (!taskVms.includes(r)) issues.error(at('theory', qid), issues.withGuess(issues.msg('specTheoryVm', { id: r, known: taskVms.join(', ') }), didYouMean(r, taskVms)));
+      }
       theory[qid] = th;
     }
     for (const q of qs) {
       if (!Object.hasOwn(theory, q) && !(isRecordWith(theoryRaw, q))) issues.error(at('theory'), issues.msg('specTheoryMissing', { question: q }), { onKey: true });
     }
-    tasks.push({ id, title: text(own(tr, 'title')), network, vms: taskVms, questions: qs, theory });
+    const ask: Record<string, string[]> = {};
+    for (const [qid, roles] of entries(own(tr, 'ask'))) {
+      if (!qs.includes(qid)) {
+        issues.error(at('ask', qid), issues.withGuess(issues.msg('specAskNotAsked', { question: qid }), didYouMean(qid, qs)), { onKey: true });
+        continue;
+      }
+      ask[qid] = (Array.isArray(roles) ? roles : []).map(String);
+      ask[qid].forEach((r, i) => {
+        if (!taskVms.includes(r)) issues.error(at('ask', qid, i), issues.withGuess(issues.msg('specRoleNotInTask', { id: r, known: taskVms.join(', ') }), didYouMean(r, taskVms)));
+      });
+    }
+    const nics: Record<string, string[]> = {};
+    for (const [role, keys] of entries(own(tr, 'nics'))) {
+      if (!taskVms.includes(role)) {
+        issues.error(at('nics', role), issues.withGuess(issues.msg('specRoleNotInTask', { id: role, known: taskVms.join(', ') }), didYouMean(role, taskVms)), { onKey: true });
+        continue;
+      }
+      nics[role] = (Array.isArray(keys) ? keys : []).map(String);
+      nics[role].forEach((k, i) => {
+        if (!Object.hasOwn(networks, k)) unknownRef(issues, at('nics', role, i), 'specUnknownNetwork', k, Object.keys(networks));
+      });
+    }
+    tasks.push({ id, title: text(own(tr, 'title')), network, vms: taskVms, questions: qs, theory, ask, nics });
   });
   for (const id of Object.keys(questions)) {
     if (!asked.has(id)) issues.warn(['questions', id], issues.msg('specQuestionUnused', { id }), { onKey: true });

@@ -1,4 +1,4 @@
-// `labgrade validate`: tells each file's kind (spec, lab, answers) and loads it with its loader.
+// `labgrade validate`: tells each file's kind (spec, lab, answers, roster) and loads it with its loader.
 import { InputError, type ExerciseSpec, type InputIssue, type Lang } from '../types.js';
 import { loadAnswers } from './load-answers.js';
 import { loadLab } from './load-lab.js';
@@ -19,6 +19,7 @@ export function kindFromKeys(data: unknown): FileKind | null {
   if (!isRecord(data)) return null;
   const has = (k: string): boolean => Object.hasOwn(data, k);
   if (has('tasks') || has('questions')) return 'spec';
+  if (has('students')) return 'roster';
   if (has('answers') || has('student')) return 'answers';
   if (has('vms') || has('uri') || has('networks') || has('host_ssh')) return 'lab';
   return null;
@@ -64,8 +65,10 @@ export async function validateFiles(files: string[], opts: ValidateOptions): Pro
       if (kind === 'spec') {
         const { questionChecks } = await import('../../checks/questions/index.js');
         await loadSpec(file, { lang, warnings, checks: questionChecks });
-      }
-      else {
+      } else if (kind === 'roster') {
+        const { loadRoster } = await import('../batch/roster.js');
+        await loadRoster(file, lang);
+      } else {
         const s = await getSpec();
         if (s instanceof InputError) {
           results.push({ file, kind, ok: false, warnings, error: s });

@@ -2,6 +2,7 @@
 // size limit, binary junk, YAML syntax errors, aliases, prototype-polluting keys, JSON-Schema
 // validation (ajv) mapped back to `file:line:column` and the key path. Every problem becomes an
 // InputIssue; the loaders throw one InputError listing all of them.
+import { patternText, typeText } from './schema-text.js';
 import { readFile } from 'node:fs/promises';
 import { readInput, ReadInputError } from '../util/read-input.js';
 import { importBuiltValidator } from '../util/validators.js';
@@ -481,8 +482,9 @@ export async function validateSchema(src: YamlSource, kind: FileKind, issues: Is
         break;
       }
       case 'type': {
-        const expected = Array.isArray(e.params.type) ? (e.params.type as string[]).join(' | ') : String(e.params.type);
-        message = issues.msg('schemaType', { expected, actual: typeName(e.data) });
+        const types = Array.isArray(e.params.type) ? (e.params.type as string[]) : String(e.params.type).split(',');
+        const expected = types.map((x) => typeText(issues.lang, x)).join(' | ');
+        message = issues.msg('schemaType', { expected, actual: typeText(issues.lang, typeName(e.data)) });
         break;
       }
       case 'enum': {
@@ -497,8 +499,8 @@ export async function validateSchema(src: YamlSource, kind: FileKind, issues: Is
         break;
       case 'pattern':
       case 'format': {
-        const desc = typeof e.parentSchema?.description === 'string' ? e.parentSchema.description : String(e.params.pattern ?? e.params.format);
-        message = issues.msg('schemaPattern', { value: shown(e.data), expected: desc });
+        const desc = typeof e.parentSchema?.description === 'string' ? e.parentSchema.description : undefined;
+        message = issues.msg('schemaPattern', { value: shown(e.data), expected: patternText(issues.lang, desc) });
         break;
       }
       case 'minimum':

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from 'ssh2';
+import { isSingleExecutable } from '../version.js';
 import { TransportError, type Lang, type TransportErrorCode } from '../types.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/transport.js';
@@ -63,6 +64,11 @@ export function directOpener(timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, lang: Lang 
         reject(new TransportError(errnoToCode(err.code), target, t(lang, 'tcpFailed', { target, detail: err.message })));
       });
     });
+}
+
+/** How to start the relay with process.execPath: the script, or the single executable's hidden command. */
+function relayArgs(): string[] {
+  return isSingleExecutable() ? ['__netns-relay'] : [relayScriptPath()];
 }
 
 /** Where netns-relay.mjs lives: next to this module in the source tree, or in grader/ from dist/. */
@@ -139,7 +145,7 @@ function startRelay(command: string, prefix: string[], lang: Lang, timeoutMs: nu
     const dir = mkdtempSync(join(tmpdir(), 'labgrade-relay-'));
     chmodSync(dir, 0o700);
     const socketPath = join(dir, 'relay.sock');
-    const child = spawn(command, [...prefix, process.execPath, relayScriptPath(), socketPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, [...prefix, process.execPath, ...relayArgs(), socketPath], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let settled = false;

@@ -30,22 +30,17 @@ export function register(program: Command, ctx: CliContext): void {
 
 export async function runAnswersInit(specPath: string | undefined, opts: InitOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
-  const [{ loadSpec }, { answersTemplate }, { shippedSpecPath, schemaPath }, path, fs, { writeOutput }] = await Promise.all([
+  const [{ loadSpec }, { answersTemplate }, { shippedSpecPath, schemaRefFor }, fs, { writeOutput }] = await Promise.all([
     import('../../spec/load-spec.js'),
     import('../../spec/answers-template.js'),
     import('../../spec/paths.js'),
-    import('node:path'),
     import('node:fs'),
     import('../io.js'),
   ]);
   const spec = await loadSpec(specPath ?? shippedSpecPath(), { lang });
   const out = opts.output && opts.output !== '-' ? opts.output : undefined;
   if (out && fs.existsSync(out) && !opts.force) throw new InputError(t(lang, 'answersInitExists', { file: out }));
-  // Relative when the file is written inside labgrade's folder (as in the repository), else absolute.
-  const schema = schemaPath('answers');
-  let schemaRef = path.relative(out ? path.dirname(path.resolve(out)) : process.cwd(), schema).split(path.sep).join('/');
-  if (schemaRef.startsWith('../..')) schemaRef = schema;
-  else if (!schemaRef.startsWith('.')) schemaRef = `./${schemaRef}`;
+  const schemaRef = schemaRefFor('answers', out);
   const text = answersTemplate(spec, lang, { schemaRef, ...(out ? { fileHint: out } : {}) });
   await writeOutput(out, text);
   if (out) process.stderr.write(`${t(lang, 'answersInitWritten', { file: out })}\n`);

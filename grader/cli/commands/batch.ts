@@ -55,7 +55,7 @@ function num(lang: CliContext['lang'], option: string, value: string | undefined
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new InputError(t(lang, 'badNumber', { option, value, range: `${integer ? '(integer) ' : ''}${min}..${max}` }));
+    throw new InputError(t(lang, integer ? 'badInteger' : 'badNumber', { option, value, min, max }));
   }
   return n;
 }

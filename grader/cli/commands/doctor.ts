@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
+import { checkUriOption } from '../uri-option.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/onboarding.js';
 import en from '../../i18n/en/onboarding.js';
@@ -36,6 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   if (opts.format !== 'text' && opts.format !== 'json') throw new InputError(t(lang, 'cli.badFormat', { format: opts.format }));
+  checkUriOption(opts.uri, lang);
   const [{ runDoctor, renderDoctorText }, { realDoctorDeps }, { shippedSpecPath }] = await Promise.all([
     import('../../onboarding/doctor.js'),
     import('../../onboarding/doctor-deps.js'),

@@ -3,6 +3,7 @@
 // not fatal), 1 libvirt unreachable, 2 bad usage / the file exists without --force.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { checkUriOption } from '../uri-option.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/onboarding.js';
 import en from '../../i18n/en/onboarding.js';
@@ -54,6 +55,7 @@ export function register(program: Command, ctx: CliContext): void {
 }
 
 export async function runInitCli(specArg: string | undefined, opts: InitCliOptions, ctx: CliContext): Promise<number> {
+  checkUriOption(opts.uri, ctx.lang);
   const [{ runInit, initSummary }, { shippedSpecPath }] = await Promise.all([
     import('../../onboarding/init.js'),
     import('../../spec/paths.js'),

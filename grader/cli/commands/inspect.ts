@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
+import { checkUriOption } from '../uri-option.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/inspect.js';
 import en from '../../i18n/en/inspect.js';
@@ -37,6 +38,7 @@ export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Prom
   const lang = ctx.lang;
   const format = opts.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new InputError(t(lang, 'cli.badFormat', { format }));
+  checkUriOption(opts.uri, lang);
   const [{ inspectHost }, { renderInspectText, summarizeLab, inspectExitCode }, { writeOutput }] = await Promise.all([
     import('../../libvirt/snapshot.js'),
     import('../../libvirt/render.js'),

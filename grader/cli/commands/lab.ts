@@ -1,6 +1,7 @@
-// `labgrade lab up [--scenario NAME] | down | status [--json] | scenarios`: the sandboxed real lab
-// (grader/lab/). Root only. Heavy modules load inside the actions.
-import type { Command } from 'commander';
+// `labgrade lab up [--scenario NAME] | down | status | scenarios` (each with --format text|json; --json
+// is kept, hidden, as its old spelling): the sandboxed real lab (grader/lab/). Root only. Heavy modules
+// load inside the actions. Exit 0 ok, 1 failed, 2 bad usage (not root, unknown scenario, bad format).
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { translator, type Params } from '../../i18n/translate.js';
 import es from '../../i18n/es/lab.js';
@@ -8,6 +9,25 @@ import en from '../../i18n/en/lab.js';
 import { SCENARIOS, DEFAULT_SCENARIO } from '../../lab/scenarios.js';
 
 const t = translator(es, en);
+
+interface FormatOpts {
+  format: string;
+  json?: boolean;
+}
+
+/** --format text|json on every lab command (plus the old --json, hidden). */
+function withFormat(cmd: Command, lang: CliContext['lang']): Command {
+  return cmd.option('--format <text|json>', t(lang, 'optFormat'), 'text').addOption(new Option('--json').hideHelp());
+}
+
+/** true for JSON; throws the usage error (exit 2) for anything but text/json. */
+async function wantsJson(o: FormatOpts, lang: CliContext['lang']): Promise<boolean> {
+  if (o.format !== 'text' && o.format !== 'json') {
+    const { InputError } = await import('../../types.js');
+    throw new InputError(t(lang, 'badFormat', { format: o.format }));
+  }
+  return o.json === true || o.format === 'json';
+}
 const DEFAULT_LAB_FILE = '/var/lib/labgrade/lab.yaml';
 const SCENARIO_NAMES = Object.keys(SCENARIOS).join(', ');
 
@@ -36,19 +56,19 @@ export function register(program: Command, ctx: CliContext): void {
     process.stderr.write(`- ${t(lang, code, params)}\n`);
   };
 
-  lab
+  const up = lab
     .command('up')
     .description(t(lang, 'cmdUp'))
     .option('--scenario <name>', t(lang, 'optScenario', { def: DEFAULT_SCENARIO, names: SCENARIO_NAMES }), DEFAULT_SCENARIO)
     .option('--lab-file <path>', t(lang, 'optLabFile', { def: DEFAULT_LAB_FILE }))
-    .option('--no-lab-file', t(lang, 'optNoLabFile'))
-    .option('--json', t(lang, 'optJson'))
-    .action(async (o: { scenario: string; labFile?: string | false; json?: boolean }) =>
+    .option('--no-lab-file', t(lang, 'optNoLabFile'));
+  withFormat(up, lang).action(async (o: { scenario: string; labFile?: string | false } & FormatOpts) =>
       guarded(ctx, async () => {
+        const json = await wantsJson(o, lang);
         const { labUp, assertRoot } = await import('../../lab/index.js');
         assertRoot();
-        const r = await labUp({ scenario: o.scenario, log: o.json ? undefined : progress, labFile: o.labFile === false ? false : o.labFile });
-        if (o.json) {
+        const r = await labUp({ scenario: o.scenario, log: json ? undefined : progress, labFile: o.labFile === false ? false : o.labFile });
+        if (json) {
           process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
           return;
         }
@@ -57,28 +77,29 @@ export function register(program: Command, ctx: CliContext): void {
       }),
     );
 
-  lab
-    .command('down')
-    .description(t(lang, 'cmdDown'))
-    .action(async () =>
+  withFormat(lab.command('down').description(t(lang, 'cmdDown')), lang)
+    .action(async (o: FormatOpts) =>
       guarded(ctx, async () => {
+        const json = await wantsJson(o, lang);
         const { labDown, assertRoot } = await import('../../lab/index.js');
         assertRoot();
-        const r = await labDown({ log: progress });
+        const r = await labDown({ log: json ? () => undefined : progress });
+        if (json) {
+          process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          return;
+        }
         process.stdout.write(`${t(lang, 'downDone', { seconds: (r.totalMs / 1000).toFixed(1) })}\n`);
       }),
     );
 
-  lab
-    .command('status')
-    .description(t(lang, 'cmdStatus'))
-    .option('--json', t(lang, 'optJson'))
-    .action(async (o: { json?: boolean }) =>
+  withFormat(lab.command('status').description(t(lang, 'cmdStatus')), lang)
+    .action(async (o: FormatOpts) =>
       guarded(ctx, async () => {
+        const json = await wantsJson(o, lang);
         const { labStatus, assertRoot } = await import('../../lab/index.js');
         assertRoot();
         const s = await labStatus();
-        if (o.json) {
+        if (json) {
           process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
           return;
         }
@@ -98,12 +119,9 @@ export function register(program: Command, ctx: CliContext): void {
       }),
     );
 
-  lab
-    .command('scenarios')
-    .description(t(lang, 'cmdScenarios'))
-    .option('--json', t(lang, 'optJson'))
-    .action(async (o: { json?: boolean }) => {
-      if (o.json) {
+  withFormat(lab.command('scenarios').description(t(lang, 'cmdScenarios')), lang)
+    .action(async (o: FormatOpts) => {
+      if (await wantsJson(o, lang)) {
         process.stdout.write(`${JSON.stringify(SCENARIOS, null, 2)}\n`);
         return;
       }

@@ -1,6 +1,7 @@
-// `labgrade validate <file...> [--kind spec|lab|answers] [--spec FILE]`: checks exercise specs,
-// lab files and answers files. Exit 0 when every file is valid (warnings are printed), 2 when
-// any is not (every problem printed with file:line:column and the key path).
+// `labgrade validate <file...> [--kind spec|lab|answers|roster] [--spec FILE] [--format text|json]`:
+// checks exercise specs, lab files, answers files and rosters. Exit 0 when every file is valid
+// (warnings are printed), 2 when any is not (every problem printed with file:line:column and the
+// key path; with --format json, one record per file on stdout).
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
@@ -10,11 +11,12 @@ import es from '../../i18n/es/spec.js';
 import en from '../../i18n/en/spec.js';
 
 const t = translator(es, en);
-const KINDS = ['spec', 'lab', 'answers'] as const;
+const KINDS = ['spec', 'lab', 'answers', 'roster'] as const;
 
 interface ValidateCliOptions {
   kind?: string;
   spec?: string;
+  format?: string;
   student?: boolean;
 }
 
@@ -24,8 +26,9 @@ export function register(program: Command, ctx: CliContext): void {
     .command('validate')
     .description(t(L, 'validateDesc'))
     .argument('<files...>', t(L, 'validateArgFiles'))
-    .option('--kind <spec|lab|answers>', t(L, 'validateOptKind'))
+    .option('--kind <spec|lab|answers|roster>', t(L, 'validateOptKind'))
     .option('--spec <file>', t(L, 'validateOptSpec'))
+    .option('--format <text|json>', t(L, 'validateOptFormat'), 'text')
     .option('--student', t(L, 'validateOptStudent'))
     .action(async (files: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(files, opts, ctx);
@@ -35,6 +38,8 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runValidate(files: string[], opts: ValidateCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   if (opts.kind !== undefined && !(KINDS as readonly string[]).includes(opts.kind)) throw new InputError(t(lang, 'validateBadKind'));
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new InputError(t(lang, 'validateBadFormat', { format }));
   const [{ validateFiles }, { formatIssues, formatIssue }] = await Promise.all([import('../../spec/validate-files.js'), import('../io.js')]);
   const results = await validateFiles(files, {
     lang,
@@ -43,6 +48,11 @@ export async function runValidate(files: string[], opts: ValidateCliOptions, ctx
     ...(opts.student ? { student: true } : {}),
   });
   let bad = 0;
+  if (format === 'json') {
+    const records = results.map((r) => ({ file: r.file, kind: r.kind, ok: r.ok, warnings: r.warnings, errors: r.error ? r.error.issues : [] }));
+    process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+    return results.some((r) => !r.ok) ? 2 : 0;
+  }
   for (const r of results) {
     for (const w of r.warnings) process.stdout.write(`${formatIssue(w, t(lang, 'validateWarning'))}\n`);
     if (r.ok) {

@@ -10,10 +10,10 @@ export default {
   jumpFailed: 'the jump host {via} could not open {target}: {detail}',
   jumpNotConnected: 'the jump host {via} is not connected: {detail}',
   keyUnreadable: 'cannot read the SSH key file {file}: {detail}',
-  keyEncrypted: 'the SSH key {file} is protected by a passphrase: load it into ssh-agent (ssh-add) and set useAgent: true',
+  keyEncrypted: 'the SSH key {file} is protected by a passphrase: load it into ssh-agent (ssh-add) and set "agent: true" in the ssh access of the VM in the lab file',
   keyInvalid: 'the file {file} is not an SSH private key labgrade can read: {detail}',
   noCredentials:
-    'no SSH credentials: set keyFile, password or useAgent (with SSH_AUTH_SOCK) in the lab file, or put a key in ~/.ssh',
+    'no SSH credentials: set key, password or "agent: true" (with SSH_AUTH_SOCK) in the ssh access of the VM in the lab file, or put a key in ~/.ssh',
   noTeacherCredential:
     "no credentials for {host}: this lab file was handed in by a student, so its passwords and keys come from the roster's credentials, and none names {host}",
   knownHostsUnreadable: 'cannot read known_hosts: {detail}',
@@ -23,7 +23,7 @@ export default {
   hostkeyTypeGone:
     '{host} no longer offers the key type {types} known for it ({where}); if the machine was reinstalled, remove those lines',
   hostkeyUnknown:
-    'the host key of {host} (port {port}) is not in {files}: set acceptNewHostKey: true in the lab file to pin it on first use, or add it with ssh-keyscan',
+    'the host key of {host} (port {port}) is not in {files}: set "accept_new_host_key: true" in the ssh access of the VM in the lab file to pin it on first use, or add it with ssh-keyscan',
   hostkeyPinFailed: 'could not save the host key into {file}: {detail}',
   authFailed: 'authentication rejected ({detail}): check the user, key, password or ssh-agent in the lab file',
   handshakeTimeout: 'the SSH handshake did not finish in time ({detail})',
@@ -34,7 +34,7 @@ export default {
   connectionLostDuring: 'connection lost during a command: {detail}',
   closedByPeer: 'the other side closed the connection',
   agentNotConnected:
-    'the QEMU guest agent of {domain} did not answer within {seconds} s: install and start qemu-guest-agent in the guest (or wait until it has booted)',
+    'the QEMU guest agent of {domain} did not answer within {seconds, number} s: install and start qemu-guest-agent in the guest (or wait until it has booted)',
   agentBadReply: 'unexpected reply of the QEMU guest agent of {domain} to {command}: {detail}',
   agentExecFailed: 'the QEMU guest agent of {domain} could not run {path}: {detail}',
   agentOutputTooBig: "the command's output exceeded virsh's read limit and was discarded",

@@ -1,17 +1,17 @@
 import type es from '../es/winrm.js';
 
 export default {
-  refused: 'connection refused on port {port} (is WinRM enabled? On the guest: winrm quickconfig)',
+  refused: 'connection refused on port {port} (is WinRM enabled? In the VM: winrm quickconfig)',
   unreachable: 'host unreachable: {detail}',
   timeout: 'no answer within {ms} ms',
   closed: 'the server closed the connection in the middle of a request ({detail})',
-  tls: 'TLS error: {detail} (give the CA with caFile or, in a lab only, insecureSkipVerify)',
+  tls: 'TLS error: {detail} (give the CA with ca_file in the winrm access of the VM in the lab file or, in a test lab only, insecure_skip_verify: true)',
   protocol: 'unexpected answer from the WinRM service: {detail}',
   httpStatus: 'the WinRM service answered HTTP {status}{detail}',
   authRejected: 'credentials rejected (HTTP 401) for user {user}',
   authNotOffered: 'the server does not offer {wanted} authentication (it offers: {offered})',
   basicOverHttp:
-    'Basic authentication over plain HTTP would send the password in clear; use https or auth ntlm (or allowBasicOverHttp if that is intended)',
+    'Basic authentication over plain HTTP would send the password in clear; set "scheme: https" or "auth: ntlm" in the winrm access of the VM in the lab file',
   unencryptedRefused:
     'the server refuses unencrypted messages (AllowUnencrypted=false); use NTLM (it encrypts messages) or HTTPS',
   fault: 'WinRM error {code}: {message}',

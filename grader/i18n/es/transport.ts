@@ -12,12 +12,12 @@ export default {
   jumpNotConnected: 'el host de salto {via} no está conectado: {detail}',
   // ---- SSH (ssh.ts)
   keyUnreadable: 'no se puede leer el fichero de clave SSH {file}: {detail}',
-  keyEncrypted: 'la clave SSH {file} está cifrada con frase de paso: cárgala en ssh-agent (ssh-add) y pon useAgent: true',
+  keyEncrypted: 'la clave SSH {file} está cifrada con frase de paso: cárgala en ssh-agent (ssh-add) y pon «agent: true» en el acceso ssh de la máquina en el fichero del laboratorio',
   keyInvalid: 'el fichero {file} no es una clave privada SSH legible: {detail}',
   noCredentials:
-    'no hay credenciales SSH: indica keyFile, password o useAgent (con SSH_AUTH_SOCK) en el fichero del laboratorio, o deja una clave en ~/.ssh',
+    'no hay credenciales SSH: indica key, password o «agent: true» (con SSH_AUTH_SOCK) en el acceso ssh de la máquina en el fichero del laboratorio, o deja una clave en ~/.ssh',
   noTeacherCredential:
-    'no hay credenciales para {host}: este fichero del laboratorio lo entregó un alumno, así que las contraseñas y claves vienen de las credentials del roster, y ninguna nombra {host}',
+    'no hay credenciales para {host}: este fichero del laboratorio lo entregó un alumno, así que las contraseñas y claves vienen de las credenciales (credentials) de la lista de clase, y ninguna nombra {host}',
   knownHostsUnreadable: 'no se puede leer known_hosts: {detail}',
   hostkeyRevoked: 'la clave de host de {host} está marcada como @revoked en {where}',
   hostkeyChanged:
@@ -25,7 +25,7 @@ export default {
   hostkeyTypeGone:
     '{host} ya no ofrece el tipo de clave {types} que se conoce de él ({where}); si la máquina se reinstaló, borra esas líneas',
   hostkeyUnknown:
-    'la clave de host de {host} (puerto {port}) no está en {files}: pon acceptNewHostKey: true en el fichero del laboratorio para fijarla en el primer uso, o añádela con ssh-keyscan',
+    'la clave de host de {host} (puerto {port}) no está en {files}: pon «accept_new_host_key: true» en el acceso ssh de la máquina en el fichero del laboratorio para fijarla en el primer uso, o añádela con ssh-keyscan',
   hostkeyPinFailed: 'no se pudo guardar la clave de host en {file}: {detail}',
   authFailed: 'autenticación rechazada ({detail}): revisa el usuario, la clave, la contraseña o ssh-agent en el fichero del laboratorio',
   handshakeTimeout: 'la negociación SSH no terminó a tiempo ({detail})',
@@ -37,7 +37,7 @@ export default {
   closedByPeer: 'el otro extremo cerró la conexión',
   // ---- agente de QEMU (agent.ts)
   agentNotConnected:
-    'el agente de QEMU de {domain} no respondió en {seconds} s: instala y arranca qemu-guest-agent en la máquina (o espera a que termine de arrancar)',
+    'el agente de QEMU de {domain} no respondió en {seconds, number} s: instala y arranca qemu-guest-agent en la máquina (o espera a que termine de arrancar)',
   agentBadReply: 'respuesta inesperada del agente de QEMU de {domain} a {command}: {detail}',
   agentExecFailed: 'el agente de QEMU de {domain} no pudo ejecutar {path}: {detail}',
   agentOutputTooBig: 'la salida de la orden superó el límite de lectura de virsh y se descartó',

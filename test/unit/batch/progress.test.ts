@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Progress, formatDuration } from '../../../grader/batch/progress.js';
+import { Progress, formatDuration, liveLine } from '../../../grader/batch/progress.js';
 import type { RosterStudent } from '../../../grader/batch/roster.js';
 import type { StudentRecord } from '../../../grader/batch/types.js';
 
@@ -37,7 +37,7 @@ describe('batch: progress', () => {
     expect(text).to.not.include('\r');
     expect(text.split('\n').filter(Boolean)).to.deep.equal([
       '[1/3] a: already graded (--resume)',
-      '[2/3] b: graded 85.5 % (1.5 s)',
+      '[2/3] b: graded 85.5% (1.5 s)',
       '[3/3] c: failed (1.5 s) — could not connect to ssh c: boom',
     ]);
   });
@@ -61,5 +61,19 @@ describe('batch: progress', () => {
     expect(formatDuration(4_400)).to.equal('4s');
     expect(formatDuration(125_000)).to.equal('2m05s');
     expect(formatDuration(3_725_000)).to.equal('1h02m');
+  });
+
+  it('keeps the live line inside any terminal width, even 0 (unknown) columns', () => {
+    const text = '3/10 done, 1 with problems, 2 running · about 1m05s left';
+    expect(liveLine(text, 3, 10, 120)).to.equal(`[#######.................] ${text}`);
+    expect(liveLine(text, 3, 10, 0)).to.equal(text); // 0 = unknown: 80 columns, too few for bar and text
+    expect(liveLine(text, 3, 10, undefined)).to.equal(text);
+    expect(liveLine('3/10 done', 3, 10, 0)).to.equal('[#######.................] 3/10 done');
+    expect(liveLine(text, 3, 10, 60)).to.equal(text.slice(0, 59)); // no room for the bar: text only
+    expect(liveLine(text, 3, 10, 1)).to.equal('');
+    expect(liveLine('año · ñandú', 0, 0, 6)).to.equal('año ·'); // whole characters, never half of one
+    for (const cols of [0, 1, 2, 5, 20, 40, 79, 80, 200]) {
+      expect([...liveLine(text, 10, 10, cols)].length).to.be.at.most(cols > 0 ? cols - 1 : 79);
+    }
   });
 });

@@ -121,11 +121,13 @@ describe('batch: class outputs', function () {
     }
   });
 
-  it('scaleGrade rounds half up at the requested decimals', () => {
-    expect(scaleGrade(78.6, { scale: 10, decimals: 2 })).to.equal(7.86);
-    expect(scaleGrade(100, { scale: 20, decimals: 1 })).to.equal(20);
-    expect(scaleGrade(33.3, { scale: 10, decimals: 0 })).to.equal(3);
-    expect(scaleGrade(85, { scale: 10, decimals: 0 })).to.equal(9);
+  it('scaleGrade scales the raw points and rounds half up at the requested decimals', () => {
+    expect(scaleGrade(13, 14, { scale: 100, decimals: 2 })).to.equal(92.86); // not 92.90 from a rounded 92.9 %
+    expect(scaleGrade(786, 1000, { scale: 10, decimals: 2 })).to.equal(7.86);
+    expect(scaleGrade(7, 7, { scale: 20, decimals: 1 })).to.equal(20);
+    expect(scaleGrade(1, 3, { scale: 10, decimals: 0 })).to.equal(3);
+    expect(scaleGrade(17, 20, { scale: 10, decimals: 0 })).to.equal(9);
+    expect(scaleGrade(0, 0, { scale: 10, decimals: 2 })).to.equal(0);
   });
 
   it('class.json aggregates statuses, statistics, distribution, the question matrix and the common mistakes', async () => {

@@ -54,7 +54,7 @@ describe('host checks', () => {
   });
 
   it('registers each check once, with 0 points and ids <task>.host.<check>.<subject>', () => {
-    expect(hostChecks.map((c) => c.name)).to.deep.equal(['network-exists', 'network-type', 'network-active', 'vm-exists', 'vm-running', 'vm-attached']);
+    expect(hostChecks.map((c) => c.name)).to.deep.equal(['network-exists', 'network-type', 'network-active', 'vm-exists', 'vm-running', 'vm-attached', 'vm-nics']);
     const v = run(spec, 'nat', snapshotOf(COURSE, [['dom-debian12-running.xml', 'running'], ['dom-win10-bridge-shutoff.xml', 'shut off']]));
     for (const x of Object.values(v)) {
       expect(x.id).to.match(/^nat\.host\.[a-z-]+\.[\w.-]+$/);

@@ -13,7 +13,7 @@ describe('virsh failure classification', () => {
       LOCAL,
     );
     expect(c).to.deep.equal({ kind: 'socket-missing', detail: "Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory", what: '/var/run/libvirt/libvirt-sock' });
-    expect(describeFailure(c, LOCAL, 'en')).to.match(/socket \/var\/run\/libvirt\/libvirt-sock does not exist.*systemctl start libvirtd/);
+    expect(describeFailure(c, LOCAL, 'en')).to.match(/socket \/var\/run\/libvirt\/libvirt-sock does not exist.*systemctl enable --now libvirtd/);
     expect(describeFailure(c, LOCAL, 'es')).to.match(/no existe el socket \/var\/run\/libvirt\/libvirt-sock/);
   });
 

@@ -11,7 +11,7 @@ import {
   type DoctorOptions,
   type DoctorReport,
 } from '../../../grader/onboarding/doctor.js';
-import { LibvirtError } from '../../../grader/libvirt/virsh.js';
+import { LibvirtError, classifyVirshFailure, describeFailure } from '../../../grader/libvirt/virsh.js';
 import { InputError, TransportError, type AccessMethod, type CommandResult, type Connection, type LabFile, type LabVm } from '../../../grader/types.js';
 import { courseSpec, domain, isolatedNet, natNet, snapshot, veryIsolatedNet } from '../../fixtures/onboarding/snapshots.js';
 
@@ -130,10 +130,21 @@ describe('onboarding: doctor', () => {
     expect(check(rep, 'vm.linux.agent').status).to.equal('skip');
   });
 
-  it('libvirtd not running: how to start it', async () => {
-    const err = new LibvirtError('socket-missing', 'qemu:///system', 'x', ['net-list'], "Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory");
+  it('libvirtd not running: the same diagnosis and fix check/inspect print (one message, two lines)', async () => {
+    const c = classifyVirshFailure("error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n", 'qemu:///system');
+    const asCheckSays = describeFailure(c, 'qemu:///system', 'en');
+    const err = new LibvirtError(c.kind, 'qemu:///system', asCheckSays, ['net-list'], c.detail, c.what);
     const rep = await runDoctor(deps({ inspect: async () => { throw err; } }), base);
-    expect(check(rep, 'libvirt').fix).to.contain('systemctl enable --now libvirtd');
+    const d = check(rep, 'libvirt');
+    expect(d.fix).to.contain('systemctl enable --now libvirtd');
+    expect(`${d.message} ${d.fix}`).to.equal(asCheckSays);
+  });
+
+  it('without a lab file: exit 0 but never "All set" (only libvirt was checked)', async () => {
+    const rep = await runDoctor(deps({ exists: false }), { ...base, labPath: 'lab.yaml', labExplicit: false });
+    expect(rep.exitCode).to.equal(0);
+    expect(rep.canGrade).to.equal(false);
+    expect(renderDoctorText(rep, 'en')).to.match(/no lab file was checked/).and.not.match(/All set/);
   });
 
   it('network missing (did you mean), inactive (net-start), not autostarted (warning)', async () => {

@@ -9,6 +9,12 @@ const render = (p: ReturnType<typeof proposeLab>, lang: 'es' | 'en' = 'en') =>
   renderLabYaml(p.lab, p.notes, { lang, exerciseId: courseSpec.id, file: 'lab.yaml', specProbes: courseSpec.probes, date: '2026-01-01' });
 
 describe('onboarding: rendering the lab file', () => {
+  it('starts with the $schema line editors read', () => {
+    const p = proposeLab(courseSpec, snapshot([natNet('red-nat')], [domain('debian12')]), opts);
+    const text = renderLabYaml(p.lab, p.notes, { lang: 'en', exerciseId: courseSpec.id, file: 'lab.yaml', specProbes: courseSpec.probes, schemaRef: '/opt/labgrade/exercises/schema/lab.schema.json' });
+    expect(text.split('\n')[0]).to.equal('# yaml-language-server: $schema=/opt/labgrade/exercises/schema/lab.schema.json');
+  });
+
   it('writes plain YAML whose data is the proposal, and notes as comments next to their line', () => {
     const snap = snapshot(
       [natNet('red-nat'), isolatedNet('net1', 102, 'virbr2'), isolatedNet('net2', 103, 'virbr4'), veryIsolatedNet('red-muy-aislada')],

@@ -1,6 +1,7 @@
 // The HTML report in headless Chromium (Debian's /usr/bin/chromium via playwright-core): the
 // verdicts render, a hostile student name stays text (no dialog, no injected element), the page
 // needs nothing from the network, and screenshots are kept under test-artifacts/ for a human look.
+import { formatNumber } from '../../../grader/i18n/translate.js';
 import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,7 +65,8 @@ describe('reports: html in headless Chromium', function () {
           expect(written).to.include('<script>alert(1)</script>␛]0;pwned␇␛[2J; reboot');
           expect(await page.textContent('[data-verdict="nat.vm_to_vm.linux"] dd.answer')).to.equal('(unreadable answer)');
         }
-        expect(await page.textContent('#score-percent')).to.match(new RegExp(`^${r.totals.percent.toFixed(1)}`));
+        // The percent as the report's language writes it ("92,9" in Spanish, "92.9" in English).
+        expect(await page.textContent('#score-percent')).to.match(new RegExp(`^${formatNumber(r.lang, r.totals.percent, 1).replace('.', '\\.')}\\s*%`));
         // Evidence is folded away.
         const openDetails = await page.$$eval('details[open]', (els) => els.length);
         expect(openDetails).to.equal(0);

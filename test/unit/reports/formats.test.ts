@@ -64,6 +64,23 @@ describe('reports: junit', () => {
     expect(xml).to.not.include('<img');
     expect(xml).to.include('&lt;img src=x onerror=alert(1)&gt;');
   });
+
+  it('names suites and testcases by id (the same in every language) and reports measured times', () => {
+    const names = (lang: 'es' | 'en') => {
+      const doc = parser.parse(renderers.junit(loadSample('mixed'), { lang }));
+      const suites = doc.testsuites.testsuite as Record<string, unknown>[];
+      return suites.flatMap((x) => [String(x['@name']), ...((x.testcase as Record<string, unknown>[]) ?? []).map((c) => `${c['@classname']} ${c['@name']}`)]);
+    };
+    expect(names('es')).to.deep.equal(names('en'));
+    expect(names('en')).to.include('labgrade.nat.config nat.config.linux');
+    const doc = parser.parse(renderers.junit(loadSample('mixed')));
+    const suites = doc.testsuites.testsuite as Record<string, unknown>[];
+    const nat = suites.find((x) => x['@name'] === 'labgrade.nat')!;
+    const caseTimes = (nat.testcase as Record<string, unknown>[]).reduce((n, c) => n + Number(c['@time']), 0);
+    expect(Number(nat['@time'])).to.be.greaterThan(0);
+    expect(Number(nat['@time'])).to.be.closeTo(caseTimes, 0.0015);
+    expect(Number(doc.testsuites['@time'])).to.be.greaterThan(0);
+  });
 });
 
 describe('reports: text', () => {
@@ -81,9 +98,9 @@ describe('reports: text', () => {
 
   it('ends with the score line taken from the totals', () => {
     const lines = renderers.text(loadSample('pass')).trimEnd().split('\n');
-    expect(lines.at(-1)).to.match(/^Puntuación: 7\/7 \(100\.0 %\)/);
+    expect(lines.at(-1)).to.match(/^Puntuación: 7\/7 \(100 %\) — 18 correctas/);
     const mixed = renderers.text(loadSample('mixed')).trimEnd().split('\n');
-    expect(mixed.at(-1)).to.match(/^Score: 2\/5 \(40\.0 %\) — 3 passed, 4 failed, 1 not measured, 1 skipped$/);
+    expect(mixed.at(-1)).to.match(/^Score: 2\/5 \(40%\) — 3 passed, 4 failed, 1 not measured, 1 skipped$/);
   });
 
   it('shows per question and VM the verdict, answer, observation, explanation and hint', () => {

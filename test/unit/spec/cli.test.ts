@@ -29,6 +29,21 @@ describe('CLI: validate and answers init', function () {
     expect(r.stdout).to.include('3 valid, 0 with errors');
   });
 
+  it('validate: rosters (by their keys or --kind roster), and --format json', () => {
+    const roster = tmp.write('defaults: { answers: "a/{id}.yaml", lab: lab.yaml }\nstudents:\n  - { id: alu01, name: Ana, email: ana@x.org }\n', 'roster.yaml');
+    const r = labgrade('validate', roster);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('roster.yaml: valid (roster)');
+    expect(labgrade('validate', '--kind', 'roster', roster).code).to.equal(0);
+    const bad = tmp.write('students:\n  - { id: "../x", name: B }\n', 'bad-roster.yaml');
+    const j = labgrade('validate', '--format', 'json', bad, shipped);
+    expect(j.code).to.equal(2);
+    const records = JSON.parse(j.stdout) as { file: string; kind: string; ok: boolean; errors: { line?: number }[] }[];
+    expect(records.map((x) => [x.kind, x.ok])).to.deep.equal([['roster', false], ['spec', true]]);
+    expect(records[0]!.errors[0]!.line).to.equal(2);
+    expect(labgrade('validate', '--format', 'yaml', shipped).code).to.equal(2);
+  });
+
   it('validate --student: a collected lab file is checked with the rules batch applies (the same file is valid as your own)', () => {
     const own = labgrade('validate', join(fixtures, 'lab-full.yaml'));
     expect(own.code, own.stderr).to.equal(0);
@@ -41,7 +56,7 @@ describe('CLI: validate and answers init', function () {
   it('validate: exit 2 with file:line:column and the key path', () => {
     const r = labgrade('validate', join(fixtures, 'spec-wrong-type.yaml'));
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.include(`${join(fixtures, 'spec-wrong-type.yaml')}:13:13 (questions.config.points): wrong type: expected number, found string`);
+    expect(r.stderr).to.include(`${join(fixtures, 'spec-wrong-type.yaml')}:13:13 (questions.config.points): wrong type: expected number, found text`);
   });
 
   it('validate: warnings (unanswered questions) keep exit 0; Spanish with --lang es', () => {

@@ -44,7 +44,7 @@ export function issueAt(err: InputError, path: string): InputIssue {
 /** The questions of the seed exercise (clase2-redes.md, step 3), as the students read them. */
 export const SEED_QUESTIONS = [
   '¿Qué tipo de configuración de red has necesitado (estática o dinámica)?',
-  '¿Qué configuración de red han tomado cada máquina?',
+  '¿Qué configuración de red ha tomado cada máquina?',
   '¿Tiene conectividad con el exterior?',
   '¿Tiene resolución DNS?',
   '¿Cuál es el servidor DNS?',

@@ -49,7 +49,7 @@ describe('loadAnswers', () => {
     const err = await inputError(() => loadAnswers(tmp.write('student: { name: Luis, email: luis-at-example }\nanswers: {}\n'), spec, { lang: 'en' }));
     expect(issueAt(err, 'student.email').line).to.equal(1);
     const noName = await inputError(() => loadAnswers(tmp.write('student: { name: "  " }\nanswers: {}\n'), spec, { lang: 'es' }));
-    expect(issueAt(noName, 'student.name').message).to.equal('falta el nombre del estudiante (student.name)');
+    expect(issueAt(noName, 'student.name').message).to.equal('falta el nombre del alumno (student.name)');
   });
 
   it('lists unanswered tasks, questions and VMs as warnings', async () => {

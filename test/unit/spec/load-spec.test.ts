@@ -65,7 +65,7 @@ describe('loadSpec', () => {
   it('has bilingual prompts (Spanish from the seed) and bilingual hints merged into each question', async () => {
     const spec = await loadSpec(shipped, { lang: 'en' });
     expect(spec.questions.config!.prompt.es).to.equal('¿Qué tipo de configuración de red has necesitado (estática o dinámica)?');
-    expect(spec.questions.vm_config!.prompt.es).to.equal('¿Qué configuración de red han tomado cada máquina?');
+    expect(spec.questions.vm_config!.prompt.es).to.equal('¿Qué configuración de red ha tomado cada máquina?');
     for (const q of Object.values(spec.questions)) {
       expect(q.prompt.en).to.match(/\?$/);
       for (const code of ['apipa', 'link-local-only', 'firewall-filtered', 'stale-lease', 'lab-contradicts-theory', 'answer-contradicts-lab', 'no-dhcp-server', 'network-misconfigured', 'unreachable-guest']) {
@@ -84,7 +84,7 @@ describe('loadSpec', () => {
     const i = issueAt(err, 'questions.config.points');
     expect(i.line).to.equal(13);
     expect(i.column).to.equal(13);
-    expect(i.message).to.match(/expected number, found string/);
+    expect(i.message).to.match(/expected number, found text/);
     expect(i.file).to.equal(join(fixtures, 'spec-wrong-type.yaml'));
   });
 
@@ -110,7 +110,7 @@ describe('loadSpec', () => {
     expect(issueAt(err, 'tasks[2].vms[1]').message).to.match(/machine "windos".*Did you mean "windows"/);
     expect(issueAt(err, 'tasks[0].theory.outsid').message).to.match(/does not ask.*Did you mean "outside"/);
     expect(err.issues.some((i) => i.path === 'tasks[0].theory' && /missing theory for question "outside"/.test(i.message))).to.equal(true);
-    expect(issueAt(err, 'tasks[1].theory.dns_server').message).to.match(/must be an IPv4 address or "none": host-address \| none \| any/);
+    expect(issueAt(err, 'tasks[1].theory.dns_server').message).to.match(/must be an IPv4 address or "none": host-address \| vm:<role> \| none \| any/);
     for (const i of err.issues) expect(i.line, JSON.stringify(i)).to.be.a('number');
   });
 

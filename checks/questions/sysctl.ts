@@ -1,0 +1,72 @@
+// sysctl: does a kernel parameter have the wanted value now and, when `persistent` (default), also
+// after a reboot (the last assignment in the files read at boot: /etc/sysctl.d/*.conf ... then
+// /etc/sysctl.conf)? E.g. forwarding for a Linux router: { key: net.ipv4.ip_forward, value: "1" }.
+import type { QuestionCheck, Observation } from '../types.js';
+import type { SysctlSetting } from '../../grader/types.js';
+import { SYSCTL_KEY } from '../../grader/probes/linux-router.js';
+import { paramsFor, readParams, tc, type ParamRules } from './params.js';
+import { guestLabel, tr, unmeasured, yesNo } from './util.js';
+
+const RULES: ParamRules = {
+  key: { type: 'string', pattern: SYSCTL_KEY, what: 'whatSysctlKey', required: true },
+  value: { type: 'string', pattern: /^[^\n]{1,64}$/, what: 'whatSysctlValue', required: true },
+  persistent: { type: 'boolean', required: false, default: true },
+};
+
+const norm = (v: string): string => v.trim().replace(/\s+/g, ' ');
+const where = (s: SysctlSetting): string => `${s.file}:${s.line}`;
+
+export const sysctl: QuestionCheck = {
+  name: 'sysctl',
+  kind: 'yes-no',
+  validateParams: (params, ctx) => readParams(RULES, params, ctx).problems,
+  needs(q) {
+    const key = q.params?.key;
+    return typeof key === 'string' && SYSCTL_KEY.test(key) ? [{ kind: 'sysctl', key }] : [];
+  },
+  observe(ctx) {
+    const p = paramsFor(ctx, RULES, 'sysctl');
+    if ('observation' in p) return p.observation;
+    const key = p.values.key as string;
+    const want = norm(p.values.value as string);
+    const persistent = p.values.persistent as boolean;
+    const g = ctx.guests[ctx.role];
+    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+    const guest = guestLabel(g.facts);
+    const evidence = g.facts.evidence.filter((e) => e.command.includes('/proc/sys'));
+    const fact = g.facts.sysctl?.[key];
+    const fail = (error: string): Observation => ({ value: null, display: tr(ctx, 'displayUnknown'), codes: ['sysctl-not-measured'], explanation: error, evidence, error });
+    if (!fact) return fail(tc(ctx.lang, 'sysNotMeasured', { key, guest, error: 'not measured' }));
+    if (!fact.live.ok) return fail(tc(ctx.lang, 'sysNotMeasured', { key, guest, error: fact.live.error }));
+    const liveOk = norm(fact.live.value) === want;
+    const codes: string[] = [];
+    const parts = [tc(ctx.lang, 'sysLive', { guest, key, live: fact.live.value })];
+    let value = liveOk;
+    if (!liveOk) codes.push('sysctl-not-live');
+    if (persistent) {
+      if (!fact.persisted.ok) {
+        // The running value alone already says "no"; otherwise persistence decides and is unknown.
+        if (liveOk) return fail(tc(ctx.lang, 'sysPersistNotMeasured', { key, guest, error: fact.persisted.error }));
+        parts[0] += '.';
+      } else {
+        const last = fact.persisted.value[fact.persisted.value.length - 1];
+        const unread = (fact.ignored ?? []).filter((s) => norm(s.value) === want).at(-1);
+        if (!last) {
+          parts.push(tc(ctx.lang, 'sysNotPersisted', { files: tc(ctx.lang, 'sysFiles', {}) }));
+          codes.push('sysctl-not-persistent');
+          value = false;
+          if (unread) {
+            codes.push('sysctl-file-not-read');
+            parts.push(tc(ctx.lang, 'sysFileNotRead', { where: where(unread) }));
+          }
+        } else if (norm(last.value) !== want) {
+          parts.push(tc(ctx.lang, 'sysPersistedOther', { value: last.value, where: where(last), want }));
+          codes.push('sysctl-not-persistent');
+          value = false;
+        } else parts.push(tc(ctx.lang, 'sysPersisted', { value: last.value, where: where(last) }));
+      }
+    } else parts[0] += '.';
+    if (!liveOk) parts.push(tc(ctx.lang, 'sysWantLive', { want }));
+    return { value: { kind: 'yes-no', value }, display: yesNo(ctx, value), codes, explanation: parts.join(' '), evidence };
+  },
+};

@@ -1,0 +1,139 @@
+// One exit-code table for every command (docs/en/exit-codes.md):
+//   0  the command did its job and everything it checked is fine
+//   1  it ran, and something failed or could not be measured (grading, inspection, doctor)
+//   2  bad input or usage: unknown option, missing argument, bad --format / --lang / --uri,
+//      a file that does not validate; also when labgrade cannot run at all (internal error)
+// (`batch` interrupted by Ctrl-C exits 130, the shell's convention for SIGINT.)
+// Every command of the CLI must have a row here: adding a command without one fails this test.
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { buildProgram } from '../../../grader/cli/main.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'labgrade-exit-'));
+const NO_SOCKET = 'qemu+unix:///system?socket=/nonexistent/labgrade-test-sock';
+const unreachableLab = join(tmp, 'lab-unreachable.yaml');
+writeFileSync(
+  unreachableLab,
+  `uri: "${NO_SOCKET}"\nnetworks: { nat: red-nat, isolated: red-aislada, very_isolated: red-muy-aislada }\nvms:\n  linux: { domain: debian12, access: [agent] }\n  windows: { domain: win10, access: [agent] }\n`,
+);
+const badYaml = join(tmp, 'bad.yaml');
+writeFileSync(badYaml, 'tasks: [\n');
+const correct = join(root, 'exercises', 'demo', 'answers-correct.yaml');
+
+function labgrade(args: string[]): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'labgrade.js'), ...args], {
+    encoding: 'utf8',
+    cwd: tmp,
+    timeout: 120_000,
+    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', LABGRADE_DEBUG: '' },
+  });
+  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+/** command path -> cases [args, expected exit code]. */
+const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
+  validate: [
+    [['validate', join(root, 'exercises', 'clase2-redes.yaml')], 0],
+    [['validate', badYaml], 2],
+    [['validate', badYaml, '--format', 'json'], 2],
+    [['validate', '--kind', 'nope', badYaml], 2],
+    [['validate', correct, '--format', 'xml'], 2],
+  ],
+  answers: [[['answers', 'bogus'], 2]],
+  'answers init': [
+    [['answers', 'init', 'clase2-redes'], 0],
+    [['answers', 'init', 'no-such-exercise'], 2],
+  ],
+  lab: [[['lab', 'bogus'], 2]],
+  'lab up': [[['lab', 'up', '--format', 'xml'], 2], [['lab', 'up', '--scenario'], 2]],
+  'lab down': [[['lab', 'down', '--format', 'xml'], 2]],
+  'lab status': [[['lab', 'status', '--format', 'xml'], 2]],
+  'lab scenarios': [
+    [['lab', 'scenarios'], 0],
+    [['lab', 'scenarios', '--format', 'json'], 0],
+    [['lab', 'scenarios', '--format', 'xml'], 2],
+  ],
+  inspect: [
+    [['inspect', '--uri', NO_SOCKET], 1],
+    [['inspect', '--uri', 'foo'], 2],
+    [['inspect', '--format', 'xml'], 2],
+    [['inspect', '--lab', badYaml], 2],
+  ],
+  check: [
+    [['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'nat'], 1],
+    [['check', 'clase2-redes', '--lab', unreachableLab], 2],
+    [['check', 'clase2-redes', '--lab', join(tmp, 'missing.yaml'), '--answers', correct], 2],
+    [['check', 'no-such-exercise', '--lab', unreachableLab, '--answers', correct], 2],
+    [['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--format', 'xml'], 2],
+    [['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'nope'], 2],
+  ],
+  demo: [[['demo', 'extra-argument'], 2]],
+  batch: [
+    [['batch', 'clase2-redes', '--out', join(tmp, 'out')], 2],
+    [['batch', 'clase2-redes', '--roster', join(tmp, 'missing.yaml'), '--out', join(tmp, 'out')], 2],
+    [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--concurrency', 'x'], 2],
+  ],
+  init: [[['init', '--uri', 'foo', '-o', '-'], 2]],
+  doctor: [
+    [['doctor', '--uri', NO_SOCKET], 1],
+    [['doctor', '--uri', 'foo'], 2],
+    [['doctor', '--format', 'xml'], 2],
+  ],
+  exercises: [
+    [['exercises'], 0],
+    [['exercises', '--format', 'json'], 0],
+    [['exercises', '--format', 'xml'], 2],
+  ],
+};
+
+function commandPaths(cmd: Command, prefix = ''): string[] {
+  return cmd.commands
+    .filter((c) => c.name() !== 'help')
+    .flatMap((c) => {
+      const p = prefix ? `${prefix} ${c.name()}` : c.name();
+      return [p, ...commandPaths(c, p)];
+    });
+}
+
+describe('exit codes: one table for every command', function () {
+  this.timeout(600_000);
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('the table has a row for every command of the CLI', async () => {
+    const paths = commandPaths(await buildProgram({ lang: 'en' }));
+    expect([...paths].sort()).to.deep.equal(Object.keys(TABLE).sort());
+  });
+
+  it('every command: --help exits 0, bad usage (unknown option, missing argument) exits 2', async () => {
+    for (const path of Object.keys(TABLE)) {
+      const words = path.split(' ');
+      expect(labgrade([...words, '--help']).code, `${path} --help`).to.equal(0);
+      const bad = labgrade([...words, '--no-such-option']);
+      expect(bad.code, `${path} --no-such-option: ${bad.out}`).to.equal(2);
+      expect(bad.out).to.match(/unknown option '--no-such-option'|required option|missing required argument/);
+    }
+  });
+
+  it('--lang accepts es and en only (exit 2 otherwise, before anything runs)', () => {
+    const r = labgrade(['--lang', 'fr', 'exercises']);
+    expect(r.code).to.equal(2);
+    expect(r.out).to.include('--lang takes es or en, not "fr"');
+    expect(labgrade(['--lang', 'es', 'exercises']).code).to.equal(0);
+  });
+
+  for (const [path, cases] of Object.entries(TABLE)) {
+    it(`${path}: ${cases.map(([, c]) => c).join(', ')}`, () => {
+      for (const [args, want] of cases) {
+        const r = labgrade(args);
+        expect(r.code, `labgrade ${args.join(' ')}\n${r.out}`).to.equal(want);
+        expect(r.out, `labgrade ${args.join(' ')}`).to.not.match(/internal error/);
+      }
+    });
+  }
+});

@@ -1,0 +1,153 @@
+// The clase7 router/NAT exercise, written only in YAML, graded end to end with the real spec,
+// answers reader, host checks, question checks and linux-router prober (recorded guest output):
+// correct answers score 100 %, and each typical mistake fails with its explanation.
+import { expect } from 'chai';
+import { gradeStudent } from '../../../grader/engine/run.js';
+import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadAnswers } from '../../../grader/spec/load-answers.js';
+import { questionChecks } from '../../../checks/questions/index.js';
+import type { ExerciseSpec, GradeResult, Lang, Verdict } from '../../../grader/types.js';
+import { deps, exercise, fx, lab, nic, OUTSIDE, snapshotOf, type Guest } from '../../fixtures/exercises/world.js';
+
+const NETS = ['net-red-nat.xml', 'net-red-muy-aislada.xml'];
+
+function linux(router = 'router-ok.txt'): Guest {
+  return {
+    config: {
+      interfaces: [nic('enp1s0', '52:54:00:00:00:01', '172.22.0.2', 16, 'static'), nic('enp7s0', '52:54:00:00:00:11', '192.168.101.218', 24, 'dhcp')],
+      defaultGateway: '192.168.101.1',
+      dnsServers: ['192.168.101.1'],
+      dnsSearch: [],
+      firewallEnabled: null,
+    },
+    reach: { [OUTSIDE]: 'replied', '172.22.0.3': 'replied', '192.168.101.1': 'replied' },
+    resolve: { status: 'resolved', addresses: [OUTSIDE], server: '192.168.101.1' },
+    routerOutput: fx(router),
+  };
+}
+
+function windows(gateway = '172.22.0.2'): Guest {
+  const via = gateway === '172.22.0.2';
+  return {
+    config: { interfaces: [nic('Ethernet', '52-54-00-00-00-02', '172.22.0.3', 16, 'static')], defaultGateway: gateway, dnsServers: ['192.168.101.1'], dnsSearch: [], firewallEnabled: true },
+    reach: { [OUTSIDE]: via ? 'replied' : 'no-neighbour', '172.22.0.2': 'replied' },
+    resolve: via ? { status: 'resolved', addresses: [OUTSIDE], server: '192.168.101.1' } : { status: 'timeout', addresses: [], server: '192.168.101.1' },
+  };
+}
+
+let spec: ExerciseSpec;
+before(async () => {
+  spec = await loadSpec(exercise('clase7-router-nat.yaml'), { checks: questionChecks });
+});
+
+async function grade(o: { linux?: Guest; windows?: Guest; doms?: string[]; answers?: string; lang?: Lang } = {}): Promise<GradeResult> {
+  const snap = snapshotOf(NETS, o.doms ?? ['dom-debian12-router.xml', 'dom-win10-viso.xml']);
+  const answers = await loadAnswers(exercise(`demo/${o.answers ?? 'clase7-answers-correct.yaml'}`), spec);
+  return gradeStudent({ spec, lab: lab(), answers, task: 'all', lang: o.lang ?? 'en', deps: deps(snap, { linux: o.linux ?? linux(), windows: o.windows ?? windows() }) });
+}
+
+function v(r: GradeResult, id: string): Verdict {
+  const found = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).find((x) => x.id === id);
+  if (!found) throw new Error(`no verdict ${id}; have ${r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).map((x) => x.id).join(' ')}`);
+  return found;
+}
+
+describe('exercise clase7-router-nat (YAML only)', () => {
+  it('grades the correct answers on a correct lab 100 %, every host check passing', async () => {
+    const r = await grade();
+    const notPass = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).filter((x) => x.outcome !== 'pass');
+    expect(notPass.map((x) => `${x.id}: ${x.message}`)).to.deep.equal([]);
+    expect(r.totals.percent).to.equal(100);
+    expect(v(r, 'router.host.vm-nics.debian12').message).to.include('red-nat').and.include('red-muy-aislada');
+    expect(v(r, 'router.forwarding.linux').message).to.include('/etc/sysctl.conf');
+    expect(v(r, 'router.nat.linux').message).to.include('-o enp7s0').and.include('/etc/iptables/rules.v4');
+    expect(v(r, 'router.gateway.windows').theory).to.include('172.22.0.2');
+    expect(v(r, 'router.via_router.windows').message).to.include('debian12');
+    // Asked only of the roles the spec's `ask` names; points split among them.
+    expect(() => v(r, 'router.forwarding.windows')).to.throw();
+    expect(() => v(r, 'router.gateway.linux')).to.throw();
+    expect(v(r, 'router.forwarding.linux').maxPoints).to.equal(2);
+    expect(v(r, 'router.outside.windows').maxPoints).to.equal(0.5);
+  });
+
+  it('forwarding set with sysctl -w only: "yes" fails as not persistent, naming the boot files', async () => {
+    const r = await grade({ linux: linux('router-not-persistent.txt'), answers: 'clase7-answers-mistakes.yaml' });
+    const f = v(r, 'router.forwarding.linux');
+    expect(f.outcome).to.equal('fail');
+    expect(f.codes).to.include('sysctl-not-persistent');
+    expect(f.message).to.match(/net\.ipv4\.ip_forward is 1 now .*no file read at boot sets it/);
+    expect(f.hints.join(' ')).to.include('/etc/sysctl.conf');
+    expect(f.evidence.some((e) => e.command.includes('/proc/sys'))).to.equal(true);
+  });
+
+  it('forwarding only in /etc/sysctl.conf where systemd-sysctl does not read it (Debian 13): not persistent, says where to put it', async () => {
+    const r = await grade({ linux: linux('router-sysctl-conf-unread.txt'), answers: 'clase7-answers-mistakes.yaml' });
+    const f = v(r, 'router.forwarding.linux');
+    expect(f.outcome).to.equal('fail');
+    expect(f.codes).to.include.members(['sysctl-not-persistent', 'sysctl-file-not-read']);
+    expect(f.message).to.include('It is set in /etc/sysctl.conf:3, but this system does not read that file at boot');
+  });
+
+  it('the honest answer "no" on that lab passes, flagged as contradicting the theory', async () => {
+    const r = await grade({ linux: linux('router-not-persistent.txt'), answers: 'clase7-answers-mistakes.yaml' });
+    // (the mistakes file answers "sí"; the honest student is graded by swapping the answer)
+    const answers = await loadAnswers(exercise('demo/clase7-answers-mistakes.yaml'), spec);
+    answers.tasks.router!.forwarding = { '*': { value: { kind: 'yes-no', value: false }, raw: 'no' } };
+    const snap = snapshotOf(NETS, ['dom-debian12-router.xml', 'dom-win10-viso.xml']);
+    const r2 = await gradeStudent({ spec, lab: lab(), answers, task: 'all', lang: 'en', deps: deps(snap, { linux: linux('router-not-persistent.txt'), windows: windows() }) });
+    const f = v(r2, 'router.forwarding.linux');
+    expect(f.outcome).to.equal('pass');
+    expect(f.codes).to.include.members(['lab-contradicts-theory', 'sysctl-not-persistent']);
+    expect(v(r, 'router.forwarding.linux').outcome).to.equal('fail');
+  });
+
+  it('MASQUERADE on the wrong interface: "yes" fails naming the rule and the red-nat NIC', async () => {
+    const r = await grade({ linux: linux('router-wrong-iface.txt'), answers: 'clase7-answers-mistakes.yaml', lang: 'es' });
+    const n = v(r, 'router.nat.linux');
+    expect(n.outcome).to.equal('fail');
+    expect(n.codes).to.include.members(['nat-missing', 'nat-wrong-interface']);
+    expect(n.message).to.include('sale por enp1s0, no por enp7s0 (la tarjeta de red-nat)');
+    expect(n.hints.join(' ')).to.include('POSTROUTING');
+  });
+
+  it('NAT rule not saved: fails as not persistent', async () => {
+    const r = await grade({ linux: linux('router-not-saved.txt') });
+    const n = v(r, 'router.nat.linux');
+    expect(n.outcome).to.equal('fail');
+    expect(n.codes).to.include('nat-not-persistent');
+    expect(n.message).to.include('/etc/iptables/rules.v4 does not exist');
+  });
+
+  it('Windows gateway not the Linux VM: gateway and via_router fail with the reason', async () => {
+    const r = await grade({ windows: windows('172.22.0.1'), answers: 'clase7-answers-mistakes.yaml' });
+    const gw = v(r, 'router.gateway.windows');
+    expect(gw.outcome).to.equal('fail');
+    expect(gw.observed).to.equal('172.22.0.1');
+    expect(gw.codes).to.include('answer-contradicts-lab');
+    const via = v(r, 'router.via_router.windows');
+    expect(via.outcome).to.equal('fail');
+    expect(via.codes).to.include('gateway-not-via');
+    expect(via.message).to.include('The default gateway of win10').and.include('172.22.0.1, not debian12 (172.22.0.2)');
+    expect(v(r, 'router.outside.windows').outcome).to.equal('fail');
+  });
+
+  it('reading iptables as a non-root user is "could not measure", never "no rule"', async () => {
+    const r = await grade({ linux: linux('router-not-root.txt') });
+    const n = v(r, 'router.nat.linux');
+    expect(n.outcome).to.equal('error');
+    expect(n.points).to.equal(0);
+    expect(n.message).to.match(/needs root.*Permission denied \(you must be root\)/);
+    // The sysctl files are readable by anyone: forwarding is still measured.
+    expect(v(r, 'router.forwarding.linux').outcome).to.equal('pass');
+  });
+
+  it('a Linux VM with only one NIC: vm-nics fails and the NAT question says why', async () => {
+    const r = await grade({ doms: ['dom-debian12-one-nic.xml', 'dom-win10-viso.xml'] });
+    const h = v(r, 'router.host.vm-nics.debian12');
+    expect(h.outcome).to.equal('fail');
+    expect(h.message).to.include('no NIC on red-nat');
+    const n = v(r, 'router.nat.linux');
+    expect(n.outcome).to.equal('fail');
+    expect(n.codes).to.include('nat-no-nic');
+  });
+});
