@@ -10,6 +10,10 @@ export async function resultSchema(): Promise<Record<string, unknown>> {
 
 async function validator(): Promise<ValidateFn> {
   if (compiled) return compiled;
+  // Built: generated at build time (scripts/build-validators.mjs); from the sources: compiled now.
+  const { importBuiltValidator } = await import('../grader/util/validators.js');
+  const built = await importBuiltValidator<ValidateFn>('result');
+  if (built) return (compiled = built);
   const { Ajv } = await import('ajv');
   const addFormats = (await import('ajv-formats')).default as unknown as (a: unknown) => void;
   const ajv = new Ajv({ allErrors: true, strict: false });

@@ -16,6 +16,8 @@ DEB_PACKAGES=(
   openssh-client openssh-server openssl ca-certificates
   # the independent WinRM client used as a cross-check, and the browser for the HTML report tests
   python3 python3-winrm chromium fonts-dejavu-core
+  # the peer benchmark (bench/vs-testinfra.mjs): pytest-testinfra over paramiko
+  python3-testinfra python3-paramiko python3-pytest
   # the probe scripts are tested on busybox applets (test/unit/probes/real-tools.test.ts)
   busybox
 )

@@ -23,13 +23,17 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   check: () => import('./commands/check.js'),
   demo: () => import('./commands/demo.js'),
   batch: () => import('./commands/batch.js'),
+  'batch-merge': () => import('./commands/batch-merge.js'),
   init: () => import('./commands/init.js'),
   doctor: () => import('./commands/doctor.js'),
   exercises: () => import('./commands/exercises.js'),
 };
 
-/** The whole command tree in one language (also used by tests that check option names). */
-export async function buildProgram(ctx: CliContext): Promise<Command> {
+/**
+ * The command tree in one language (also used by tests that check option names): every command,
+ * or only `only` (the command being run: nothing loaded that it does not use).
+ */
+export async function buildProgram(ctx: CliContext, only?: string): Promise<Command> {
   const program = new Command('labgrade');
   localizeCommander(program, ctx.lang);
   program
@@ -38,11 +42,15 @@ export async function buildProgram(ctx: CliContext): Promise<Command> {
     .option('--lang <es|en>', t(ctx.lang, 'optLang'))
     .showHelpAfterError()
     .exitOverride();
-  for (const mod of await Promise.all(Object.values(COMMANDS).map((load) => load()))) mod.register(program, ctx);
+  const loaders = only !== undefined && Object.hasOwn(COMMANDS, only) ? [COMMANDS[only]!] : Object.values(COMMANDS);
+  for (const mod of await Promise.all(loaders.map((load) => load()))) mod.register(program, ctx);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `batch merge ...` is the `batch-merge` command (commander cannot nest it under `batch <spec>`).
+  const cmdAt = commandIndex(argv);
+  if (argv[cmdAt] === 'batch' && argv[cmdAt + 1] === 'merge') argv = [...argv.slice(0, cmdAt), 'batch-merge', ...argv.slice(cmdAt + 2)];
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(`${toolVersion()}\n`);
@@ -55,7 +63,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = exitCodes.input;
     return;
   }
-  const program = await buildProgram(ctx);
+  const program = await buildProgram(ctx, argv[commandIndex(argv)]);
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -65,6 +73,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     process.exitCode = reportFailure(err, ctx.lang);
+  } finally {
+    // Pooled connections (SSH to libvirt hosts) end with the command.
+    await (await import('../util/cleanup.js')).runEnd();
   }
 }
 
@@ -75,4 +86,11 @@ function flagValue(args: string[], flag: string): string | undefined {
     if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
   }
   return undefined;
+}
+
+/** Index in argv of the command name (after the global --lang option). */
+function commandIndex(argv: string[]): number {
+  let i = 2;
+  while (i < argv.length && argv[i]!.startsWith('-')) i += argv[i] === '--lang' ? 2 : 1;
+  return i;
 }

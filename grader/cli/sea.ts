@@ -1,8 +1,8 @@
 // Entry point of the single executable (scripts/build-sea.sh bundles it with esbuild and injects it
 // into a copy of the node binary). The bundle holds the code; the files labgrade reads by path (the
 // shipped exercises, the JSON Schemas, package.json) travel as SEA assets and are written once to a
-// per-version cache folder, which then stands in for the package root. The netns pipe (lab only)
-// runs as `labgrade __netns-pipe HOST PORT TIMEOUT` since there is no separate node to run it with.
+// per-version cache folder, which then stands in for the package root. The netns relay (lab only)
+// runs as `labgrade __netns-relay SOCKET` since there is no separate node to run it with.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -44,10 +44,10 @@ function extractAssets(): string {
 }
 
 async function run(): Promise<void> {
-  if (process.argv[2] === '__netns-pipe') {
+  if (process.argv[2] === '__netns-relay') {
     process.argv.splice(2, 1);
     // @ts-expect-error: a plain .mjs script without types; bundled by esbuild.
-    await import('../transports/netns-pipe.mjs');
+    await import('../transports/netns-relay.mjs');
     return;
   }
   if (isSea()) setProjectRoot(extractAssets());

@@ -4,6 +4,9 @@ import type { Lang, LabFile } from '../types.js';
 import type { EngineDeps } from './deps.js';
 import { inspectHost } from '../libvirt/snapshot.js';
 import { accessTrail, openGuest } from '../transports/open.js';
+import { prewarmNetns } from '../transports/stream.js';
+import { virshFor } from '../libvirt/remote.js';
+import type { Virsh } from '../libvirt/virsh.js';
 import { credentialFor } from '../transports/credentials.js';
 import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
@@ -22,10 +25,24 @@ function libvirtKey(lab: LabFile): { sshKeyFile?: string } {
 
 /** Only the lab file's domains are inspected (faster on hosts with many VMs). */
 export function defaultDeps(lang: Lang): EngineDeps {
+  // One Virsh per lab file: over the host's pooled SSH connection for qemu+ssh URIs (inspection
+  // and guest-agent calls alike), else the local program.
+  const virshes = new WeakMap<LabFile, Virsh>();
+  const virsh = (lab: LabFile): Virsh => {
+    let v = virshes.get(lab);
+    if (!v) virshes.set(lab, (v = virshFor(lab, lang, libvirtKey(lab))));
+    return v;
+  };
   return {
-    inspect: (lab: LabFile) => inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((v) => v.domain), ...libvirtKey(lab) }),
+    inspect: (lab: LabFile) => {
+      // The namespace relay starts while the host is inspected, ready for the first guest.
+      if (lab.netns) prewarmNetns(lab.netns, { lang });
+      const v = virsh(lab);
+      // Remote calls wait on the network, not on this machine's CPU: more of them at once.
+      return inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((x) => x.domain), virsh: v, concurrency: v.remote ? 8 : 4 });
+    },
     openGuest: async (vm, ctx) => {
-      const g = await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, ...(ctx.network ? { network: ctx.network } : {}) });
+      const g = await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, virsh: virsh(ctx.lab), ...(ctx.network ? { network: ctx.network } : {}) });
       return { conn: g.conn, trail: accessTrail(g.tried) };
     },
     proberFor,

@@ -24,6 +24,10 @@ export interface LabFileOptions {
    * student's machine. `*` sets every role.
    */
   users?: Record<string, 'root' | 'usuario'>;
+  /** Another libvirt URI (a qemu+ssh "remote" host in the namespace, grader/lab/remote-host.ts). */
+  uri?: string;
+  /** The lab file's `host_ssh` (with `uri`). */
+  hostSsh?: Record<string, unknown>;
 }
 
 /** The SSH access block for one role. */
@@ -50,8 +54,9 @@ export function labFileYaml(roles: Record<string, string>, opts: LabFileOptions 
     vms[role] = { domain, ...(os ? { os } : {}), access: methods };
   }
   const doc = {
-    uri: LIBVIRT_URI,
+    uri: opts.uri ?? LIBVIRT_URI,
     netns: LAB_NETNS,
+    ...(opts.hostSsh ? { host_ssh: opts.hostSsh } : {}),
     networks: opts.networks ?? {
       nat: courseNetworks.nat.name,
       isolated: courseNetworks.isolated.name,

@@ -5,6 +5,7 @@
 import { patternText, typeText } from './schema-text.js';
 import { readFile } from 'node:fs/promises';
 import { readInput, ReadInputError } from '../util/read-input.js';
+import { importBuiltValidator } from '../util/validators.js';
 import { resolve } from 'node:path';
 import {
   LineCounter,
@@ -401,6 +402,13 @@ const validators = new Map<FileKind, Validator>();
 async function validatorFor(kind: FileKind): Promise<Validator> {
   const cached = validators.get(kind);
   if (cached) return cached;
+  // Built: the validator generated at build time (scripts/build-validators.mjs), no ajv compiler.
+  const built = await importBuiltValidator<Validator>(kind);
+  if (built) {
+    validators.set(kind, built);
+    return built;
+  }
+  // From the sources (tests under tsx): compile now, with the options the build uses.
   const { Ajv } = (await import('ajv')) as unknown as { Ajv: new (o: object) => { compile(s: object): Validator } };
   const addFormats = ((await import('ajv-formats')) as unknown as { default: (a: unknown) => void }).default;
   const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });

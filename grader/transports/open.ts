@@ -35,9 +35,10 @@ import { isRemoteUri, parseUri } from '../libvirt/uri.js';
 import { normalizeMac } from '../libvirt/mac.js';
 import { resolveSecret, redact } from '../spec/secrets.js';
 import { AgentConnection, type VirshRunner } from './agent.js';
+import { connectSsh } from './ssh.js';
+import { HostPool, hostPool } from './host-pool.js';
+import { sshOptions } from './ssh-options.js';
 import { withTeacherCredential } from './credentials.js';
-import { connectSsh, defaultIdentityFiles, type SshConnection, type SshOptions } from './ssh.js';
-import { expandTokens, loadSshConfig } from './ssh-config.js';
 import { directOpener, jumpOpener, netnsOpener, type StreamOpener } from './stream.js';
 import { connectWinRm } from './winrm/index.js';
 import { LINUX_IDENTITY_SCRIPT, NO_HINTS, parseInterfaces, parseIpAddr } from '../probes/linux.js';
@@ -133,111 +134,31 @@ class ManagedConnection implements Connection {
 
 // ------------------------------------------------------------------ jump hosts (qemu+ssh)
 
-interface JumpEntry {
-  conn: Promise<SshConnection>;
-  refs: number;
-}
-
-/** Reference-counted SSH connections to libvirt hosts; the last guest to close closes the host's. */
+/**
+ * Jumps to guests through their libvirt host, on the host's SSH connection from a HostPool (the
+ * same connection that runs virsh there). A pool of its own by default: the last guest to close
+ * closes the host's connection; the run-wide pool (hostPool) keeps it for the next user.
+ */
 export class JumpPool {
-  private readonly entries = new Map<string, JumpEntry>();
+  constructor(private readonly hosts: HostPool = new HostPool({ idleMs: 0 })) {}
 
   async acquire(lab: LabFile, lang: Lang): Promise<{ opener: StreamOpener; via: string; release: () => Promise<void> }> {
-    const opts = await jumpHostOptions(lab, lang);
-    const key = `${opts.user}@${opts.host}:${opts.port ?? 22}`;
-    let e = this.entries.get(key);
-    if (!e) {
-      const entry: JumpEntry = {
-        conn: connectSsh({ ...opts, onClose: () => this.entries.get(key) === entry && this.entries.delete(key) }),
-        refs: 0,
-      };
-      entry.conn.catch(() => this.entries.delete(key));
-      this.entries.set(key, entry);
-      e = entry;
-    }
-    const entry = e;
-    entry.refs++;
-    let client: SshConnection;
-    try {
-      client = await entry.conn;
-    } catch (err) {
-      entry.refs--;
-      throw err;
-    }
+    const h = await this.hosts.acquire(lab, lang);
     return {
-      opener: jumpOpener(client.sshClient, `via ${key}`, undefined, lang),
-      via: `via ${key}`,
-      release: async () => {
-        entry.refs--;
-        if (entry.refs <= 0) {
-          this.entries.delete(key);
-          await client.close();
-        }
-      },
+      opener: jumpOpener(h.conn.sshClient, `via ${h.key}`, undefined, lang),
+      via: `via ${h.key}`,
+      release: h.release,
     };
   }
 
-  async closeAll(): Promise<void> {
-    const all = [...this.entries.values()];
-    this.entries.clear();
-    await Promise.all(all.map((e) => e.conn.then((c) => c.close(), () => undefined)));
+  closeAll(): Promise<void> {
+    return this.hosts.closeAll();
   }
 }
 
-const defaultPool = new JumpPool();
+const defaultPool = new JumpPool(hostPool);
 
-async function jumpHostOptions(lab: LabFile, lang: Lang): Promise<SshOptions> {
-  const u = parseUri(lab.uri);
-  const h = lab.hostSsh;
-  const host = h?.host ?? u?.host ?? '';
-  if (!host) throw new TransportError('config', lab.uri, t(lang, 'sshFailed', { detail: `no host in ${lab.uri}` }));
-  const plain: SshAccess = { kind: 'ssh', user: u?.user ?? process.env.USER ?? 'root', port: u?.port ?? 22, useAgent: true, acceptNewHostKey: false, jump: 'none' };
-  // A student's libvirt host is reached as virsh reaches it (the agent and default keys: nothing
-  // secret is sent), or with the teacher's credential bound to that host; never with a key, a
-  // password file or a known_hosts of the student's choosing (the loader refuses those).
-  const access = lab.trust === 'student' ? withTeacherCredential({ ...plain, ...(h?.password ? { password: h.password } : {}), ...(h?.user ? { user: h.user } : {}), ...(h?.port ? { port: h.port } : {}) }, lab, host, null) : (h ?? plain);
-  const base = await sshOptions(access, host, lab, lang);
-  if (u?.user && !h) base.user = u.user;
-  if (u?.port && !h) base.port = u.port;
-  return base;
-}
-
-// ------------------------------------------------------------------ SSH settings
-
-/** SshOptions from a lab file's ssh access (ssh config subset, secrets resolved, defaults). */
-export async function sshOptions(a: SshAccess, host: string, lab: LabFile, lang: Lang): Promise<SshOptions> {
-  let user = a.user;
-  let port = a.port;
-  let realHost = host;
-  let keyFiles: string[] = a.keyFile ? [a.keyFile] : [];
-  if (a.configHost) {
-    const c = await loadSshConfig(a.configHost);
-    // The lab file wins where it says something other than the defaults.
-    if (c.user && a.user === 'root') user = c.user;
-    if (c.port && a.port === 22) port = c.port;
-    if (c.hostName && !a.host) realHost = expandTokens(c.hostName, { host: a.configHost, port, user });
-    if (keyFiles.length === 0) keyFiles = c.identityFiles.map((f) => expandTokens(f, { host: realHost, port, user }));
-  }
-  let password: string | undefined;
-  if (a.password) {
-    password = await resolveSecret(a.password, dirname(lab.file), { lang, where: `ssh ${user}@${realHost}` });
-  }
-  const agentSocket = a.useAgent ? process.env.SSH_AUTH_SOCK : undefined;
-  // A student's lab never falls back to the teacher's own keys: the roster's credentials say which.
-  if (keyFiles.length === 0 && password === undefined && !agentSocket && lab.trust !== 'student') keyFiles = defaultIdentityFiles();
-  const o: SshOptions = {
-    host: realHost,
-    port,
-    user,
-    keyFiles,
-    acceptNewHostKey: a.acceptNewHostKey,
-    lang,
-  };
-  if (password !== undefined) o.password = password;
-  if (agentSocket) o.agentSocket = agentSocket;
-  if (a.knownHostsFile) o.knownHostsFiles = [a.knownHostsFile];
-  return o;
-}
+export { sshOptions };
 
 // ------------------------------------------------------------------ identity check
 

@@ -1,13 +1,16 @@
 // Byte streams to a guest's TCP port, the one seam every network transport (SSH, WinRM) uses:
 //  - direct: a TCP connection from this process;
-//  - netns: from inside a Linux network namespace, by running `ip netns exec NS node netns-pipe.mjs
-//    HOST PORT` (argv only) and using the child's stdin/stdout as the socket (the bundled lab);
+//  - netns: from inside a Linux network namespace, through one relay per run and namespace
+//    (`ip netns exec NS node netns-relay.mjs SOCKET`, argv only) that opens each TCP connection in
+//    the namespace and hands it back over a unix socket (the bundled lab);
 //  - jump: through the libvirt host of a qemu+ssh URI, as an SSH `direct-tcpip` channel (forwardOut).
 // Every failure is a TransportError: refused / unreachable / timeout, naming host:port.
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from 'ssh2';
 import { isSingleExecutable } from '../version.js';
@@ -63,17 +66,16 @@ export function directOpener(timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, lang: Lang 
     });
 }
 
-/** How to start the pipe with process.execPath: the script, or the single executable's hidden command. */
-function pipeArgs(): string[] {
-  return isSingleExecutable() ? ['__netns-pipe'] : [pipeScriptPath()];
+/** How to start the relay with process.execPath: the script, or the single executable's hidden command. */
+function relayArgs(): string[] {
+  return isSingleExecutable() ? ['__netns-relay'] : [relayScriptPath()];
 }
 
-/** Where netns-pipe.mjs lives: next to this module in the source tree, or in grader/ from dist/. */
-export function pipeScriptPath(): string {
-  const here = fileURLToPath(new URL('./netns-pipe.mjs', import.meta.url));
+/** Where netns-relay.mjs lives: next to this module in the source tree, or in grader/ from dist/. */
+export function relayScriptPath(): string {
+  const here = fileURLToPath(new URL('./netns-relay.mjs', import.meta.url));
   if (existsSync(here)) return here;
-  const fromDist = fileURLToPath(new URL('../../../grader/transports/netns-pipe.mjs', import.meta.url));
-  return fromDist;
+  return fileURLToPath(new URL('../../../grader/transports/netns-relay.mjs', import.meta.url));
 }
 
 /** A Duplex over a child's stdout (readable side) and stdin (writable side); destroying it kills the child. */
@@ -114,60 +116,164 @@ export interface NetnsOpenerOptions {
   timeoutMs?: number;
   /** Program that enters the namespace (default `ip`; tests may use a stand-in). */
   command?: string;
-  /** Arguments placed before `node pipe.mjs HOST PORT TIMEOUT` (default `netns exec NS`). */
+  /** Arguments placed before `node netns-relay.mjs SOCKET` (default `netns exec NS`). */
   prefixArgs?: string[];
   lang?: Lang;
 }
 
+interface Relay {
+  socketPath: string;
+  child: ChildProcess;
+}
+
+/** One relay per namespace (and entry command) for the whole run: a cache, started on first use. */
+const relays = new Map<string, Promise<Relay>>();
+
+function relayKey(command: string, prefix: string[]): string {
+  return JSON.stringify([command, ...prefix]);
+}
+
+/**
+ * Starts (once) the relay that opens TCP connections from inside the namespace. It lives until
+ * this process exits (its stdin is our pipe; it is unreferenced so it never keeps us alive).
+ */
+function startRelay(command: string, prefix: string[], lang: Lang, timeoutMs: number): Promise<Relay> {
+  const key = relayKey(command, prefix);
+  const known = relays.get(key);
+  if (known) return known;
+  const p = new Promise<Relay>((resolve, reject) => {
+    const dir = mkdtempSync(join(tmpdir(), 'labgrade-relay-'));
+    chmodSync(dir, 0o700);
+    const socketPath = join(dir, 'relay.sock');
+    const child = spawn(command, [...prefix, process.execPath, ...relayArgs(), socketPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let settled = false;
+    const cleanup = (): void => {
+      relays.delete(key);
+      rmSync(dir, { recursive: true, force: true });
+    };
+    const fail = (msg: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(new TransportError('config', `netns relay (${command} ${prefix.join(' ')})`, msg));
+    };
+    const timer = setTimeout(() => fail(t(lang, 'netnsExit', { command: `${command} ${prefix.join(' ')}`, code: 'timeout', detail: '' })), timeoutMs + 5000);
+    child.on('error', (e) => {
+      cleanup();
+      fail(t(lang, 'netnsSpawn', { command, detail: e.message }));
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      err = (err + d.toString()).slice(-4096);
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!settled && out.includes('READY')) {
+        settled = true;
+        clearTimeout(timer);
+        // Never keep the grader alive for the relay's sake; it exits when our end of stdin closes.
+        child.unref();
+        for (const s of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) s?.unref?.();
+        resolve({ socketPath, child });
+      }
+    });
+    child.on('exit', (code) => {
+      cleanup();
+      const why = err.trim().split('\n').slice(-3).join(' / ');
+      fail(t(lang, 'netnsExit', { command: `${command} ${prefix.join(' ')}`, code: String(code), detail: why ? `: ${why}` : '' }));
+    });
+    process.once('exit', () => {
+      try {
+        child.kill('SIGTERM');
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        /* exiting anyway */
+      }
+    });
+  });
+  relays.set(key, p);
+  p.catch(() => relays.get(key) === p && relays.delete(key));
+  return p;
+}
+
+/** Starts a namespace's relay ahead of the first connection (e.g. while the host is inspected). */
+export function prewarmNetns(netns: string, opts: NetnsOpenerOptions = {}): void {
+  if (!NETNS_NAME.test(netns) || netns.startsWith('-')) return;
+  startRelay(opts.command ?? 'ip', opts.prefixArgs ?? ['netns', 'exec', netns], opts.lang ?? 'en', opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS).catch(
+    () => undefined, // the first real connection reports it
+  );
+}
+
+const NETNS_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
 export function netnsOpener(netns: string, opts: NetnsOpenerOptions = {}): StreamOpener {
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(netns) || netns.startsWith('-')) {
+  if (!NETNS_NAME.test(netns) || netns.startsWith('-')) {
     throw new TransportError('config', `netns ${JSON.stringify(netns)}`, t(opts.lang ?? 'en', 'netnsBad', { name: JSON.stringify(netns) }));
   }
   const lang = opts.lang ?? 'en';
   const timeoutMs = opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const command = opts.command ?? 'ip';
   const prefix = opts.prefixArgs ?? ['netns', 'exec', netns];
-  return (host, port) =>
-    new Promise((resolve, reject) => {
-      const target = `${host}:${port} (netns ${netns})`;
-      const child = spawn(command, [...prefix, process.execPath, ...pipeArgs(), host, String(port), String(timeoutMs)], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let status = '';
+  return async (host, port) => {
+    const target = `${host}:${port} (netns ${netns})`;
+    // The header is one line of three words: refuse anything that could break it.
+    if (!/^[A-Za-z0-9_.:-]{1,253}$/.test(host) || !Number.isInteger(port) || port <= 0 || port > 65535) {
+      throw new TransportError('config', target, t(lang, 'tcpFailed', { target, detail: 'invalid host or port' }));
+    }
+    const relay = await startRelay(command, prefix, lang, timeoutMs);
+    return new Promise<Duplex>((resolve, reject) => {
+      const sock = net.connect(relay.socketPath);
+      let buf = Buffer.alloc(0);
       let settled = false;
       const fail = (code: TransportErrorCode, msg: string): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        child.kill('SIGTERM');
+        sock.destroy();
         reject(new TransportError(code, target, msg));
       };
-      const timer = setTimeout(
-        () => fail('timeout', t(lang, 'tcpTimeout', { target, ms: timeoutMs })),
-        timeoutMs + 2000,
-      );
-      child.on('error', (e) => fail('config', t(lang, 'netnsSpawn', { command, detail: e.message })));
-      child.stderr!.on('data', (d: Buffer) => {
-        if (settled) return;
-        status += d.toString();
-        if (status.length > 4096) status = status.slice(-4096);
-        const line = status.split('\n').find((l) => l.startsWith('CONNECTED') || l.startsWith('ERROR '));
-        if (line?.startsWith('CONNECTED')) {
+      const timer = setTimeout(() => fail('timeout', t(lang, 'tcpTimeout', { target, ms: timeoutMs })), timeoutMs + 2000);
+      sock.on('error', (e) => fail('config', t(lang, 'netnsSpawn', { command: 'netns relay', detail: e.message })));
+      sock.on('close', () => fail('unreachable', t(lang, 'tcpFailed', { target, detail: buf.toString('utf8').trim() || 'relay closed the connection' })));
+      const onData = (d: Buffer): void => {
+        buf = Buffer.concat([buf, d]);
+        const nl = buf.indexOf(10);
+        if (nl < 0) {
+          if (buf.length > 4096) fail('protocol', t(lang, 'tcpFailed', { target, detail: 'relay answered nonsense' }));
+          return;
+        }
+        const line = buf.subarray(0, nl).toString('utf8');
+        const rest = buf.subarray(nl + 1);
+        sock.off('data', onData);
+        if (line.startsWith('CONNECTED')) {
           settled = true;
           clearTimeout(timer);
-          resolve(new ChildStream(child));
-        } else if (line) {
-          const [, errno, ...rest] = line.split(' ');
-          fail(errnoToCode(errno), t(lang, 'tcpFailed', { target, detail: rest.join(' ') || errno }));
+          sock.removeAllListeners('close');
+          sock.removeAllListeners('error');
+          sock.on('error', () => undefined); // reported by the user of the stream through 'close'
+          // Hold what came with the answer (an SSH banner) until the user of the stream listens:
+          // paused here, flowing again as soon as a 'data' listener is added (ssh2 resumes by
+          // itself, node's http does not).
+          sock.pause();
+          if (rest.length) sock.unshift(rest);
+          const onListener = (event: string | symbol): void => {
+            if (event !== 'data') return;
+            sock.off('newListener', onListener);
+            process.nextTick(() => sock.resume());
+          };
+          sock.on('newListener', onListener);
+          resolve(sock);
+          return;
         }
-      });
-      child.on('exit', (code) => {
-        if (!settled) {
-          const why = status.trim().split('\n').slice(-3).join(' / ');
-          fail('config', t(lang, 'netnsExit', { command: `${command} ${prefix.join(' ')}`, code: String(code), detail: why ? `: ${why}` : '' }));
-        }
-      });
+        const [, errno, ...words] = line.split(' ');
+        fail(errnoToCode(errno), t(lang, 'tcpFailed', { target, detail: words.join(' ') || errno || line }));
+      };
+      sock.on('data', onData);
+      sock.once('connect', () => sock.write(`${host} ${port} ${timeoutMs}\n`));
     });
+  };
 }
 
 /** Streams as SSH direct-tcpip channels of an established client (the libvirt host). */

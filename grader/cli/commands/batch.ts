@@ -9,8 +9,11 @@ import { InputError } from '../../types.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/batch.js';
 import en from '../../i18n/en/batch.js';
+import esShard from '../../i18n/es/shard.js';
+import enShard from '../../i18n/en/shard.js';
 
 const t = translator(es, en);
+const ts = translator(esShard, enShard);
 
 interface BatchCliOptions {
   roster: string;
@@ -22,6 +25,7 @@ interface BatchCliOptions {
   task?: string;
   scale?: string;
   identity?: string;
+  shard?: string;
   publicOutputs?: boolean;
 }
 
@@ -40,6 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--task <id|all|auto>', t(L, 'optTask'))
     .option('--scale <max>', t(L, 'optScale'))
     .option('--identity <field>', t(L, 'optIdentity'))
+    .option('--shard <K/N>', ts(L, 'optShard'))
     .option('--public-outputs', t(L, 'optPublicOutputs'))
     .action(async (specPath: string, opts: BatchCliOptions) => {
       process.exitCode = await runBatchCli(specPath, opts, ctx);
@@ -65,6 +70,9 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   if (opts.identity !== undefined && !(identities as readonly string[]).includes(opts.identity)) {
     throw new InputError(t(lang, 'badIdentity', { value: opts.identity }));
   }
+  const shardMod = opts.shard !== undefined ? await import('../../batch/shard.js') : null;
+  const shard = shardMod ? shardMod.parseShard(opts.shard!) : null;
+  if (shardMod && !shard) throw new InputError(ts(lang, 'badShard', { value: opts.shard! }));
 
   const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight }, { realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }] =
     await Promise.all([
@@ -80,7 +88,8 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
     ]);
   const modes = opts.publicOutputs ? PUBLIC_MODES : PRIVATE_MODES;
   const spec = await loadSpec(specPath, { lang });
-  const roster = await loadRoster(opts.roster, lang);
+  let roster = await loadRoster(opts.roster, lang);
+  const classSize = roster.students.length;
   if (opts.identity !== undefined || scale !== undefined) {
     // CLI overrides need every student to have the identity asked for.
     const identity = (opts.identity ?? roster.export.identity) as (typeof identities)[number];
@@ -94,6 +103,8 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
     roster.export.identity = identity;
     if (scale !== undefined) roster.export.scale = scale;
   }
+  // A slice grades only its students (grader/batch/shard.ts says which, and why that way).
+  if (shardMod && shard) roster = shardMod.sliceRoster(roster, shard);
   const inlineLabs = await preflight(roster, spec, lang, opts.task);
   const outDir = resolve(opts.out);
   const exercise = { id: spec.id, title: spec.title[lang], file: spec.file };
@@ -153,6 +164,14 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
     process.off('SIGTERM', onSigint);
     process.off('uncaughtException', onStray);
     process.off('unhandledRejection', onStray);
+  }
+  if (shardMod && shard) {
+    const { fileHash } = await import('../../batch/hash.js');
+    await shardMod.writeManifest(outDir, shardMod.buildManifest(shard, roster, await fileHash(roster.file), classSize, outcome, { exercise, lang }), modes);
+    const graded = outcome.students.filter((s) => s.record?.status === 'graded').length;
+    process.stdout.write(`${ts(lang, 'shardWrote', { k: shard.k, n: shard.n, count: roster.students.length, total: classSize })}\n`);
+    if (outcome.interrupted) return 130;
+    return graded === roster.students.length ? 0 : 1;
   }
   const summary = await writeClassOutputs(roster, outcome, { outDir, exercise, lang, modes });
   const c = summary.counts;

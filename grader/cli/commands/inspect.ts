@@ -50,8 +50,9 @@ export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Prom
     lab = await loadLab(opts.lab, { lang });
   }
   const uri = opts.uri ?? lab?.uri ?? 'qemu:///system';
-  const keyFile = lab?.hostSsh?.keyFile;
-  const snapshot = await inspectHost(uri, { lang, agentPing: opts.agent !== false, ...(keyFile ? { sshKeyFile: keyFile } : {}) });
+  const { virshFor } = await import('../../libvirt/remote.js');
+  const virsh = virshFor(lab ? { ...lab, uri } : { uri, file: `${process.cwd()}/-` }, lang);
+  const snapshot = await inspectHost(uri, { lang, agentPing: opts.agent !== false, virsh, concurrency: virsh.remote ? 8 : 4 });
   const summary = lab ? summarizeLab(snapshot, lab) : null;
   await writeOutput(undefined, format === 'json' ? JSON.stringify(snapshot, null, 2) : renderInspectText(snapshot, lang, lab));
   return inspectExitCode(snapshot, summary);

@@ -78,6 +78,12 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['batch', 'clase2-redes', '--out', join(tmp, 'out')], 2],
     [['batch', 'clase2-redes', '--roster', join(tmp, 'missing.yaml'), '--out', join(tmp, 'out')], 2],
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--concurrency', 'x'], 2],
+    [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--shard', '3/2'], 2],
+  ],
+  'batch-merge': [
+    [['batch', 'merge', '--out', join(tmp, 'merged')], 2],
+    [['batch', 'merge', tmp, '--roster', join(tmp, 'missing.yaml'), '--out', join(tmp, 'merged')], 2],
+    [['batch-merge', tmp, '--roster', badYaml, '--out', join(tmp, 'merged')], 2],
   ],
   init: [[['init', '--uri', 'foo', '-o', '-'], 2]],
   doctor: [

@@ -10,12 +10,6 @@ import { buildProgram } from '../../../grader/cli/main.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
-/**
- * Reference pages other issues deliver (17 authoring), linked from the README before
- * they are merged. Remove entries once they exist.
- */
-const DELIVERED_ELSEWHERE = new Set(['authoring.md']);
-
 function brokenLinks(file: string): string[] {
   const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');
   const bad: string[] = [];
@@ -24,7 +18,6 @@ function brokenLinks(file: string): string[] {
     if (!target || /^[a-z]+:/.test(target)) continue;
     const path = join(dirname(file), target);
     if (existsSync(path)) continue;
-    if (/docs\/(en|es)\/[^/]+$/.test(path) && DELIVERED_ELSEWHERE.has(path.split('/').at(-1)!)) continue;
     bad.push(`${file.slice(root.length)}: ${m[1]}`);
   }
   return bad;

@@ -29,7 +29,8 @@ describe('package: the npm tarball, installed into a temporary prefix', function
       'exercises/demo/answers-correct.yaml',
       'exercises/schema/lab.schema.json',
       'exercises/schema/roster.schema.json',
-      'grader/transports/netns-pipe.mjs',
+      'grader/transports/netns-relay.mjs',
+      'dist/validators/lab.mjs',
       'grader/lab/image/build-image.sh',
       'docs/es/glosario.md',
     ]) {

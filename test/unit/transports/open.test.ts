@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openGuest, GuestUnreachableError, verifyIdentity } from '../../../grader/transports/open.js';
@@ -151,7 +152,7 @@ describe('transports/stream: the netns pipe program', function () {
     const dir = await mkdtemp(join(tmpdir(), 'labgrade-pipe-'));
     try {
       await writeFile(join(dir, 'kh'), knownHostsLine(srv));
-      // `env node netns-pipe.mjs ...` instead of `ip netns exec NS node netns-pipe.mjs ...`
+      // `env node netns-relay.mjs SOCKET` instead of `ip netns exec NS node netns-relay.mjs SOCKET`
       const opener = netnsOpener('test', { command: 'env', prefixArgs: [] });
       const conn = await connectSsh({ host: '127.0.0.1', port: srv.port, user: 'lab', password: 's3cret-pw', knownHostsFiles: [join(dir, 'kh')], openStream: opener });
       const r = await conn.runScript('head -c 300000 /dev/zero | wc -c', []);
@@ -165,6 +166,48 @@ describe('transports/stream: the netns pipe program', function () {
       );
       expect(() => netnsOpener('-bad name')).to.throw();
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Our child processes running this test's netns relay (from /proc: ppid, command line, environment). */
+function relayChildren(): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('netns-relay.mjs') && readFileSync(`/proc/${d}/environ`, 'utf8').includes('LABGRADE_RELAY_TEST=1')) pids.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+describe('transports/stream: one netns relay per run, not one process per connection', function () {
+  this.timeout(30000);
+  it('opens several SSH connections at once through a single relay process, which outlives them', async () => {
+    const srv = await startTestServer();
+    const dir = await mkdtemp(join(tmpdir(), 'labgrade-relay-'));
+    try {
+      await writeFile(join(dir, 'kh'), knownHostsLine(srv));
+      // A namespace-entry command of its own (`env X=1`), so this test gets a fresh relay.
+      const opener = netnsOpener('test', { command: 'env', prefixArgs: ['LABGRADE_RELAY_TEST=1'] });
+      const open = () => connectSsh({ host: '127.0.0.1', port: srv.port, user: 'lab', password: 's3cret-pw', knownHostsFiles: [join(dir, 'kh')], openStream: opener });
+      const conns = await Promise.all([open(), open(), open()]);
+      const outs = await Promise.all(conns.map((c, i) => c.runScript('echo "$1"', [`conn-${i}`])));
+      expect(outs.map((r) => r.stdout.trim())).to.deep.equal(['conn-0', 'conn-1', 'conn-2']);
+      const relays = relayChildren();
+      expect(relays).to.have.length(1);
+      await Promise.all(conns.map((c) => c.close()));
+      const again = await open();
+      expect((await again.runScript('echo again', [])).stdout.trim()).to.equal('again');
+      await again.close();
+      expect(relayChildren()).to.deep.equal(relays);
+    } finally {
+      await srv.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -70,7 +70,7 @@ describe('winrm through stream openers (netns pipe, SSH jump)', function () {
   });
 
   it('over the netns pipe program (child stdio as the socket)', async () => {
-    // `env node netns-pipe.mjs HOST PORT` instead of `ip netns exec NS node ...`: same pipe, no namespace.
+    // `env node netns-relay.mjs SOCKET` instead of `ip netns exec NS node ...`: same relay, no namespace.
     const open = netnsOpener('labgrade', { command: 'env', prefixArgs: [] });
     for (const [server, scheme] of [
       [http, 'http'],

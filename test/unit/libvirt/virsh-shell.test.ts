@@ -1,0 +1,94 @@
+// Long-lived virsh shells (grader/libvirt/virsh-shell.ts) give exactly the one-shot answers: real
+// virsh on libvirt's built-in test driver (test:///default: no daemon, no lab), the same calls
+// through both paths, including failures and hostile names; and calls a shell cannot carry (an
+// argument with a newline) or a shell that dies fall back to the one-shot run.
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { Virsh, LibvirtError, runLocal, virshEnv } from '../../../grader/libvirt/virsh.js';
+import { VirshShellPool, localShellOpener, virshQuote } from '../../../grader/libvirt/virsh-shell.js';
+import type { VirshExec } from '../../../grader/libvirt/virsh.js';
+
+const URI = 'test:///default';
+const haveVirsh = (() => {
+  try {
+    execFileSync('virsh', ['-c', URI, '-q', 'list', '--name'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+async function outcome(p: Promise<string>): Promise<string> {
+  try {
+    return `ok:${await p}`;
+  } catch (e) {
+    return `err:${(e as LibvirtError).kind}:${(e as LibvirtError).detail}`;
+  }
+}
+
+describe('libvirt/virsh-shell: long-lived virsh shells', function () {
+  this.timeout(60_000);
+  before(function () {
+    if (!haveVirsh) {
+      // eslint-disable-next-line no-console
+      console.log('      (skipped: no virsh with the test driver on this machine)');
+      this.skip();
+    }
+  });
+
+  it('quotes for virsh\'s own parser', () => {
+    expect(virshQuote("it's; x")).to.equal(`'it'\\''s; x'`);
+  });
+
+  it('answers every call exactly like one virsh per call, through fewer processes', async () => {
+    const env = virshEnv();
+    let oneShots = 0;
+    const oneShot: VirshExec = (argv, o) => {
+      oneShots++;
+      return runLocal('virsh', argv, env, o);
+    };
+    const pool = new VirshShellPool(localShellOpener('virsh', env), oneShot, 2);
+    const viaShell = new Virsh({ uri: URI, exec: pool.exec, execUri: URI, local: true });
+    const plain = new Virsh({ uri: URI });
+    const calls: ((v: Virsh) => Promise<string>)[] = [
+      (v) => v.run(['list', '--all', '--name']),
+      (v) => v.domDumpXml('test'),
+      (v) => v.domState('test'),
+      (v) => v.netDumpXml('default'),
+      (v) => v.run(['net-list', '--all', '--name']),
+      (v) => v.domDumpXml("it's; net-destroy default; x"),
+      (v) => v.domDumpXml('nosuch'),
+      (v) => v.run(['net-info', '--network', 'default']),
+      (v) => v.run(['qemu-agent-command', '--domain', 'test', '--timeout', '2', '--cmd', '{"execute":"guest-ping"}']),
+    ];
+    for (const call of calls) {
+      const [a, b] = await Promise.all([outcome(call(viaShell)), outcome(call(plain))]);
+      expect(a).to.equal(b);
+    }
+    // In parallel too (queued on the pool's shells).
+    const par = await Promise.all(calls.map((c) => outcome(c(viaShell))));
+    const seq: string[] = [];
+    for (const c of calls) seq.push(await outcome(c(plain)));
+    expect(par).to.deep.equal(seq);
+    expect(oneShots).to.equal(0);
+    // The hostile name stayed one argument: the network it names was not touched.
+    expect(await plain.run(['net-list', '--name'])).to.match(/default/);
+    // A newline cannot be written on a shell's line: that call runs the one-shot way.
+    expect(await outcome(viaShell.domDumpXml('a\nlist'))).to.equal(await outcome(plain.domDumpXml('a\nlist')));
+    expect(oneShots).to.equal(1);
+    pool.closeAll();
+  });
+
+  it('falls back to one call per process when the shell cannot start', async () => {
+    const env = virshEnv();
+    let oneShots = 0;
+    const pool = new VirshShellPool(localShellOpener('/nonexistent/virsh', env), (argv, o) => {
+      oneShots++;
+      return runLocal('virsh', argv, env, o);
+    });
+    const v = new Virsh({ uri: URI, exec: pool.exec, execUri: URI, local: true });
+    expect((await v.domState('test')).trim()).to.equal('running');
+    expect(oneShots).to.equal(1);
+    pool.closeAll();
+  });
+});
