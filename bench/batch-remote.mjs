@@ -5,32 +5,22 @@
 // given concurrency, and prints the class time against the ideal ceil(N / concurrency) x one
 // student (issue 16's target: within 1.5x, until the guests' CPU is the limit), with the guests'
 // CPU use (virsh domstats) to show where that limit is. Never asserts.
-// Needs root, a build, the lab (scenario `all`, under /tmp/labgrade-lab.lock).
+// Needs root, a build, the lab (scenario `all`, under /tmp/labgrade-labtests.lock).
 // BENCH_STUDENTS (default 30) and BENCH_CONCURRENCY (default 4).
-import { spawnSync, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './_measure.mjs';
 import { parse, stringify } from 'yaml';
+import { runUnderLabLock } from './_lab-lock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOCK = '/tmp/labgrade-lab.lock';
 const N = Number(process.env.BENCH_STUDENTS ?? 30);
 const C = Number(process.env.BENCH_CONCURRENCY ?? 4);
 
-if (process.getuid?.() !== 0) {
-  console.log('bench/batch-remote: needs root (the lab); skipped');
-  process.exit(0);
-}
-if (!process.env.LABGRADE_BENCH_LOCKED) {
-  const r = spawnSync('flock', [LOCK, process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, LABGRADE_BENCH_LOCKED: '1' },
-  });
-  process.exit(r.status ?? 1);
-}
+if (!process.env.LABGRADE_BENCH_LOCKED) process.exit(runUnderLabLock('batch-remote', import.meta.url) ?? 0);
 
 const lab = await import(join(root, 'dist', 'grader', 'lab', 'index.js'));
 const { startRemoteHost } = await import(join(root, 'dist', 'grader', 'lab', 'remote-host.js'));

@@ -13,9 +13,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync, mkdirSyn
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runUnderLabLock } from './_lab-lock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOCK = '/tmp/labgrade-labtests.lock';
 const SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,10,100').split(',').map(Number);
 const CONC = (process.env.BENCH_BATCH_CONCURRENCY ?? '1,4,16').split(',').map(Number);
 const GUESTS = ['debian12', 'win10'];
@@ -29,17 +29,7 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-if (process.getuid?.() !== 0) {
-  console.log('bench/batch-scale: needs root (the lab); skipped');
-  process.exit(0);
-}
-if (!process.env.LABGRADE_BENCH_LOCKED) {
-  const r = spawnSync('flock', [LOCK, process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, LABGRADE_BENCH_LOCKED: '1' },
-  });
-  process.exit(r.status ?? 1);
-}
+if (!process.env.LABGRADE_BENCH_LOCKED) process.exit(runUnderLabLock('batch-scale', import.meta.url) ?? 0);
 
 const lab = await import(join(root, 'dist', 'grader', 'lab', 'index.js'));
 const { LIBVIRT_URI } = (await import(join(root, 'dist', 'grader', 'lab', 'constants.js')));

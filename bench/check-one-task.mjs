@@ -3,29 +3,18 @@
 // inspect / connect / probe / grade (GradeResult.timings) / render / process overhead, for the NAT
 // task (SSH) and the very isolated task (guest agent only); and the cold start of
 // `labgrade --version`. Prints a table; never passes or fails on timings.
-// Needs root, a build (npm run build) and the lab (it applies scenario `all`, under the lab-tests lock).
+// Needs root, a build (npm run build) and the lab (it applies scenario `all`, under the lab lock (bench/_lab-lock.mjs)).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runUnderLabLock } from './_lab-lock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOCK = '/tmp/labgrade-labtests.lock';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-if (process.getuid?.() !== 0) {
-  console.log('bench/check-one-task: needs root (the lab); skipped');
-  process.exit(0);
-}
-if (!process.env.LABGRADE_BENCH_LOCKED) {
-  // Take the lab-tests lock so no lab test moves the guests while we measure.
-  const r = spawnSync('flock', [LOCK, process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, LABGRADE_BENCH_LOCKED: '1' },
-  });
-  process.exit(r.status ?? 1);
-}
+if (!process.env.LABGRADE_BENCH_LOCKED) process.exit(runUnderLabLock('check-one-task', import.meta.url) ?? 0);
 
 const dist = (p) => join(root, 'dist', p);
 const lab = await import(dist('grader/lab/index.js'));

@@ -2,27 +2,17 @@
 // in-process (warm, with and without guest-agent pings, virsh calls and their summed time) and as
 // a cold process (`labgrade inspect --format json`, needs `npm run build`), plus the cost of one
 // bare virsh call for scale. Prints a table; never passes or fails on timings.
-// Needs root and the lab (applies scenario `all` under the lab-tests lock).
+// Needs root and the lab (applies scenario `all` under the lab lock (bench/_lab-lock.mjs)).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runUnderLabLock } from './_lab-lock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOCK = '/tmp/labgrade-labtests.lock';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-if (process.getuid?.() !== 0) {
-  console.log('bench/inspect-host: needs root (the lab); skipped');
-  process.exit(0);
-}
-if (!process.env.LABGRADE_BENCH_LOCKED) {
-  const r = spawnSync('flock', [LOCK, process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url)], {
-    stdio: 'inherit',
-    env: { ...process.env, LABGRADE_BENCH_LOCKED: '1' },
-  });
-  process.exit(r.status ?? 1);
-}
+if (!process.env.LABGRADE_BENCH_LOCKED) process.exit(runUnderLabLock('inspect-host', import.meta.url, { tsx: true }) ?? 0);
 
 const lab = await import('../grader/lab/index.js');
 const { inspectHost } = await import('../grader/libvirt/snapshot.js');

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { LAB_LOCK } from './_lab-lock.mjs';
 
 if (process.getuid?.() !== 0) {
   console.log('bench/lab-flavours: skipped (needs root)');
@@ -25,7 +26,7 @@ if (process.env.LABGRADE_BENCH_FLAVOUR === undefined) {
   console.log(`| flavour | measure | time | detail |\n| --- | --- | --- | --- |`);
   let failed = 0;
   for (const f of flavours) {
-    const r = spawnSync('flock', ['/tmp/labgrade-lab.lock', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    const r = spawnSync('flock', [LAB_LOCK, process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
       stdio: 'inherit',
       env: { ...process.env, LABGRADE_BENCH_FLAVOUR: f },
     });

@@ -3,22 +3,12 @@
 // (2 guests) and `all` (6 guests), a no-op re-apply, and guest start -> SSH ready (median of N).
 // Takes the shared lab-test lock, so it never disturbs a running lab test; leaves the lab up on `all`.
 //   node --import tsx bench/lab-up.ts [--runs N] [--no-deb-cache] [--skip-cold]
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { runUnderLabLock } from './_lab-lock.mjs';
 
-if (process.getuid?.() !== 0) {
-  console.log('bench/lab-up: skipped (needs root)');
-  process.exit(0);
-}
-if (process.env.LABGRADE_BENCH_LOCKED !== '1') {
-  const r = spawnSync('flock', ['/tmp/labgrade-labtests.lock', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, LABGRADE_BENCH_LOCKED: '1' },
-  });
-  process.exit(r.status ?? 1);
-}
+if (process.env.LABGRADE_BENCH_LOCKED !== '1') process.exit(runUnderLabLock('lab-up', import.meta.url, { tsx: true }) ?? 0);
 
 const { labUp, labDown, applyScenario, scenarioByName, labConstants } = await import('../grader/lab/index.js');
 const { destroyDomain, startDomain, waitGuestReady } = await import('../grader/lab/guests.js');

@@ -6,29 +6,18 @@
 // the per-call path (virsh's own ssh, one handshake per virsh call, what labgrade did before) is
 // timed for the inspection. Prints medians and remote/local ratios; the target (issue 16: within
 // 1.5x of local) is printed, never asserted.
-// Needs root, a build, the lab (scenario `all`, under /tmp/labgrade-lab.lock). BENCH_RUNS=N (default 5).
-import { spawnSync } from 'node:child_process';
+// Needs root, a build, the lab (scenario `all`, under /tmp/labgrade-labtests.lock). BENCH_RUNS=N (default 5).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, median } from './_measure.mjs';
+import { runUnderLabLock } from './_lab-lock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOCK = '/tmp/labgrade-lab.lock';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-if (process.getuid?.() !== 0) {
-  console.log('bench/remote-host: needs root (the lab); skipped');
-  process.exit(0);
-}
-if (!process.env.LABGRADE_BENCH_LOCKED) {
-  const r = spawnSync('flock', [LOCK, process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, LABGRADE_BENCH_LOCKED: '1' },
-  });
-  process.exit(r.status ?? 1);
-}
+if (!process.env.LABGRADE_BENCH_LOCKED) process.exit(runUnderLabLock('remote-host', import.meta.url) ?? 0);
 
 const lab = await import(join(root, 'dist', 'grader', 'lab', 'index.js'));
 const { startRemoteHost } = await import(join(root, 'dist', 'grader', 'lab', 'remote-host.js'));

@@ -5,7 +5,7 @@
 // tool the median wall time, CPU (user + sys of the whole process tree) and peak memory, the ratio,
 // labgrade's stage timings, and what one profiled labgrade run (--cpu-prof) spent its CPU on.
 // Targets (issue 16) are printed next to the figures, never asserted.
-// Needs root, a build, the lab (scenario `all`, under /tmp/labgrade-lab.lock) and python3-testinfra.
+// Needs root, a build, the lab (scenario `all`, under /tmp/labgrade-labtests.lock) and python3-testinfra.
 // BENCH_RUNS=N (default 5) alternating runs after one warm-up each; PEER_DIR overrides the peer's folder.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,9 +14,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, median } from './_measure.mjs';
 import { summarise, newestProfile, formatSummary } from './_cpuprofile.mjs';
+import { runUnderLabLock } from './_lab-lock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOCK = '/tmp/labgrade-lab.lock';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PEER = process.env.PEER_DIR ?? join(root, '..', '..', 'shared', 'bench', 'peer-testinfra');
 const PEER_DIR = existsSync(PEER) ? PEER : '/work/shared/bench/peer-testinfra';
@@ -38,13 +38,7 @@ if (!existsSync(join(PEER_DIR, 'test_nat_testinfra.py'))) {
   console.log(`bench/vs-testinfra: no peer at ${PEER_DIR} (set PEER_DIR); skipped`);
   process.exit(0);
 }
-if (!process.env.LABGRADE_BENCH_LOCKED) {
-  const r = spawnSync('flock', [LOCK, process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, LABGRADE_BENCH_LOCKED: '1' },
-  });
-  process.exit(r.status ?? 1);
-}
+if (!process.env.LABGRADE_BENCH_LOCKED) process.exit(runUnderLabLock('vs-testinfra', import.meta.url) ?? 0);
 
 const lab = await import(join(root, 'dist', 'grader', 'lab', 'index.js'));
 const { paths } = await import(join(root, 'dist', 'grader', 'lab', 'constants.js'));

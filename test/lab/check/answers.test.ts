@@ -1,5 +1,5 @@
 // Answers as students write them, against the real lab (root; under the lab lock):
-//   flock /tmp/labgrade-lab.lock node test/run.mjs test/lab/check/answers.test.ts
+//   flock /tmp/labgrade-labtests.lock node test/run.mjs test/lab/check/answers.test.ts
 // A student with one unreadable answer gets every other question graded and a clear verdict on
 // that one, in `check` and in `batch` (exit 1, never 2); hostile answers (terminal escapes, markup,
 // shell syntax) are unreadable and stay inert: as symbols in the terminal and validate's messages,

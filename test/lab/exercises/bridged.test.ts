@@ -3,7 +3,7 @@
 // DHCP from the LAN router (10.20.0.1, its own dnsmasq, NAT to the lab's "Internet"). Correct
 // answers score 100 % on both tasks; a guest left with a static address outside the LAN fails with
 // the explanation. Run as root under the lab lock:
-//   flock /tmp/labgrade-lab.lock node test/run.mjs test/lab/exercises/bridged.test.ts
+//   flock /tmp/labgrade-labtests.lock node test/run.mjs test/lab/exercises/bridged.test.ts
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { ensureLab, labFileFor, useScenario, type ScenarioDef } from '../../helpers/lab.js';

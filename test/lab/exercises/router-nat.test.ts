@@ -3,7 +3,7 @@
 // grader/lab/router.ts) routes and masquerades for win10-rt (172.22.0.13/16). The correct set-up
 // scores 100 %; forwarding not persistent, NAT on the wrong interface and a gateway that is not the
 // router fail with their explanations. Run as root under the lab lock:
-//   flock /tmp/labgrade-lab.lock node test/run.mjs test/lab/exercises/router-nat.test.ts
+//   flock /tmp/labgrade-labtests.lock node test/run.mjs test/lab/exercises/router-nat.test.ts
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { ensureLab, labFileFor, useScenario, type ScenarioDef } from '../../helpers/lab.js';

@@ -1,5 +1,5 @@
 // The three tasks graded on real guests of each flavour (grader/lab/flavours.ts; root only, under
-// the lab lock):  flock /tmp/labgrade-lab.lock node test/run.mjs test/lab/flavours/flavours.test.ts
+// the lab lock):  flock /tmp/labgrade-labtests.lock node test/run.mjs test/lab/flavours/flavours.test.ts
 // LABGRADE_FLAVOURS=busybox,debian-nm limits the flavours (default: all three).
 //
 // For each flavour the course's two VMs (debian12 as the Linux role, win10 as the Windows role, both

@@ -2,7 +2,7 @@
 // ssh2 connection (grader/libvirt/remote.ts) that also carries the jumps to its guests. The host
 // is the lab's own libvirtd behind an sshd in the lab namespace (grader/lab/remote-host.ts), so the
 // remote result can be compared with the local one, and with virsh's own ssh (the per-call path of
-// remote-ssh.test.ts). Run under the lab lock: flock /tmp/labgrade-lab.lock node test/run.mjs <this>
+// remote-ssh.test.ts). Run under the lab lock: flock /tmp/labgrade-labtests.lock node test/run.mjs <this>
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // A real `check` against the lab, run by labgrade as users get it: the npm tarball installed into a
 // temporary prefix, and the single executable on a PATH without node. Root; run under the lab lock:
-//   flock /tmp/labgrade-lab.lock node test/run.mjs test/lab/package/installed-check.test.ts
+//   flock /tmp/labgrade-labtests.lock node test/run.mjs test/lab/package/installed-check.test.ts
 // The reference answers score 100 % on the NAT task; the mistakes file fails with exit 1.
 import { expect } from 'chai';
 import { delimiter, join } from 'node:path';
