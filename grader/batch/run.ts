@@ -332,6 +332,7 @@ export function digestOf(r: GradeResult): ResultDigest {
         task: task.id,
         taskTitle: task.title,
         ...(v.question !== undefined ? { question: v.question } : {}),
+        ...(v.questionTitle !== undefined ? { questionTitle: v.questionTitle } : {}),
         ...(v.role !== undefined ? { role: v.role } : {}),
         check: v.check,
         ...(v.subject !== undefined ? { subject: v.subject } : {}),

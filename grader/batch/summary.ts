@@ -21,6 +21,8 @@ export interface MatrixColumn {
   task: string;
   taskTitle: string;
   question: string;
+  /** The spec's own title of the question, when it has one (else the seed's vocabulary, else the id). */
+  questionTitle?: string;
   role: string;
 }
 
@@ -116,7 +118,7 @@ export function buildSummary(
         if (v.question !== undefined) {
           if (!seenCol.has(v.id)) {
             seenCol.add(v.id);
-            columns.push({ id: v.id, task: v.task, taskTitle: v.taskTitle, question: v.question, role: v.role ?? '' });
+            columns.push({ id: v.id, task: v.task, taskTitle: v.taskTitle, question: v.question, ...(v.questionTitle ? { questionTitle: v.questionTitle } : {}), role: v.role ?? '' });
           }
           verdicts[v.id] =
             v.outcome === 'fail' && v.severity === 'warning' ? 'warning' : v.outcome === 'fail' && v.points > 0 ? 'partial' : v.outcome;
@@ -126,7 +128,7 @@ export function buildSummary(
           if (!m) {
             const label =
               v.question !== undefined
-                ? `${v.taskTitle} · ${questionTitle(meta.lang, v.question)} · ${v.role ?? ''}`
+                ? `${v.taskTitle} · ${v.questionTitle ?? questionTitle(meta.lang, v.question)} · ${v.role ?? ''}`
                 : `${v.taskTitle} · ${v.check}${v.subject ? ` · ${v.subject}` : ''}`;
             m = { id: v.id, task: v.task, label, count: 0, students: [], codes: [], hint: v.hint ?? null, example: v.message, codeCounts: new Map() };
             mistakeMap.set(v.id, m);
@@ -314,21 +316,21 @@ export function renderSummaryHtml(s: ClassSummary): string {
 
   // Matrix header: task groups, then questions (short labels), then one narrow column per VM.
   const groups: { task: string; title: string; span: number }[] = [];
-  const qgroups: { key: string; question: string; span: number }[] = [];
+  const qgroups: { key: string; question: string; title: string | undefined; span: number }[] = [];
   for (const c of s.columns) {
     const last = groups[groups.length - 1];
     if (last && last.task === c.task) last.span++;
     else groups.push({ task: c.task, title: c.taskTitle, span: 1 });
     const lq = qgroups[qgroups.length - 1];
     if (lq && lq.key === `${c.task}.${c.question}`) lq.span++;
-    else qgroups.push({ key: `${c.task}.${c.question}`, question: c.question, span: 1 });
+    else qgroups.push({ key: `${c.task}.${c.question}`, question: c.question, title: c.questionTitle, span: 1 });
   }
   const firstOfTask = new Set(groups.map((g) => s.columns.find((c) => c.task === g.task)!.id));
   const firstOfQuestion = new Set(qgroups.map((g) => s.columns.find((c) => `${c.task}.${c.question}` === g.key)!.id));
   const head1 = `<tr><th rowspan="3">${h(L('student'))}</th><th rowspan="3">${h(L('status'))}</th><th rowspan="3" class="num">${h(L('score'))}</th><th rowspan="3" class="num">%</th>${groups
     .map((g) => `<th class="taskgroup" colspan="${g.span}">${h(g.title)}</th>`)
     .join('')}<th rowspan="3">${h(L('report'))}</th></tr>`;
-  const head2 = `<tr>${qgroups.map((g, i) => `<th class="qgroup${firstOfTask.has(s.columns.find((c) => `${c.task}.${c.question}` === g.key)!.id) ? ' first' : ''}" colspan="${g.span}" title="${h(questionTitle(lang, g.question))}" data-q="${i}">${h(questionShort(lang, g.question))}</th>`).join('')}</tr>`;
+  const head2 = `<tr>${qgroups.map((g, i) => `<th class="qgroup${firstOfTask.has(s.columns.find((c) => `${c.task}.${c.question}` === g.key)!.id) ? ' first' : ''}" colspan="${g.span}" title="${h(g.title ?? questionTitle(lang, g.question))}" data-q="${i}">${h(g.title ?? questionShort(lang, g.question))}</th>`).join('')}</tr>`;
   const head3 = `<tr>${s.columns.map((c) => `<th class="role${firstOfQuestion.has(c.id) ? ' qfirst' : ''}" title="${h(c.id)}">${h(c.role)}</th>`).join('')}</tr>`;
   const rows = s.students
     .map((st) => {

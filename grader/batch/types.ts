@@ -47,6 +47,8 @@ export interface DigestVerdict {
   task: string;
   taskTitle: string;
   question?: string;
+  /** The spec's own short title of the question (`questions.<id>.title`), when it has one. */
+  questionTitle?: string;
   role?: string;
   check: string;
   subject?: string;

@@ -193,3 +193,26 @@ describe('batch: class outputs', function () {
     });
   });
 });
+
+describe('batch: class outputs of an exercise with its own question titles', function () {
+  this.timeout(60_000);
+  it('the matrix and the common mistakes use the spec title (questions.<id>.title), not the question id', async () => {
+    const dir = await tempClass();
+    try {
+      const roster = await classWith(dir);
+      const titled: GradeFn = async (s) => {
+        const r = fakeResult(s.name, s.id === 'luis' ? { failing: ['nat.config.linux'] } : {});
+        for (const task of r.tasks) for (const v of task.questions) if (v.question === 'config') v.questionTitle = 'Reenvío persistente';
+        return r;
+      };
+      const out = await runBatch(roster, { exercise: { ...EXERCISE, file: join(dir, 'spec.yaml') }, outDir: join(dir, 'out'), concurrency: 3, perHost: 3, resume: false, lang: 'es', graceMs: 10 }, { grade: titled, redact });
+      const summary = await writeClassOutputs(roster, out, { outDir: join(dir, 'out'), exercise: EXERCISE, lang: 'es' });
+      expect(summary.columns.find((c) => c.id === 'nat.config.linux')).to.include({ questionTitle: 'Reenvío persistente' });
+      const page = await readFile(join(dir, 'out', 'index.html'), 'utf8');
+      expect(page).to.include('>Reenvío persistente</th>');
+      expect(summary.mistakes.find((m) => m.id === 'nat.config.linux')?.label).to.include('Reenvío persistente');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
