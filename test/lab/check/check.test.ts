@@ -15,6 +15,7 @@ import { gradeStudent } from '../../../grader/engine/run.js';
 import { defaultDeps } from '../../../grader/engine/default-deps.js';
 import type { AnswersFile, AnswerValue, ExerciseSpec, GradeResult, Verdict } from '../../../grader/types.js';
 import type { LabFileOptions } from '../../../grader/lab/index.js';
+import { verdict as v, notPassing } from '../../helpers/verdicts.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SPEC = `${root}exercises/clase2-redes.yaml`;
@@ -34,19 +35,6 @@ let mistakes: AnswersFile;
 async function grade(task: TaskId, answers: AnswersFile, opts: LabFileOptions = {}, pair: Record<string, string> = PAIRS[task]): Promise<GradeResult> {
   const lab = await loadLab(await labFileFor(pair, opts));
   return gradeStudent({ spec, lab, answers, task, lang: 'en', deps: defaultDeps('en') });
-}
-
-function v(r: GradeResult, id: string): Verdict {
-  const x = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).find((y) => y.id === id);
-  if (!x) throw new Error(`no verdict ${id}; have ${r.tasks.flatMap((t) => t.questions.map((q) => q.id)).join(' ')}`);
-  return x;
-}
-
-function notPassing(r: GradeResult): string[] {
-  return r.tasks
-    .flatMap((t) => [...t.hostChecks, ...t.questions])
-    .filter((q) => q.outcome !== 'pass' && q.outcome !== 'skip' && q.severity === 'error')
-    .map((q) => `${q.id} [${q.outcome}] ${q.message}`);
 }
 
 /** A copy of an answers file with one answer replaced. */

@@ -16,6 +16,7 @@ import { gradeStudent } from '../../../grader/engine/run.js';
 import { defaultDeps } from '../../../grader/engine/default-deps.js';
 import { questionChecks } from '../../../checks/questions/index.js';
 import type { AnswersFile, ExerciseSpec, GradeResult, Verdict } from '../../../grader/types.js';
+import { verdict as v } from '../../helpers/verdicts.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dhcp = { mode: 'dhcp' } as const;
@@ -44,12 +45,6 @@ async function grade(task: 'bridge' | 'macvtap', answers: AnswersFile): Promise<
   const pair = task === 'bridge' ? { linux: 'debian12-br', windows: 'win10-br' } : { linux: 'debian12-mvt', windows: 'win10-mvt' };
   const lab = await loadLab(await labFileFor(pair, { access: ['agent'], networks: { bridge: 'br0', macvtap: 'lg-mvt0' } }));
   return gradeStudent({ spec, lab, answers, task, lang: 'en', deps: defaultDeps('en') });
-}
-
-function v(r: GradeResult, id: string): Verdict {
-  const x = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).find((y) => y.id === id);
-  if (!x) throw new Error(`no verdict ${id}`);
-  return x;
 }
 
 const notPassing = (r: GradeResult, task: string): string[] =>

@@ -16,6 +16,7 @@ import { gradeStudent } from '../../../grader/engine/run.js';
 import { defaultDeps } from '../../../grader/engine/default-deps.js';
 import { questionChecks } from '../../../checks/questions/index.js';
 import type { AnswersFile, ExerciseSpec, GradeResult, Verdict } from '../../../grader/types.js';
+import { verdict as v } from '../../helpers/verdicts.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const ROUTER = '172.22.0.12';
@@ -44,12 +45,6 @@ async function answers(file: string): Promise<AnswersFile> {
 async function grade(a: AnswersFile): Promise<GradeResult> {
   const lab = await loadLab(await labFileFor({ linux: 'debian12-rt', windows: 'win10-rt' }, { access: ['agent'], networks: { nat: 'red-nat', very_isolated: 'red-muy-aislada' } }));
   return gradeStudent({ spec, lab, answers: a, task: 'all', lang: 'en', deps: defaultDeps('en') });
-}
-
-function v(r: GradeResult, id: string): Verdict {
-  const x = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).find((y) => y.id === id);
-  if (!x) throw new Error(`no verdict ${id}`);
-  return x;
 }
 
 describe('exercise clase7-router-nat on the real lab (a Linux guest as router/NAT)', function () {

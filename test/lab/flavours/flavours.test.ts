@@ -19,6 +19,7 @@ import { defaultDeps } from '../../../grader/engine/default-deps.js';
 import { renderers } from '../../../reports/index.js';
 import { SCENARIOS, withFlavours, type Flavour } from '../../../grader/lab/index.js';
 import type { AnswersFile, ExerciseSpec, GradeResult, Verdict } from '../../../grader/types.js';
+import { verdict as v, notPassing } from '../../helpers/verdicts.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SPEC = `${root}exercises/clase2-redes.yaml`;
@@ -57,19 +58,6 @@ let mistakes: AnswersFile;
 async function grade(task: Task, answers: AnswersFile, login: Login): Promise<GradeResult> {
   const lab = await loadLab(await labFileFor(ROLES, { users: { '*': login } }));
   return gradeStudent({ spec, lab, answers, task, lang: 'en', deps: defaultDeps('en') });
-}
-
-function v(r: GradeResult, id: string): Verdict {
-  const x = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).find((y) => y.id === id);
-  if (!x) throw new Error(`no verdict ${id}; have ${r.tasks.flatMap((t) => t.questions.map((q) => q.id)).join(' ')}`);
-  return x;
-}
-
-function notPassing(r: GradeResult): string[] {
-  return r.tasks
-    .flatMap((t) => [...t.hostChecks, ...t.questions])
-    .filter((q) => q.outcome !== 'pass' && q.outcome !== 'skip' && q.severity === 'error')
-    .map((q) => `${q.id} [${q.outcome}] ${q.message}`);
 }
 
 /** The SSH login the lab file gave, as the evidence shows it (`ssh usuario@192.168.101.218:22 ...`). */

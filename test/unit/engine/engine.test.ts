@@ -20,6 +20,7 @@ import {
   snapshot,
   type FakeGuest,
 } from '../../fixtures/engine/world.js';
+import { verdict as v } from '../../helpers/verdicts.js';
 
 type TaskId = 'nat' | 'isolated' | 'very_isolated';
 const NET: Record<TaskId, string> = { nat: 'red-nat', isolated: 'red-aislada', very_isolated: 'red-muy-aislada' };
@@ -47,12 +48,6 @@ async function grade(task: TaskId, o: RunOpts = {}): Promise<{ r: GradeResult; s
     deps,
   });
   return { r, stats };
-}
-
-function v(r: GradeResult, id: string): Verdict {
-  const found = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).find((x) => x.id === id);
-  if (!found) throw new Error(`no verdict ${id}`);
-  return found;
 }
 
 function withAnswer(task: TaskId, q: string, role: string, value: ReturnType<typeof A.yn>) {

@@ -9,6 +9,7 @@ import { loadAnswers } from '../../../grader/spec/load-answers.js';
 import { questionChecks } from '../../../checks/questions/index.js';
 import type { ExerciseSpec, GradeResult, Verdict } from '../../../grader/types.js';
 import { deps, exercise, lab, nic, OUTSIDE, snapshotOf, type Guest } from '../../fixtures/exercises/world.js';
+import { verdict as v } from '../../helpers/verdicts.js';
 
 const ROUTER = '10.20.0.1';
 
@@ -31,12 +32,6 @@ async function grade(task: 'bridge' | 'macvtap', doms: string[], guests: Record<
   const snap = snapshotOf(['net-red-nat.xml'], doms);
   const a = await loadAnswers(exercise(`demo/${answers}`), spec);
   return gradeStudent({ spec, lab: lab(networks), answers: a, task, lang: 'en', deps: deps(snap, guests) });
-}
-
-function v(r: GradeResult, id: string): Verdict {
-  const found = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).find((x) => x.id === id);
-  if (!found) throw new Error(`no verdict ${id}`);
-  return found;
 }
 
 const allOf = (r: GradeResult, task: string): Verdict[] => r.tasks.filter((t) => t.id === task).flatMap((t) => [...t.hostChecks, ...t.questions]);

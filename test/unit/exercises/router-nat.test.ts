@@ -8,6 +8,7 @@ import { loadAnswers } from '../../../grader/spec/load-answers.js';
 import { questionChecks } from '../../../checks/questions/index.js';
 import type { ExerciseSpec, GradeResult, Lang, Verdict } from '../../../grader/types.js';
 import { deps, exercise, fx, lab, nic, OUTSIDE, snapshotOf, type Guest } from '../../fixtures/exercises/world.js';
+import { verdict as v } from '../../helpers/verdicts.js';
 
 const NETS = ['net-red-nat.xml', 'net-red-muy-aislada.xml'];
 
@@ -44,12 +45,6 @@ async function grade(o: { linux?: Guest; windows?: Guest; doms?: string[]; answe
   const snap = snapshotOf(NETS, o.doms ?? ['dom-debian12-router.xml', 'dom-win10-viso.xml']);
   const answers = await loadAnswers(exercise(`demo/${o.answers ?? 'clase7-answers-correct.yaml'}`), spec);
   return gradeStudent({ spec, lab: lab(), answers, task: 'all', lang: o.lang ?? 'en', deps: deps(snap, { linux: o.linux ?? linux(), windows: o.windows ?? windows() }) });
-}
-
-function v(r: GradeResult, id: string): Verdict {
-  const found = r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).find((x) => x.id === id);
-  if (!found) throw new Error(`no verdict ${id}; have ${r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions]).map((x) => x.id).join(' ')}`);
-  return found;
 }
 
 describe('exercise clase7-router-nat (YAML only)', () => {
