@@ -1,19 +1,13 @@
 // An IPv4 configuration as students write it: free text ("IP 192.168.101.218/24, gw .1, dns
 // 192.168.101.1"), one field per line, a map { address, gateway, dns } whose values are free text
 // themselves, or pasted `ipconfig [/all]`, `ip a`, `ip r`, `nmcli dev show` output.
-import type { AddressRef } from '../../types.js';
+import type { AddressRef, AnswerValue } from '../../types.js';
 import { configField, isNone, parseIpv4 } from '../parse-answer.js';
 import { scanFields, type Field, type Scan } from './fields.js';
 import { hostility, reportIgnored, type Problem, type Reading } from './text.js';
 
-export interface ConfigReading {
-  address: string | null;
-  prefix: number | null;
-  gateway: string | null;
-  dns: string[];
-  gatewayRef?: AddressRef;
-  dnsRefs?: AddressRef[];
-}
+/** The ipv4-config answer as read, before the engine resolves named addresses (`unresolved`). */
+export type ConfigReading = Omit<Extract<AnswerValue, { kind: 'ipv4-config' }>, 'kind' | 'unresolved'>;
 
 const FIELD_OF: Record<string, Field> = { address: 'address', netmask: 'mask', prefix: 'mask', gateway: 'gateway', dns: 'dns' };
 
