@@ -679,6 +679,37 @@ export interface GuestProber {
   /** Targets are validated (IPv4 literal or hostname) before use; probes run in parallel in the guest. */
   reach(conn: Connection, targets: string[], timeoutMs: number, ev: CommandEvidence[]): Promise<Reachability[]>;
   resolve(conn: Connection, name: string, timeoutMs: number, ev: CommandEvidence[]): Promise<Resolution>;
+  /**
+   * Optional: the configuration, the name lookup and the pings of the targets known before any peer
+   * is measured, as one script (one round trip). The engine may hand the plan to openGuest, which
+   * then runs it as its identity check (its output holds the addresses) and gives the result back.
+   */
+  survey?: {
+    plan(req: SurveyRequest): PlannedScript;
+    read(result: CommandResult, req: SurveyRequest, guest: string): SurveyFacts;
+  };
+}
+
+/** What a survey asks: the name to look up and the targets to ping, each bounded by timeoutMs. */
+export interface SurveyRequest {
+  name: string;
+  targets: string[];
+  timeoutMs: number;
+}
+
+export interface SurveyFacts {
+  config: GuestConfig;
+  resolve: Resolution;
+  /** One entry per requested target, in order. */
+  reach: Reachability[];
+}
+
+/** A constant script with its inputs as positional arguments, and how it is cited as evidence. */
+export interface PlannedScript {
+  label: string;
+  script: string;
+  args: string[];
+  timeoutMs: number;
 }
 
 // ---------------------------------------------------------------- verdicts and the result

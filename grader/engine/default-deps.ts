@@ -42,8 +42,16 @@ export function defaultDeps(lang: Lang): EngineDeps {
       return inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((x) => x.domain), virsh: v, concurrency: v.remote ? 8 : 4 });
     },
     openGuest: async (vm, ctx) => {
-      const g = await openGuest(vm, { lab: ctx.lab, snapshot: ctx.snapshot, os: ctx.os, lang, virsh: virsh(ctx.lab), ...(ctx.network ? { network: ctx.network } : {}) });
-      return { conn: g.conn, trail: accessTrail(g.tried) };
+      const g = await openGuest(vm, {
+        lab: ctx.lab,
+        snapshot: ctx.snapshot,
+        os: ctx.os,
+        lang,
+        virsh: virsh(ctx.lab),
+        ...(ctx.network ? { network: ctx.network } : {}),
+        ...(ctx.firstScript ? { firstScript: ctx.firstScript } : {}),
+      });
+      return { conn: g.conn, trail: accessTrail(g.tried), ...(g.first ? { first: g.first } : {}) };
     },
     proberFor,
     extraFacts,

@@ -1,6 +1,6 @@
 // What the engine needs from the other stages, injectable so unit tests run without a host.
 import type { HostCheck, QuestionCheck } from '../../checks/types.js';
-import type { AccessAttempt, CommandEvidence, Connection, FactRequest, GuestFacts, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
+import type { AccessAttempt, CommandEvidence, CommandResult, Connection, PlannedScript, FactRequest, GuestFacts, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
 
 export interface OpenContext {
   spec: ExerciseSpec;
@@ -10,6 +10,15 @@ export interface OpenContext {
   os: OsFamily;
   /** The network of the task being graded (its NIC there is the one to reach). */
   network: NetworkInfo | null;
+  /** The prober's first script, for openGuest to run as its identity check (Linux surveys). */
+  firstScript?: PlannedScript;
+}
+
+export interface OpenedConnection {
+  conn: Connection;
+  trail: AccessAttempt[];
+  /** The result of `ctx.firstScript`, when openGuest ran it. */
+  first?: CommandResult;
 }
 
 export interface EngineDeps {
@@ -19,7 +28,7 @@ export interface EngineDeps {
    * Opens one connection into a guest, trying the lab file's access methods in order; `trail` is
    * every attempt, in order (a failure carries its trail as `tried` on the error).
    */
-  openGuest(vm: LabVm, ctx: OpenContext): Promise<{ conn: Connection; trail: AccessAttempt[] }>;
+  openGuest(vm: LabVm, ctx: OpenContext): Promise<OpenedConnection>;
   proberFor(os: OsFamily): GuestProber;
   /** Extra facts some question checks need (sysctl values, NAT rules); unset = none can be measured. */
   extraFacts?(os: OsFamily, conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;

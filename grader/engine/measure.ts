@@ -16,9 +16,12 @@ import type {
   Lang,
   NetworkInfo,
   OsFamily,
+  PlannedScript,
+  CommandResult,
   Reachability,
   Resolution,
   SpecTask,
+  SurveyRequest,
 } from '../types.js';
 import type { GuestOutcome } from '../../checks/types.js';
 import type { EngineDeps } from './deps.js';
@@ -29,6 +32,7 @@ import { hostAddressOf } from '../../checks/questions/host-reach.js';
 import { translator } from '../i18n/translate.js';
 import { rolesAsked } from '../spec/asked.js';
 import { unmeasuredExtra } from '../probes/extra.js';
+import { recordRun, runProbe } from '../probes/evidence.js';
 import type { FactRequest } from '../types.js';
 import es from '../i18n/es/grade.js';
 import en from '../i18n/en/grade.js';
@@ -39,6 +43,8 @@ const EVIDENCE_CAP = 4096;
 /** One connection per VM for the whole run; a failure is remembered (not retried per task). */
 export class ConnectionPool {
   private readonly open = new Map<string, Promise<Connection>>();
+  /** The first script's result, for the one caller whose plan it was (taken once). */
+  private readonly firsts = new Map<string, { plan: PlannedScript; result: CommandResult }>();
   /** Per role, every access method tried and why (what the result's `access` shows). */
   readonly trails = new Map<string, AccessAttempt[]>();
   constructor(
@@ -48,15 +54,19 @@ export class ConnectionPool {
     private readonly snapshot: HostSnapshot,
   ) {}
 
-  /** The first task that needs a VM decides the network its connection is opened on. */
-  get(role: string, os: OsFamily, network: NetworkInfo | null): Promise<Connection> {
+  /**
+   * The first task that needs a VM decides the network its connection is opened on. `firstScript`
+   * may run as the identity check; its result is then handed to that caller by `takeFirst`.
+   */
+  get(role: string, os: OsFamily, network: NetworkInfo | null, firstScript?: PlannedScript): Promise<Connection> {
     let p = this.open.get(role);
     if (!p) {
       const vm = this.lab.vms[role];
       p = vm
-        ? this.deps.openGuest(vm, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os, network }).then(
+        ? this.deps.openGuest(vm, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os, network, ...(firstScript ? { firstScript } : {}) }).then(
             (g) => {
               this.trails.set(role, g.trail);
+              if (g.first && firstScript) this.firsts.set(role, { plan: firstScript, result: g.first });
               return g.conn;
             },
             (err: unknown) => {
@@ -69,6 +79,14 @@ export class ConnectionPool {
       this.open.set(role, p);
     }
     return p;
+  }
+
+  /** The result of `plan` if openGuest already ran exactly it for this role (given once). */
+  takeFirst(role: string, plan: PlannedScript): CommandResult | undefined {
+    const f = this.firsts.get(role);
+    if (!f || f.plan !== plan) return undefined;
+    this.firsts.delete(role);
+    return f.result;
   }
 
   async closeAll(): Promise<void> {
@@ -155,6 +173,8 @@ interface Phase1 {
   role: string;
   conn?: Connection;
   config?: GuestConfig;
+  /** From the survey (probers that have one): the lookup, and the pings of targets known early. */
+  early?: { resolve: Resolution; reach: Reachability[] };
   evidence: CommandEvidence[];
   failure?: { error: string; code: string };
   connectMs: number;
@@ -188,23 +208,56 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
   const { spec, lab, task, snapshot, network, roles, lang, deps, pool } = input;
   const probes = { ...spec.probes, ...(lab.probes ?? {}) };
   const redact = (s: string): string => deps.redact(s);
+  const hostAddr = hostAddressOf(network);
 
-  // Phase 1: connect + configuration, every VM in parallel.
+  // What libvirt leased a role on this network: probed early (in the survey), and the fallback
+  // target when the peer itself could not be measured.
+  const leasedTo = (role: string): string[] => {
+    const dom = findDomain(spec, lab, snapshot, role);
+    const macs = (dom?.interfaces ?? []).map((i) => normMac(i.mac));
+    return snapshot.leases.filter((l) => network && l.network === network.name && macs.includes(normMac(l.mac))).map((l) => l.address);
+  };
+  const peersOf = (role: string): string[] => task.vms.filter((r) => r !== role);
+
+  // Phase 1: connect, then the configuration, every VM in parallel. With a survey (Linux), the same
+  // round trip also looks the name up and pings what is known already (outside, host, the peers'
+  // leases); openGuest may run it as its identity check.
   const phase1 = await Promise.all(
     roles.map(async (role): Promise<Phase1> => {
       const os = osOf(spec, lab, role);
       const guest = domainName(spec, lab, role);
+      const prober = deps.proberFor(os);
       const evidence: CommandEvidence[] = [];
+      const req: SurveyRequest = {
+        name: probes.resolveName,
+        targets: [...new Set([probes.outsideHost, ...(hostAddr ? [hostAddr] : []), ...peersOf(role).flatMap(leasedTo)])],
+        timeoutMs: probes.timeoutMs,
+      };
+      let plan: PlannedScript | undefined;
+      try {
+        plan = prober.survey?.plan(req);
+      } catch {
+        // A name or target the prober refuses: the separate probes below say so, per probe.
+        plan = undefined;
+      }
       const t0 = Date.now();
       let conn: Connection;
       try {
-        conn = await pool.get(role, os, network);
+        conn = await pool.get(role, os, network, plan);
       } catch (err) {
         return { role, evidence, failure: describeOpenError(err, lang, guest), connectMs: Date.now() - t0, configMs: 0 };
       }
-      const t1 = Date.now();
+      const first = plan ? pool.takeFirst(role, plan) : undefined;
+      // The survey that ran as the identity check is probing time, not connecting time.
+      const t1 = Date.now() - (first?.durationMs ?? 0);
       try {
-        const config = await deps.proberFor(os).config(conn, evidence);
+        if (plan && prober.survey) {
+          const r = first ?? (await runProbe(conn, plan.label, plan.script, plan.args, { timeoutMs: plan.timeoutMs }, evidence));
+          if (first) recordRun(conn, plan.label, first, plan.timeoutMs, evidence);
+          const f = prober.survey.read(r, req, conn.target);
+          return { role, conn, config: f.config, early: { resolve: f.resolve, reach: f.reach }, evidence, connectMs: t1 - t0, configMs: Date.now() - t1 };
+        }
+        const config = await prober.config(conn, evidence);
         return { role, conn, config, evidence, connectMs: t1 - t0, configMs: Date.now() - t1 };
       } catch (err) {
         const msg = (err as Error)?.message ?? String(err);
@@ -223,7 +276,6 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
   const t2 = Date.now();
 
   // Targets: the outside host, the host's address on the network, each peer's addresses there.
-  const hostAddr = hostAddressOf(network);
   const addressesOf = (role: string): string[] => {
     const p = phase1.find((x) => x.role === role);
     if (p?.config && !p.config.errors?.interfaces) {
@@ -231,13 +283,11 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       return (iface?.ipv4 ?? []).map((a) => a.address);
     }
     // The peer could not be measured: what libvirt leased it on this network is a hint worth probing.
-    const dom = findDomain(spec, lab, snapshot, role);
-    const macs = (dom?.interfaces ?? []).map((i) => normMac(i.mac));
-    return snapshot.leases.filter((l) => network && l.network === network.name && macs.includes(normMac(l.mac))).map((l) => l.address);
+    return leasedTo(role);
   };
-  const peersOf = (role: string): string[] => task.vms.filter((r) => r !== role);
 
-  // Phase 2: reachability and name resolution, every VM in parallel, probes of one VM in parallel.
+  // Phase 2: whatever the survey could not know (a peer's address that was not its lease), then
+  // name resolution and reachability for probers without a survey; every VM in parallel.
   const guests: Record<string, GuestOutcome> = {};
   await Promise.all(
     phase1.map(async (p) => {
@@ -248,29 +298,40 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         return;
       }
       const prober = deps.proberFor(os);
+      const conn = p.conn;
       const targets = [...new Set([probes.outsideHost, ...(hostAddr ? [hostAddr] : []), ...peersOf(p.role).flatMap(addressesOf)])];
-      let [reach, resolve] = await Promise.all([
-        prober.reach(p.conn, targets, probes.timeoutMs, p.evidence).catch((err: unknown): Reachability[] =>
-          targets.map((target) => {
-            // The channel broke: not measured (cause transport), never a "no".
-            const detail = redact((err as Error)?.message ?? String(err));
-            return { target, status: 'error', detail, error: { command: `ping ${target}`, guest: redact(p.conn!.target), tool: 'ping', cause: 'transport', detail, exitCode: null } };
-          }),
-        ),
-        prober.resolve(p.conn, probes.resolveName, probes.timeoutMs, p.evidence).catch(
-          (err: unknown): Resolution => {
-            const detail = redact((err as Error)?.message ?? String(err));
-            p.evidence.push({ guest, transport: p.conn!.kind, command: `resolve ${probes.resolveName}`, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: detail });
-            return {
-              name: probes.resolveName,
-              status: 'error',
-              addresses: [],
-              server: null,
-              error: { command: `resolve ${probes.resolveName}`, guest: redact(p.conn!.target), tool: 'resolve', cause: 'transport', detail, exitCode: null },
-            };
-          },
-        ),
-      ]);
+      // The channel broke: not measured (cause transport), never a "no".
+      const brokenReach = (list: string[]) => (err: unknown): Reachability[] =>
+        list.map((target) => {
+          const detail = redact((err as Error)?.message ?? String(err));
+          return { target, status: 'error', detail, error: { command: `ping ${target}`, guest: redact(conn.target), tool: 'ping', cause: 'transport', detail, exitCode: null } };
+        });
+      const reachOf = (list: string[]): Promise<Reachability[]> =>
+        list.length === 0 ? Promise.resolve([]) : prober.reach(conn, list, probes.timeoutMs, p.evidence).catch(brokenReach(list));
+      const resolveNow = (): Promise<Resolution> =>
+        prober.resolve(conn, probes.resolveName, probes.timeoutMs, p.evidence).catch((err: unknown): Resolution => {
+          const detail = redact((err as Error)?.message ?? String(err));
+          p.evidence.push({ guest, transport: conn.kind, command: `resolve ${probes.resolveName}`, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: detail });
+          return {
+            name: probes.resolveName,
+            status: 'error',
+            addresses: [],
+            server: null,
+            error: { command: `resolve ${probes.resolveName}`, guest: redact(conn.target), tool: 'resolve', cause: 'transport', detail, exitCode: null },
+          };
+        });
+      let reach: Reachability[];
+      let resolve: Resolution;
+      if (p.early) {
+        // Early results for targets that turned out not to matter (a stale lease) are dropped.
+        const known = new Map(p.early.reach.map((r) => [r.target, r]));
+        const late = await reachOf(targets.filter((tg) => !known.has(tg)));
+        const byTarget = new Map([...known, ...late.map((r) => [r.target, r] as const)]);
+        reach = targets.map((tg) => byTarget.get(tg)!).filter((r) => r !== undefined);
+        resolve = p.early.resolve;
+      } else {
+        [reach, resolve] = await Promise.all([reachOf(targets), resolveNow()]);
+      }
       // A negative result where the theory expects a positive one is measured once more before it
       // is believed (a busy host or a slow first DNS forward can lose one probe); expected
       // negatives are never repeated, so they cost one timeout only.
@@ -282,8 +343,8 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       const retryResolve = expectYes.dns && (resolve.status === 'timeout' || resolve.status === 'not-found' || resolve.status === 'server-failure' || resolve.status === 'error');
       if (retry.length > 0 || retryResolve) {
         const [again, again2] = await Promise.all([
-          retry.length > 0 ? prober.reach(p.conn, retry, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : Promise.resolve([] as Reachability[]),
-          retryResolve ? prober.resolve(p.conn, probes.resolveName, probes.timeoutMs, p.evidence).catch(() => null) : Promise.resolve(null),
+          retry.length > 0 ? prober.reach(conn, retry, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : Promise.resolve([] as Reachability[]),
+          retryResolve ? prober.resolve(conn, probes.resolveName, probes.timeoutMs, p.evidence).catch(() => null) : Promise.resolve(null),
         ]);
         for (const r of again) {
           const i = reach.findIndex((x) => x.target === r.target);
@@ -291,13 +352,13 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         }
         if (again2 && again2.status !== 'error') resolve = again2;
       }
-      const extra = await extraFor(input, p.role, os, p.conn, p.evidence);
+      const extra = await extraFor(input, p.role, os, conn, p.evidence);
       const facts: GuestFacts = {
         role: p.role,
         domain: guest,
         os,
-        transport: p.conn.kind,
-        reachedVia: redact(p.conn.target),
+        transport: conn.kind,
+        reachedVia: redact(conn.target),
         config: p.config,
         reach: Object.fromEntries(reach.map((r) => [r.target, r])),
         resolve,

@@ -31,6 +31,7 @@ import { ensureNetworks, networkStates, removeNetworks } from './networks.js';
 import { ensureLan, lanReservations, removeLan } from './lan.js';
 import { configureRouter, routerImage } from './router.js';
 import { ensureDaemons, ensureNamespaces, ensureUpstreamDns, labLibvirtd, teardownNamespaces } from './namespaces.js';
+import { ensureStandingRelay, stopStandingRelay } from './relay.js';
 import { netnsInode } from './procs.js';
 import { virsh, waitFor } from './run.js';
 import { DEFAULT_SCENARIO, macFor, scenarioByName, validateScenario, withFlavours, type GuestDef, type GuestIp, type ScenarioDef } from './scenarios.js';
@@ -130,6 +131,7 @@ async function prepare(log: LabLog, skipPackages: boolean): Promise<void> {
   await ensureUpstreamDns();
   log('stepDaemons', { netns: LAB_NETNS });
   await ensureDaemons();
+  await ensureStandingRelay();
 }
 
 export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
@@ -306,6 +308,7 @@ export async function labDown(opts: LabDownOptions = {}): Promise<{ totalMs: num
       t2 = Date.now();
     }
     await removeLan();
+    await stopStandingRelay();
     await teardownNamespaces();
     await rm(paths.scenario, { force: true });
     const t3 = Date.now();

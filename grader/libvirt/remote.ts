@@ -105,9 +105,12 @@ export function sshShellOpener(lab: HostLab, lang: Lang, pool: HostPool = hostPo
   };
 }
 
+/** How long a local virsh call waits behind a busy shell before it gets one of its own. */
+const LOCAL_SPILL_MS = 50;
+
 /** Shell pools of this run (closed with it). */
-function shellPool(open: ShellOpener, oneShot: VirshExec): VirshShellPool {
-  const p = new VirshShellPool(open, oneShot);
+function shellPool(open: ShellOpener, oneShot: VirshExec, spillMs = 0): VirshShellPool {
+  const p = new VirshShellPool(open, oneShot, 3, spillMs);
   onRunEnd(async () => p.closeAll());
   return p;
 }
@@ -129,7 +132,8 @@ export function virshFor(lab: HostLab, lang: Lang, o: Omit<VirshOptions, 'uri' |
     const probe = new Virsh(o);
     const path = rest.virshPath ?? 'virsh';
     const env = virshEnv(rest.env);
-    const p = shellPool(localShellOpener(path, env), (argv, x) => runLocal(path, argv, env, x));
+    // Local calls queue briefly on a busy shell rather than start another (CPU, not network, is scarce).
+    const p = shellPool(localShellOpener(path, env), (argv, x) => runLocal(path, argv, env, x), LOCAL_SPILL_MS);
     return new Virsh({ ...o, uri: probe.uri, exec: p.exec, execUri: probe.uri, local: true });
   }
   const oneShot = sshVirshExec(lab, lang, pool);

@@ -30,11 +30,14 @@ export function virshQuote(arg: string): string {
 
 const PROMPT = 'virsh # ';
 
+/** A queued call handed back unrun: it waited too long behind a busy shell (see VirshShellPool). */
+const SPILL = Symbol('spill');
+
 interface Pending {
   line: string;
   mark: string;
   maxBytes: number;
-  resolve: (r: VirshExecResult | null) => void;
+  resolve: (r: VirshExecResult | null | typeof SPILL) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -57,7 +60,7 @@ class Shell {
   }
 
   /** null: the shell could not answer (the caller runs the call the one-shot way). */
-  run(args: string[], timeoutMs: number, maxBytes: number): Promise<VirshExecResult | null> {
+  run(args: string[], timeoutMs: number, maxBytes: number, spillAfterMs?: number): Promise<VirshExecResult | null | typeof SPILL> {
     if (this.dead) return Promise.resolve(null);
     return new Promise((resolve) => {
       const mark = `@@labgrade-${randomBytes(6).toString('hex')}@@`;
@@ -73,6 +76,15 @@ class Shell {
       };
       this.queue.push(p);
       this.next();
+      if (spillAfterMs !== undefined && this.current !== p) {
+        setTimeout(() => {
+          const i = this.queue.indexOf(p);
+          if (i < 0) return; // already running or answered
+          this.queue.splice(i, 1);
+          clearTimeout(p.timer);
+          resolve(SPILL);
+        }, spillAfterMs).unref();
+      }
     });
   }
 
@@ -127,6 +139,11 @@ class Shell {
 /**
  * A VirshExec over up to `size` shells per set of global options; every call that a shell cannot
  * answer cleanly runs through `oneShot` instead. `closeAll` ends the shells.
+ * `spillMs`: when every shell is busy, a call first waits in the least busy one's queue and gets a
+ * shell of its own only after waiting that long (a local virsh costs ~20 ms of CPU to start and
+ * answers in a few ms, so a short queue is cheaper than a new one; a slow guest-agent call still
+ * never holds the others up for long). 0: a new shell at once (remote hosts, where calls wait on
+ * the network, not on this machine's CPU).
  */
 export class VirshShellPool {
   private readonly shells = new Map<string, Promise<Shell | null>[]>();
@@ -135,6 +152,7 @@ export class VirshShellPool {
     private readonly open: ShellOpener,
     private readonly oneShot: VirshExec,
     private readonly size = 3,
+    private readonly spillMs = 0,
   ) {}
 
   readonly exec: VirshExec = async (argv, o) => {
@@ -142,12 +160,17 @@ export class VirshShellPool {
     const prefix = c >= 0 ? argv.slice(0, c + 2) : [];
     const args = argv.slice(prefix.length);
     if (c < 0 || args.length === 0 || !args.every((a) => SAFE_ARG.test(a))) return this.oneShot(argv, o);
-    const shell = await this.pick(prefix);
-    const r = shell ? await shell.run(args, o.timeoutMs, o.maxOutputBytes) : null;
-    return r ?? this.oneShot(argv, o);
+    const { shell, mayGrow } = await this.pick(prefix, false);
+    let r = shell ? await shell.run(args, o.timeoutMs, o.maxOutputBytes, mayGrow ? this.spillMs : undefined) : null;
+    if (r === SPILL) {
+      const fresh = (await this.pick(prefix, true)).shell;
+      r = fresh ? await fresh.run(args, o.timeoutMs, o.maxOutputBytes) : null;
+    }
+    return (r === SPILL ? null : r) ?? this.oneShot(argv, o);
   };
 
-  private async pick(prefix: string[]): Promise<Shell | null> {
+  /** An idle shell; else a new one (none yet, `grow`, or spillMs 0); else the least busy, which `mayGrow` later. */
+  private async pick(prefix: string[], grow: boolean): Promise<{ shell: Shell | null; mayGrow: boolean }> {
     const key = JSON.stringify(prefix);
     const list = (this.shells.get(key) ?? []).filter(Boolean);
     this.shells.set(key, list);
@@ -157,17 +180,18 @@ export class VirshShellPool {
       if (s && !s.dead) live.push(s);
     }
     const idle = live.find((s) => s.load === 0);
-    if (idle) return idle;
-    if (live.length < this.size) {
+    if (idle) return { shell: idle, mayGrow: false };
+    const room = live.length < this.size;
+    if (room && (live.length === 0 || grow || this.spillMs === 0)) {
       const started = this.open(prefix).then(
         (ch) => new Shell(ch),
         () => null,
       );
       // Keep only live shells (and the one starting).
       this.shells.set(key, [...live.map((s) => Promise.resolve(s)), started]);
-      return started;
+      return { shell: await started, mayGrow: false };
     }
-    return live.reduce((a, b) => (b.load < a.load ? b : a));
+    return { shell: live.reduce((a, b) => (b.load < a.load ? b : a)), mayGrow: room };
   }
 
   closeAll(): void {

@@ -26,18 +26,7 @@ export async function runProbe(
   const started = Date.now();
   try {
     const r = await conn.runScript(script, args, opts);
-    const e: CommandEvidence = {
-      guest: conn.target,
-      transport: conn.kind,
-      command: label,
-      exitCode: r.exitCode,
-      stdout: excerpt(r.stdout),
-      stderr: excerpt(r.stderr),
-      durationMs: r.durationMs,
-    };
-    if (r.timedOut) e.error = `timed out after ${opts.timeoutMs ?? 10000} ms`;
-    else if (r.truncated) e.error = 'output truncated';
-    ev.push(e);
+    recordRun(conn, label, r, opts.timeoutMs ?? 10000, ev);
     return r;
   } catch (err) {
     ev.push({
@@ -52,6 +41,22 @@ export async function runProbe(
     });
     throw err;
   }
+}
+
+/** The evidence of a script that already ran (runProbe's, or one run by openGuest as its identity check). */
+export function recordRun(conn: Connection, label: string, r: CommandResult, timeoutMs: number, ev: CommandEvidence[]): void {
+  const e: CommandEvidence = {
+    guest: conn.target,
+    transport: conn.kind,
+    command: label,
+    exitCode: r.exitCode,
+    stdout: excerpt(r.stdout),
+    stderr: excerpt(r.stderr),
+    durationMs: r.durationMs,
+  };
+  if (r.timedOut) e.error = `timed out after ${timeoutMs} ms`;
+  else if (r.truncated) e.error = 'output truncated';
+  ev.push(e);
 }
 
 /** JSON.parse that returns undefined instead of throwing (guest output is untrusted). */

@@ -5,6 +5,10 @@
 import type {
   AddressOrigin,
   CommandEvidence,
+  CommandResult,
+  PlannedScript,
+  SurveyFacts,
+  SurveyRequest,
   Connection,
   GuestAddress,
   GuestConfig,
@@ -17,7 +21,7 @@ import type {
 } from '../types.js';
 import { normalizeMac } from '../libvirt/mac.js';
 import { runProbe, tryJson } from './evidence.js';
-import { interpret, KILLED_CODES, sectionRun, splitSections, type Section, type ToolRun } from './measurement.js';
+import { interpret, KILLED_CODES, scriptPart, sectionRun, splitSections, type Section, type ToolRun } from './measurement.js';
 import { classifyReach, neighbourState } from './reach.js';
 import { assertTarget, assertTargets, isIpv4 } from './targets.js';
 
@@ -35,12 +39,13 @@ bb() { has busybox && busybox --list 2>/dev/null | grep -qx "$1"; }
 pick() { if has "$1"; then printf '%s' "$1"; elif bb "$1"; then printf 'busybox %s' "$1"; fi; }
 sec() { _n=$1; shift; printf '@@LG-BEGIN %s\n' "$_n"; { _e=$( { "$@"; } 2>&1 1>&3 3>&- ); _r=$?; } 3>&1; printf '\n@@LG-ERR %s\n%s\n@@LG-END %s %s\n' "$_n" "$_e" "$_n" "$_r"; }
 missing() { printf '%s: not found\n' "$1" >&2; return 127; }
+stub() { grep -qs '^[[:space:]]*nameserver[[:space:]]*127\.0\.0\.53' /etc/resolv.conf; }
 IP=$(pick ip)
 ipaddr() { [ -n "$IP" ] || missing ip || return; $IP -j addr show 2>/dev/null || $IP addr show; }
 `;
 
-/** Everything about the configuration, in one round trip. */
-export const LINUX_CONFIG_SCRIPT = LINUX_PRELUDE + String.raw`iproute() { [ -n "$IP" ] || missing ip || return; $IP -j -4 route show 2>/dev/null || $IP -4 route show; }
+/** The configuration sections, as the function `config_all` (run alone, or beside the probes). */
+const CONFIG_FUNCS = String.raw`iproute() { [ -n "$IP" ] || missing ip || return; $IP -j -4 route show 2>/dev/null || $IP -4 route show; }
 nm() {
   has nmcli || return 127
   nmcli -t -f UUID,DEVICE connection show --active | while IFS=: read -r u d; do
@@ -58,83 +63,119 @@ procs() {
   done
 }
 networkd() { ls /run/systemd/netif/leases 2>/dev/null; }
-stub() { grep -qs '^[[:space:]]*nameserver[[:space:]]*127\.0\.0\.53' /etc/resolv.conf; }
 resolved() { stub || return 3; cat /run/systemd/resolve/resolv.conf; }
 resolvectl_dns() { stub || return 3; has resolvectl || missing resolvectl || return; resolvectl dns && resolvectl domain; }
-sec addr ipaddr
-sec route iproute
-sec proute cat /proc/net/route
-sec resolv cat /etc/resolv.conf
-sec resolved resolved
-sec resolvectl resolvectl_dns
-sec nm nm
-sec ifupdown ifupdown
-sec procs procs
-sec networkd networkd
+config_all() {
+  sec addr ipaddr
+  sec route iproute
+  sec proute cat /proc/net/route
+  sec resolv cat /etc/resolv.conf
+  sec resolved resolved
+  sec resolvectl resolvectl_dns
+  sec nm nm
+  sec ifupdown ifupdown
+  sec procs procs
+  sec networkd networkd
+}
 `;
+
+/**
+ * `bounded SECONDS cmd...`: cmd under coreutils or busybox timeout (old busybox wants -t); plain
+ * when there is none (ping -W and the script's deadline still bound it).
+ */
+const BOUNDED = String.raw`to=
+if has timeout || bb timeout; then
+  if timeout 1 true 2>/dev/null; then to=timeout; elif timeout -t 1 true 2>/dev/null; then to='timeout -t'; fi
+fi
+bounded() { _s=$1; shift; if [ -n "$to" ]; then $to "$_s" "$@"; else "$@"; fi; }
+`;
+
+/**
+ * `lookup NAME SECONDS`: the configured servers, then IPv4 only, with the first tool present:
+ * getent ahostsv4, nslookup -type=a (busybox or bind), host -t A, resolvectl query -4, dig +short A.
+ */
+const LOOKUP_FUNCS = String.raw`ns() { sed -n 's/^[[:space:]]*nameserver[[:space:]][[:space:]]*\([^[:space:]]*\).*/\1/p' "$1"; }
+lookup() {
+  sec ns ns /etc/resolv.conf
+  if stub; then
+    sec nsresolved ns /run/systemd/resolve/resolv.conf
+    if has resolvectl; then sec nsresolvectl resolvectl dns; fi
+  fi
+  if T=$(pick getent) && [ -n "$T" ]; then sec getent bounded "$2" $T ahostsv4 "$1"
+  elif T=$(pick nslookup) && [ -n "$T" ]; then sec nslookup bounded "$2" $T -type=a "$1"
+  elif has host; then sec host bounded "$2" host -t A "$1"
+  elif has resolvectl; then sec resolvectl bounded "$2" resolvectl query -4 --legend=no "$1"
+  elif has dig; then sec dig bounded "$2" dig +short A "$1"
+  else printf '@@LG-TOOL lookup none\n'
+  fi
+}
+`;
+
+/**
+ * `pings TARGET...` ($t = seconds): every ping at once, each printing its whole block with one
+ * write (a reply printed before a bound counts; an error is not a silence). Only a ping without a
+ * reply looks its name and route up (`ip route get`, else /proc), and only then is the neighbour
+ * table read once: a lab whose pings all reply pays for no `ip` call.
+ */
+const PING_FUNCS = String.raw`ping_one() {
+  _o=$(bounded $((t + 2)) $P -c 1 -W "$t" "$2" 2>&1); _r=$?
+  _b=$(printf '@@LG-PING %s %s %.400s' "$1" "$_r" "$(printf '%s' "$_o" | tr '\n\t' '  ')")
+  if [ "$_r" != 0 ]; then
+    _a=$2
+    case $2 in
+      *[!0-9.]*) _a=; if [ -n "$G" ]; then _a=$($G ahostsv4 "$2" 2>/dev/null | awk 'NR==1{print $1}'); fi ;;
+    esac
+    _b="$_b
+@@LG-ADDR $1 $_a"
+    if [ -n "$_a" ] && [ -n "$IP" ]; then _b="$_b
+$(sec "route$1" $IP -4 route get "$_a")"; fi
+  fi
+  printf '%s\n' "$_b"
+  return "$_r"
+}
+pings() {
+  printf '@@LG-TOOL ping %s\n@@LG-TOOL ip %s\n' "$P" "$IP"
+  [ -n "$P" ] || return 0
+  _p=; _i=0
+  for _h in "$@"; do ping_one "$_i" "$_h" & _p="$_p $!"; _i=$((_i + 1)); done
+  _f=0
+  for _x in $_p; do wait "$_x" || _f=1; done
+  [ "$_f" = 0 ] && return 0
+  _b=$(if [ -n "$IP" ]; then sec neigh $IP -4 neigh show; else sec proute cat /proc/net/route; fi; sec arp cat /proc/net/arp)
+  printf '%s\n' "$_b"
+}
+P=$(pick ping)
+G=$(pick getent)
+`;
+
+/** Everything about the configuration, in one round trip. */
+export const LINUX_CONFIG_SCRIPT = LINUX_PRELUDE + CONFIG_FUNCS + 'config_all\n';
 
 /** Reads the addresses only: the identity check (is this address really this VM?). */
 export const LINUX_IDENTITY_SCRIPT = LINUX_PRELUDE + 'sec addr ipaddr\n';
 
-/**
- * $1 = timeout in whole seconds, then the targets. All pings run at once in the background, each
- * keeping its own output (a reply printed before a bound counts; an error is not a silence); then
- * names are resolved, routes looked up and the neighbour table read once (`ip`, else /proc).
- */
-export const LINUX_REACH_SCRIPT = LINUX_PRELUDE + String.raw`t=$1; shift
-to=
-if has timeout || bb timeout; then
-  if timeout 1 true 2>/dev/null; then to=timeout; elif timeout -t 1 true 2>/dev/null; then to='timeout -t'; fi
-fi
-P=$(pick ping)
-printf '@@LG-TOOL ping %s\n' "$P"
-printf '@@LG-TOOL ip %s\n' "$IP"
-i=0
-for h in "$@"; do
-  if [ -n "$P" ]; then
-    ( if [ -n "$to" ]; then o=$($to $((t + 2)) $P -c 1 -W "$t" "$h" 2>&1); else o=$($P -c 1 -W "$t" "$h" 2>&1); fi
-      r=$?; printf '@@LG-PING %s %s %.400s\n' "$i" "$r" "$(printf '%s' "$o" | tr '\n\t' '  ')" ) &
-  fi
-  i=$((i + 1))
-done
-wait
-G=$(pick getent)
-i=0
-for h in "$@"; do
-  a=$h
-  case $h in
-    *[!0-9.]*) a=; if [ -n "$G" ]; then a=$($G ahostsv4 "$h" 2>/dev/null | awk 'NR==1{print $1}'); fi ;;
-  esac
-  printf '@@LG-ADDR %s %s\n' "$i" "$a"
-  if [ -n "$a" ] && [ -n "$IP" ]; then sec "route$i" $IP -4 route get "$a"; fi
-  i=$((i + 1))
-done
-if [ -n "$IP" ]; then sec neigh $IP -4 neigh show; else sec proute cat /proc/net/route; fi
-sec arp cat /proc/net/arp
-`;
+/** $1 = timeout in whole seconds, then the targets (see `pings`). */
+export const LINUX_REACH_SCRIPT = LINUX_PRELUDE + BOUNDED + PING_FUNCS + 't=$1; shift\npings "$@"\n';
+
+/** $1 = name, $2 = timeout in whole seconds (see `lookup`). */
+export const LINUX_RESOLVE_SCRIPT = LINUX_PRELUDE + BOUNDED + LOOKUP_FUNCS + 'lookup "$1" "$2"\n';
 
 /**
- * $1 = name, $2 = timeout in whole seconds. Asks for IPv4 only, with the first tool present:
- * getent ahostsv4, nslookup -type=a (busybox or bind), host -t A, resolvectl query -4, dig +short A.
+ * $1 = name, $2 = timeout in whole seconds, then the targets known in advance: the configuration,
+ * the lookup and the pings in ONE round trip, side by side. The configuration streams as it is read
+ * (what was printed before a cut still counts); the lookup and the pings are gathered meanwhile and
+ * printed after it, so no two writers share stdout. Parts are fenced with @@LG-PART markers.
  */
-export const LINUX_RESOLVE_SCRIPT = LINUX_PRELUDE + String.raw`n=$1; t=$2
-to=
-if has timeout || bb timeout; then
-  if timeout 1 true 2>/dev/null; then to="timeout $t"; elif timeout -t 1 true 2>/dev/null; then to="timeout -t $t"; fi
-fi
-ns() { sed -n 's/^[[:space:]]*nameserver[[:space:]][[:space:]]*\([^[:space:]]*\).*/\1/p' "$1"; }
-sec ns ns /etc/resolv.conf
-if grep -qs '^[[:space:]]*nameserver[[:space:]]*127\.0\.0\.53' /etc/resolv.conf; then
-  sec nsresolved ns /run/systemd/resolve/resolv.conf
-  if has resolvectl; then sec nsresolvectl resolvectl dns; fi
-fi
-if T=$(pick getent) && [ -n "$T" ]; then sec getent $to $T ahostsv4 "$n"
-elif T=$(pick nslookup) && [ -n "$T" ]; then sec nslookup $to $T -type=a "$n"
-elif has host; then sec host $to host -t A "$n"
-elif has resolvectl; then sec resolvectl $to resolvectl query -4 --legend=no "$n"
-elif has dig; then sec dig $to dig +short A "$n"
-else printf '@@LG-TOOL lookup none\n'
-fi
+export const LINUX_SURVEY_SCRIPT = LINUX_PRELUDE + CONFIG_FUNCS + BOUNDED + LOOKUP_FUNCS + PING_FUNCS + String.raw`n=$1; t=$2; shift 2
+{ printf '@@LG-PART-BEGIN config\n'; config_all; printf '@@LG-PART-END config\n'; } &
+_c=$!
+_probes=$(
+  { _l=$(lookup "$n" "$t"); printf '@@LG-PART-BEGIN lookup\n%s\n@@LG-PART-END lookup\n' "$_l"; } &
+  pings "$@"
+  wait
+)
+wait "$_c"
+printf '%s\n' "$_probes"
 `;
 
 // ------------------------------------------------------------------ parsing (pure, fixture-tested)
@@ -792,6 +833,32 @@ export const linuxProber: GuestProber = {
       ev,
     );
     return parseLinuxReach(r.stdout, valid, r.timedOut, conn.target, seconds);
+  },
+
+  survey: {
+    plan(req: SurveyRequest): PlannedScript {
+      const name = assertTarget(req.name, 'resolve name');
+      const targets = assertTargets(req.targets, 'probe targets');
+      const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
+      return {
+        label: `ip -j addr; ip -j -4 route; cat /etc/resolv.conf; nmcli; DHCP clients; getent ahostsv4 ${name}${targets.length > 0 ? `; ping -c1 -W${seconds} ${targets.join(' ')}` : ''} (side by side)`,
+        script: LINUX_SURVEY_SCRIPT,
+        args: [name, String(seconds), ...targets],
+        timeoutMs: Math.max(15_000, seconds * 1000 * 2 + SCRIPT_SLACK_MS),
+      };
+    },
+    read(r: CommandResult, req: SurveyRequest, guest: string): SurveyFacts {
+      const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
+      const config = scriptPart(r.stdout, 'config');
+      const lookup = scriptPart(r.stdout, 'lookup');
+      // A part that never ended was cut by the script's deadline (or the channel): not a silence.
+      const cut = r.timedOut || r.truncated || r.exitCode === null;
+      return {
+        config: parseLinuxConfig(config.text, guest, !config.ended && cut),
+        resolve: parseLinuxResolve(lookup.text, req.name, !lookup.ended && cut, guest),
+        reach: req.targets.length > 0 ? parseLinuxReach(r.stdout, req.targets, cut, guest, seconds) : [],
+      };
+    },
   },
 
   async resolve(conn, name, timeoutMs, ev): Promise<Resolution> {

@@ -158,3 +158,20 @@ export function sectionRun(sections: Map<string, Section>, name: string, command
   if (!s) return scriptCut ? { command, tool, rc: null, stdout: '', stderr: '', killed: true } : null;
   return { command, tool, rc: s.rc, stdout: s.body, stderr: s.stderr, killed: s.rc === null || KILLED_CODES.has(s.rc) };
 }
+
+/** A part of a script that ran several probes side by side (`@@LG-PART-BEGIN name` ... `-END`). */
+export interface Part {
+  text: string;
+  /** False: the part began but never ended, or never began (the script was cut off). */
+  ended: boolean;
+}
+
+/** The fenced part `name` of a script's stdout; a part never begun is empty and not ended. */
+export function scriptPart(stdout: string, name: string): Part {
+  const begin = `@@LG-PART-BEGIN ${name}\n`;
+  const i = stdout.indexOf(begin);
+  if (i < 0) return { text: '', ended: false };
+  const from = i + begin.length;
+  const j = stdout.indexOf(`\n@@LG-PART-END ${name}\n`, from - 1);
+  return j < 0 ? { text: stdout.slice(from), ended: false } : { text: stdout.slice(from, j + 1), ended: true };
+}

@@ -6,12 +6,16 @@
 // connection from inside the namespace, answers `CONNECTED` or `ERROR <code> <message>` and then
 // relays bytes both ways. Replaces one Node process per connection with one per run.
 // It prints `READY` on stdout once listening and exits when its stdin closes (the grader is gone).
+// With `--standing` it is the lab's own relay (`labgrade lab up` starts it, `lab down` stops it):
+// it ignores stdin and lives until SIGTERM, so a grading run starts no relay of its own.
 import net from 'node:net';
 import { rmSync } from 'node:fs';
 
-const [socketPath] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const standing = args[0] === '--standing';
+const [socketPath] = standing ? args.slice(1) : args;
 if (!socketPath) {
-  process.stderr.write('usage: netns-relay.mjs SOCKET_PATH\n');
+  process.stderr.write('usage: netns-relay.mjs [--standing] SOCKET_PATH\n');
   process.exit(2);
 }
 const HEADER_MAX = 600;
@@ -76,7 +80,12 @@ const quit = () => {
   }
   process.exit(0);
 };
-process.stdin.on('end', quit);
-process.stdin.on('close', quit);
-process.stdin.on('error', quit);
-process.stdin.resume();
+if (standing) {
+  process.on('SIGTERM', quit);
+  process.on('SIGINT', quit);
+} else {
+  process.stdin.on('end', quit);
+  process.stdin.on('close', quit);
+  process.stdin.on('error', quit);
+  process.stdin.resume();
+}

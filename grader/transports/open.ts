@@ -46,7 +46,7 @@ import { asArray, tryJson } from '../probes/evidence.js';
 import { interpret, runOf, sectionRun, splitSections } from '../probes/measurement.js';
 import { measurementText } from '../probes/describe.js';
 import { REASON_OF } from './access-reason.js';
-import type { AccessAttempt, AccessReason, MeasurementError } from '../types.js';
+import type { AccessAttempt, AccessReason, CommandResult, MeasurementError, PlannedScript } from '../types.js';
 
 const t = translator(es, en);
 
@@ -76,6 +76,8 @@ export interface OpenedGuest {
   conn: Connection;
   address: string | 'agent';
   tried: TriedAccess[];
+  /** The result of `firstScript` when it ran as the identity check (absent when it did not run). */
+  first?: CommandResult;
 }
 
 export interface OpenGuestContext {
@@ -93,6 +95,11 @@ export interface OpenGuestContext {
   agentWaitMs?: number;
   /** TCP connect bound, ms (default 8000). */
   connectTimeoutMs?: number;
+  /**
+   * A Linux guest's first probe script (its output holds an `addr` section): run as the identity
+   * check in place of a script of its own, so checking the address costs no extra round trip.
+   */
+  firstScript?: PlannedScript;
 }
 
 /** No access method worked; `tried` says what was tried and why each failed. */
@@ -172,9 +179,9 @@ export const WINDOWS_IDENTITY =
  * they could not be read (a tool missing, permission denied...), which says nothing about the
  * address. A broken channel throws.
  */
-export type IdentityVerdict = { verdict: 'match' } | { verdict: 'mismatch' } | { verdict: 'cannot-check'; error: MeasurementError };
+export type IdentityVerdict = ({ verdict: 'match' } | { verdict: 'mismatch' } | { verdict: 'cannot-check'; error: MeasurementError }) & { first?: CommandResult };
 
-export async function verifyIdentity(conn: Connection, os: OsFamily, macs: string[], address: string): Promise<IdentityVerdict> {
+export async function verifyIdentity(conn: Connection, os: OsFamily, macs: string[], address: string, firstScript?: PlannedScript): Promise<IdentityVerdict> {
   const want = new Set(macs.map((m) => normalizeMac(m)).filter((m): m is string => m !== null));
   if (os === 'windows') {
     const r = await conn.runScript(WINDOWS_IDENTITY, [], { timeoutMs: 30_000 });
@@ -182,12 +189,15 @@ export async function verifyIdentity(conn: Connection, os: OsFamily, macs: strin
     if (!m.ok) return { verdict: 'cannot-check', error: m.error };
     return asArray<{ a?: string; m?: string }>(m.value).some((x) => x.a === address && want.has(normalizeMac(x.m) ?? '')) ? { verdict: 'match' } : { verdict: 'mismatch' };
   }
-  const r = await conn.runScript(LINUX_IDENTITY_SCRIPT, [], { timeoutMs: 15_000 });
+  const r = firstScript
+    ? await conn.runScript(firstScript.script, firstScript.args, { timeoutMs: firstScript.timeoutMs })
+    : await conn.runScript(LINUX_IDENTITY_SCRIPT, [], { timeoutMs: 15_000 });
+  const first = firstScript ? { first: r } : {};
   const run = sectionRun(splitSections(r.stdout), 'addr', 'ip -j addr show', 'ip', r.timedOut) ?? runOf(r, 'ip -j addr show', 'ip');
   const m = interpret(run, conn.target, { parse: (x) => parseIpAddr(x.stdout) });
-  if (!m.ok) return { verdict: 'cannot-check', error: m.error };
+  if (!m.ok) return { verdict: 'cannot-check', error: m.error, ...first };
   const ifs = parseInterfaces(m.value, NO_HINTS);
-  return ifs.some((i) => want.has(i.mac) && i.ipv4.some((a) => a.address === address)) ? { verdict: 'match' } : { verdict: 'mismatch' };
+  return { verdict: ifs.some((i) => want.has(i.mac) && i.ipv4.some((a) => a.address === address)) ? 'match' : 'mismatch', ...first };
 }
 
 // ------------------------------------------------------------------ openGuest
@@ -296,7 +306,7 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
     })());
 
   // A connection whose identity could not be checked (not a mismatch): used only if nothing else works.
-  let unverified: { conn: Connection; method: string; address: string; why: string } | null = null;
+  let unverified: { conn: Connection; method: string; address: string; why: string; first?: CommandResult } | null = null;
   const closeUnverified = async (): Promise<void> => {
     if (unverified) await unverified.conn.close().catch(() => undefined);
     unverified = null;
@@ -335,14 +345,16 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
       try {
         const opened = await openNetwork(m, c.address, ctx, lang);
         let caveat: string | null = null;
+        let first: CommandResult | undefined;
         if (c.source !== 'lab') {
           let id: IdentityVerdict;
           try {
-            id = await verifyIdentity(opened, ctx.os, macs, c.address);
+            id = await verifyIdentity(opened, ctx.os, macs, c.address, ctx.os === 'linux' ? ctx.firstScript : undefined);
           } catch (e) {
             await opened.close();
             throw e;
           }
+          first = id.first;
           if (id.verdict === 'mismatch') {
             await opened.close();
             tried.push(failed(method, 'unreachable', t(lang, 'addressMismatch', { address: c.address, domain: vm.domain, mac: macs.join(', ') }), 'identity-mismatch'));
@@ -356,7 +368,7 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
             } else {
               tried.push(failed(method, 'protocol', t(lang, 'identityUnverified', { address: c.address, domain: vm.domain, mac: macs.join(', '), why }), 'identity-unverified', 'skipped'));
               if (unverified) await opened.close();
-              else unverified = { conn: opened, method, address: c.address, why };
+              else unverified = { conn: opened, method, address: c.address, why, ...(id.first ? { first: id.first } : {}) };
               continue;
             }
           }
@@ -365,7 +377,7 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
         await closeUnverified();
         const via = c.source === 'lab' ? t(lang, 'viaLab') : c.source === 'agent' ? t(lang, 'viaAgentAddress') : t(lang, 'viaLease');
         tried.push(caveat ? used(method, caveat, 'identity-unverified') : used(method, via));
-        return { conn: opened, address: c.address, tried };
+        return { conn: opened, address: c.address, tried, ...(first ? { first } : {}) };
       } catch (e) {
         tried.push(attemptOf(method, e));
       }
@@ -373,9 +385,9 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
   }
   await closeAgentIfUnused();
   if (unverified) {
-    const u = unverified as { conn: Connection; method: string; address: string; why: string };
+    const u = unverified as { conn: Connection; method: string; address: string; why: string; first?: CommandResult };
     tried.push(used(u.method, t(lang, 'usedUnverified', { why: u.why }), 'identity-unverified'));
-    return { conn: u.conn, address: u.address, tried };
+    return { conn: u.conn, address: u.address, tried, ...(u.first ? { first: u.first } : {}) };
   }
   const codes = [...new Set(tried.map((x) => x.code).filter((c): c is TransportErrorCode => c !== null))];
   throw fail(codes.length === 1 ? codes[0]! : (tried.at(-1)?.code ?? 'unreachable'));

@@ -2,13 +2,14 @@
 //  - direct: a TCP connection from this process;
 //  - netns: from inside a Linux network namespace, through one relay per run and namespace
 //    (`ip netns exec NS node netns-relay.mjs SOCKET`, argv only) that opens each TCP connection in
-//    the namespace and hands it back over a unix socket (the bundled lab);
+//    the namespace and hands it back over a unix socket (the bundled lab, whose `lab up` also keeps
+//    a standing relay that runs use instead of starting their own);
 //  - jump: through the libvirt host of a qemu+ssh URI, as an SSH `direct-tcpip` channel (forwardOut).
 // Every failure is a TransportError: refused / unreachable / timeout, naming host:port.
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +68,7 @@ export function directOpener(timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, lang: Lang 
 }
 
 /** How to start the relay with process.execPath: the script, or the single executable's hidden command. */
-function relayArgs(): string[] {
+export function relayArgs(): string[] {
   return isSingleExecutable() ? ['__netns-relay'] : [relayScriptPath()];
 }
 
@@ -123,7 +124,40 @@ export interface NetnsOpenerOptions {
 
 interface Relay {
   socketPath: string;
-  child: ChildProcess;
+}
+
+/**
+ * Where the bundled lab keeps a standing relay per namespace (`lab up` starts it): a root-only
+ * folder. A run that finds a live one there uses it instead of starting its own.
+ */
+export const STANDING_RELAY_DIR = '/run/labgrade/netns-relay';
+
+export function standingRelayPath(netns: string): string {
+  return join(STANDING_RELAY_DIR, `${netns}.sock`);
+}
+
+/** The standing relay's socket, if it is root's, in a root-only folder, and answers; else null. */
+function standingRelay(netns: string): Promise<string | null> {
+  if (process.getuid?.() !== 0) return Promise.resolve(null);
+  const path = standingRelayPath(netns);
+  try {
+    const dir = lstatSync(STANDING_RELAY_DIR);
+    const sock = lstatSync(path);
+    if (!dir.isDirectory() || dir.uid !== 0 || (dir.mode & 0o077) !== 0 || !sock.isSocket() || sock.uid !== 0) return Promise.resolve(null);
+  } catch {
+    return Promise.resolve(null);
+  }
+  return new Promise((resolve) => {
+    const s = net.connect(path);
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(ok ? path : null);
+    };
+    const timer = setTimeout(() => done(false), 1000);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
 }
 
 /** One relay per namespace (and entry command) for the whole run: a cache, started on first use. */
@@ -134,14 +168,25 @@ function relayKey(command: string, prefix: string[]): string {
 }
 
 /**
- * Starts (once) the relay that opens TCP connections from inside the namespace. It lives until
- * this process exits (its stdin is our pipe; it is unreferenced so it never keeps us alive).
+ * The relay that opens TCP connections from inside the namespace, once per run: the lab's standing
+ * one when it runs, else one of our own that lives until this process exits (its stdin is our
+ * pipe; it is unreferenced so it never keeps us alive).
  */
 function startRelay(command: string, prefix: string[], lang: Lang, timeoutMs: number): Promise<Relay> {
   const key = relayKey(command, prefix);
   const known = relays.get(key);
   if (known) return known;
-  const p = new Promise<Relay>((resolve, reject) => {
+  const netns = prefix.length === 3 && prefix[0] === 'netns' && prefix[1] === 'exec' && command === 'ip' ? prefix[2]! : null;
+  const p = (netns ? standingRelay(netns) : Promise.resolve(null)).then((standing) =>
+    standing ? { socketPath: standing } : spawnRelay(command, prefix, lang, timeoutMs, key),
+  );
+  relays.set(key, p);
+  p.catch(() => relays.get(key) === p && relays.delete(key));
+  return p;
+}
+
+function spawnRelay(command: string, prefix: string[], lang: Lang, timeoutMs: number, key: string): Promise<Relay> {
+  return new Promise<Relay>((resolve, reject) => {
     const dir = mkdtempSync(join(tmpdir(), 'labgrade-relay-'));
     chmodSync(dir, 0o700);
     const socketPath = join(dir, 'relay.sock');
@@ -176,7 +221,7 @@ function startRelay(command: string, prefix: string[], lang: Lang, timeoutMs: nu
         // Never keep the grader alive for the relay's sake; it exits when our end of stdin closes.
         child.unref();
         for (const s of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) s?.unref?.();
-        resolve({ socketPath, child });
+        resolve({ socketPath });
       }
     });
     child.on('exit', (code) => {
@@ -193,9 +238,6 @@ function startRelay(command: string, prefix: string[], lang: Lang, timeoutMs: nu
       }
     });
   });
-  relays.set(key, p);
-  p.catch(() => relays.get(key) === p && relays.delete(key));
-  return p;
 }
 
 /** Starts a namespace's relay ahead of the first connection (e.g. while the host is inspected). */

@@ -7,6 +7,36 @@ import { execFileSync } from 'node:child_process';
 import { Virsh, LibvirtError, runLocal, virshEnv } from '../../../grader/libvirt/virsh.js';
 import { VirshShellPool, localShellOpener, virshQuote } from '../../../grader/libvirt/virsh-shell.js';
 import type { VirshExec } from '../../../grader/libvirt/virsh.js';
+import type { ShellChannel } from '../../../grader/libvirt/virsh-shell.js';
+
+/** A stand-in virsh shell: answers `out:<command>` after 300 ms for `slow`, at once otherwise. */
+function fakeShells(): { open: (prefix: string[]) => Promise<ShellChannel>; opened: () => number } {
+  let opened = 0;
+  const open = async (): Promise<ShellChannel> => {
+    opened++;
+    let onData: (d: string) => void = () => undefined;
+    let chain = Promise.resolve();
+    return {
+      write(text) {
+        const [cmd, echo] = text.split('\n');
+        const mark = echo!.replace(/^echo /, '');
+        chain = chain.then(
+          () =>
+            new Promise<void>((r) =>
+              setTimeout(() => {
+                onData(`virsh # ${cmd}\nout:${cmd}\nvirsh # echo ${mark}\n${mark}`); // virsh echoes without a newline
+                r();
+              }, cmd!.includes('slow') ? 300 : 1),
+            ),
+        );
+      },
+      onData: (cb) => void (onData = cb),
+      onClose: () => undefined,
+      close: () => undefined,
+    };
+  };
+  return { open, opened: () => opened };
+}
 
 const URI = 'test:///default';
 const haveVirsh = (() => {
@@ -77,6 +107,39 @@ describe('libvirt/virsh-shell: long-lived virsh shells', function () {
     expect(await outcome(viaShell.domDumpXml('a\nlist'))).to.equal(await outcome(plain.domDumpXml('a\nlist')));
     expect(oneShots).to.equal(1);
     pool.closeAll();
+  });
+
+  it('local pools queue on a busy shell first: quick calls share one shell; a call stuck behind a slow one moves to a new shell', async () => {
+    const noOneShot: VirshExec = async () => {
+      throw new Error('no one-shot expected');
+    };
+    const quick = (pool: VirshShellPool, n: number) => pool.exec(['-q', '-c', URI, 'dominfo', `vm${n}`], { timeoutMs: 5000, maxOutputBytes: 1 << 20 });
+    const a = fakeShells();
+    const pool = new VirshShellPool(a.open, noOneShot, 3, 50);
+    const outs = await Promise.all([1, 2, 3, 4, 5].map((n) => quick(pool, n)));
+    expect(outs.map((r) => r.stdout.trim())).to.deep.equal([1, 2, 3, 4, 5].map((n) => `out:'dominfo' 'vm${n}'`));
+    expect(a.opened()).to.equal(1);
+    const order: string[] = [];
+    const slow = pool.exec(['-q', '-c', URI, 'slow'], { timeoutMs: 5000, maxOutputBytes: 1 << 20 }).then((x) => (order.push('slow'), x));
+    await new Promise((r) => setTimeout(r, 5));
+    const q6 = quick(pool, 6).then((x) => (order.push('quick'), x));
+    // Timers fire in deadline order: this check runs before the 50 ms spill, however loaded the machine.
+    await new Promise((r) => setTimeout(r, 10));
+    expect(a.opened()).to.equal(1); // still queued behind the slow call
+    expect((await q6).stdout.trim()).to.equal(`out:'dominfo' 'vm6'`);
+    expect(a.opened()).to.equal(2); // then moved to a shell of its own
+    expect(order).to.deep.equal(['quick']); // answered before the slow call ended
+    expect((await slow).stdout.trim()).to.equal(`out:'slow'`);
+    // spillMs 0 (remote hosts): a new shell at once whenever all are busy.
+    const b = fakeShells();
+    const eager = new VirshShellPool(b.open, noOneShot, 3, 0);
+    const slow2 = eager.exec(['-q', '-c', URI, 'slow'], { timeoutMs: 5000, maxOutputBytes: 1 << 20 });
+    await new Promise((r) => setTimeout(r, 5));
+    const q7 = quick(eager, 7);
+    await new Promise((r) => setImmediate(r));
+    expect(b.opened()).to.equal(2); // at once, no queueing
+    await q7;
+    await slow2;
   });
 
   it('falls back to one call per process when the shell cannot start', async () => {

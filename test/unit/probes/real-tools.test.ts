@@ -111,6 +111,60 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
     }
   });
 
+  // The survey: configuration, lookup and pings in one script, side by side, on the same tools.
+  const survey = async (conn: LocalConnection, targets: string[], timeoutMs = 1000) => {
+    const req = { name: 'www.labgrade.test', targets, timeoutMs };
+    const plan = linuxProber.survey!.plan(req);
+    const r = await conn.runScript(plan.script, plan.args, { timeoutMs: plan.timeoutMs });
+    return { r, facts: linuxProber.survey!.read(r, req, conn.target) };
+  };
+
+  it('survey on busybox: the same facts as the three separate probes, in one script', async () => {
+    const { conn, dir } = await guest(busyboxNet());
+    try {
+      const { facts } = await survey(conn, ['127.0.0.1', '192.0.2.77']);
+      expect(facts.reach).to.deep.equal(await linuxProber.reach(conn, ['127.0.0.1', '192.0.2.77'], 1000, []));
+      expect(facts.resolve).to.deep.equal(await linuxProber.resolve(conn, 'www.labgrade.test', 1000, []));
+      expect(facts.config).to.deep.equal(await linuxProber.config(conn, []));
+      expect(facts.resolve).to.deep.include({ status: 'resolved', addresses: ['198.51.100.10'], tool: 'nslookup' });
+      expect(facts.config.errors).to.equal(undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('survey as an unprivileged user: pings not measured (permission-denied), the configuration and the lookup still read', async () => {
+    const { conn, dir } = await guest(busyboxNet(), 65534);
+    try {
+      const { facts } = await survey(conn, ['127.0.0.1']);
+      expect(facts.reach.map((x) => [x.status, x.error?.cause])).to.deep.equal([['error', 'permission-denied']]);
+      expect(facts.config.errors).to.equal(undefined);
+      expect(facts.resolve.status).to.equal('resolved');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('survey cut off by its deadline: what printed counts, what did not is "could not measure", never a "no"', async () => {
+    // A lookup tool that never answers: the script is cut while the lookup (and nothing else) runs.
+    const { conn, dir } = await guest({ ...busyboxNet(), timeout: bb!, getent: '/bin/sleep' });
+    try {
+      const req = { name: 'www.labgrade.test', targets: ['127.0.0.1'], timeoutMs: 1000 };
+      const plan = linuxProber.survey!.plan(req);
+      // `getent` here is sleep: `sleep ahostsv4 NAME` fails at once, so make the lookup hang instead.
+      const script = plan.script.replace('sec getent bounded "$2" $T ahostsv4 "$1"', 'sec getent $T 30');
+      const r = await conn.runScript(script, plan.args, { timeoutMs: 4000 });
+      expect(r.timedOut).to.equal(true);
+      const facts = linuxProber.survey!.read(r, req, conn.target);
+      expect(facts.config.errors).to.equal(undefined);
+      expect(facts.resolve.status).to.equal('error');
+      expect(facts.resolve.error?.cause).to.equal('cut-off');
+      expect(facts.reach.map((x) => x.status)).to.not.include('no-reply');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('getent ahostsv4 when present (glibc NSS, IPv4 only)', async function () {
     const getent = which('getent');
     if (!getent) return this.skip();

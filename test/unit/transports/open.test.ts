@@ -278,6 +278,19 @@ describe('transports/open: the identity check tells "cannot check" from "does no
     expect(cut.verdict === 'cannot-check' && cut.error.cause).to.equal('cut-off');
   });
 
+  it('Linux with a first script (the survey): it runs in place of the identity script and its result comes back', async () => {
+    const ran: string[] = [];
+    const survey = `@@LG-PART-BEGIN config\n${ADDR(MAC)}@@LG-PART-END config\n@@LG-PING 0 0 64 bytes from 198.51.100.10\n`;
+    const c: Connection = { kind: 'ssh', target: 'ssh usuario@192.0.2.50:22', runScript: async (script) => (ran.push(script), res(survey)), close: async () => undefined };
+    const plan = { label: 'survey', script: 'SURVEY-SCRIPT', args: ['www.labgrade.test', '1', '198.51.100.10'], timeoutMs: 15000 };
+    const id = await verifyIdentity(c, 'linux', [MAC], '192.0.2.50', plan);
+    expect(id.verdict).to.equal('match');
+    expect(id.first?.stdout).to.equal(survey);
+    expect(ran).to.deep.equal(['SURVEY-SCRIPT']);
+    // A mismatch still hands the run back (the caller drops it with the connection).
+    expect((await verifyIdentity(conn(res(ADDR('52:54:00:99:99:99'))), 'linux', [MAC], '192.0.2.50', plan)).verdict).to.equal('mismatch');
+  });
+
   it('Windows: cmdlet missing or unreadable output is cannot-check, not a mismatch', async () => {
     const ok = await verifyIdentity(conn(res('[{"a":"192.0.2.50","m":"52-54-00-AA-BB-01"}]')), 'windows', [MAC], '192.0.2.50');
     expect(ok).to.deep.equal({ verdict: 'match' });
