@@ -9,7 +9,7 @@ import { visible } from '../grader/util/visible.js';
 import type { CommandEvidence, GradeResult, TaskResult, Verdict } from '../grader/types.js';
 import { escapeXml, escapeXmlText } from './escape.js';
 import { defineRenderer } from './types.js';
-import { fmtPercent, fmtPoints, labelsFor, outcomeLabel, questionLabel, shownOutcome, studentLine, type Labels } from './labels.js';
+import { accessLine, fmtPercent, fmtPoints, labelsFor, outcomeLabel, questionLabel, shownOutcome, studentLine, type Labels } from './labels.js';
 
 export const junit = defineRenderer('junit', 'xml', 'application/xml', (r, opts) => {
   const { t } = labelsFor(r, opts);
@@ -63,11 +63,21 @@ function suite(r: GradeResult, task: TaskResult, t: Labels) {
     prop('points', `${fmtPoints(task.points, t.lang)}/${fmtPoints(task.maxPoints, t.lang)}`),
     prop('score', `${fmtPoints(r.totals.points, t.lang)}/${fmtPoints(r.totals.maxPoints, t.lang)} (${fmtPercent(r.totals.percent, t.lang)} %)`),
     ...(r.trustedHostKeys ?? []).map((k) => prop('trusted-host-key', t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))),
+    // How each guest was reached (or why not): every access method tried, in order.
+    ...(r.access ?? []).map((g) => prop(`access.${g.role}`, accessText(g, t))),
     '    </properties>',
     ...cases,
     '  </testsuite>',
   ];
   return { counts, lines };
+}
+
+function accessText(g: NonNullable<GradeResult['access']>[number], t: Labels): string {
+  const tried = g.trail.map((a) => {
+    const l = accessLine(t, a);
+    return l.detail ? `${l.head}: ${l.detail}` : l.head;
+  });
+  return `${g.domain}: ${g.via ?? t('accessNone')}${tried.length ? ` [${tried.join('; ')}]` : ''}`;
 }
 
 function prop(name: string, value: string): string {

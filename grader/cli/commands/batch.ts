@@ -74,7 +74,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const shard = shardMod ? shardMod.parseShard(opts.shard!) : null;
   if (shardMod && !shard) throw new InputError(ts(lang, 'badShard', { value: opts.shard! }));
 
-  const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight }, { realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }] =
+  const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight }, { realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }, { questionChecks }] =
     await Promise.all([
       import('../../spec/load-spec.js'),
       import('../../batch/roster.js'),
@@ -85,9 +85,11 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
       import('../../batch/progress.js'),
       import('node:path'),
       import('../../util/fs.js'),
+      import('../../../checks/questions/index.js'),
     ]);
   const modes = opts.publicOutputs ? PUBLIC_MODES : PRIVATE_MODES;
-  const spec = await loadSpec(specPath, { lang });
+  // With the checks: a question's bad `params` stop the class here, before any student is graded.
+  const spec = await loadSpec(specPath, { lang, checks: questionChecks });
   let roster = await loadRoster(opts.roster, lang);
   const classSize = roster.students.length;
   if (opts.identity !== undefined || scale !== undefined) {

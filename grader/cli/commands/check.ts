@@ -51,13 +51,15 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
     import('../io.js'),
   ]);
   enginePromise.catch(() => undefined);
-  const [{ loadSpec }, { loadLab }, { loadAnswers }, { checkSelection }] = await Promise.all([
+  const [{ loadSpec }, { loadLab }, { loadAnswers }, { checkSelection }, { questionChecks }] = await Promise.all([
     import('../../spec/load-spec.js'),
     import('../../spec/load-lab.js'),
     import('../../spec/load-answers.js'),
     import('../../engine/select-tasks.js'),
+    import('../../../checks/questions/index.js'),
   ]);
-  const spec = await loadSpec(specPath, { lang });
+  // With the checks: a question's bad `params` stop the run here, as `validate` says them, not per verdict.
+  const spec = await loadSpec(specPath, { lang, checks: questionChecks });
   checkSelection(spec, opts.task, (valid) => t(lang, 'unknownTask', { valid }));
   const lab = await loadLab(opts.lab, { lang });
   const [{ gradeStudent, startInspection }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await enginePromise;

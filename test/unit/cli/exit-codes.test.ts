@@ -7,7 +7,7 @@
 // Every command of the CLI must have a row here: adding a command without one fails this test.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,6 +131,18 @@ describe('exit codes: one table for every command', function () {
     expect(r.code).to.equal(2);
     expect(r.out).to.include('--lang takes es or en, not "fr"');
     expect(labgrade(['--lang', 'es', 'exercises']).code).to.equal(0);
+  });
+
+  it('check and batch refuse a spec whose check params are wrong before grading anything (exit 2, as validate says it)', () => {
+    const spec = join(tmp, 'router-bad-params.yaml');
+    writeFileSync(spec, readFileSync(join(root, 'exercises', 'clase7-router-nat.yaml'), 'utf8').replace('params: { via: linux }', 'params: { via: linux, colour: red }'));
+    const v = labgrade(['validate', spec]);
+    const c = labgrade(['check', spec, '--lab', unreachableLab, '--answers', correct]);
+    const b = labgrade(['batch', spec, '--roster', join(tmp, 'missing.yaml'), '--out', join(tmp, 'out-bad')]);
+    for (const r of [v, c, b]) {
+      expect(r.code, r.out).to.equal(2);
+      expect(r.out).to.include('unknown parameter "colour"');
+    }
   });
 
   for (const [path, cases] of Object.entries(TABLE)) {

@@ -65,6 +65,19 @@ describe('reports: junit', () => {
     expect(xml).to.include('&lt;img src=x onerror=alert(1)&gt;');
   });
 
+  it('carries the access trail of each guest as suite properties (how it was reached, what failed and why)', () => {
+    const r = loadSample('mixed');
+    expect(r.access?.length).to.be.greaterThan(0);
+    const doc = parser.parse(renderers.junit(r));
+    const props = (doc.testsuites.testsuite as Record<string, unknown>[])[0]!.properties as { property: Record<string, string>[] };
+    for (const g of r.access!) {
+      const p = props.property.find((x) => x['@name'] === `access.${g.role}`);
+      expect(p, g.role).to.not.equal(undefined);
+      expect(p!['@value']).to.include(g.domain);
+      for (const a of g.trail) expect(p!['@value']).to.include(a.method);
+    }
+  });
+
   it('names suites and testcases by id (the same in every language) and reports measured times', () => {
     const names = (lang: 'es' | 'en') => {
       const doc = parser.parse(renderers.junit(loadSample('mixed'), { lang }));
