@@ -626,8 +626,8 @@ export interface GuestFacts {
 /** A guest fact a question check needs beyond the configuration and the probes. */
 export type FactRequest = { kind: 'sysctl'; key: string } | { kind: 'nat'; savedFiles: string[] };
 
-/** A measured value or why it could not be measured (never a guess). */
-export type MeasuredFact<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A measured value or why it could not be measured (never a guess; the words come from the catalogs). */
+export type MeasuredFact<T> = { ok: true; value: T } | { ok: false; error: MeasurementError };
 
 export interface SysctlSetting {
   file: string;

@@ -2,13 +2,13 @@
 // NIC on network `out_network`, now and, when `persistent` (default), in the rules restored at
 // boot (`saved_files`, default /etc/iptables/rules.v4 and /etc/nftables.conf)? A rule without an
 // output interface or source covers every one. Reading the running rules needs root.
-import type { NatRule, NetworkInfo } from '../../grader/types.js';
+import type { MeasurementError, NatRule, NetworkInfo } from '../../grader/types.js';
 import type { Observation, QuestionCheck } from '../types.js';
 import { SAVED_FILE } from '../../grader/probes/linux-router.js';
 import { networkFor } from '../host/common.js';
 import { nicOn } from '../../grader/libvirt/attachment.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { domainOf, guestLabel, inSubnet, normMac, tr, unmeasured, yesNo } from './util.js';
+import { domainOf, guestLabel, inSubnet, measurementText, normMac, tr, unmeasured, yesNo } from './util.js';
 
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?$/;
 const DEFAULT_FILES = ['/etc/iptables/rules.v4', '/etc/nftables.conf'];
@@ -71,7 +71,10 @@ export const natMasquerade: QuestionCheck = {
     if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
     const guest = guestLabel(g.facts);
     const evidence = g.facts.evidence.filter((e) => e.command.includes('iptables') || e.command.includes('nft'));
-    const fail = (error: string, code = 'nat-not-measured'): Observation => ({ value: null, display: tr(ctx, 'displayUnknown'), codes: [code], explanation: error, evidence, error });
+    const fail = (error: string, codes = ['nat-not-measured']): Observation => ({ value: null, display: tr(ctx, 'displayUnknown'), codes, explanation: error, evidence, error });
+    // "Could not measure": the command, what happened and the fix, all in the report's language.
+    const notMeasured = (err: MeasurementError, what: 'whatNatLive' | 'whatNatSaved', before = ''): Observation =>
+      fail(`${before}${measurementText(ctx, err, tc(ctx.lang, what, {}), guest)}`, ['nat-not-measured', `not-measured-${err.cause}`]);
     const no = (codes: string[], parts: string[]): Observation => ({ value: { kind: 'yes-no', value: false }, display: yesNo(ctx, false), codes, explanation: parts.join(' '), evidence });
 
     // The output interface: the guest's interface with the MAC of its NIC on out_network.
@@ -85,8 +88,8 @@ export const natMasquerade: QuestionCheck = {
     if (!iface) return fail(tc(ctx.lang, 'natNoNicMeasured', { guest, network: netName, mac: macs.join(', ') }));
 
     const nat = g.facts.nat;
-    if (!nat) return fail(tc(ctx.lang, 'natNotMeasured', { guest, error: 'not measured' }));
-    if (!nat.live.ok) return fail(tc(ctx.lang, 'natNotMeasured', { guest, error: nat.live.error }));
+    if (!nat) return fail(tc(ctx.lang, 'natNotMeasured', { guest }));
+    if (!nat.live.ok) return notMeasured(nat.live.error, 'whatNatLive');
     const src = source ?? tc(ctx.lang, 'anySource', {});
     const live = nat.live.value.find((r) => ruleMatches(r, iface, source));
     const parts: string[] = [];
@@ -108,7 +111,7 @@ export const natMasquerade: QuestionCheck = {
     if (!persistent) return live ? { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes, explanation: parts.join(' '), evidence } : no(codes, parts);
     if (!nat.saved.ok) {
       if (!live) return no(codes, parts);
-      return fail(`${parts.join(' ')} ${tc(ctx.lang, 'natSavedNotMeasured', { guest, error: nat.saved.error })}`);
+      return notMeasured(nat.saved.error, 'whatNatSaved', `${parts.join(' ')} `);
     }
     const saved = nat.saved.value.find((f) => (f.rules ?? []).some((r) => ruleMatches(r, iface, source)));
     if (saved) parts.push(tc(ctx.lang, 'natSavedOk', { file: saved.file }));

@@ -2,10 +2,10 @@
 // after a reboot (the last assignment in the files read at boot: /etc/sysctl.d/*.conf ... then
 // /etc/sysctl.conf)? E.g. forwarding for a Linux router: { key: net.ipv4.ip_forward, value: "1" }.
 import type { QuestionCheck, Observation } from '../types.js';
-import type { SysctlSetting } from '../../grader/types.js';
+import type { MeasurementError, SysctlSetting } from '../../grader/types.js';
 import { SYSCTL_KEY } from '../../grader/probes/linux-router.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { guestLabel, tr, unmeasured, yesNo } from './util.js';
+import { guestLabel, measurementText, tr, unmeasured, yesNo } from './util.js';
 
 const RULES: ParamRules = {
   key: { type: 'string', pattern: SYSCTL_KEY, what: 'whatSysctlKey', required: true },
@@ -35,9 +35,19 @@ export const sysctl: QuestionCheck = {
     const guest = guestLabel(g.facts);
     const evidence = g.facts.evidence.filter((e) => e.command.includes('/proc/sys'));
     const fact = g.facts.sysctl?.[key];
-    const fail = (error: string): Observation => ({ value: null, display: tr(ctx, 'displayUnknown'), codes: ['sysctl-not-measured'], explanation: error, evidence, error });
-    if (!fact) return fail(tc(ctx.lang, 'sysNotMeasured', { key, guest, error: 'not measured' }));
-    if (!fact.live.ok) return fail(tc(ctx.lang, 'sysNotMeasured', { key, guest, error: fact.live.error }));
+    const fail = (error: string, cause?: MeasurementError['cause']): Observation => ({
+      value: null,
+      display: tr(ctx, 'displayUnknown'),
+      codes: cause ? ['sysctl-not-measured', `not-measured-${cause}`] : ['sysctl-not-measured'],
+      explanation: error,
+      evidence,
+      error,
+    });
+    // "Could not measure": the command, what happened and the fix, all in the report's language.
+    const notMeasured = (err: MeasurementError, what: 'whatSysLive' | 'whatSysPersisted', before = ''): Observation =>
+      fail(`${before}${measurementText(ctx, err, tc(ctx.lang, what, { key }), guest)}`, err.cause);
+    if (!fact) return fail(tc(ctx.lang, 'sysNotMeasured', { key, guest }));
+    if (!fact.live.ok) return notMeasured(fact.live.error, 'whatSysLive');
     const liveOk = norm(fact.live.value) === want;
     const codes: string[] = [];
     const parts = [tc(ctx.lang, 'sysLive', { guest, key, live: fact.live.value })];
@@ -46,7 +56,7 @@ export const sysctl: QuestionCheck = {
     if (persistent) {
       if (!fact.persisted.ok) {
         // The running value alone already says "no"; otherwise persistence decides and is unknown.
-        if (liveOk) return fail(tc(ctx.lang, 'sysPersistNotMeasured', { key, guest, error: fact.persisted.error }));
+        if (liveOk) return notMeasured(fact.persisted.error, 'whatSysPersisted', `${parts[0]}. `);
         parts[0] += '.';
       } else {
         const last = fact.persisted.value[fact.persisted.value.length - 1];

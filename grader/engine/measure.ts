@@ -196,11 +196,14 @@ export function factRequests(spec: ExerciseSpec, task: SpecTask, role: string, c
 async function extraFor(input: MeasureInput, role: string, os: OsFamily, conn: Connection, ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>> {
   const requests = factRequests(input.spec, input.task, role, input.deps.questionChecks);
   if (requests.length === 0) return {};
-  if (!input.deps.extraFacts) return unmeasuredExtra(requests, 'this grader was built without extra fact probes');
+  const guest = input.deps.redact(conn.target);
+  if (!input.deps.extraFacts) return unmeasuredExtra(requests, { guest, cause: 'failed', detail: 'this grader was built without extra fact probes' });
   try {
     return await input.deps.extraFacts(os, conn, requests, ev);
   } catch (err) {
-    return unmeasuredExtra(requests, input.deps.redact((err as Error)?.message ?? String(err)));
+    // The channel broke while the script ran (a transport error), or the prober itself failed: nothing was measured.
+    const cause = err instanceof TransportError ? 'transport' : 'failed';
+    return unmeasuredExtra(requests, { guest, cause, detail: input.deps.redact((err as Error)?.message ?? String(err)) });
   }
 }
 

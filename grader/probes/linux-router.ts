@@ -2,8 +2,10 @@
 // sysctl files read at boot) and source-NAT rules (live from iptables-save / nft, saved in the files
 // restored at boot). Read-only, one constant sh script, inputs as positional arguments.
 // A failed measurement is never a fact: a missing tool, a permission denied (the NAT table needs
-// root) or unparseable output becomes { ok: false, error } naming the command and the fix.
-import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasuredFact, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../types.js';
+// root), a script cut off before it got there or unreadable output becomes { ok: false, error } with
+// a MeasurementError (grader/probes/measurement.ts): the command, the guest, the cause and the
+// guest's own words. The checks put it in words in the report's language (grader/probes/describe.ts).
+import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasureCause, MeasuredFact, MeasurementError, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../types.js';
 import { runProbe } from './evidence.js';
 import { splitSections } from './measurement.js';
 
@@ -106,23 +108,57 @@ export function sysctlAssignments(file: string, text: string, key: string): Sysc
   return out;
 }
 
+/** The guest's first non-empty line (its own words for what went wrong), capped. */
+function firstLine(s: string, max = 200): string {
+  const l = s.split('\n').map((x) => x.trim()).find(Boolean) ?? '';
+  return l.length > max ? `${l.slice(0, max)}…` : l;
+}
+
+function permissionText(body: string): boolean {
+  return /permission denied|must be root|operation not permitted/i.test(body);
+}
+
+/** A measurement that could not be made, as every prober reports it. */
+function notMeasured<T>(command: string, tool: string, guest: string, cause: MeasureCause, detail: string, exitCode: number | null): MeasuredFact<T> {
+  const error: MeasurementError = { command, guest, tool, cause, detail, exitCode };
+  return { ok: false, error };
+}
+
+/**
+ * A section that ran and failed: `cut-off` when it never ended, `permission-denied` when the guest
+ * says so, else `failed` with the exit code and the guest's first line.
+ */
+function sectionFailure<T>(command: string, tool: string, guest: string, sec: { body: string; rc: number | null }): MeasuredFact<T> {
+  if (sec.rc === null) return notMeasured(command, tool, guest, 'cut-off', firstLine(sec.body), null);
+  const detail = firstLine(sec.body) || `exit ${sec.rc}`;
+  return notMeasured(command, tool, guest, permissionText(sec.body) ? 'permission-denied' : 'failed', detail, sec.rc);
+}
+
+/** The files `conf` reads, as one command (what a student would type to see them). */
+const SYSCTL_FILES_COMMAND = `cat ${[...SYSCTL_DIRS.map((d) => `${d}/*.conf`), '/etc/sysctl.conf'].join(' ')}`;
+
 export function parseSysctl(
   key: string,
   live: { body: string; rc: number | null } | undefined,
   conf: { body: string; rc: number | null } | undefined,
   sysd?: { body: string; rc: number | null },
+  guest = 'guest',
 ): SysctlFact {
   const path = `/proc/sys/${key.replace(/\./g, '/')}`;
+  const liveCmd = `cat ${path}`;
   let liveM: MeasuredFact<string>;
-  if (!live) liveM = { ok: false, error: `cat ${path}: no output (the script did not run to this point)` };
-  else if (live.rc === 2) liveM = { ok: false, error: `${path} does not exist: the kernel has no parameter ${key}` };
-  else if (live.rc !== 0) liveM = { ok: false, error: `cat ${path} failed (exit ${live.rc}): ${live.body.trim().slice(0, 200)}` };
+  // The script never got that far (cut off before or inside this section).
+  if (!live) liveM = notMeasured(liveCmd, 'cat', guest, 'cut-off', '', null);
+  // live() returns 2 when the file is absent: the kernel has no such parameter (cat's own words).
+  else if (live.rc === 2) liveM = notMeasured(liveCmd, 'cat', guest, 'failed', `${path}: No such file or directory`, 2);
+  else if (live.rc !== 0) liveM = sectionFailure(liveCmd, 'cat', guest, live);
   else {
     const v = live.body.trim().replace(/\s+/g, ' ');
-    liveM = v ? { ok: true, value: v } : { ok: false, error: `cat ${path} printed nothing` };
+    liveM = v ? { ok: true, value: v } : notMeasured(liveCmd, 'cat', guest, 'unparseable', '', 0);
   }
   let persisted: MeasuredFact<SysctlSetting[]>;
-  if (!conf || conf.rc !== 0) persisted = { ok: false, error: `reading the sysctl files failed${conf ? ` (exit ${conf.rc})` : ''}` };
+  if (!conf) persisted = notMeasured(SYSCTL_FILES_COMMAND, 'cat', guest, 'cut-off', '', null);
+  else if (conf.rc !== 0) persisted = sectionFailure(SYSCTL_FILES_COMMAND, 'cat', guest, conf);
   else {
     const files = splitFiles(conf.body);
     const unreadable = files.filter((f) => f.state === 'unreadable').map((f) => f.file);
@@ -136,7 +172,7 @@ export function parseSysctl(
     const linked = new Set(order.map((f) => links.get(f)).filter((x): x is string => !!x));
     const ignored = [...readable.keys()].filter((f) => !order.includes(f) && !linked.has(f)).flatMap((f) => sysctlAssignments(f, readable.get(f)!, key));
     // An unreadable file could hold the last word on the key: then persistence cannot be told.
-    persisted = unreadable.length > 0 ? { ok: false, error: `cannot read ${unreadable.join(', ')} (permission denied): run as root to measure what is applied at boot` } : { ok: true, value: settings };
+    persisted = unreadable.length > 0 ? notMeasured(`cat ${unreadable.join(' ')}`, 'cat', guest, 'permission-denied', unreadable.join(', '), null) : { ok: true, value: settings };
     if (ignored.length > 0) return { key, live: liveM, persisted, ignored };
   }
   return { key, live: liveM, persisted };
@@ -209,49 +245,48 @@ export function parseNftNat(text: string): NatRule[] {
   return out;
 }
 
-function permissionText(body: string): boolean {
-  return /permission denied|must be root|operation not permitted/i.test(body);
-}
-
-export function parseNat(sections: Map<string, { body: string; rc: number | null }>, savedFiles: string[]): NatFacts {
+export function parseNat(sections: Map<string, { body: string; rc: number | null }>, savedFiles: string[], guest = 'guest'): NatFacts {
   const who = sections.get('who')?.body.trim().split('\n') ?? [];
   const root = who[0] === '0' || who.includes('sudo');
   const ipt = sections.get('ipt');
   const nft = sections.get('nft');
   const rules: NatRule[] = [];
-  const problems: string[] = [];
+  const problems: MeasuredFact<NatRule[]>[] = [];
   let measured = false;
-  for (const [s, parse, cmd] of [
-    [ipt, parseIptablesNat, 'iptables-save -t nat'],
-    [nft, parseNftNat, 'nft list ruleset'],
-  ] as const) {
+  const tools = [
+    { s: ipt, parse: parseIptablesNat, cmd: 'iptables-save -t nat', tool: 'iptables-save' },
+    { s: nft, parse: parseNftNat, cmd: 'nft list ruleset', tool: 'nft' },
+  ] as const;
+  for (const { s, parse, cmd, tool } of tools) {
     if (!s || s.rc === 127) continue;
     if (s.rc === 0 && !(root === false && permissionText(s.body))) {
       measured = true;
       rules.push(...parse(s.body));
-    } else problems.push(`${cmd} failed (exit ${s.rc}): ${s.body.trim().split('\n')[0]?.slice(0, 200) ?? ''}`);
+    } else if (s.rc !== null && !root) {
+      // The NAT table needs root: a connection that is not root (and has no sudo -n) is denied.
+      problems.push(notMeasured(cmd, tool, guest, 'permission-denied', firstLine(s.body) || `exit ${s.rc}`, s.rc));
+    } else problems.push(sectionFailure(cmd, tool, guest, s));
   }
   let live: MeasuredFact<NatRule[]>;
   if (measured) live = { ok: true, value: rules };
-  else if (!ipt && !nft) live = { ok: false, error: 'the NAT rules were not read (the script did not run to this point)' };
-  else if (problems.length === 0) live = { ok: false, error: 'neither iptables-save nor nft is installed: the NAT rules cannot be read (install iptables or nftables)' };
-  else {
-    const denied = !root || problems.some(permissionText);
-    live = {
-      ok: false,
-      error: denied
-        ? `reading the NAT rules needs root and the connection is not root (no passwordless sudo): ${problems.join('; ')}. Connect as root (or allow sudo -n) in the lab file`
-        : problems.join('; '),
-    };
+  else if (problems.length > 0) live = problems.find((p) => !p.ok && p.error.cause === 'permission-denied') ?? problems[0]!;
+  else if (ipt?.rc === 127 && nft?.rc === 127) {
+    live = notMeasured('iptables-save -t nat; nft list ruleset', 'iptables-save', guest, 'tool-missing', 'iptables-save: not found; nft: not found', 127);
+  } else {
+    // The script never got that far: the first of the two it did not reach.
+    const { cmd, tool } = !ipt ? tools[0] : tools[1];
+    live = notMeasured(cmd, tool, guest, 'cut-off', '', null);
   }
   const body = sections.get('saved');
+  const savedCmd = `cat ${savedFiles.join(' ')}`;
   let saved: MeasuredFact<NatSaved[]>;
-  if (!body || body.rc !== 0) saved = { ok: false, error: `reading ${savedFiles.join(', ')} failed${body ? ` (exit ${body.rc})` : ''}` };
+  if (!body) saved = notMeasured(savedCmd, 'cat', guest, 'cut-off', '', null);
+  else if (body.rc !== 0) saved = sectionFailure(savedCmd, 'cat', guest, body);
   else {
     const files = splitFiles(body.body);
     const unreadable = files.filter((f) => f.state === 'unreadable').map((f) => f.file);
     saved = unreadable.length > 0
-      ? { ok: false, error: `cannot read ${unreadable.join(', ')} (permission denied): connect as root (or allow sudo -n)` }
+      ? notMeasured(`cat ${unreadable.join(' ')}`, 'cat', guest, 'permission-denied', unreadable.join(', '), null)
       : {
           ok: true,
           value: files.map((f) => ({ file: f.file, rules: f.state === 'missing' ? null : /^\*nat\b/m.test(f.text) || /^-A /m.test(f.text) ? parseIptablesNat(f.text) : parseNftNat(f.text) })),
@@ -272,8 +307,8 @@ export async function linuxRouterFacts(conn: Connection, requests: FactRequest[]
   const sections = splitSections(r.stdout);
   const out: Pick<GuestFacts, 'sysctl' | 'nat'> = {};
   if (keys.length > 0) {
-    out.sysctl = Object.fromEntries(keys.map((k, i) => [k, parseSysctl(k, sections.get(`live${i}`), sections.get('conf'), sections.get('sysd'))]));
+    out.sysctl = Object.fromEntries(keys.map((k, i) => [k, parseSysctl(k, sections.get(`live${i}`), sections.get('conf'), sections.get('sysd'), conn.target)]));
   }
-  if (natReq.length > 0) out.nat = parseNat(sections, files);
+  if (natReq.length > 0) out.nat = parseNat(sections, files, conn.target);
   return out;
 }

@@ -18,8 +18,10 @@ export default {
   unknownValue: 'unknown',
   badParams: 'The exercise gives check {check} invalid parameters: {problem}. Fix the exercise file (labgrade validate).',
   // sysctl
-  sysNotMeasured: 'The value of {key} on {guest} could not be measured: {error}.',
-  sysPersistNotMeasured: 'Where {key} is set for the next boot on {guest} could not be measured: {error}.',
+  sysNotMeasured: 'The value of {key} on {guest} was not measured.',
+  // what could not be measured (obsNotMeasured of grade.ts: "Could not measure {what} on {guest}: …")
+  whatSysLive: 'the value of {key}',
+  whatSysPersisted: 'where {key} is set for the next boot',
   sysLive: 'On {guest} {key} is {live} now (/proc/sys)',
   sysPersisted: 'and the boot files set it to {value} ({where}).',
   sysNotPersisted: 'but no file read at boot sets it ({files}): after a reboot it goes back to the default.',
@@ -28,8 +30,9 @@ export default {
   sysWantLive: 'It should be {want}.',
   sysFiles: '/etc/sysctl.conf, /etc/sysctl.d/*.conf',
   // NAT
-  natNotMeasured: 'The NAT rules of {guest} could not be measured: {error}.',
-  natSavedNotMeasured: 'The saved NAT rules of {guest} could not be measured: {error}.',
+  natNotMeasured: 'The NAT rules of {guest} were not measured.',
+  whatNatLive: 'the running NAT rules',
+  whatNatSaved: 'the saved NAT rules',
   natNoNic: '{guest} has no network card on {network} (the network the NAT rule must leave by), so the rule cannot be checked: add the NIC first.',
   natNoNicMeasured: '{guest} has a NIC on {network} ({mac}) but no interface with that MAC was found inside it.',
   natLiveOk: 'On {guest} the running ruleset masquerades {source} leaving by {iface} (the NIC on {network}): {rule}',

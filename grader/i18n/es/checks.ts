@@ -16,8 +16,10 @@ export default {
   unknownValue: 'desconocido',
   badParams: 'El ejercicio da parámetros no válidos a la comprobación {check}: {problem}. Corrige el fichero del ejercicio (labgrade validate).',
   // sysctl
-  sysNotMeasured: 'No se pudo medir el valor de {key} en {guest}: {error}.',
-  sysPersistNotMeasured: 'No se pudo medir dónde queda fijado {key} para el próximo arranque en {guest}: {error}.',
+  sysNotMeasured: 'No se midió el valor de {key} en {guest}.',
+  // qué no se pudo medir (obsNotMeasured de grade.ts: «No se pudo medir {what} en {guest}: …»)
+  whatSysLive: 'el valor de {key}',
+  whatSysPersisted: 'dónde queda fijado {key} para el próximo arranque',
   sysLive: 'En {guest} {key} vale {live} ahora (/proc/sys)',
   sysPersisted: 'y los ficheros de arranque lo fijan a {value} ({where}).',
   sysNotPersisted: 'pero ningún fichero que se lee al arrancar lo fija ({files}): tras reiniciar vuelve al valor por defecto.',
@@ -26,8 +28,9 @@ export default {
   sysWantLive: 'Debería valer {want}.',
   sysFiles: '/etc/sysctl.conf, /etc/sysctl.d/*.conf',
   // NAT
-  natNotMeasured: 'No se pudieron medir las reglas de NAT de {guest}: {error}.',
-  natSavedNotMeasured: 'No se pudieron medir las reglas de NAT guardadas de {guest}: {error}.',
+  natNotMeasured: 'No se midieron las reglas de NAT de {guest}.',
+  whatNatLive: 'las reglas de NAT activas',
+  whatNatSaved: 'las reglas de NAT guardadas',
   natNoNic: '{guest} no tiene tarjeta de red en {network} (la red por la que debe salir la regla de NAT), así que no se puede comprobar la regla: añade antes la tarjeta.',
   natNoNicMeasured: '{guest} tiene una tarjeta en {network} ({mac}), pero dentro no se encontró ninguna interfaz con esa MAC.',
   natLiveOk: 'En {guest} las reglas activas enmascaran {source} al salir por {iface} (la tarjeta de {network}): {rule}',

@@ -2,6 +2,7 @@
 // and the rule that a failed measurement is never a fact (recorded outputs in fixtures/exercises).
 import { expect } from 'chai';
 import { parseIptablesNat, parseNftNat, parseNat, parseSysctl, sysctlAssignments, sysctlOrder, linuxRouterFacts } from '../../../grader/probes/linux-router.js';
+import { extraFacts } from '../../../grader/probes/extra.js';
 import { splitSections } from '../../../grader/probes/measurement.js';
 import type { CommandEvidence, CommandResult, Connection } from '../../../grader/types.js';
 import { fx } from '../../fixtures/exercises/world.js';
@@ -53,23 +54,84 @@ describe('linux-router prober', () => {
     expect(ns.nat!.saved).to.deep.equal({ ok: true, value: [{ file: '/etc/iptables/rules.v4', rules: null }] });
   });
 
-  it('not root: the running rules are "could not measure" naming the fix, never an empty ruleset', () => {
-    const nat = parseNat(splitSections(fx('router-not-root.txt')), ['/etc/iptables/rules.v4']);
-    expect(nat.live.ok).to.equal(false);
-    expect(!nat.live.ok && nat.live.error).to.match(/needs root.*iptables-save -t nat failed \(exit 4\).*Connect as root/);
+  it('not root: the running rules are a permission-denied MeasurementError in the guest\'s words, never an empty ruleset', () => {
+    const nat = parseNat(splitSections(fx('router-not-root.txt')), ['/etc/iptables/rules.v4'], 'ssh alumno@192.168.101.218:22');
+    expect(nat.live).to.deep.equal({
+      ok: false,
+      error: {
+        command: 'iptables-save -t nat',
+        guest: 'ssh alumno@192.168.101.218:22',
+        tool: 'iptables-save',
+        cause: 'permission-denied',
+        detail: 'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)',
+        exitCode: 4,
+      },
+    });
+    // The saved file is readable by anyone: still measured.
+    expect(nat.saved.ok).to.equal(true);
   });
 
-  it('no iptables-save nor nft: could not measure, naming both tools', () => {
+  it('no iptables-save nor nft: tool-missing, naming both tools', () => {
     const out = '@@LG-BEGIN who\n0\n\n@@LG-END who 0\n@@LG-BEGIN ipt\n\n@@LG-END ipt 127\n@@LG-BEGIN nft\n\n@@LG-END nft 127\n@@LG-BEGIN saved\n@@MISSING /etc/iptables/rules.v4\n\n@@LG-END saved 0';
     const nat = parseNat(splitSections(out), ['/etc/iptables/rules.v4']);
-    expect(!nat.live.ok && nat.live.error).to.match(/neither iptables-save nor nft is installed/);
+    expect(nat.live.ok).to.equal(false);
+    if (nat.live.ok) return;
+    expect(nat.live.error).to.deep.include({ cause: 'tool-missing', tool: 'iptables-save', command: 'iptables-save -t nat; nft list ruleset', guest: 'guest', exitCode: 127 });
+    expect(nat.live.error.detail).to.include('iptables-save').and.include('nft');
   });
 
-  it('a missing /proc/sys entry or an unreadable sysctl file is not a value', () => {
-    expect(parseSysctl('net.ipv4.nope', { body: '', rc: 2 }, { body: '', rc: 0 }).live).to.deep.equal({ ok: false, error: '/proc/sys/net/ipv4/nope does not exist: the kernel has no parameter net.ipv4.nope' });
+  it('root, but iptables-save fails: failed with the exit code and the guest\'s first line', () => {
+    const out = '@@LG-BEGIN who\n0\n\n@@LG-END who 0\n@@LG-BEGIN ipt\niptables-save: unable to initialize table \'nat\'\nmore\n\n@@LG-END ipt 1\n@@LG-BEGIN nft\n\n@@LG-END nft 127\n';
+    const nat = parseNat(splitSections(out), ['/etc/iptables/rules.v4']);
+    expect(nat.live).to.deep.equal({ ok: false, error: { command: 'iptables-save -t nat', guest: 'guest', tool: 'iptables-save', cause: 'failed', detail: "iptables-save: unable to initialize table 'nat'", exitCode: 1 } });
+    // The script was cut off before reading the saved files.
+    expect(nat.saved).to.deep.equal({ ok: false, error: { command: 'cat /etc/iptables/rules.v4', guest: 'guest', tool: 'cat', cause: 'cut-off', detail: '', exitCode: null } });
+  });
+
+  it('an unreadable saved file is permission-denied naming it', () => {
+    const out = '@@LG-BEGIN who\n0\n\n@@LG-END who 0\n@@LG-BEGIN ipt\n\n@@LG-END ipt 0\n@@LG-BEGIN saved\n@@UNREADABLE /etc/nftables.conf\n@@MISSING /etc/iptables/rules.v4\n\n@@LG-END saved 0';
+    const nat = parseNat(splitSections(out), ['/etc/iptables/rules.v4', '/etc/nftables.conf']);
+    expect(nat.live).to.deep.equal({ ok: true, value: [] });
+    expect(nat.saved).to.deep.equal({ ok: false, error: { command: 'cat /etc/nftables.conf', guest: 'guest', tool: 'cat', cause: 'permission-denied', detail: '/etc/nftables.conf', exitCode: null } });
+  });
+
+  it('a missing /proc/sys entry, an empty value or an unreadable sysctl file is not a value', () => {
+    expect(parseSysctl('net.ipv4.nope', { body: '', rc: 2 }, { body: '', rc: 0 }).live).to.deep.equal({
+      ok: false,
+      error: { command: 'cat /proc/sys/net/ipv4/nope', guest: 'guest', tool: 'cat', cause: 'failed', detail: '/proc/sys/net/ipv4/nope: No such file or directory', exitCode: 2 },
+    });
+    const empty = parseSysctl('net.ipv4.ip_forward', { body: '\n', rc: 0 }, { body: '', rc: 0 }, undefined, 'agent debian12');
+    expect(empty.live).to.deep.equal({ ok: false, error: { command: 'cat /proc/sys/net/ipv4/ip_forward', guest: 'agent debian12', tool: 'cat', cause: 'unparseable', detail: '', exitCode: 0 } });
+    const denied = parseSysctl('net.ipv4.route.flush', { body: 'cat: /proc/sys/net/ipv4/route/flush: Permission denied', rc: 1 }, undefined);
+    expect(denied.live).to.deep.include({ ok: false });
+    expect(!denied.live.ok && denied.live.error).to.deep.include({ cause: 'permission-denied', exitCode: 1, detail: 'cat: /proc/sys/net/ipv4/route/flush: Permission denied' });
+    // The script never got to the sysctl files.
+    expect(!denied.persisted.ok && denied.persisted.error).to.deep.include({ cause: 'cut-off', tool: 'cat', exitCode: null });
     const p = parseSysctl('net.ipv4.ip_forward', { body: '1\n', rc: 0 }, { body: '@@UNREADABLE /etc/sysctl.d/99-secret.conf\n@@FILE /etc/sysctl.conf\nnet.ipv4.ip_forward=1\n', rc: 0 });
     expect(p.live).to.deep.equal({ ok: true, value: '1' });
-    expect(p.persisted.ok).to.equal(false);
+    expect(p.persisted).to.deep.equal({
+      ok: false,
+      error: { command: 'cat /etc/sysctl.d/99-secret.conf', guest: 'guest', tool: 'cat', cause: 'permission-denied', detail: '/etc/sysctl.d/99-secret.conf', exitCode: null },
+    });
+  });
+
+  it('a script cut off before a section: cut-off on the connection\'s guest, never a fact', async () => {
+    const facts = await linuxRouterFacts(conn('@@LG-BEGIN who\n0\n\n@@LG-END who 0\n@@LG-BEGIN live0\n'), [{ kind: 'sysctl', key: 'net.ipv4.ip_forward' }, { kind: 'nat', savedFiles: ['/etc/iptables/rules.v4'] }], []);
+    const f = facts.sysctl!['net.ipv4.ip_forward']!;
+    expect(f.live).to.deep.equal({ ok: false, error: { command: 'cat /proc/sys/net/ipv4/ip_forward', guest: 'ssh root@192.168.101.218:22', tool: 'cat', cause: 'cut-off', detail: '', exitCode: null } });
+    expect(!f.persisted.ok && f.persisted.error.cause).to.equal('cut-off');
+    expect(facts.nat!.live).to.deep.equal({ ok: false, error: { command: 'iptables-save -t nat', guest: 'ssh root@192.168.101.218:22', tool: 'iptables-save', cause: 'cut-off', detail: '', exitCode: null } });
+    expect(!facts.nat!.saved.ok && facts.nat!.saved.error.cause).to.equal('cut-off');
+  });
+
+  it('a guest that is not Linux: every router fact is a MeasurementError, none run', async () => {
+    const seen: string[][] = [];
+    const facts = await extraFacts('windows', conn('', seen), [{ kind: 'sysctl', key: 'net.ipv4.ip_forward' }, { kind: 'nat', savedFiles: ['/etc/iptables/rules.v4'] }], []);
+    expect(seen).to.deep.equal([]);
+    const live = facts.sysctl!['net.ipv4.ip_forward']!.live;
+    expect(!live.ok && live.error).to.deep.include({ command: 'cat /proc/sys/net/ipv4/ip_forward', guest: 'ssh root@192.168.101.218:22', cause: 'failed', exitCode: null });
+    expect(!live.ok && live.error.detail).to.include('windows');
+    expect(!facts.nat!.saved.ok && facts.nat!.saved.error).to.deep.include({ command: 'cat /etc/iptables/rules.v4', tool: 'cat', cause: 'failed' });
   });
 
   it('parses nft rulesets (iptables-nft or native) and iptables-save negations', () => {

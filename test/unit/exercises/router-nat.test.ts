@@ -131,9 +131,43 @@ describe('exercise clase7-router-nat (YAML only)', () => {
     const n = v(r, 'router.nat.linux');
     expect(n.outcome).to.equal('error');
     expect(n.points).to.equal(0);
-    expect(n.message).to.match(/needs root.*Permission denied \(you must be root\)/);
+    expect(n.codes).to.include.members(['nat-not-measured', 'not-measured-permission-denied']);
+    expect(n.message).to.include('Could not measure the running NAT rules on debian12 (agent debian12): "iptables-save -t nat" was denied (iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)). Fix: log in as a user allowed to run it');
     // The sysctl files are readable by anyone: forwarding is still measured.
     expect(v(r, 'router.forwarding.linux').outcome).to.equal('pass');
+  });
+
+  it('in Spanish, an unmeasurable sysctl or NAT fact is "no se pudo medir" entirely in Spanish, fix included', async () => {
+    // Not root (iptables-save denied) and one sysctl file it may not read.
+    const out = fx('router-not-root.txt').replace('@@LG-BEGIN conf\n', '@@LG-BEGIN conf\n@@UNREADABLE /etc/sysctl.d/99-secret.conf\n');
+    const r = await grade({ linux: { ...linux(), routerOutput: out }, lang: 'es' });
+    const f = v(r, 'router.forwarding.linux');
+    expect(f.outcome).to.equal('error');
+    expect(f.codes).to.include.members(['sysctl-not-measured', 'not-measured-permission-denied']);
+    expect(f.message).to.include('En debian12 (agent debian12) net.ipv4.ip_forward vale 1 ahora (/proc/sys).');
+    expect(f.message).to.include(
+      'No se pudo medir dónde queda fijado net.ipv4.ip_forward para el próximo arranque en debian12 (agent debian12): «cat /etc/sysctl.d/99-secret.conf» no tiene permiso (/etc/sysctl.d/99-secret.conf). Cómo arreglarlo: entra con un usuario que tenga permiso',
+    );
+    const n = v(r, 'router.nat.linux');
+    expect(n.outcome).to.equal('error');
+    expect(n.codes).to.include.members(['nat-not-measured', 'not-measured-permission-denied']);
+    expect(n.message).to.include('No se pudo medir las reglas de NAT activas en debian12 (agent debian12): «iptables-save -t nat» no tiene permiso (');
+    expect(n.message).to.include('Cómo arreglarlo: entra con un usuario que tenga permiso para ejecutarlo');
+    // labgrade's own words are Spanish; only the guest's (the detail in parentheses) may be English.
+    const guestWords = 'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)';
+    expect(n.message).to.include(guestWords);
+    const english = /\b(could not|measure[d]?|failed|was denied|permission denied|needs root|connect as root|fix|log in|not measured|cannot|the|run as root)\b/i;
+    for (const text of [f.message, n.message.replace(guestWords, '')]) expect(text).not.to.match(english);
+  });
+
+  it('a prober that throws: every router fact is "could not measure" (cause failed, the message as detail), never a fact', async () => {
+    // ReplayConnection throws when it has no recorded output (a plain Error, not a TransportError).
+    const r = await grade({ linux: { ...linux(), routerOutput: undefined }, lang: 'es' });
+    const f = v(r, 'router.forwarding.linux');
+    expect(f.outcome).to.equal('error');
+    expect(f.codes).to.include.members(['sysctl-not-measured', 'not-measured-failed']);
+    expect(f.message).to.include('No se pudo medir el valor de net.ipv4.ip_forward en debian12 (agent debian12): «cat /proc/sys/net/ipv4/ip_forward» falló (no recorded output for linux)');
+    expect(v(r, 'router.nat.linux').codes).to.include.members(['nat-not-measured', 'not-measured-failed']);
   });
 
   it('a Linux VM with only one NIC: vm-nics fails and the NAT question says why', async () => {
