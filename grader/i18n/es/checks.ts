@@ -17,7 +17,7 @@ export default {
   badParams: 'El ejercicio da parámetros no válidos a la comprobación {check}: {problem}. Corrige el fichero del ejercicio (labgrade validate).',
   // sysctl
   sysNotMeasured: 'No se midió el valor de {key} en {guest}.',
-  // qué no se pudo medir (obsNotMeasured de grade.ts: «No se pudo medir {what} en {guest}: …»)
+  // qué no se pudo medir (obsNotMeasured de grade.ts: «No fue posible medir {what} en {guest}: …»)
   whatSysLive: 'el valor de {key}',
   whatSysPersisted: 'dónde queda fijado {key} para el próximo arranque',
   sysLive: 'En {guest} {key} vale {live} ahora (/proc/sys)',

@@ -53,7 +53,7 @@ export default {
   displayYesFiltered: 'sí (el enlace funciona; un cortafuegos bloquea el ping)',
   // observaciones
   // «no se pudo medir» (grader/probes/measurement.ts): qué se ejecutó, qué pasó, cómo arreglarlo
-  obsNotMeasured: 'No se pudo medir {what} en {guest}: «{command}» {happened}. Cómo arreglarlo: {fix}.',
+  obsNotMeasured: 'No fue posible medir {what} en {guest}: «{command}» {happened}. Cómo arreglarlo: {fix}.',
   what_interfaces: 'las interfaces de red',
   what_gateway: 'la puerta de enlace',
   what_dns: 'los servidores DNS',

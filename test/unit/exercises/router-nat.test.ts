@@ -146,12 +146,12 @@ describe('exercise clase7-router-nat (YAML only)', () => {
     expect(f.codes).to.include.members(['sysctl-not-measured', 'not-measured-permission-denied']);
     expect(f.message).to.include('En debian12 (agent debian12) net.ipv4.ip_forward vale 1 ahora (/proc/sys).');
     expect(f.message).to.include(
-      'No se pudo medir dónde queda fijado net.ipv4.ip_forward para el próximo arranque en debian12 (agent debian12): «cat /etc/sysctl.d/99-secret.conf» no tiene permiso (/etc/sysctl.d/99-secret.conf). Cómo arreglarlo: entra con un usuario que tenga permiso',
+      'No fue posible medir dónde queda fijado net.ipv4.ip_forward para el próximo arranque en debian12 (agent debian12): «cat /etc/sysctl.d/99-secret.conf» no tiene permiso (/etc/sysctl.d/99-secret.conf). Cómo arreglarlo: entra con un usuario que tenga permiso',
     );
     const n = v(r, 'router.nat.linux');
     expect(n.outcome).to.equal('error');
     expect(n.codes).to.include.members(['nat-not-measured', 'not-measured-permission-denied']);
-    expect(n.message).to.include('No se pudo medir las reglas de NAT activas en debian12 (agent debian12): «iptables-save -t nat» no tiene permiso (');
+    expect(n.message).to.include('No fue posible medir las reglas de NAT activas en debian12 (agent debian12): «iptables-save -t nat» no tiene permiso (');
     expect(n.message).to.include('Cómo arreglarlo: entra con un usuario que tenga permiso para ejecutarlo');
     // labgrade's own words are Spanish; only the guest's (the detail in parentheses) may be English.
     const guestWords = 'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)';
@@ -166,7 +166,7 @@ describe('exercise clase7-router-nat (YAML only)', () => {
     const f = v(r, 'router.forwarding.linux');
     expect(f.outcome).to.equal('error');
     expect(f.codes).to.include.members(['sysctl-not-measured', 'not-measured-failed']);
-    expect(f.message).to.include('No se pudo medir el valor de net.ipv4.ip_forward en debian12 (agent debian12): «cat /proc/sys/net/ipv4/ip_forward» falló (no recorded output for linux)');
+    expect(f.message).to.include('No fue posible medir el valor de net.ipv4.ip_forward en debian12 (agent debian12): «cat /proc/sys/net/ipv4/ip_forward» falló (no recorded output for linux)');
     expect(v(r, 'router.nat.linux').codes).to.include.members(['nat-not-measured', 'not-measured-failed']);
   });
 

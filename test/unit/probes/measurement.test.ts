@@ -363,7 +363,7 @@ describe('no failed command becomes a negative observation (through the question
     );
     const es = measurementText({ lang: 'es' }, config.errors!.interfaces!, 'las interfaces de red', 'debian12');
     expect(es).to.equal(
-      'No se pudo medir las interfaces de red en debian12: «ip -j addr show» no se pudo ejecutar: ip no está instalado o no está en el PATH (ip: not found). Cómo arreglarlo: instala ip en la máquina virtual (labgrade ya busca en /usr/local/sbin, /usr/sbin y /sbin) o entra con un usuario que lo tenga en su PATH.',
+      'No fue posible medir las interfaces de red en debian12: «ip -j addr show» no se pudo ejecutar: ip no está instalado o no está en el PATH (ip: not found). Cómo arreglarlo: instala ip en la máquina virtual (labgrade ya busca en /usr/local/sbin, /usr/sbin y /sbin) o entra con un usuario que lo tenga en su PATH.',
     );
   });
 });
