@@ -142,8 +142,7 @@ class Shell {
  * `spillMs`: when every shell is busy, a call first waits in the least busy one's queue and gets a
  * shell of its own only after waiting that long (a local virsh costs ~20 ms of CPU to start and
  * answers in a few ms, so a short queue is cheaper than a new one; a slow guest-agent call still
- * never holds the others up for long). 0: a new shell at once (remote hosts, where calls wait on
- * the network, not on this machine's CPU).
+ * never holds the others up for long). 0: a new shell at once. Values in grader/libvirt/remote.ts.
  */
 export class VirshShellPool {
   private readonly shells = new Map<string, Promise<Shell | null>[]>();

@@ -130,7 +130,7 @@ describe('libvirt/virsh-shell: long-lived virsh shells', function () {
     expect(a.opened()).to.equal(2); // then moved to a shell of its own
     expect(order).to.deep.equal(['quick']); // answered before the slow call ended
     expect((await slow).stdout.trim()).to.equal(`out:'slow'`);
-    // spillMs 0 (remote hosts): a new shell at once whenever all are busy.
+    // spillMs 0: a new shell at once whenever all are busy.
     const b = fakeShells();
     const eager = new VirshShellPool(b.open, noOneShot, 3, 0);
     const slow2 = eager.exec(['-q', '-c', URI, 'slow'], { timeoutMs: 5000, maxOutputBytes: 1 << 20 });
