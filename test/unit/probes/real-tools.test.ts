@@ -133,6 +133,24 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
     }
   });
 
+  for (const shell of ['dash', 'bash']) {
+    it(`survey under ${shell} as /bin/sh (Debian's dash; bash where sh is bash): the same facts as under busybox`, async function () {
+      const sh = which(shell);
+      if (!sh) return this.skip();
+      const { conn, dir } = await guest({ ...busyboxNet(), sh });
+      const ref = await guest(busyboxNet());
+      try {
+        const { facts } = await survey(conn, ['127.0.0.1', '192.0.2.77']);
+        const { facts: want } = await survey(ref.conn, ['127.0.0.1', '192.0.2.77']);
+        expect(facts).to.deep.equal(want);
+        expect(facts.reach.map((r) => r.status)).to.deep.equal(['replied', 'no-route']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+        await rm(ref.dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   it('survey as an unprivileged user: pings not measured (permission-denied), the configuration and the lookup still read', async () => {
     const { conn, dir } = await guest(busyboxNet(), 65534);
     try {
