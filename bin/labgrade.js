@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher. `--version` is answered here, before loading anything (cold start matters for
 // scripts that call it); everything else runs the compiled CLI (`npm run build` makes dist/).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const major = Number(process.versions.node.split('.')[0]);
@@ -14,8 +14,9 @@ if (major < 20) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
   // The bundle (scripts/build-bundle.mjs: one file plus a chunk per command) starts faster than
-  // ~100 separate modules; LABGRADE_NO_BUNDLE=1 runs the plain compiled modules instead.
-  const bundled = process.env.LABGRADE_NO_BUNDLE !== '1' && existsSync(new URL('../dist/bundle/cli/main.js', import.meta.url));
+  // ~100 separate modules; LABGRADE_NO_BUNDLE=1 runs the plain compiled modules instead, and so
+  // does a bundle older than them (`tsc` alone ran after the last full build).
+  const bundled = process.env.LABGRADE_NO_BUNDLE !== '1' && freshBundle();
   import(bundled ? '../dist/bundle/cli/main.js' : '../dist/grader/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
     if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/grader')) {
       process.stderr.write('labgrade: not built yet; run `npm run build` first\n');
@@ -24,4 +25,11 @@ if (major < 20) {
     }
     process.exit(2);
   });
+}
+
+function freshBundle() {
+  const mtime = (rel) => statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+  const bundle = mtime('../dist/bundle/cli/main.js');
+  const modules = mtime('../dist/grader/cli/main.js');
+  return bundle !== undefined && (modules === undefined || bundle >= modules);
 }
