@@ -41,8 +41,9 @@ const runner = mocha.run((failures) => {
   process.exitCode = code;
   // Like mocha --exit, but said aloud: a leaked handle (a child process, a socket) must not hang CI.
   setTimeout(() => {
-    const handles = process._getActiveHandles().map((h) => (h?.spawnargs ? `ChildProcess(${h.spawnargs.join(" ").slice(0, 80)})` : h?.remotePort ? `Socket(${h.remoteAddress}:${h.remotePort})` : h?.constructor?.name ?? typeof h));
-    process.stderr.write(`mocha-driver: open handles remained 5 s after the last test (${handles.join(', ')}); exiting anyway\n`);
+    const handles = process._getActiveHandles().filter((h) => h !== process.stdout && h !== process.stderr && h !== process.stdin).map((h) => (h?.spawnargs ? `ChildProcess(${h.spawnargs.join(" ").slice(0, 80)})` : h?.remotePort ? `Socket(${h.remoteAddress}:${h.remotePort})` : h?.constructor?.name === "Socket" ? `Socket(fd ${h._handle?.fd ?? "?"}, ${h._handle?.constructor?.name ?? "closed"}${h.destroyed ? ", destroyed" : ""}${h.readable ? ", readable" : ""})` : h?.constructor?.name ?? typeof h));
+    const other = process.getActiveResourcesInfo().filter((r) => !['TTYWrap', 'PipeWrap', 'TCPWrap', 'ProcessWrap'].includes(r));
+    process.stderr.write(`mocha-driver: open handles remained 5 s after the last test (${[...handles, ...other].join(', ')}); exiting anyway\n`);
     process.exit(code);
   }, 5000).unref();
 });

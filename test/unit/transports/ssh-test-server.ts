@@ -65,6 +65,8 @@ export async function startTestServer(opts: {
   };
 
   const children = new Set<number>();
+  /** Every child's stdio, destroyed at close: a pipe unpiped from a dead channel never reads its EOF. */
+  const pipes = new Set<{ destroy(): void }>();
   const killGroup = (pid: number | undefined): void => {
     if (!pid) return;
     children.delete(pid);
@@ -120,6 +122,8 @@ export async function startTestServer(opts: {
           // grandchild would keep the pipes, and the test process, alive).
           const child = spawn('/bin/sh', ['-c', info.command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
           if (child.pid) children.add(child.pid);
+          pipes.add(child.stdout);
+          pipes.add(child.stderr);
           child.on('exit', () => child.pid && children.delete(child.pid));
           child.stdout.pipe(ch, { end: false });
           child.stderr.pipe(ch.stderr, { end: false });
@@ -127,6 +131,10 @@ export async function startTestServer(opts: {
           ch.on('close', () => {
             closed = true;
             killGroup(child.pid);
+            // Unpiped from the closed channel, the child's pipes would sit paused and keep this
+            // process alive after the child is gone.
+            child.stdout.destroy();
+            child.stderr.destroy();
           });
           ch.on('error', () => undefined);
           child.on('close', (code) => {
@@ -148,6 +156,7 @@ export async function startTestServer(opts: {
     new Promise<void>((r) => {
       for (const c of state.clients) c.end();
       for (const pid of [...children]) killGroup(pid);
+      for (const p of pipes) p.destroy();
       server.close(() => r());
     });
   return state;

@@ -32,6 +32,8 @@ describe('transports/ssh (against an ssh2 test server)', function () {
         'sh -c \'hostile-forever\' sh': (ch) => {
           const chunk = Buffer.alloc(64 * 1024, 0x41);
           const timer = setInterval(() => {
+            // A channel of a connection that was closed under it may never emit 'close'.
+            if (ch.destroyed || !ch.writable) return clearInterval(timer);
             try {
               ch.write(chunk);
             } catch {
