@@ -687,6 +687,8 @@ export interface GuestProber {
   survey?: {
     plan(req: SurveyRequest): PlannedScript;
     read(result: CommandResult, req: SurveyRequest, guest: string): SurveyFacts;
+    /** The result as the separate probes' evidence (configuration, lookup, pings), each cited apart. */
+    parts?(result: CommandResult, req: SurveyRequest): { label: string; stdout: string }[];
   };
 }
 

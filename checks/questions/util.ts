@@ -157,15 +157,20 @@ export function probeWords(facts: GuestFacts): string[] {
 
 /**
  * The command that was run for a target, for citing in a message. A batched probe
- * (`ping -c1 -W1 A B C (in parallel); ...`) is cited for this target only (`ping -c1 -W1 B`).
+ * (`ping -c1 -W1 A B C (in parallel); ...`, or a survey's `ip -j addr; ...; ping -c1 -W1 A B C`)
+ * is cited for this target only (`ping -c1 -W1 B`).
  */
 export function commandFor(facts: GuestFacts, target: string, fallback: string): string {
-  const label = facts.evidence.find((e) => e.command.split(/[\s;,()]+/).includes(target))?.command;
+  const words = (x: string) => x.split(/[\s;,()]+/);
+  const label = facts.evidence.find((e) => words(e.command).includes(target))?.command;
   if (!label) return fallback;
+  // A survey's label lists several commands (`ip -j addr; ...; ping -c1 -W1 A B (side by side)`):
+  // only the one that names the target is cited.
+  const part = label.split(';').find((x) => words(x).includes(target))!.trim();
   const others = new Set([...Object.keys(facts.reach), ...(facts.resolve ? [facts.resolve.name] : [])]);
-  const tokens = label.split(/\s+/);
+  const tokens = part.split(/\s+/);
   const first = tokens.findIndex((tk) => others.has(tk) || tk === target);
-  if (first <= 0) return label;
+  if (first <= 0) return part;
   return [...tokens.slice(0, first), target].join(' ');
 }
 

@@ -32,7 +32,7 @@ import { hostAddressOf } from '../../checks/questions/host-reach.js';
 import { translator } from '../i18n/translate.js';
 import { rolesAsked } from '../spec/asked.js';
 import { unmeasuredExtra } from '../probes/extra.js';
-import { recordRun, runProbe } from '../probes/evidence.js';
+import { excerpt, recordRun, runProbe } from '../probes/evidence.js';
 import type { FactRequest } from '../types.js';
 import es from '../i18n/es/grade.js';
 import en from '../i18n/en/grade.js';
@@ -207,6 +207,11 @@ async function extraFor(input: MeasureInput, role: string, os: OsFamily, conn: C
   }
 }
 
+/** The survey's one entry as one per part: same run, each part's own label and output. */
+function splitEvidence(whole: CommandEvidence, parts: { label: string; stdout: string }[]): CommandEvidence[] {
+  return parts.map((p, i) => ({ ...whole, command: p.label, stdout: excerpt(p.stdout), stderr: i === 0 ? whole.stderr : '' }));
+}
+
 export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
   const { spec, lab, task, snapshot, network, roles, lang, deps, pool } = input;
   const probes = { ...spec.probes, ...(lab.probes ?? {}) };
@@ -255,8 +260,12 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       const t1 = Date.now() - (first?.durationMs ?? 0);
       try {
         if (plan && prober.survey) {
+          const at = evidence.length;
           const r = first ?? (await runProbe(conn, plan.label, plan.script, plan.args, { timeoutMs: plan.timeoutMs }, evidence));
           if (first) recordRun(conn, plan.label, first, plan.timeoutMs, evidence);
+          // One evidence entry per part, so each question cites (and shows) its own command and output.
+          const parts = prober.survey.parts?.(r, req);
+          if (parts) evidence.splice(at, 1, ...splitEvidence(evidence[at]!, parts));
           const f = prober.survey.read(r, req, conn.target);
           return { role, conn, config: f.config, early: { resolve: f.resolve, reach: f.reach }, evidence, connectMs: t1 - t0, configMs: Date.now() - t1 };
         }

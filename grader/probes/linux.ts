@@ -21,7 +21,7 @@ import type {
 } from '../types.js';
 import { normalizeMac } from '../libvirt/mac.js';
 import { runProbe, tryJson } from './evidence.js';
-import { interpret, KILLED_CODES, scriptPart, sectionRun, splitSections, type Section, type ToolRun } from './measurement.js';
+import { interpret, KILLED_CODES, scriptPart, sectionRun, splitSections, withoutParts, type Section, type ToolRun } from './measurement.js';
 import { classifyReach, neighbourState } from './reach.js';
 import { assertTarget, assertTargets, isIpv4 } from './targets.js';
 
@@ -802,6 +802,12 @@ export function parseLinuxResolve(stdout: string, name: string, timedOut: boolea
 
 // ------------------------------------------------------------------ the prober
 
+/** How each probe is cited as evidence (the separate scripts and the survey's parts alike). */
+const CONFIG_LABEL = 'ip -j addr; ip -j -4 route; cat /etc/resolv.conf; resolvectl dns; nmcli; /etc/network/interfaces; DHCP clients';
+const reachLabel = (seconds: number, targets: string[]): string => `ping -c1 -W${seconds} ${targets.join(' ')} (in parallel); ip route get; ip neigh`;
+const resolveLabel = (name: string, seconds: number): string =>
+  `getent ahostsv4 ${name} (or nslookup -type=a, host -t A, resolvectl query -4, dig +short A), bounded ${seconds}s`;
+
 /** Slack added to a probe script's deadline over the probes' own bound (transport overhead). */
 const SCRIPT_SLACK_MS = 8000;
 
@@ -811,7 +817,7 @@ export const linuxProber: GuestProber = {
   async config(conn: Connection, ev: CommandEvidence[]): Promise<GuestConfig> {
     const r = await runProbe(
       conn,
-      'ip -j addr; ip -j -4 route; cat /etc/resolv.conf; resolvectl dns; nmcli; /etc/network/interfaces; DHCP clients',
+      CONFIG_LABEL,
       LINUX_CONFIG_SCRIPT,
       [],
       { timeoutMs: 15_000 },
@@ -826,7 +832,7 @@ export const linuxProber: GuestProber = {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     const r = await runProbe(
       conn,
-      `ping -c1 -W${seconds} ${valid.join(' ')} (in parallel); ip route get; ip neigh`,
+      reachLabel(seconds, valid),
       LINUX_REACH_SCRIPT,
       [String(seconds), ...valid],
       { timeoutMs: seconds * 1000 * 2 + SCRIPT_SLACK_MS },
@@ -847,6 +853,15 @@ export const linuxProber: GuestProber = {
         timeoutMs: Math.max(15_000, seconds * 1000 * 2 + SCRIPT_SLACK_MS),
       };
     },
+    parts(r: CommandResult, req: SurveyRequest): { label: string; stdout: string }[] {
+      const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
+      const out = [
+        { label: CONFIG_LABEL, stdout: scriptPart(r.stdout, 'config').text },
+        { label: resolveLabel(req.name, seconds), stdout: scriptPart(r.stdout, 'lookup').text },
+      ];
+      if (req.targets.length > 0) out.push({ label: reachLabel(seconds, req.targets), stdout: withoutParts(r.stdout, ['config', 'lookup']) });
+      return out;
+    },
     read(r: CommandResult, req: SurveyRequest, guest: string): SurveyFacts {
       const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
       const config = scriptPart(r.stdout, 'config');
@@ -866,7 +881,7 @@ export const linuxProber: GuestProber = {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     const r = await runProbe(
       conn,
-      `getent ahostsv4 ${valid} (or nslookup -type=a, host -t A, resolvectl query -4, dig +short A), bounded ${seconds}s`,
+      resolveLabel(valid, seconds),
       LINUX_RESOLVE_SCRIPT,
       [valid, String(seconds)],
       { timeoutMs: seconds * 1000 + SCRIPT_SLACK_MS },

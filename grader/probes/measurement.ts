@@ -175,3 +175,16 @@ export function scriptPart(stdout: string, name: string): Part {
   const j = stdout.indexOf(`\n@@LG-PART-END ${name}\n`, from - 1);
   return j < 0 ? { text: stdout.slice(from), ended: false } : { text: stdout.slice(from, j + 1), ended: true };
 }
+
+/** stdout without the fenced parts `names` (what the survey's pings printed around them). */
+export function withoutParts(stdout: string, names: string[]): string {
+  let out = stdout;
+  for (const name of names) {
+    const begin = out.indexOf(`@@LG-PART-BEGIN ${name}\n`);
+    if (begin < 0) continue;
+    const endMark = `@@LG-PART-END ${name}\n`;
+    const end = out.indexOf(endMark, begin);
+    out = end < 0 ? out.slice(0, begin) : out.slice(0, begin) + out.slice(end + endMark.length);
+  }
+  return out;
+}

@@ -32,6 +32,14 @@ describe('question-check helpers', () => {
     expect(commandFor(facts('ping -c1 192.168.101.10'), '192.168.101.1', 'fallback')).to.equal('fallback');
   });
 
+  it('cites only the ping of a survey, not the configuration commands before it', async () => {
+    const { linuxProber } = await import('../../../grader/probes/linux.js');
+    const plan = linuxProber.survey!.plan({ name: 'www.labgrade.test', targets: ['198.51.100.10', '192.168.101.1', '192.168.101.219'], timeoutMs: 1000 });
+    const f = facts(plan.label);
+    expect(commandFor(f, '192.168.101.1', 'ping')).to.equal('ping -c1 -W1 192.168.101.1');
+    expect(commandFor(f, '198.51.100.10', 'ping')).to.equal('ping -c1 -W1 198.51.100.10');
+  });
+
   it('does address arithmetic', () => {
     expect(inSubnet('192.168.102.77', '192.168.102.1', 24)).to.equal(true);
     expect(inSubnet('192.168.103.1', '192.168.102.1', 24)).to.equal(false);

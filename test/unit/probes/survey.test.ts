@@ -62,6 +62,15 @@ describe('probes/linux survey (config + lookup + pings in one round trip)', () =
     expect(f.reach[1]!.status).to.equal('replied');
   });
 
+  it('splits its evidence into the three probes it ran, each with its own command and output', () => {
+    const parts = linuxProber.survey!.parts!(result(recorded), req);
+    expect(parts.map((p) => p.label.split(' ')[0])).to.deep.equal(['ip', 'getent', 'ping']);
+    expect(parts[0]!.stdout).to.include('@@LG-BEGIN addr').and.not.include('@@LG-PING');
+    expect(parts[1]!.stdout).to.include('198.51.100.10   STREAM www.labgrade.test').and.not.include('@@LG-BEGIN addr');
+    expect(parts[2]!.stdout).to.include('@@LG-PING 2 1').and.include('@@LG-BEGIN neigh').and.not.include('@@LG-BEGIN getent').and.not.include('@@LG-BEGIN addr');
+    expect(parts[2]!.label).to.include('192.168.101.250');
+  });
+
   it('output that is not a survey at all measures nothing', () => {
     const f = read(result('\u001b[2J garbage\n@@LG-PART-BEGIN config\n{{{\n'));
     expect(f.config.errors?.interfaces).to.not.equal(undefined);
