@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { LAB_NETNS } from './constants.js';
 import { alive, netnsInode, netnsOfPid, readPidFile, stopPids } from './procs.js';
-import { relayArgs, STANDING_RELAY_DIR, standingRelayPath } from '../transports/stream.js';
+import { relayArgs, relayReady, STANDING_RELAY_DIR, standingRelayPath } from '../transports/stream.js';
 
 const PID_FILE = `${STANDING_RELAY_DIR}/${LAB_NETNS}.pid`;
 
@@ -25,35 +25,16 @@ export async function ensureStandingRelay(): Promise<number> {
   await chmod(STANDING_RELAY_DIR, 0o700);
   await rm(socketPath, { force: true });
   const child = spawn('ip', argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const started = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error(`the lab's netns relay did not start within 10 s${err ? `: ${err.trim()}` : ''}`));
-    }, 10_000);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('READY')) {
-        clearTimeout(timer);
-        resolve(child.pid!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the lab's netns relay exited (${code})${err ? `: ${err.trim()}` : ''}`));
-    });
-  });
+  try {
+    await relayReady(child, 10_000);
+  } catch (e) {
+    throw new Error(`the lab's netns relay did not start: ${(e as Error).message}`);
+  }
   // It runs on by itself: drop our ends of its pipes and never wait for it.
-  child.removeAllListeners('exit');
   child.stdout!.destroy();
   child.stderr!.destroy();
   child.unref();
+  const started = child.pid!;
   await writeFile(PID_FILE, `${started}\n`);
   await writeFile(argsFile, JSON.stringify(argv));
   return started;

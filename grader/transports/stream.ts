@@ -185,59 +185,78 @@ function startRelay(command: string, prefix: string[], lang: Lang, timeoutMs: nu
   return p;
 }
 
-function spawnRelay(command: string, prefix: string[], lang: Lang, timeoutMs: number, key: string): Promise<Relay> {
-  return new Promise<Relay>((resolve, reject) => {
-    const dir = mkdtempSync(join(tmpdir(), 'labgrade-relay-'));
-    chmodSync(dir, 0o700);
-    const socketPath = join(dir, 'relay.sock');
-    const child = spawn(command, [...prefix, process.execPath, ...relayArgs(), socketPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Why a relay did not come up: `spawn` (could not be started), `timeout`, or its exit code; `detail`: its last words. */
+export class RelayStartError extends Error {
+  constructor(
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(`relay did not start (${code})${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+/**
+ * Resolves once a relay process prints READY; rejects with a RelayStartError if it cannot be
+ * started, exits first, or stays silent past `timeoutMs` (then it is killed). Shared by a run's own
+ * relay and the lab's standing one.
+ */
+export function relayReady(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
     let settled = false;
-    const cleanup = (): void => {
-      relays.delete(key);
-      rmSync(dir, { recursive: true, force: true });
-    };
-    const fail = (msg: string): void => {
+    const settle = (e?: RelayStartError): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      if (!e) return resolve();
       child.kill('SIGTERM');
-      reject(new TransportError('config', `netns relay (${command} ${prefix.join(' ')})`, msg));
+      reject(e);
     };
-    const timer = setTimeout(() => fail(t(lang, 'netnsExit', { command: `${command} ${prefix.join(' ')}`, code: 'timeout', detail: '' })), timeoutMs + 5000);
-    child.on('error', (e) => {
-      cleanup();
-      fail(t(lang, 'netnsSpawn', { command, detail: e.message }));
-    });
+    const timer = setTimeout(() => settle(new RelayStartError('timeout', '')), timeoutMs);
+    child.once('error', (e) => settle(new RelayStartError('spawn', e.message)));
     child.stderr!.on('data', (d: Buffer) => {
       err = (err + d.toString()).slice(-4096);
     });
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (!settled && out.includes('READY')) {
-        settled = true;
-        clearTimeout(timer);
-        // Never keep the grader alive for the relay's sake; it exits when our end of stdin closes.
-        child.unref();
-        for (const s of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) s?.unref?.();
-        resolve({ socketPath });
-      }
+      if (out.includes('READY')) settle();
     });
-    child.on('exit', (code) => {
-      cleanup();
-      const why = err.trim().split('\n').slice(-3).join(' / ');
-      fail(t(lang, 'netnsExit', { command: `${command} ${prefix.join(' ')}`, code: String(code), detail: why ? `: ${why}` : '' }));
-    });
-    process.once('exit', () => {
-      try {
-        child.kill('SIGTERM');
-        rmSync(dir, { recursive: true, force: true });
-      } catch {
-        /* exiting anyway */
-      }
-    });
+    child.once('exit', (code) => settle(new RelayStartError(String(code), err.trim().split('\n').slice(-3).join(' / '))));
   });
+}
+
+async function spawnRelay(command: string, prefix: string[], lang: Lang, timeoutMs: number, key: string): Promise<Relay> {
+  const dir = mkdtempSync(join(tmpdir(), 'labgrade-relay-'));
+  chmodSync(dir, 0o700);
+  const socketPath = join(dir, 'relay.sock');
+  const child = spawn(command, [...prefix, process.execPath, ...relayArgs(), socketPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const cleanup = (): void => {
+    relays.delete(key);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  child.once('error', cleanup);
+  child.once('exit', cleanup);
+  process.once('exit', () => {
+    try {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* exiting anyway */
+    }
+  });
+  const where = `${command} ${prefix.join(' ')}`;
+  try {
+    await relayReady(child, timeoutMs + 5000);
+  } catch (e) {
+    const x = e as RelayStartError;
+    const msg = x.code === 'spawn' ? t(lang, 'netnsSpawn', { command, detail: x.detail }) : t(lang, 'netnsExit', { command: where, code: x.code, detail: x.detail ? `: ${x.detail}` : '' });
+    throw new TransportError('config', `netns relay (${where})`, msg);
+  }
+  // Never keep the grader alive for the relay's sake; it exits when our end of stdin closes.
+  child.unref();
+  for (const s of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) s?.unref?.();
+  return { socketPath };
 }
 
 /** Starts a namespace's relay ahead of the first connection (e.g. while the host is inspected). */
