@@ -166,25 +166,29 @@ export interface Part {
   ended: boolean;
 }
 
+/** Where the fenced part `name` lies: its begin line, its text, and the end of its end line (or of stdout). */
+function partSpan(stdout: string, name: string): { begin: number; from: number; to: number; end: number; ended: boolean } | null {
+  const begin = stdout.indexOf(`@@LG-PART-BEGIN ${name}\n`);
+  if (begin < 0) return null;
+  const from = begin + `@@LG-PART-BEGIN ${name}\n`.length;
+  const endMark = `@@LG-PART-END ${name}\n`;
+  // The end line starts a line (searching from the begin line's own newline finds an empty part too).
+  const to = stdout.indexOf(`\n${endMark}`, from - 1) + 1;
+  return to > 0 ? { begin, from, to, end: to + endMark.length, ended: true } : { begin, from, to: stdout.length, end: stdout.length, ended: false };
+}
+
 /** The fenced part `name` of a script's stdout; a part never begun is empty and not ended. */
 export function scriptPart(stdout: string, name: string): Part {
-  const begin = `@@LG-PART-BEGIN ${name}\n`;
-  const i = stdout.indexOf(begin);
-  if (i < 0) return { text: '', ended: false };
-  const from = i + begin.length;
-  const j = stdout.indexOf(`\n@@LG-PART-END ${name}\n`, from - 1);
-  return j < 0 ? { text: stdout.slice(from), ended: false } : { text: stdout.slice(from, j + 1), ended: true };
+  const sp = partSpan(stdout, name);
+  return sp ? { text: stdout.slice(sp.from, sp.to), ended: sp.ended } : { text: '', ended: false };
 }
 
 /** stdout without the fenced parts `names` (what the survey's pings printed around them). */
 export function withoutParts(stdout: string, names: string[]): string {
   let out = stdout;
   for (const name of names) {
-    const begin = out.indexOf(`@@LG-PART-BEGIN ${name}\n`);
-    if (begin < 0) continue;
-    const endMark = `@@LG-PART-END ${name}\n`;
-    const end = out.indexOf(endMark, begin);
-    out = end < 0 ? out.slice(0, begin) : out.slice(0, begin) + out.slice(end + endMark.length);
+    const sp = partSpan(out, name);
+    if (sp) out = out.slice(0, sp.begin) + out.slice(sp.end);
   }
   return out;
 }
