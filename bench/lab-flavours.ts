@@ -38,9 +38,9 @@ if (process.env.LABGRADE_BENCH_FLAVOUR === undefined) {
 const lab = await import('../grader/lab/index.js');
 const { ensureImage, imageDir } = await import('../grader/lab/image.js');
 const { destroyDomain, startDomain, waitGuestReady } = await import('../grader/lab/guests.js');
-const { loadSpec } = await import('../grader/spec/load-spec.js');
-const { loadLab } = await import('../grader/spec/load-lab.js');
-const { loadAnswers } = await import('../grader/spec/load-answers.js');
+const { loadSpec } = await import('../grader/inputs/load-spec.js');
+const { loadLab } = await import('../grader/inputs/load-lab.js');
+const { loadAnswers } = await import('../grader/inputs/load-answers.js');
 const { gradeStudent } = await import('../grader/engine/run.js');
 const { defaultDeps } = await import('../grader/engine/default-deps.js');
 

@@ -82,7 +82,7 @@ if (!isRoot) {
   newRow('agent', '-').note = 'skipped: needs root and the lab';
 } else {
   const { labFileFor } = await import('../test/helpers/lab.js');
-  const { loadLab } = await import('../grader/spec/load-lab.js');
+  const { loadLab } = await import('../grader/inputs/load-lab.js');
   const { inspectHost } = await import('../grader/libvirt/snapshot.js');
   const { openGuest } = await import('../grader/transports/open.js');
   for (const [transport, access, domain, net, targets] of [

@@ -4,7 +4,7 @@
 // compiling every schema at startup (the profile showed ~130 ms of CPU for it per `check`).
 // Output: dist/validators/<kind>.mjs for exercises/schema/<kind>.schema.json and
 // dist/validators/result.mjs for reports/result.schema.json. The options must stay those of the
-// runtime fallbacks in grader/spec/yaml-source.ts and reports/validate.ts (used when running from
+// runtime fallbacks in grader/inputs/yaml-source.ts and reports/validate.ts (used when running from
 // the sources, e.g. the tests under tsx).
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,12 +1,12 @@
 // Turns a roster student's lab (a lab file, or an inline lab merged from the roster's defaults and
-// the entry) into a LabFile through the spec helper's loader (grader/spec/load-lab.ts), so inline
+// the entry) into a LabFile through the spec helper's loader (grader/inputs/load-lab.ts), so inline
 // labs get exactly the lab-file validation and defaults. Problems of an inline lab are re-positioned
 // onto the roster (the entry's key if it set it, else the defaults' key).
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError, type ExerciseSpec, type InputIssue, type LabFile, type Lang } from '../types.js';
-import { loadLab } from '../spec/load-lab.js';
-import { locate, type PathSeg } from '../spec/yaml-source.js';
+import { loadLab } from '../inputs/load-lab.js';
+import { locate, type PathSeg } from '../inputs/yaml-source.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';

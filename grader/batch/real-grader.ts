@@ -3,8 +3,8 @@
 import type { ExerciseSpec, GradeResult, LabFile, Lang } from '../types.js';
 import { gradeStudent } from '../engine/run.js';
 import { defaultDeps } from '../engine/default-deps.js';
-import { loadAnswers } from '../spec/load-answers.js';
-import { redact } from '../spec/secrets.js';
+import { loadAnswers } from '../inputs/load-answers.js';
+import { redact } from '../inputs/secrets.js';
 import type { GradeFn } from './types.js';
 import type { EngineDeps } from '../engine/deps.js';
 import type { RosterStudent } from './roster.js';

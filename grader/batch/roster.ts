@@ -1,13 +1,13 @@
 // The class roster of `labgrade batch`: shared defaults, one entry per student, per-student
-// overrides. Parsed with positions (grader/spec/yaml-source.ts), validated against
+// overrides. Parsed with positions (grader/inputs/yaml-source.ts), validated against
 // exercises/schema/roster.schema.json, then checked for what a schema cannot say (unique ids and
 // identities, a lab and an answers file for everyone, known placeholders). Every problem is an
 // InputIssue naming roster:line:column.
 import { dirname, resolve } from 'node:path';
 import type { Lang, SecretRef, TeacherCredential } from '../types.js';
-import { Issues, isRecord, own, readYaml, validateSchema, type PathSeg, type YamlSource, locate } from '../spec/yaml-source.js';
-import type { FileKind } from '../spec/paths.js';
-import { expandPath, registerSecret } from '../spec/secrets.js';
+import { Issues, isRecord, own, readYaml, validateSchema, type PathSeg, type YamlSource, locate } from '../inputs/yaml-source.js';
+import type { FileKind } from '../inputs/paths.js';
+import { expandPath, registerSecret } from '../inputs/secrets.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';

@@ -45,7 +45,7 @@ export interface BatchOptions {
 
 export interface BatchDeps {
   grade: GradeFn;
-  /** Removes secrets from messages (grader/spec/secrets.ts redact). */
+  /** Removes secrets from messages (grader/inputs/secrets.ts redact). */
   redact: (text: string) => string;
   now?: () => Date;
 }

@@ -11,7 +11,7 @@ import { credentialFor } from '../transports/credentials.js';
 import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
 import { extraFacts } from '../probes/extra.js';
-import { redact } from '../spec/secrets.js';
+import { redact } from '../inputs/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
 import { questionChecks } from '../../checks/questions/index.js';
 

@@ -34,7 +34,7 @@ export interface EngineDeps {
   extraFacts?(os: OsFamily, conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;
   hostChecks: HostCheck[];
   questionChecks: Record<string, QuestionCheck>;
-  /** Removes every known secret from a string (grader/spec/secrets.ts). */
+  /** Removes every known secret from a string (grader/inputs/secrets.ts). */
   redact(text: string): string;
   now(): Date;
 }

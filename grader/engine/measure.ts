@@ -30,7 +30,7 @@ import { domainName, findDomain } from './lookup.js';
 import { interfaceOn, normMac } from '../../checks/questions/util.js';
 import { hostAddressOf } from '../../checks/questions/host-reach.js';
 import { translator } from '../i18n/translate.js';
-import { rolesAsked } from '../spec/asked.js';
+import { rolesAsked } from '../inputs/asked.js';
 import { unmeasuredExtra } from '../probes/extra.js';
 import { excerpt, recordRun, runProbe } from '../probes/evidence.js';
 import type { FactRequest } from '../types.js';

@@ -14,7 +14,7 @@ import { resolveRefs } from './answer-refs.js';
 import { computeExitCode, computeTotals, taskPoints } from './totals.js';
 import { interfaceOn, normMac } from '../../checks/questions/util.js';
 import { toolVersion } from '../version.js';
-import { rolesAsked } from '../spec/asked.js';
+import { rolesAsked } from '../inputs/asked.js';
 import { taskAddresses } from './addresses.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/grade.js';

@@ -1,4 +1,4 @@
-// Lab files (the format of grader/types.ts `LabFile`, read by grader/spec/load-lab.ts) for the
+// Lab files (the format of grader/types.ts `LabFile`, read by grader/inputs/load-lab.ts) for the
 // lab's guests, and the known_hosts file that pins the guests' fixed SSH host keys (dropbear for
 // the initramfs flavours, OpenSSH for the Debian ones).
 import { readFile } from 'node:fs/promises';

@@ -19,13 +19,13 @@ export function realDoctorDeps(lang: Lang): DoctorDeps {
       }
     },
     async loadLab(path) {
-      const { loadLab } = await import('../spec/load-lab.js');
+      const { loadLab } = await import('../inputs/load-lab.js');
       const lab = await loadLab(path, { lang });
       hostKeyFile = lab.hostSsh?.keyFile;
       return lab;
     },
     async loadSpec(path) {
-      const { loadSpec } = await import('../spec/load-spec.js');
+      const { loadSpec } = await import('../inputs/load-spec.js');
       return loadSpec(path, { lang });
     },
     async inspect(uri, domains) {

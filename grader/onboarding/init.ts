@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { execa } from 'execa';
 import pLimit from 'p-limit';
 import { InputError, type ExerciseSpec, type HostSnapshot, type Lang, type ProbeTargets } from '../types.js';
-import { loadSpec } from '../spec/load-spec.js';
+import { loadSpec } from '../inputs/load-spec.js';
 import { inspectHost } from '../libvirt/snapshot.js';
 import { Virsh, LibvirtError } from '../libvirt/virsh.js';
 import { isRemoteUri, withSshDefaults } from '../libvirt/uri.js';
@@ -14,7 +14,7 @@ import { defaultIdentityFiles } from '../transports/ssh.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { proposeLab, type InitOptions, type Note, type Proposal } from './propose.js';
 import { renderLabYaml } from './render-lab.js';
-import { schemaRefFor } from '../spec/paths.js';
+import { schemaRefFor } from '../inputs/paths.js';
 import { noteText, t } from './notes.js';
 import type { AgentOsInfo } from './os-detect.js';
 

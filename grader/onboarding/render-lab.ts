@@ -1,11 +1,11 @@
-// Writes a proposed lab file as YAML, in exactly the format `loadLab` (grader/spec/load-lab.ts)
+// Writes a proposed lab file as YAML, in exactly the format `loadLab` (grader/inputs/load-lab.ts)
 // reads, with init's notes as comments next to the line they are about.
 import { Document, isMap, isScalar, isSeq, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { AccessMethod, Lang, ProbeTargets } from '../types.js';
 import type { Note, ProposedLab } from './propose.js';
 import { noteText, oneLine, t } from './notes.js';
 
-/** One access method as the lab file spells it (grader/spec/load-lab.ts, exercises/schema/lab.schema.json). */
+/** One access method as the lab file spells it (grader/inputs/load-lab.ts, exercises/schema/lab.schema.json). */
 export function accessToYaml(a: AccessMethod): unknown {
   switch (a.kind) {
     case 'agent':

@@ -1,7 +1,7 @@
 // Running a probe script with its evidence kept: every command a prober runs leaves a
 // CommandEvidence (what ran, exit code, capped and redacted excerpts, duration), success or not.
 import { TransportError, type CommandEvidence, type CommandResult, type Connection, type RunOptions } from '../types.js';
-import { redact } from '../spec/secrets.js';
+import { redact } from '../inputs/secrets.js';
 
 export const EXCERPT_BYTES = 4096;
 

@@ -1,7 +1,7 @@
 // The teacher's credentials for a student's lab (the roster's `credentials`), bound to the hosts
 // the teacher named: a credential is used for a connection only when its target, and the libvirt
 // host it goes through when it jumps, are all among the credential's hosts. A lab file handed in
-// by a student carries no credential of the teacher's (grader/spec/load-lab.ts, trust 'student').
+// by a student carries no credential of the teacher's (grader/inputs/load-lab.ts, trust 'student').
 import { isIPv4 } from 'node:net';
 import type { LabFile, SshAccess, TeacherCredential, WinRmAccess } from '../types.js';
 

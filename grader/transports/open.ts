@@ -33,7 +33,7 @@ import en from '../i18n/en/transport.js';
 import { Virsh } from '../libvirt/virsh.js';
 import { isRemoteUri, parseUri } from '../libvirt/uri.js';
 import { normalizeMac } from '../libvirt/mac.js';
-import { resolveSecret, redact } from '../spec/secrets.js';
+import { resolveSecret, redact } from '../inputs/secrets.js';
 import { AgentConnection, type VirshRunner } from './agent.js';
 import { connectSsh } from './ssh.js';
 import { HostPool, hostPool } from './host-pool.js';

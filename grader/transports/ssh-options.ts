@@ -2,7 +2,7 @@
 // resolved, OpenSSH's defaults where nothing is said.
 import { dirname } from 'node:path';
 import type { LabFile, Lang, SshAccess } from '../types.js';
-import { resolveSecret } from '../spec/secrets.js';
+import { resolveSecret } from '../inputs/secrets.js';
 import { defaultIdentityFiles, type SshOptions } from './ssh.js';
 import { expandTokens, loadSshConfig } from './ssh-config.js';
 

@@ -99,7 +99,7 @@ function fileType(st: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlock
 
 /** A localized one-line description of a refused read (for messages that embed a detail). */
 export async function describeReadInputError(err: ReadInputError, lang: 'es' | 'en'): Promise<string> {
-  const { t } = await import('../spec/yaml-source.js');
+  const { t } = await import('../inputs/yaml-source.js');
   const p = { path: err.path, type: err.reason, size: err.size ?? 0, max: err.max ?? 0, reason: err.reason };
   const key = ({ missing: 'readMissing', directory: 'readDirectory', 'not-regular': 'readNotRegular', 'too-big': 'readTooBig', unreadable: 'readUnreadable' } as const)[err.code];
   return t(lang, key, p);

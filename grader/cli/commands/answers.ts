@@ -31,9 +31,9 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runAnswersInit(specPath: string | undefined, opts: InitOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   const [{ loadSpec }, { answersTemplate }, { shippedSpecPath, schemaRefFor }, fs, { writeOutput }] = await Promise.all([
-    import('../../spec/load-spec.js'),
-    import('../../spec/answers-template.js'),
-    import('../../spec/paths.js'),
+    import('../../inputs/load-spec.js'),
+    import('../../inputs/answers-template.js'),
+    import('../../inputs/paths.js'),
     import('node:fs'),
     import('../io.js'),
   ]);

@@ -76,7 +76,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
 
   const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight }, { realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }, { questionChecks }] =
     await Promise.all([
-      import('../../spec/load-spec.js'),
+      import('../../inputs/load-spec.js'),
       import('../../batch/roster.js'),
       import('../../batch/run.js'),
       import('../../batch/preflight.js'),

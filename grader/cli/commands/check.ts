@@ -52,9 +52,9 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   ]);
   enginePromise.catch(() => undefined);
   const [{ loadSpec }, { loadLab }, { loadAnswers }, { checkSelection }, { questionChecks }] = await Promise.all([
-    import('../../spec/load-spec.js'),
-    import('../../spec/load-lab.js'),
-    import('../../spec/load-answers.js'),
+    import('../../inputs/load-spec.js'),
+    import('../../inputs/load-lab.js'),
+    import('../../inputs/load-answers.js'),
     import('../../engine/select-tasks.js'),
     import('../../../checks/questions/index.js'),
   ]);

@@ -41,7 +41,7 @@ export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Pro
   const [{ runDoctor, renderDoctorText }, { realDoctorDeps }, { shippedSpecPath }] = await Promise.all([
     import('../../onboarding/doctor.js'),
     import('../../onboarding/doctor-deps.js'),
-    import('../../spec/paths.js'),
+    import('../../inputs/paths.js'),
   ]);
   const report = await runDoctor(realDoctorDeps(lang), {
     lang,

@@ -23,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runExercises(opts: { format: string }, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   if (!FORMATS.includes(opts.format)) throw new InputError(t(lang, 'badFormat', { format: opts.format, valid: FORMATS.join(', ') }));
-  const [{ bundledExerciseIds, bundledExercisePath }, { loadSpec }] = await Promise.all([import('../../spec/exercises.js'), import('../../spec/load-spec.js')]);
+  const [{ bundledExerciseIds, bundledExercisePath }, { loadSpec }] = await Promise.all([import('../../inputs/exercises.js'), import('../../inputs/load-spec.js')]);
   const list = [];
   for (const id of bundledExerciseIds()) {
     const path = bundledExercisePath(id);

@@ -58,7 +58,7 @@ export async function runInitCli(specArg: string | undefined, opts: InitCliOptio
   checkUriOption(opts.uri, ctx.lang);
   const [{ runInit, initSummary }, { shippedSpecPath }] = await Promise.all([
     import('../../onboarding/init.js'),
-    import('../../spec/paths.js'),
+    import('../../inputs/paths.js'),
   ]);
   const probes: Record<string, string> = {};
   if (opts.outsideHost) probes.outsideHost = opts.outsideHost;

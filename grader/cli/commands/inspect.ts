@@ -46,7 +46,7 @@ export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Prom
   ]);
   let lab = null;
   if (opts.lab) {
-    const { loadLab } = await import('../../spec/load-lab.js');
+    const { loadLab } = await import('../../inputs/load-lab.js');
     lab = await loadLab(opts.lab, { lang });
   }
   const uri = opts.uri ?? lab?.uri ?? 'qemu:///system';

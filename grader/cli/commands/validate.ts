@@ -40,7 +40,7 @@ export async function runValidate(files: string[], opts: ValidateCliOptions, ctx
   if (opts.kind !== undefined && !(KINDS as readonly string[]).includes(opts.kind)) throw new InputError(t(lang, 'validateBadKind'));
   const format = opts.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new InputError(t(lang, 'validateBadFormat', { format }));
-  const [{ validateFiles }, { formatIssues, formatIssue }] = await Promise.all([import('../../spec/validate-files.js'), import('../io.js')]);
+  const [{ validateFiles }, { formatIssues, formatIssue }] = await Promise.all([import('../../inputs/validate-files.js'), import('../io.js')]);
   const results = await validateFiles(files, {
     lang,
     ...(opts.kind ? { kind: opts.kind as (typeof KINDS)[number] } : {}),

@@ -42,7 +42,7 @@ export default {
   schemaMinProps: 'must contain at least {limit, plural, one {# key} other {# keys}} {keys}',
   schemaMaxProps: 'allows at most {limit, plural, one {# key} other {# keys}}: use only one of {keys}',
   schemaUnique: 'repeated items in the list (positions {i} and {j})',
-  // what a schema pattern expects (grader/spec/schema-text.ts maps each schema description here)
+  // what a schema pattern expects (grader/inputs/schema-text.ts maps each schema description here)
   'pattern.vmAddress': 'vm:<role>: the address VM <role> has on the task\'s network',
   'pattern.key': 'lowercase letters, digits and \'_\', starting with a letter',
   'pattern.slug': 'lowercase letters, digits, \'-\', \'_\' or \'.\'',

@@ -42,7 +42,7 @@ export default {
   schemaMinProps: 'debe contener al menos {limit, plural, one {# clave} other {# claves}} {keys}',
   schemaMaxProps: 'admite como mucho {limit, plural, one {# clave} other {# claves}}: usa solo una de {keys}',
   schemaUnique: 'elementos repetidos en la lista (posiciones {i} y {j})',
-  // what a schema pattern expects (grader/spec/schema-text.ts maps each schema description here)
+  // what a schema pattern expects (grader/inputs/schema-text.ts maps each schema description here)
   'pattern.vmAddress': 'vm:<rol>: la dirección que tiene la máquina <rol> en la red de la tarea',
   'pattern.key': 'minúsculas, cifras y «_», empezando por una letra',
   'pattern.slug': 'minúsculas, cifras, «-», «_» o «.»',

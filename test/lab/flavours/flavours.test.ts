@@ -11,9 +11,9 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { ensureLab, guestAgent, labFileFor, useScenario, LAB } from '../../helpers/lab.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
-import { loadLab } from '../../../grader/spec/load-lab.js';
-import { loadAnswers } from '../../../grader/spec/load-answers.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
+import { loadLab } from '../../../grader/inputs/load-lab.js';
+import { loadAnswers } from '../../../grader/inputs/load-answers.js';
 import { gradeStudent } from '../../../grader/engine/run.js';
 import { defaultDeps } from '../../../grader/engine/default-deps.js';
 import { renderers } from '../../../reports/index.js';

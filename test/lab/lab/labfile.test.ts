@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeLabFile } from '../../../grader/lab/index.js';
-import { loadLab } from '../../../grader/spec/load-lab.js';
+import { loadLab } from '../../../grader/inputs/load-lab.js';
 import { LAB } from '../../helpers/lab.js';
 
 describe('lab: lab files', function () {

@@ -3,7 +3,7 @@
 // with SSH stopped (agent path), and a stale-lease address refused by the identity check.
 import { expect } from 'chai';
 import { ensureLab, useScenario, labFileFor, LAB } from '../../helpers/lab.js';
-import { loadLab } from '../../../grader/spec/load-lab.js';
+import { loadLab } from '../../../grader/inputs/load-lab.js';
 import { inspectHost } from '../../../grader/libvirt/snapshot.js';
 import { openGuest, GuestUnreachableError, type OpenedGuest } from '../../../grader/transports/open.js';
 import { proberFor } from '../../../grader/probes/index.js';

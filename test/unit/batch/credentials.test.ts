@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadRoster } from '../../../grader/batch/roster.js';
 import { InputError } from '../../../grader/types.js';
-import { clearSecretsForTests, redact } from '../../../grader/spec/secrets.js';
+import { clearSecretsForTests, redact } from '../../../grader/inputs/secrets.js';
 import { tempClass, writeFiles } from './helpers.js';
 
 describe('batch: roster credentials', () => {

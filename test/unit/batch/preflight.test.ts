@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../../grader/types.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import { loadRoster } from '../../../grader/batch/roster.js';
 import { preflight } from '../../../grader/batch/preflight.js';
 import { tempClass, writeFiles } from './helpers.js';

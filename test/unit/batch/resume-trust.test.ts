@@ -10,7 +10,7 @@ import { loadRoster, type Roster } from '../../../grader/batch/roster.js';
 import { runBatch, type BatchOptions } from '../../../grader/batch/run.js';
 import type { GradeFn, StudentRecord } from '../../../grader/batch/types.js';
 import { writeClassOutputs } from '../../../grader/batch/outputs.js';
-import { redact } from '../../../grader/spec/secrets.js';
+import { redact } from '../../../grader/inputs/secrets.js';
 import { PUBLIC_MODES } from '../../../grader/util/fs.js';
 import type { GradeResult } from '../../../grader/types.js';
 import { fakeResult, tempClass, writeFiles } from './helpers.js';

@@ -8,7 +8,7 @@ import { loadRoster, type Roster, type RosterStudent } from '../../../grader/bat
 import { runBatch, type BatchOptions } from '../../../grader/batch/run.js';
 import type { BatchEvent, GradeFn, StudentRecord } from '../../../grader/batch/types.js';
 import { writeClassOutputs } from '../../../grader/batch/outputs.js';
-import { registerSecret, redact, clearSecretsForTests } from '../../../grader/spec/secrets.js';
+import { registerSecret, redact, clearSecretsForTests } from '../../../grader/inputs/secrets.js';
 import { resultProblems } from '../../../reports/validate.js';
 import { fakeResult, sleep, tempClass, writeFiles } from './helpers.js';
 

@@ -12,7 +12,7 @@ import { writeClassOutputs } from '../../../grader/batch/outputs.js';
 import { buildManifest, parseShard, shardOf, sliceRoster, writeManifest } from '../../../grader/batch/shard.js';
 import { loadSlices, mergeSlices } from '../../../grader/batch/merge.js';
 import { fileHash } from '../../../grader/batch/hash.js';
-import { redact } from '../../../grader/spec/secrets.js';
+import { redact } from '../../../grader/inputs/secrets.js';
 import { fakeResult, tempClass, writeFiles } from './helpers.js';
 
 const EXERCISE = { id: 'clase2-redes', title: 'Clase 2', file: '' };

@@ -8,7 +8,7 @@ import { writeClassOutputs } from '../../../grader/batch/outputs.js';
 import { buildSummary, renderCsv, scaleGrade, type ClassSummary } from '../../../grader/batch/summary.js';
 import type { GradeFn } from '../../../grader/batch/types.js';
 import { InputError } from '../../../grader/types.js';
-import { redact } from '../../../grader/spec/secrets.js';
+import { redact } from '../../../grader/inputs/secrets.js';
 import { ARTIFACTS, chromiumAvailable, withChromium } from '../reports/chromium.js';
 import { HOSTILE_NAME } from '../reports/samples.js';
 import { fakeResult, tempClass, writeFiles } from './helpers.js';

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { chmod, readFile, readdir, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import { loadRoster } from '../../../grader/batch/roster.js';
 import { preflight } from '../../../grader/batch/preflight.js';
 import { runBatch, type BatchOutcome } from '../../../grader/batch/run.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import { parseDomainXml, parseNetworkXml, type ParsedNetwork } from '../../../grader/libvirt/xml.js';
 import { mapInterface, markStale } from '../../../grader/libvirt/snapshot.js';
 import { hostChecks } from '../../../checks/host/index.js';

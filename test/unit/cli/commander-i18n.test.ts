@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../../grader/cli/main.js';
 import { localizeError } from '../../../grader/cli/commander-i18n.js';
-import { loadLab } from '../../../grader/spec/load-lab.js';
+import { loadLab } from '../../../grader/inputs/load-lab.js';
 import { InputError } from '../../../grader/types.js';
 
 describe('CLI texts in the user language', () => {

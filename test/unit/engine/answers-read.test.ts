@@ -3,11 +3,11 @@
 // resolve against what was measured; every verdict carries the answer as written and as read.
 import { expect } from 'chai';
 import { gradeStudent } from '../../../grader/engine/run.js';
-import { loadAnswers } from '../../../grader/spec/load-answers.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadAnswers } from '../../../grader/inputs/load-answers.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import type { AnswersFile, ExerciseSpec, GradeResult, Verdict } from '../../../grader/types.js';
 import { answersFile, courseSpec, fakeDeps, labFile, networks, referenceAnswers, referenceGuests, snapshot } from '../../fixtures/engine/world.js';
-import { TempDir, shipped } from '../spec/helpers.js';
+import { TempDir, shipped } from '../inputs/helpers.js';
 import { renderers } from '../../../reports/index.js';
 
 type TaskId = 'nat' | 'isolated' | 'very_isolated';

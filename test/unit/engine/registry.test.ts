@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checks, duplicateCheckNames, hostChecks, questionCheckList, questionChecks } from '../../../checks/index.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 
 const EXERCISES = fileURLToPath(new URL('../../../exercises/', import.meta.url));
 const SPECS = readdirSync(EXERCISES).filter((f) => f.endsWith('.yaml')).map((f) => `${EXERCISES}${f}`);

@@ -2,7 +2,7 @@
 // exists, and the course's reference lab + reference answers score 100 % on each task.
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import { gradeStudent } from '../../../grader/engine/run.js';
 import { questionChecks, questionCheckList } from '../../../checks/questions/index.js';
 import { answersFile, fakeDeps, labFile, referenceAnswers, referenceGuests, snapshot } from '../../fixtures/engine/world.js';

@@ -4,12 +4,12 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
-import { loadAnswers } from '../../../grader/spec/load-answers.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
+import { loadAnswers } from '../../../grader/inputs/load-answers.js';
 import { gradeStudent } from '../../../grader/engine/run.js';
 import { questionChecks } from '../../../checks/questions/index.js';
 import type { Lang } from '../../../grader/types.js';
-import { TempDir } from '../spec/helpers.js';
+import { TempDir } from '../inputs/helpers.js';
 import { deps, fx, lab, nic, OUTSIDE, snapshotOf, type Guest } from '../../fixtures/exercises/world.js';
 
 function yamlBlocks(lang: Lang): string[] {

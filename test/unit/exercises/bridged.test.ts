@@ -4,8 +4,8 @@
 // fails with the explanation; a VM not on the bridge is named with where it is.
 import { expect } from 'chai';
 import { gradeStudent } from '../../../grader/engine/run.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
-import { loadAnswers } from '../../../grader/spec/load-answers.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
+import { loadAnswers } from '../../../grader/inputs/load-answers.js';
 import { questionChecks } from '../../../checks/questions/index.js';
 import type { ExerciseSpec, GradeResult, Verdict } from '../../../grader/types.js';
 import { deps, exercise, lab, nic, OUTSIDE, snapshotOf, type Guest } from '../../fixtures/exercises/world.js';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { proposeLab, type InitOptions, type Note } from '../../../grader/onboarding/propose.js';
 import { noteText } from '../../../grader/onboarding/notes.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import { exercise, snapshotOf } from '../../fixtures/exercises/world.js';
 
 const opts: InitOptions = { uri: 'qemu:///system', sshUser: 'alumno', sshKeyFile: '/home/alumno/.ssh/id_ed25519', winrmUser: 'alumno' };

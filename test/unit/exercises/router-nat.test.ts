@@ -3,8 +3,8 @@
 // correct answers score 100 %, and each typical mistake fails with its explanation.
 import { expect } from 'chai';
 import { gradeStudent } from '../../../grader/engine/run.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
-import { loadAnswers } from '../../../grader/spec/load-answers.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
+import { loadAnswers } from '../../../grader/inputs/load-answers.js';
 import { questionChecks } from '../../../checks/questions/index.js';
 import type { ExerciseSpec, GradeResult, Lang, Verdict } from '../../../grader/types.js';
 import { deps, exercise, fx, lab, nic, OUTSIDE, snapshotOf, type Guest } from '../../fixtures/exercises/world.js';

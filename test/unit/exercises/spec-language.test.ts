@@ -3,9 +3,9 @@
 // bridge/direct attachments. Mistakes are positioned errors naming the fix; the seed is untouched.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import { questionChecks } from '../../../checks/questions/index.js';
-import { TempDir, inputError, issueAt } from '../spec/helpers.js';
+import { TempDir, inputError, issueAt } from '../inputs/helpers.js';
 import { exercise } from '../../fixtures/exercises/world.js';
 
 const ROUTER = readFileSync(exercise('clase7-router-nat.yaml'), 'utf8');

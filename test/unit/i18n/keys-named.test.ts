@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { catalogEntries, ROOT, type Entry } from './catalogs.js';
 import { buildProgram } from '../../../grader/cli/main.js';
-import { PATTERN_TEXT } from '../../../grader/spec/schema-text.js';
+import { PATTERN_TEXT } from '../../../grader/inputs/schema-text.js';
 
 /** Words shaped like keys (snake_case, camelCase) that are not labgrade keys. */
 const NOT_KEYS: Record<string, string> = {
@@ -99,7 +99,7 @@ describe('every key and option a message names exists', () => {
     expect(bad, bad.join('\n')).to.deep.equal([]);
   });
 
-  it('every pattern of the schemas has its text in both languages (grader/spec/schema-text.ts)', () => {
+  it('every pattern of the schemas has its text in both languages (grader/inputs/schema-text.ts)', () => {
     const missing: string[] = [];
     const walk = (o: unknown, file: string): void => {
       if (Array.isArray(o)) return o.forEach((x) => walk(x, file));

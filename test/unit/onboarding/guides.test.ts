@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { loadLab } from '../../../grader/spec/load-lab.js';
+import { loadLab } from '../../../grader/inputs/load-lab.js';
 import { loadRoster } from '../../../grader/batch/roster.js';
 import { register as registerInit } from '../../../grader/cli/commands/init.js';
 import { register as registerDoctor } from '../../../grader/cli/commands/doctor.js';

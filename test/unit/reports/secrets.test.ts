@@ -3,7 +3,7 @@
 // which shows the check can fail.
 import { expect } from 'chai';
 import type { GradeResult } from '../../../grader/types.js';
-import { clearSecretsForTests, redact, registerSecret } from '../../../grader/spec/secrets.js';
+import { clearSecretsForTests, redact, registerSecret } from '../../../grader/inputs/secrets.js';
 import { renderers, reportFormats } from '../../../reports/index.js';
 import { loadSample } from './samples.js';
 

@@ -7,8 +7,8 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INPUT_LIMITS, readInput, ReadInputError } from '../../../grader/util/read-input.js';
-import { readYaml } from '../../../grader/spec/yaml-source.js';
-import { resolveSecret } from '../../../grader/spec/secrets.js';
+import { readYaml } from '../../../grader/inputs/yaml-source.js';
+import { resolveSecret } from '../../../grader/inputs/secrets.js';
 import { InputError } from '../../../grader/types.js';
 
 async function refused(p: Promise<unknown>): Promise<ReadInputError> {

@@ -1,5 +1,5 @@
 // Schema errors in the user's language: the JSON Schemas describe patterns in English (for editors);
-// each description maps to a catalog entry here (test/unit/spec/schema-text.test.ts checks that every
+// each description maps to a catalog entry here (test/unit/inputs/schema-text.test.ts checks that every
 // pattern of exercises/schema/*.json has one), and type names come from the catalogs too.
 import type { Lang } from '../types.js';
 import { translator } from '../i18n/translate.js';

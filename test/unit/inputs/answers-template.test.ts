@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { parseDocument } from 'yaml';
-import { answersTemplate } from '../../../grader/spec/answers-template.js';
-import { loadAnswers } from '../../../grader/spec/load-answers.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { answersTemplate } from '../../../grader/inputs/answers-template.js';
+import { loadAnswers } from '../../../grader/inputs/load-answers.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import type { ExerciseSpec, InputIssue } from '../../../grader/types.js';
 import { SEED_QUESTIONS, TempDir, inputError, shipped } from './helpers.js';
 

@@ -4,9 +4,9 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAnswers } from '../../../grader/spec/load-answers.js';
-import { loadLab } from '../../../grader/spec/load-lab.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadAnswers } from '../../../grader/inputs/load-answers.js';
+import { loadLab } from '../../../grader/inputs/load-lab.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import { InputError, type ExerciseSpec } from '../../../grader/types.js';
 import { TempDir, fixtures, inputError, shipped } from './helpers.js';
 

@@ -2,8 +2,8 @@
 // field that names something of the grading machine's, or lowers a check, is an error naming the
 // field, its line and why; the very same file loads as the teacher's own (`check`, `validate`).
 import { expect } from 'chai';
-import { loadLab } from '../../../grader/spec/load-lab.js';
-import { clearSecretsForTests } from '../../../grader/spec/secrets.js';
+import { loadLab } from '../../../grader/inputs/load-lab.js';
+import { clearSecretsForTests } from '../../../grader/inputs/secrets.js';
 import { formatIssues } from '../../../grader/cli/io.js';
 import type { SshAccess, WinRmAccess } from '../../../grader/types.js';
 import { TempDir, inputError, issueAt } from './helpers.js';

@@ -1,4 +1,4 @@
-// Addresses, names and the words shared by the answer readers (grader/spec/answers/: how students
+// Addresses, names and the words shared by the answer readers (grader/inputs/answers/: how students
 // write each kind of answer). No I/O, no i18n: problems are codes with parameters, translated by
 // the caller (grader/i18n/<lang>/spec.ts, keys `ans*`).
 

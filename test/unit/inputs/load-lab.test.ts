@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadLab } from '../../../grader/spec/load-lab.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
-import { clearSecretsForTests, redact } from '../../../grader/spec/secrets.js';
+import { loadLab } from '../../../grader/inputs/load-lab.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
+import { clearSecretsForTests, redact } from '../../../grader/inputs/secrets.js';
 import { formatIssues } from '../../../grader/cli/io.js';
 import type { InputIssue, SshAccess, WinRmAccess } from '../../../grader/types.js';
 import { TempDir, fixtures, inputError, issueAt, shipped } from './helpers.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { loadAnswers } from '../../../grader/spec/load-answers.js';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadAnswers } from '../../../grader/inputs/load-answers.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import type { ExerciseSpec, InputIssue } from '../../../grader/types.js';
 import { TempDir, fixtures, inputError, issueAt, shipped } from './helpers.js';
 

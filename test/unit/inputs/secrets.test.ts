@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { clearSecretsForTests, redact, registerSecret, resolveSecret } from '../../../grader/spec/secrets.js';
+import { clearSecretsForTests, redact, registerSecret, resolveSecret } from '../../../grader/inputs/secrets.js';
 import { InputError } from '../../../grader/types.js';
 import { TempDir, inputError } from './helpers.js';
 

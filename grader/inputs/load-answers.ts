@@ -1,6 +1,6 @@
 // Loads a student's answers file against an exercise spec: YAML -> JSON Schema -> every task,
 // question and VM role checked against the spec (did-you-mean for typos) -> each answer parsed
-// leniently (grader/spec/parse-answer.ts). Unanswered questions are allowed: they are reported
+// leniently (grader/inputs/parse-answer.ts). Unanswered questions are allowed: they are reported
 // as warnings (graded as unanswered later).
 import type { Answer, AnswerKind, AnswersFile, ExerciseSpec, InputIssue, SpecTask, StudentIdentity } from '../types.js';
 import { didYouMean } from './did-you-mean.js';

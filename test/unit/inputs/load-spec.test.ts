@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSpec } from '../../../grader/spec/load-spec.js';
+import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import type { InputIssue } from '../../../grader/types.js';
 import { TempDir, fixtures, inputError, issueAt, shipped } from './helpers.js';
 

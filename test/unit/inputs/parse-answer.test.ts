@@ -1,7 +1,7 @@
 // Addresses, names and "none": the primitives under the answer readers (the readers themselves
 // are tested over the corpus in answers-corpus.test.ts).
 import { expect } from 'chai';
-import { configField, isHostname, isIpv4, isNone, parseIpv4 } from '../../../grader/spec/parse-answer.js';
+import { configField, isHostname, isIpv4, isNone, parseIpv4 } from '../../../grader/inputs/parse-answer.js';
 
 const value = <T>(r: { ok: boolean; value?: T; error?: string }): T | string => (r.ok ? (r.value as T) : `ERR:${r.error}`);
 

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { readAnswer } from '../../../grader/spec/answers/index.js';
+import { readAnswer } from '../../../grader/inputs/answers/index.js';
 import type { AnswerKind, AnswerValue } from '../../../grader/types.js';
 import { visible } from '../../../grader/util/visible.js';
 import { fixtures } from './helpers.js';
