@@ -41,6 +41,34 @@ export interface BatchOptions {
   graceMs?: number;
   /** Modes of the files and folders written (default private: 0600 / 0700). */
   modes?: OutputModes;
+  /**
+   * Slots shared with other passes running at the same time in this process (`labgrade watch`:
+   * one round = one pass, and a slow student of an earlier round may still hold a slot). Default:
+   * this pass's own, from `concurrency` and `perHost`.
+   */
+  limits?: BatchLimits;
+  /** Remove leftover temp files first (default true; false when another pass may be writing). */
+  cleanTemps?: boolean;
+}
+
+export type Limit = ReturnType<typeof pLimit>;
+export interface BatchLimits {
+  global: Limit;
+  host: (key: string) => Limit;
+}
+
+/** The global and per-host slots of a pass (or of several passes sharing them). */
+export function batchLimits(concurrency: number, perHost: number): BatchLimits {
+  const global = pLimit(Math.max(1, concurrency));
+  const hostLimits = new Map<string, Limit>();
+  return {
+    global,
+    host: (key: string) => {
+      let l = hostLimits.get(key);
+      if (!l) hostLimits.set(key, (l = pLimit(Math.max(1, perHost))));
+      return l;
+    },
+  };
 }
 
 export interface BatchDeps {
@@ -82,17 +110,15 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
   await ensureDir(opts.outDir, modes.dir);
   await ensureDir(join(opts.outDir, 'students'), modes.dir);
   // Temp files of a run that was killed mid-write hold personal data: gone before anything else.
-  await cleanStaleTemps(opts.outDir);
-  await cleanStaleTemps(join(opts.outDir, 'students'));
+  if (opts.cleanTemps !== false) {
+    await cleanStaleTemps(opts.outDir);
+    await cleanStaleTemps(join(opts.outDir, 'students'));
+  }
   const specHash = await fileHash(opts.exercise.file, opts.signal);
   const lang = opts.lang;
-  const global = pLimit(Math.max(1, opts.concurrency));
-  const hostLimits = new Map<string, ReturnType<typeof pLimit>>();
-  const hostLimit = (key: string) => {
-    let l = hostLimits.get(key);
-    if (!l) hostLimits.set(key, (l = pLimit(Math.max(1, opts.perHost))));
-    return l;
-  };
+  const limits = opts.limits ?? batchLimits(opts.concurrency, opts.perHost);
+  const global = limits.global;
+  const hostLimit = limits.host;
 
   const outcomes: StudentOutcome[] = roster.students.map((student) => ({ student, record: null, digest: null, reused: false }));
   const emit = (e: BatchEvent) => {
@@ -133,7 +159,7 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
       out.record = p.reuse.record;
       out.digest = digestOf(p.reuse.result);
       out.reused = true;
-      emit({ type: 'reused', student: p.student, record: p.reuse.record, percent: p.reuse.result.totals.percent });
+      emit({ type: 'reused', student: p.student, record: p.reuse.record, percent: p.reuse.result.totals.percent, digest: out.digest! });
       return;
     }
     const key = p.hostKey;
@@ -146,7 +172,7 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
         if (!done) return; // interrupted: stays pending
         out.record = done.record;
         out.digest = done.digest;
-        emit({ type: 'done', student: p.student, record: done.record, percent: done.percent });
+        emit({ type: 'done', student: p.student, record: done.record, percent: done.percent, digest: done.digest });
       }),
     );
   });

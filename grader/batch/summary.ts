@@ -11,7 +11,7 @@ import esReport from '../i18n/es/report.js';
 import enReport from '../i18n/en/report.js';
 import type { ExportOptions, Roster } from './roster.js';
 import { studentFiles, type BatchOutcome } from './run.js';
-import type { StudentStatus } from './types.js';
+import type { DigestVerdict, StudentStatus } from './types.js';
 
 const t = translator(es, en);
 const tr = translator(esReport, enReport);
@@ -96,6 +96,11 @@ export function scaleGrade(points: number, maxPoints: number, exp: Pick<ExportOp
   return Math.round((ratio * exp.scale + Number.EPSILON) * f) / f;
 }
 
+/** A question verdict as a matrix cell: its outcome, "warning" for a failed warning, "partial" for a failure with partial credit. */
+export function cellOutcome(v: Pick<DigestVerdict, 'outcome' | 'severity' | 'points'>): string {
+  return v.outcome === 'fail' && v.severity === 'warning' ? 'warning' : v.outcome === 'fail' && v.points > 0 ? 'partial' : v.outcome;
+}
+
 export function buildSummary(
   roster: Roster,
   outcome: BatchOutcome,
@@ -120,8 +125,7 @@ export function buildSummary(
             seenCol.add(v.id);
             columns.push({ id: v.id, task: v.task, taskTitle: v.taskTitle, question: v.question, ...(v.questionTitle ? { questionTitle: v.questionTitle } : {}), role: v.role ?? '' });
           }
-          verdicts[v.id] =
-            v.outcome === 'fail' && v.severity === 'warning' ? 'warning' : v.outcome === 'fail' && v.points > 0 ? 'partial' : v.outcome;
+          verdicts[v.id] = cellOutcome(v);
         }
         if (v.outcome === 'fail' && v.severity === 'error') {
           let m = mistakeMap.get(v.id);
@@ -204,12 +208,12 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-function questionShort(lang: Lang, q: string): string {
+export function questionShort(lang: Lang, q: string): string {
   const key = `qs_${q}` as keyof typeof esReport;
   return key in esReport ? tr(lang, key) : q;
 }
 
-function questionTitle(lang: Lang, q: string): string {
+export function questionTitle(lang: Lang, q: string): string {
   const key = `q_${q}` as keyof typeof esReport;
   return key in esReport ? tr(lang, key) : q;
 }

@@ -64,5 +64,5 @@ export interface DigestVerdict {
 export type BatchEvent =
   | { type: 'queued'; total: number; reused: number }
   | { type: 'start'; student: RosterStudent }
-  | { type: 'done'; student: RosterStudent; record: StudentRecord; percent: number | null }
-  | { type: 'reused'; student: RosterStudent; record: StudentRecord; percent: number | null };
+  | { type: 'done'; student: RosterStudent; record: StudentRecord; percent: number | null; digest?: ResultDigest }
+  | { type: 'reused'; student: RosterStudent; record: StudentRecord; percent: number | null; digest?: ResultDigest };

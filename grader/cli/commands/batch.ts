@@ -51,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
-function num(lang: CliContext['lang'], option: string, value: string | undefined, min: number, max: number, integer: boolean): number | undefined {
+export function num(lang: CliContext['lang'], option: string, value: string | undefined, min: number, max: number, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {

@@ -1,0 +1,171 @@
+// `labgrade watch <spec> --roster <roster.yaml> [--every S] [--listen IP:PORT] [--out DIR]
+//  [--stuck N] [--concurrency N] [--per-host N] [--deadline S] [--task ID]`: follow a lab session
+// live. Re-grades the class in rounds (grader/watch/loop.ts: one round = one batch pass), serves
+// the live page (grader/watch/server.ts), prints one line per round; Ctrl-C or SIGTERM closes the
+// current round and writes batch's outputs (reports, class.json, index.html, grades.csv) plus the
+// history (history.jsonl). Exit 0 when every student's latest grading is complete, 1 otherwise,
+// 2 for input errors.
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { InputError } from '../../types.js';
+import { translator } from '../../i18n/translate.js';
+import es from '../../i18n/es/watch.js';
+import en from '../../i18n/en/watch.js';
+import esBatch from '../../i18n/es/batch.js';
+import enBatch from '../../i18n/en/batch.js';
+
+const t = translator(es, en);
+const tb = translator(esBatch, enBatch);
+
+export interface WatchCliOptions {
+  roster: string;
+  out?: string;
+  every?: string;
+  listen?: string;
+  stuck?: string;
+  concurrency?: string;
+  perHost?: string;
+  deadline?: string;
+  task?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const L = ctx.lang;
+  program
+    .command('watch')
+    .description(t(L, 'cmdDescription'))
+    .argument('<spec>', tb(L, 'argSpec'))
+    .requiredOption('--roster <roster.yaml>', tb(L, 'optRoster'))
+    .option('--every <seconds>', t(L, 'optEvery'))
+    .option('--listen <ip:port>', t(L, 'optListen'))
+    .option('--out <dir>', t(L, 'optOut'))
+    .option('--stuck <rounds>', t(L, 'optStuck'))
+    .option('--concurrency <n>', tb(L, 'optConcurrency'))
+    .option('--per-host <n>', tb(L, 'optPerHost'))
+    .option('--deadline <seconds>', tb(L, 'optDeadline'))
+    .option('--task <id|all|auto>', tb(L, 'optTask'))
+    .action(async (specPath: string, opts: WatchCliOptions) => {
+      process.exitCode = await runWatchCli(specPath, opts, ctx);
+    });
+}
+
+export async function runWatchCli(specPath: string, opts: WatchCliOptions, ctx: CliContext, io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream; signal?: AbortSignal } = {}): Promise<number> {
+  const lang = ctx.lang;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const { num } = await import('./batch.js');
+  const every = num(lang, '--every', opts.every, 1, 86400, false) ?? 120;
+  const stuck = num(lang, '--stuck', opts.stuck, 1, 1000, true) ?? 3;
+  const concurrency = num(lang, '--concurrency', opts.concurrency, 1, 256, true);
+  const perHost = num(lang, '--per-host', opts.perHost, 1, 64, true);
+  const deadlineSec = num(lang, '--deadline', opts.deadline, 1, 86400, false);
+  const [{ parseListen, isLoopback, newToken }, { startWatchServer, pageUrl }, { runWatch, HISTORY_FILE }] = await Promise.all([
+    import('../../watch/access.js'),
+    import('../../watch/server.js'),
+    import('../../watch/loop.js'),
+  ]);
+  const listen = parseListen(opts.listen ?? '127.0.0.1:8750');
+  if (!listen) throw new InputError(t(lang, 'badListen', { value: opts.listen ?? '' }));
+
+  const [{ loadSpec }, { loadRoster }, { preflight }, { realGrader, redact }, { resolve, join }, { questionChecks }] = await Promise.all([
+    import('../../inputs/load-spec.js'),
+    import('../../batch/roster.js'),
+    import('../../batch/preflight.js'),
+    import('../../batch/real-grader.js'),
+    import('node:path'),
+    import('../../../checks/questions/index.js'),
+  ]);
+  const spec = await loadSpec(specPath, { lang, checks: questionChecks });
+  const roster = await loadRoster(opts.roster, lang);
+  const inlineLabs = await preflight(roster, spec, lang, opts.task);
+  const outDir = resolve(opts.out ?? `labgrade-watch-${spec.id}`);
+  const exercise = { id: spec.id, title: spec.title[lang], file: spec.file };
+
+  const { WatchState } = await import('../../watch/state.js');
+  const { toolVersion } = await import('../../version.js');
+  // The page has a state before the first round closes (everyone pending).
+  let latest = new WatchState(roster, { exercise, lang, version: toolVersion(), everySec: every, stuckAfter: stuck, now: () => new Date() }).snapshot();
+  const token = isLoopback(listen.host) ? null : newToken();
+  let server;
+  try {
+    server = await startWatchServer({ listen, token, lang, outDir, ids: new Set(roster.students.map((s) => s.id)), snapshot: () => latest });
+  } catch (err) {
+    stderr.write(`${t(lang, 'listenFailed', { address: opts.listen ?? '127.0.0.1:8750', message: (err as Error).message })}\n`);
+    return 1;
+  }
+  const url = pageUrl(listen, server.port, token);
+  stdout.write(`${t(lang, token ? 'listeningToken' : 'listening', { url })}\n`);
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    stderr.write(`${t(lang, 'stopping')}\n`);
+    controller.abort();
+  };
+  const external = io.signal;
+  external?.addEventListener('abort', onSignal, { once: true });
+  const onStray = (err: unknown) => {
+    const e = err as Error;
+    stderr.write(`${tb(lang, 'strayError', { message: redact(e?.message ?? String(err)) })}\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('uncaughtException', onStray);
+  process.on('unhandledRejection', onStray);
+  let outcome;
+  try {
+    outcome = await runWatch(
+      roster,
+      {
+        exercise,
+        outDir,
+        concurrency: concurrency ?? roster.limits.concurrency,
+        perHost: perHost ?? roster.limits.perHost,
+        ...(opts.task !== undefined ? { task: opts.task } : {}),
+        ...(deadlineSec !== undefined ? { deadlineSec } : {}),
+        lang,
+        everySec: every,
+        stuckAfter: stuck,
+        signal: controller.signal,
+        onUpdate: (snap) => {
+          latest = snap;
+          server.publish('state', snap);
+        },
+        onRound: (info, snap) => {
+          latest = snap;
+          server.publish('round', snap);
+          const c = info.counts;
+          stderr.write(
+            `${t(lang, 'roundLine', {
+              round: info.round,
+              time: info.finishedAt.toTimeString().slice(0, 8),
+              graded: info.graded,
+              ok: c.graded,
+              incomplete: c.incomplete,
+              failed: c.failed,
+              stuck: info.stuck,
+              late: info.late.length,
+              seconds: Math.round((info.finishedAt.getTime() - info.startedAt.getTime()) / 100) / 10,
+            })}\n`,
+          );
+        },
+      },
+      { grade: realGrader(spec, inlineLabs), redact },
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onStray);
+    process.off('unhandledRejection', onStray);
+    external?.removeEventListener('abort', onSignal);
+    await server.close();
+  }
+  const c = outcome.summary.counts;
+  stdout.write(`${tb(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
+  stdout.write(`${t(lang, 'finished', { rounds: outcome.rounds, history: join(outDir, HISTORY_FILE) })}\n`);
+  // Abandoned gradings may still hold sockets: they must not keep the process alive.
+  if (!io.signal) setTimeout(() => process.exit(c.graded === c.students ? 0 : 1), 500).unref();
+  return c.graded === c.students ? 0 : 1;
+}

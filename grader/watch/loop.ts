@@ -1,0 +1,262 @@
+// `labgrade watch`'s rounds. A round is one batch pass (grader/batch/run.ts runBatch) over every
+// student not already being graded, with slots (concurrency, per host) shared by all passes, so a
+// straggler of an earlier round still counts against the limits. A round closes when each of its
+// students is done or late: a grading running for more than `lateAfterSec` (default: --every, at
+// least 30 s), or one still waiting for a slot after that long while every running grading is late
+// (the slots are held by slow hosts). Late students keep their previous state, marked stale, and
+// join a later round once their grading ends; the others never wait for them. Each student's
+// result is applied as soon as it is done; each round is appended to history.jsonl.
+import { join } from 'node:path';
+import type { Lang } from '../types.js';
+import type { Roster, RosterStudent } from '../batch/roster.js';
+import { batchLimits, runBatch, type BatchDeps } from '../batch/run.js';
+import { writeClassOutputs } from '../batch/outputs.js';
+import type { ClassSummary } from '../batch/summary.js';
+import type { BatchEvent } from '../batch/types.js';
+import { ensureDir, PRIVATE_MODES, type OutputModes } from '../util/fs.js';
+import { appendFile, open } from 'node:fs/promises';
+import { toolVersion } from '../version.js';
+import { WatchState, type HistoryLine, type WatchSnapshot } from './state.js';
+
+export const HISTORY_FILE = 'history.jsonl';
+/** A grading shorter than this never makes a round close without it, whatever --every says. */
+export const MIN_LATE_SEC = 30;
+
+export interface WatchOptions {
+  exercise: ClassSummary['exercise'];
+  outDir: string;
+  concurrency: number;
+  perHost: number;
+  task?: string;
+  deadlineSec?: number;
+  lang: Lang;
+  everySec: number;
+  stuckAfter: number;
+  /** A grading running longer than this no longer holds its round (default max(everySec, 30)). */
+  lateAfterSec?: number;
+  /** Stop: the round closes with what is done, running gradings are abandoned (their previous state stays). */
+  signal?: AbortSignal;
+  modes?: OutputModes;
+  /** Stop after this many rounds (tests, benchmarks). */
+  maxRounds?: number;
+  /** After a deadline or a stop, how long a grading's slot stays taken while it winds down (ms). */
+  graceMs?: number;
+  /** The state changed (a student's grading started or ended). */
+  onUpdate?: (snap: WatchSnapshot) => void;
+  /** A round closed. */
+  onRound?: (info: RoundInfo, snap: WatchSnapshot) => void;
+  /** A student's grading event (the batch pass's own). */
+  onEvent?: (e: BatchEvent) => void;
+}
+
+export interface RoundInfo {
+  round: number;
+  startedAt: Date;
+  finishedAt: Date;
+  graded: number;
+  late: string[];
+  counts: ClassSummary['counts'];
+  stuck: number;
+}
+
+export interface WatchOutcome {
+  rounds: number;
+  summary: ClassSummary;
+  state: WatchState;
+}
+
+export async function runWatch(roster: Roster, opts: WatchOptions, deps: BatchDeps): Promise<WatchOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const modes = opts.modes ?? PRIVATE_MODES;
+  await ensureDir(opts.outDir, modes.dir);
+  const state = new WatchState(roster, { exercise: opts.exercise, lang: opts.lang, version: toolVersion(), everySec: opts.everySec, stuckAfter: opts.stuckAfter, now });
+  const limits = batchLimits(opts.concurrency, opts.perHost);
+  const lateAfterMs = Math.max(opts.lateAfterSec ?? Math.max(opts.everySec, MIN_LATE_SEC), 0) * 1000;
+  const signal = opts.signal;
+  const historyPath = join(opts.outDir, HISTORY_FILE);
+  await touchPrivate(historyPath, modes.file);
+
+  /** Students queued or running: id -> when their grading started (null: still waiting for a slot). */
+  const inFlight = new Map<string, { round: number; started: number | null }>();
+  const passes = new Set<Promise<unknown>>();
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const waitFor = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      wake = done;
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  const update = () => {
+    try {
+      opts.onUpdate?.(state.snapshot());
+    } catch {
+      /* a display problem never stops grading */
+    }
+  };
+
+  let round = 0;
+  let firstPass = true;
+  while (!signal?.aborted && (opts.maxRounds === undefined || round < opts.maxRounds)) {
+    const ready = roster.students.filter((s) => !inFlight.has(s.id));
+    if (ready.length === 0) {
+      // Everyone is still being graded from earlier rounds: wait for one of them.
+      await waitFor(1000);
+      continue;
+    }
+    round++;
+    const thisRound = round;
+    const startedAt = now();
+    const t0 = Date.now();
+    for (const s of ready) inFlight.set(s.id, { round: thisRound, started: null });
+    state.roundStarted(thisRound, startedAt, ready.map((s) => s.id));
+    update();
+    const mine = new Set(ready.map((s) => s.id));
+    const onEvent = (e: BatchEvent) => {
+      try {
+        opts.onEvent?.(e);
+      } catch {
+        /* display only */
+      }
+      if (e.type === 'start') {
+        const f = inFlight.get(e.student.id);
+        if (f) f.started = Date.now();
+        state.started(e.student.id);
+      } else if (e.type === 'done' || e.type === 'reused') {
+        inFlight.delete(e.student.id);
+        mine.delete(e.student.id);
+        state.graded(e.student.id, thisRound, e.record, e.digest ?? null);
+      } else return;
+      update();
+      poke();
+    };
+    const pass = runBatch(
+      { ...roster, students: ready },
+      {
+        exercise: opts.exercise,
+        outDir: opts.outDir,
+        concurrency: opts.concurrency,
+        perHost: opts.perHost,
+        resume: false,
+        ...(opts.task !== undefined ? { task: opts.task } : {}),
+        ...(opts.deadlineSec !== undefined ? { deadlineSec: opts.deadlineSec } : {}),
+        lang: opts.lang,
+        ...(signal ? { signal } : {}),
+        onEvent,
+        modes,
+        limits,
+        // Only the first pass cleans: later ones run beside stragglers that may be writing.
+        cleanTemps: firstPass,
+        ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
+      },
+      deps,
+    )
+      .catch(() => null)
+      .then(() => {
+        // Whatever did not end with a result (interrupted) keeps its previous state.
+        for (const s of ready) {
+          if (inFlight.get(s.id)?.round === thisRound) {
+            inFlight.delete(s.id);
+            state.abandoned(s.id);
+          }
+        }
+        passes.delete(pass);
+        mine.clear();
+        update();
+        poke();
+      });
+    passes.add(pass);
+    firstPass = false;
+
+    // Close the round when each of its students is done or late.
+    const late = (id: string, at: number): boolean => {
+      const f = inFlight.get(id);
+      if (!f) return false;
+      if (f.started !== null) return at - f.started > lateAfterMs;
+      if (at - t0 <= lateAfterMs) return false;
+      const running = [...inFlight.values()].filter((x) => x.started !== null);
+      return running.every((x) => at - x.started! > lateAfterMs);
+    };
+    for (;;) {
+      if (signal?.aborted) break;
+      const at = Date.now();
+      if ([...mine].every((id) => late(id, at))) break;
+      await waitFor(Math.min(1000, Math.max(50, lateAfterMs / 4)));
+    }
+    if (signal?.aborted) {
+      // Stopping: the running gradings are abandoned (their previous results stay); give them
+      // the grace period to wind down before the round closes.
+      await Promise.race([Promise.all([...passes]), sleep((opts.graceMs ?? 5000) + 1000)]);
+    }
+    const finishedAt = now();
+    const lateIds = ready.filter((s) => inFlight.get(s.id)?.round === thisRound).map((s) => s.id);
+    const line = state.roundClosed(thisRound, startedAt, finishedAt, lateIds, Boolean(signal?.aborted));
+    await appendHistory(historyPath, line, modes.file);
+    const more = !signal?.aborted && (opts.maxRounds === undefined || round < opts.maxRounds);
+    const next = more ? new Date(Math.max(t0 + opts.everySec * 1000, Date.now())) : null;
+    state.setNext(next);
+    const snap = state.snapshot();
+    try {
+      opts.onRound?.(
+        {
+          round: thisRound,
+          startedAt,
+          finishedAt,
+          graded: line.graded.length,
+          late: lateIds,
+          counts: snap.class.counts,
+          stuck: snap.students.filter((s) => s.stuck).length,
+        },
+        snap,
+      );
+    } catch {
+      /* display only */
+    }
+    if (!more) break;
+    const wait = t0 + opts.everySec * 1000 - Date.now();
+    if (wait > 0) await sleepUnlessAborted(wait, signal);
+  }
+  // The batch outputs, from each student's latest finished grading (the student files on disk
+  // are those of that same grading: an abandoned one writes nothing).
+  if (passes.size) await Promise.race([Promise.all([...passes]), sleep((opts.graceMs ?? 5000) + 1000)]);
+  const summary = await writeClassOutputs(roster, state.outcome(), { outDir: opts.outDir, exercise: opts.exercise, lang: opts.lang, modes });
+  return { rounds: round, summary, state };
+}
+
+/** The history file exists from the start, private, appended to (never rewritten). */
+async function touchPrivate(path: string, mode: number): Promise<void> {
+  const fh = await open(path, 'a', mode);
+  await fh.close();
+}
+
+async function appendHistory(path: string, line: HistoryLine, mode: number): Promise<void> {
+  await appendFile(path, `${JSON.stringify(line)}\n`, { mode });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref?.());
+}
+
+function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export type { RosterStudent };
