@@ -85,6 +85,12 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['batch', 'merge', tmp, '--roster', join(tmp, 'missing.yaml'), '--out', join(tmp, 'merged')], 2],
     [['batch-merge', tmp, '--roster', badYaml, '--out', join(tmp, 'merged')], 2],
   ],
+  watch: [
+    [['watch', 'clase2-redes'], 2],
+    [['watch', 'clase2-redes', '--roster', badYaml, '--listen', 'localhost:8750'], 2],
+    [['watch', 'clase2-redes', '--roster', badYaml, '--every', 'x'], 2],
+    [['watch', 'clase2-redes', '--roster', join(tmp, 'missing.yaml'), '--listen', '127.0.0.1:0'], 2],
+  ],
   init: [[['init', '--uri', 'foo', '-o', '-'], 2]],
   doctor: [
     [['doctor', '--uri', NO_SOCKET], 1],
