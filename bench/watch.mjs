@@ -30,10 +30,27 @@ const lab = await import(join(root, 'dist', 'grader', 'lab', 'index.js'));
 process.stdout.write('bringing the lab to scenario "all"…\n');
 await lab.labUp({ scenario: 'all', labFile: false, skipPackages: true });
 const work = mkdtempSync(join(tmpdir(), 'labgrade-bench-watch-'));
-const labFile = await lab.writeLabFile(join(work, 'lab.yaml'), { linux: GUESTS[0], windows: GUESTS[1] });
+// The lab inline in the roster (the teacher's): a lab file would be a student's, and a student's
+// lab file may not name the grading machine's key, known_hosts or network namespace.
+const C = lab.labConstants;
+const ssh = `{ ssh: { user: root, key: ${C.paths.sshKey}, known_hosts: ${C.paths.knownHosts} } }`;
 const spec = join(root, 'exercises', 'clase2-redes.yaml');
 const answers = join(root, 'exercises', 'demo', 'answers-correct.yaml');
-const lines = ['version: 1', 'defaults:', `  lab: ${labFile}`, `  answers: ${answers}`, '  task: nat', 'students:'];
+const lines = [
+  'version: 1',
+  'defaults:',
+  '  lab:',
+  `    uri: ${C.LIBVIRT_URI}`,
+  `    netns: ${C.LAB_NETNS}`,
+  '    networks: { nat: red-nat, isolated: red-aislada, very_isolated: red-muy-aislada }',
+  `    probes: { outside_host: ${C.upstream.outsideHost}, resolve_name: ${C.upstream.testName}, timeout_ms: 1000 }`,
+  '    vms:',
+  `      linux: { domain: ${GUESTS[0]}, access: [${ssh}, agent] }`,
+  `      windows: { domain: ${GUESTS[1]}, os: linux, access: [${ssh}, agent] }`,
+  `  answers: ${answers}`,
+  '  task: nat',
+  'students:',
+];
 for (let i = 0; i < ENTRIES; i++) lines.push(`  - { id: s${String(i).padStart(3, '0')}, name: Student ${i}, email: s${i}@bench.invalid }`);
 const roster = join(work, 'roster.yaml');
 writeFileSync(roster, `${lines.join('\n')}\n`);
@@ -113,6 +130,9 @@ const f = (x, w = 8, d = 1) => (Number.isFinite(x) ? x.toFixed(d).padStart(w) : 
 process.stdout.write(`\nround | graded | complete | round time (s) | SSE latency (ms) | idle gap (s) | labgrade CPU while idle (% of a core)\n`);
 for (const r of rows) {
   process.stdout.write(`${String(r.round).padStart(5)} | ${String(r.graded).padStart(6)} | ${String(r.complete).padStart(8)} | ${f(r.roundSec, 14)} | ${f(r.latencyMs, 16)} | ${f(r.idleSec, 12)} | ${f(r.idleCpu * 100, 8, 2)}\n`);
+}
+if (rows.some((r) => r.complete < ENTRIES)) {
+  process.stdout.write(`WARNING: some rounds did not grade all ${ENTRIES} entries completely: those rows do not measure a real round (see the per-student status files)\n`);
 }
 process.stdout.write(`labgrade watch exited ${code} after SIGTERM; outputs in ${join(work, 'out')} (removed)\n`);
 rmSync(work, { recursive: true, force: true });

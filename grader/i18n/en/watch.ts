@@ -6,7 +6,6 @@ export default {
   optListen: 'IP:port of the page (default 127.0.0.1:8750); any non-loopback address requires the token printed at start',
   optOut: 'output folder: reports, summary, Moodle CSV and history (default labgrade-watch-<exercise>)',
   optStuck: 'rounds in a row with the same failure before a student counts as stuck (default 3)',
-  optHandIns: 'hand-ins folder: a new hand-in updates that student in the next round',
   badListen: '--listen: give an IP address and a port, e.g. 127.0.0.1:8750 or [::1]:8750, not "{value}"',
   listenFailed: 'Could not serve the page on {address}: {message}',
   listening: 'Live page: {url}',

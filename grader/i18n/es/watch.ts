@@ -4,7 +4,6 @@ export default {
   optListen: 'dirección IP:puerto de la página (por defecto 127.0.0.1:8750); cualquier dirección que no sea de loopback exige el token que se muestra al empezar',
   optOut: 'carpeta de salida: informes, resumen, CSV para Moodle e historial (por defecto labgrade-watch-<ejercicio>)',
   optStuck: 'rondas seguidas con el mismo fallo para marcar a un alumno como atascado (por defecto 3)',
-  optHandIns: 'carpeta de entregas: una entrega nueva actualiza a ese alumno en la ronda siguiente',
   badListen: '--listen: escribe una dirección IP y un puerto, por ejemplo 127.0.0.1:8750 o [::1]:8750, no «{value}»',
   listenFailed: 'No se pudo abrir la página en {address}: {message}',
   listening: 'Página en directo: {url}',
