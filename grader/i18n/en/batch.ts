@@ -59,7 +59,7 @@ export default {
   distribution: 'Score distribution',
   matrix: 'Results per question',
   mistakes: 'Most common mistakes',
-  mistakeCount: '{count} of {total} students',
+  mistakeCount: '{count} of {total, plural, one {# student} other {# students}}',
   noMistakes: 'No repeated mistake.',
   notGraded: 'Students not fully graded',
   trustedHostKeys: 'Host keys trusted for the first time (accept_new_host_key): check these fingerprints',

@@ -42,7 +42,7 @@ export default {
   'type.macvtap': 'macvtap',
   'type.other': 'other',
   'desc.dhcpRange': 'DHCP {range}',
-  'desc.dhcpHosts': 'DHCP only for {count} reservations',
+  'desc.dhcpHosts': 'DHCP only for {count, plural, one {# reservation} other {# reservations}}',
   'desc.noDhcp': 'no DHCP',
   'desc.withDhcp': 'DHCP',
   'desc.hostAddress': 'host {address}',

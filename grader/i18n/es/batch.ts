@@ -36,7 +36,7 @@ export default {
   errNothingGraded: 'no se pudo corregir ninguna pregunta (todo omitido): revisa las redes y máquinas del laboratorio en su informe',
   errIncomplete: 'corrección incompleta: {count, plural, one {# elemento} other {# elementos}} sin medir',
   // progress
-  progressLine: '{done}/{total} hechos, {failed} con problemas, {running} en curso',
+  progressLine: '{done}/{total} {done, plural, one {hecho} other {hechos}}, {failed} con problemas, {running} en curso',
   progressEta: 'quedan ~{eta}',
   progressStudent: '[{n}/{total}] {id}: {status} {detail} ({seconds, number} s)',
   progressReused: '[{n}/{total}] {id}: ya corregido (--resume)',
@@ -46,7 +46,7 @@ export default {
   statusPending: 'pendiente',
   strayError: 'error interno durante la corrección (se continúa con los demás alumnos): {message}',
   interrupted: 'Interrumpido: se conservan los resultados ya escritos; vuelve a lanzarlo con --resume para seguir. Pulsa Ctrl-C otra vez para salir ya.',
-  finished: 'Clase corregida: {graded} corregidos, {incomplete} incompletos, {failed} fallidos, {pending} pendientes, en {seconds, number} s.',
+  finished: 'Clase corregida: {graded, plural, one {# corregido} other {# corregidos}}, {incomplete, plural, one {# incompleto} other {# incompletos}}, {failed, plural, one {# fallido} other {# fallidos}}, {pending, plural, one {# pendiente} other {# pendientes}}, en {seconds, number} s.',
   wrote: 'Resumen: {summary}\nCSV para Moodle: {csv}\nDatos: {json}',
   // summary page
   summaryTitle: 'Resumen de clase',
@@ -62,7 +62,7 @@ export default {
   distribution: 'Distribución de notas',
   matrix: 'Resultados por pregunta',
   mistakes: 'Errores más frecuentes',
-  mistakeCount: '{count} de {total} alumnos',
+  mistakeCount: '{count} de {total, plural, one {# alumno} other {# alumnos}}',
   noMistakes: 'Ningún error repetido.',
   notGraded: 'Alumnos sin corregir por completo',
   trustedHostKeys: 'Claves de host aceptadas por primera vez (accept_new_host_key): comprueba estas huellas',

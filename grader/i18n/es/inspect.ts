@@ -45,7 +45,7 @@ export default {
   'type.macvtap': 'macvtap',
   'type.other': 'otra',
   'desc.dhcpRange': 'DHCP {range}',
-  'desc.dhcpHosts': 'DHCP solo para {count} reservas',
+  'desc.dhcpHosts': 'DHCP solo para {count, plural, one {# reserva} other {# reservas}}',
   'desc.noDhcp': 'sin DHCP',
   'desc.withDhcp': 'con DHCP',
   'desc.hostAddress': 'host {address}',
