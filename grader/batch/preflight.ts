@@ -19,7 +19,7 @@ export async function preflight(roster: Roster, spec: ExerciseSpec, lang: Lang, 
   for (const s of roster.students) {
     const sel = taskOverride ?? s.task;
     try {
-      checkSelection(spec, sel, (valid) => t(lang, 'unknownTask', { task: sel, valid }));
+      checkSelection(spec, sel, (task, valid) => t(lang, 'unknownTask', { task, valid }));
     } catch (err) {
       if (err instanceof InputError) {
         const issue: InputIssue = { file: roster.display, path: `students[${s.index}].task`, message: err.issues[0]?.message ?? err.message };

@@ -603,12 +603,14 @@ function winrmFailure(r: Run, role: string, m: WinRmAccess, e: TransportError, m
 
 // ---------------------------------------------------------------- rendering
 
-export function renderDoctorText(rep: DoctorReport, lang: Lang): string {
+export function renderDoctorText(rep: DoctorReport, lang: Lang, opts: { quiet?: boolean } = {}): string {
   const word = (s: CheckStatus): string => t(lang, `doctor.status.${s}`);
   const width = Math.max(...(['ok', 'warn', 'fail', 'skip'] as const).map((s) => word(s).length));
   const out: string[] = [t(lang, 'doctor.title'), ''];
   const pad = ' '.repeat(width + 4);
   for (const c of rep.checks) {
+    // -q: only what needs attention (the summary below still counts every check).
+    if (opts.quiet && (c.status === 'ok' || c.status === 'skip')) continue;
     const msg = c.message.split('\n');
     out.push(`  ${word(c.status).padEnd(width)}  ${c.title}: ${msg[0]}`);
     for (const l of msg.slice(1)) out.push(`${pad}${l}`);

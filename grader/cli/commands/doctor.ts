@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
 import { checkUriOption } from '../uri-option.js';
+import { withVerbosity } from '../verbosity.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/onboarding.js';
 import en from '../../i18n/en/onboarding.js';
@@ -21,15 +22,15 @@ export interface DoctorCliOptions {
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('doctor')
     .description(t(L, 'cli.doctor.desc'))
     .option('--lab <file>', t(L, 'cli.doctor.optLab'))
     .option('--spec <file>', t(L, 'cli.doctor.optSpec'))
     .option('--uri <uri>', t(L, 'cli.doctor.optUri'))
     .option('--format <text|json>', t(L, 'cli.doctor.optFormat'), 'text')
-    .option('--no-connect', t(L, 'cli.doctor.optNoConnect'))
-    .action(async (opts: DoctorCliOptions) => {
+    .option('--no-connect', t(L, 'cli.doctor.optNoConnect'));
+  withVerbosity(cmd, L).action(async (opts: DoctorCliOptions) => {
       process.exitCode = await runDoctorCli(opts, ctx);
     });
 }
@@ -51,6 +52,6 @@ export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Pro
     uri: opts.uri ?? 'qemu:///system',
     noConnect: opts.connect === false,
   });
-  process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorText(report, lang));
+  process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorText(report, lang, { quiet: ctx.verbosity === 'quiet' }));
   return report.exitCode;
 }

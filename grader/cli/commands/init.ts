@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { checkUriOption } from '../uri-option.js';
+import { withVerbosity } from '../verbosity.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/onboarding.js';
 import en from '../../i18n/en/onboarding.js';
@@ -31,7 +32,7 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('init')
     .description(t(L, 'cli.init.desc'))
     .argument('[spec]', t(L, 'cli.init.argSpec'))
@@ -48,8 +49,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vm <role=domain>', t(L, 'cli.init.optVm'), collect, [])
     .option('--outside-host <host>', t(L, 'cli.init.optOutsideHost'))
     .option('--resolve-name <name>', t(L, 'cli.init.optResolveName'))
-    .option('--no-agent-os', t(L, 'cli.init.optNoAgentOs'))
-    .action(async (spec: string | undefined, opts: InitCliOptions) => {
+    .option('--no-agent-os', t(L, 'cli.init.optNoAgentOs'));
+  withVerbosity(cmd, L).action(async (spec: string | undefined, opts: InitCliOptions) => {
       process.exitCode = await runInitCli(spec, opts, ctx);
     });
 }
@@ -81,6 +82,6 @@ export async function runInitCli(specArg: string | undefined, opts: InitCliOptio
     agentOsinfo: opts.agentOs !== false,
   });
   if (r.file === null) process.stdout.write(r.yaml);
-  process.stderr.write(initSummary(ctx.lang, r, opts.output));
+  process.stderr.write(initSummary(ctx.lang, r, opts.output, { quiet: ctx.verbosity === 'quiet' }));
   return 0;
 }

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
 import { checkUriOption } from '../uri-option.js';
+import { withVerbosity } from '../verbosity.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/inspect.js';
 import en from '../../i18n/en/inspect.js';
@@ -22,14 +23,14 @@ export interface InspectCliOptions {
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('inspect')
     .description(t(L, 'cli.desc'))
     .option('--lab <file>', t(L, 'cli.optLab'))
     .option('--uri <uri>', t(L, 'cli.optUri'))
     .option('--format <text|json>', t(L, 'cli.optFormat'), 'text')
-    .option('--no-agent', t(L, 'cli.optNoAgent'))
-    .action(async (opts: InspectCliOptions) => {
+    .option('--no-agent', t(L, 'cli.optNoAgent'));
+  withVerbosity(cmd, L).action(async (opts: InspectCliOptions) => {
       process.exitCode = await runInspect(opts, ctx);
     });
 }

@@ -23,7 +23,7 @@ export default {
   unknownPlaceholder: 'unknown placeholder "{placeholder}": only {id} is supported',
   labNotMapping: "the student's lab is a file but `defaults.lab` is a mapping; use a mapping or a file in both",
   labInvalid: 'lab of "{id}": {message}',
-  unknownTask: 'unknown task "{task}"; valid: {valid}',
+  unknownTask: '--task: unknown task "{task}"; the valid ones are: {valid}',
   badNumber: '{option}: expected a number from {min} to {max}, not "{value}"',
   badInteger: '{option}: expected a whole number from {min} to {max}, not "{value}"',
   badIdentity: '--identity: use email, idNumber, username or id, not "{value}"',

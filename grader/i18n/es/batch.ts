@@ -23,7 +23,7 @@ export default {
   unknownPlaceholder: 'marcador desconocido «{placeholder}»: solo se admite {id}',
   labNotMapping: 'el laboratorio del alumno es un fichero pero `defaults.lab` es un mapa; usa un mapa o un fichero en ambos',
   labInvalid: 'laboratorio de «{id}»: {message}',
-  unknownTask: 'tarea «{task}» desconocida; válidas: {valid}',
+  unknownTask: '--task: la tarea «{task}» no existe; las válidas son: {valid}',
   badNumber: '{option}: se esperaba un número entre {min} y {max}, no «{value}»',
   badInteger: '{option}: se esperaba un número entero entre {min} y {max}, no «{value}»',
   badIdentity: '--identity: usa email, idNumber, username o id, no «{value}»',

@@ -126,11 +126,58 @@ describe('exit codes: one table for every command', function () {
     }
   });
 
-  it('--lang accepts es and en only (exit 2 otherwise, before anything runs)', () => {
+  it('--lang accepts es and en in any case and as locales (es-ES, en_US); exit 2 otherwise, before anything runs', () => {
     const r = labgrade(['--lang', 'fr', 'exercises']);
     expect(r.code).to.equal(2);
-    expect(r.out).to.include('--lang takes es or en, not "fr"');
+    expect(r.out).to.include('--lang takes es or en (also es-ES, en_US…), not "fr"');
     expect(labgrade(['--lang', 'es', 'exercises']).code).to.equal(0);
+    for (const [value, header] of [['EN', 'Bundled exercises'], ['Es', 'Ejercicios incluidos'], ['es-ES', 'Ejercicios incluidos'], ['en_US', 'Bundled exercises'], ['es_ES.UTF-8', 'Ejercicios incluidos']]) {
+      const x = labgrade(['--lang', value!, 'exercises']);
+      expect(x.code, `--lang ${value}: ${x.out}`).to.equal(0);
+      expect(x.out, `--lang ${value}`).to.include(header);
+    }
+  });
+
+  it('a usage error is one line and where the help is, not the whole help (exit 2)', () => {
+    const r = labgrade(['check', 'clase2-redes', '--lab', 'x', '--answers', 'y', '--bogus']);
+    expect(r.code).to.equal(2);
+    expect(r.out.trim().split('\n')).to.deep.equal(["error: unknown option '--bogus'", 'Try "labgrade check --help" for the options.']);
+    const es = labgrade(['--lang', 'es', 'lab', 'up', '--scenario']);
+    expect(es.code).to.equal(2);
+    expect(es.out).to.include('Prueba «labgrade lab up --help» para ver las opciones.').and.not.include('Uso:');
+  });
+
+  it('--task names the unknown task and the valid ones, once', () => {
+    const r = labgrade(['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'bogus']);
+    expect(r.code).to.equal(2);
+    expect(r.out.trim()).to.equal('--task: unknown task "bogus"; the valid ones are: auto, all, nat, isolated, very_isolated');
+  });
+
+  it('-q and -v together are bad usage (exit 2)', () => {
+    const r = labgrade(['doctor', '-q', '-v', '--uri', NO_SOCKET]);
+    expect(r.code).to.equal(2);
+    expect(r.out).to.include('-q and -v do not go together');
+  });
+
+  it('under --format json a failure is one JSON object on stdout, with the same exit code', () => {
+    const cases: [string[], number, string][] = [
+      [['validate', '--format', 'json'], 2, 'usage'],
+      [['inspect', '--format', 'json', '--uri', 'foo'], 2, 'input'],
+      [['check', 'clase2-redes', '--lab', join(tmp, 'missing.yaml'), '--answers', correct, '--format', 'json'], 2, 'input'],
+      [['--lang', 'fr', 'exercises', '--format', 'json'], 2, 'usage'],
+      [['lab', 'up', '--format', 'json', '--flavour', 'no-such-flavour'], 2, 'usage'],
+    ];
+    for (const [args, code, kind] of cases) {
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'labgrade.js'), ...args], { encoding: 'utf8', cwd: tmp, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } });
+      expect(r.status, `${args.join(' ')}: ${r.stdout}${r.stderr}`).to.equal(code);
+      const obj = JSON.parse(r.stdout) as { error: { code: string; message: string; exitCode: number; file?: string } };
+      expect(obj.error.code, args.join(' ')).to.equal(kind);
+      expect(obj.error.exitCode).to.equal(code);
+      expect(obj.error.message).to.be.a('string').and.match(/\S/);
+      expect(r.stderr, args.join(' ')).to.equal('');
+    }
+    const missing = spawnSync(process.execPath, [join(root, 'bin', 'labgrade.js'), 'check', 'clase2-redes', '--lab', join(tmp, 'missing.yaml'), '--answers', correct, '--format', 'json'], { encoding: 'utf8', cwd: tmp });
+    expect((JSON.parse(missing.stdout) as { error: { file: string } }).error.file).to.equal(join(tmp, 'missing.yaml'));
   });
 
   it('check and batch refuse a spec whose check params are wrong before grading anything (exit 2, as validate says it)', () => {
