@@ -60,3 +60,21 @@ export function withSshDefaults(uri: string, opts: { keyFile?: string | undefine
   if (add.length === 0) return uri;
   return uri + (uri.includes('?') ? (uri.endsWith('?') || uri.endsWith('&') ? '' : '&') : '?') + add.join('&');
 }
+
+/**
+ * The ssh and ssh-copy-id command lines that reach the host of a qemu+ssh URI as virsh does: its
+ * user and port kept (`ssh -p 1 nobody@127.0.0.1`, `ssh-copy-id -p 1 nobody@127.0.0.1`), each word
+ * quoted for pasting into a shell. null when the URI names no host.
+ */
+export function sshCommandsFor(uri: string): { ssh: string; copyId: string } | null {
+  const u = parseUri(uri);
+  if (!u?.host) return null;
+  return sshCommandsTo(u.user, u.host.replace(/^\[(.*)\]$/, '$1'), u.port);
+}
+
+export function sshCommandsTo(user: string | null | undefined, host: string, port: number | null | undefined): { ssh: string; copyId: string } {
+  const word = (s: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const target = word(`${user ? `${user}@` : ''}${host}`);
+  const p = port && port !== 22 ? `-p ${port} ` : '';
+  return { ssh: `ssh ${p}${target}`, copyId: `ssh-copy-id ${p}${target}` };
+}

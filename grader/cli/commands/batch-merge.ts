@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { withVerbosity } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/shard.js';
 import en from '../../i18n/en/shard.js';
@@ -33,6 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
 
 export async function runMergeCli(dirs: string[], opts: MergeCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
+  checkOutputPath(opts.out, '--out', lang);
   const [{ loadRoster }, { loadSlices, mergeSlices }, { writeClassOutputs }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }] = await Promise.all([
     import('../../batch/roster.js'),
     import('../../batch/merge.js'),

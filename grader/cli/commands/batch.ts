@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
 import { withVerbosity, debugging } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/batch.js';
 import en from '../../i18n/en/batch.js';
@@ -71,6 +72,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   if (opts.identity !== undefined && !(identities as readonly string[]).includes(opts.identity)) {
     throw new InputError(t(lang, 'badIdentity', { value: opts.identity }));
   }
+  checkOutputPath(opts.out, '--out', lang);
   const shardMod = opts.shard !== undefined ? await import('../../batch/shard.js') : null;
   const shard = shardMod ? shardMod.parseShard(opts.shard!) : null;
   if (shardMod && !shard) throw new InputError(ts(lang, 'badShard', { value: opts.shard! }));

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
 import { withVerbosity } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/grade.js';
 import en from '../../i18n/en/grade.js';
@@ -41,6 +42,7 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   if (!(FORMATS as readonly string[]).includes(opts.format)) {
     throw new InputError(t(lang, 'cliBadFormat', { format: opts.format, valid: FORMATS.join(', ') }));
   }
+  checkOutputPath(opts.output, '-o', lang);
   // Load the engine while the input files are read; start inspecting the host (virsh, mostly
   // waiting) as soon as the lab file is known, while the answers are still being validated.
   const enginePromise = Promise.all([

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError, type GradeResult, type Lang } from '../../types.js';
 import { withVerbosity, type Verbosity } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/grade.js';
 import en from '../../i18n/en/grade.js';
@@ -43,6 +44,7 @@ function say(line: string): void {
 export async function runDemo(outDir: string, lang: Lang, verbosity: Verbosity = 'normal'): Promise<number> {
   // -q: the steps are left out; where the reports are and the scores are the result, always shown.
   const step = verbosity === 'quiet' ? () => undefined : say;
+  checkOutputPath(outDir, '--out', lang);
   const lab = await import('../../lab/index.js');
   if (!lab.isRoot()) throw new InputError(t(lang, 'demoNeedsRoot'));
   const [{ join, resolve }, { mkdir }, { projectRoot }, { loadSpec }, { loadLab }, { loadAnswers }, engine, { mergeResults }, { defaultDeps }, { renderers }, { tLab }] =

@@ -77,6 +77,7 @@ export function register(program: Command, ctx: CliContext): void {
         // option errors first (exit 2), before asking for root
         const flavours = o.flavour !== undefined ? parseFlavours(o.flavour) : undefined;
         const users = o.user !== undefined ? parseUsers(o.user) : undefined;
+        if (typeof o.labFile === 'string') (await import('../output-path.js')).checkOutputPath(o.labFile, '--lab-file', lang);
         assertRoot();
         const r = await labUp({
           scenario: o.scenario,

@@ -9,6 +9,11 @@ export default {
   optVerbose: 'progreso aunque la salida no sea una terminal, y la traza de un error inesperado (como LABGRADE_DEBUG=1)',
   quietAndVerbose: '-q y -v no van juntas: elige una',
   'cmd.seeHelpFor': 'Prueba «{command}» para ver las opciones.',
+  outputNoFolder: '{option} {path}: la carpeta {dir} no existe y labgrade no la crea: créala ({mkdir}) o elige otra',
+  outputNotFolder: '{option} {path}: {dir} no es una carpeta',
+  completionDesc: 'escribe el guion de autocompletado para bash o zsh (órdenes, opciones e ids de los ejercicios)',
+  completionArgShell: 'la shell: bash o zsh',
+  completionBadShell: 'completion admite {valid}, no «{shell}»',
   badLang: 'labgrade: --lang admite es o en (también es-ES, en_US…), no «{value}»',
   // commander's own texts
   'cmd.usage': 'Uso:',

@@ -49,6 +49,7 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
   'answers init': [
     [['answers', 'init', 'clase2-redes'], 0],
     [['answers', 'init', 'no-such-exercise'], 2],
+    [['answers', 'init', 'clase2-redes', '-o', '/nonexistent/labgrade-dir/a.yaml'], 2],
   ],
   lab: [[['lab', 'bogus'], 2]],
   'lab up': [[['lab', 'up', '--format', 'xml'], 2], [['lab', 'up', '--scenario'], 2]],
@@ -72,6 +73,7 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['check', 'no-such-exercise', '--lab', unreachableLab, '--answers', correct], 2],
     [['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--format', 'xml'], 2],
     [['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'nope'], 2],
+    [['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '-o', '/nonexistent/labgrade-dir/r.txt'], 2],
   ],
   demo: [[['demo', 'extra-argument'], 2]],
   batch: [
@@ -79,13 +81,22 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['batch', 'clase2-redes', '--roster', join(tmp, 'missing.yaml'), '--out', join(tmp, 'out')], 2],
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--concurrency', 'x'], 2],
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--shard', '3/2'], 2],
+    [['batch', 'clase2-redes', '--roster', badYaml, '--out', '/nonexistent/labgrade-dir/out'], 2],
   ],
   'batch-merge': [
     [['batch', 'merge', '--out', join(tmp, 'merged')], 2],
     [['batch', 'merge', tmp, '--roster', join(tmp, 'missing.yaml'), '--out', join(tmp, 'merged')], 2],
     [['batch-merge', tmp, '--roster', badYaml, '--out', join(tmp, 'merged')], 2],
   ],
-  init: [[['init', '--uri', 'foo', '-o', '-'], 2]],
+  init: [
+    [['init', '--uri', 'foo', '-o', '-'], 2],
+    [['init', '-o', '/nonexistent/labgrade-dir/lab.yaml'], 2],
+  ],
+  completion: [
+    [['completion', 'bash'], 0],
+    [['completion', 'zsh'], 0],
+    [['completion', 'fish'], 2],
+  ],
   doctor: [
     [['doctor', '--uri', NO_SOCKET], 1],
     [['doctor', '--uri', 'foo'], 2],
