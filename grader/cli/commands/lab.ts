@@ -130,7 +130,7 @@ export function register(program: Command, ctx: CliContext): void {
         lines.push(t(lang, 'statusGuests'));
         for (const g of s.guests) {
           const addr = g.ipv4.length ? g.ipv4.join(' ') : t(lang, 'statusNoAddress');
-          lines.push(`  ${g.name.padEnd(14)} ${domainStateWord(lang, g.state).padEnd(9)} ${(g.flavour ?? '-').padEnd(16)} ${(g.network ?? '-').padEnd(16)} ${g.mac ?? '-'}  ${addr}`);
+          lines.push(`  ${g.name.padEnd(14)} ${domainStateWord(lang, g.state).padEnd(11)} ${(g.flavour ?? '-').padEnd(16)} ${(g.network ?? '-').padEnd(16)} ${g.mac ?? '-'}  ${addr}`);
         }
         if (s.labFile) lines.push(t(lang, 'statusLabFile', { path: s.labFile }));
         process.stdout.write(`${lines.join('\n')}\n`);

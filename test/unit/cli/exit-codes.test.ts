@@ -164,6 +164,24 @@ describe('exit codes: one table for every command', function () {
     expect(r.out.trim()).to.equal('--task: unknown task "bogus"; the valid ones are: auto, all, nat, isolated, very_isolated');
   });
 
+  it('-q / -v: doctor -q shows only what needs attention; check -v shows progress without a terminal; -q hides it', () => {
+    const d = labgrade(['doctor', '-q', '--uri', NO_SOCKET]);
+    expect(d.code).to.equal(1);
+    expect(d.out).to.include('FAIL').and.include('1 failed');
+    expect(d.out).to.not.match(/^\s+ok\s+virsh program/m);
+    expect(labgrade(['doctor', '--uri', NO_SOCKET]).out).to.match(/^\s+ok\s+virsh program/m);
+    const v = labgrade(['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'nat', '-v']);
+    expect(v.code).to.equal(1);
+    expect(v.out).to.include('Inspecting the libvirt host');
+    const q = labgrade(['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'nat', '-q']);
+    expect(q.code).to.equal(1);
+    expect(q.out).to.not.include('Inspecting the libvirt host');
+    for (const cmd of [['check'], ['batch'], ['batch-merge'], ['doctor'], ['init'], ['inspect'], ['lab', 'up'], ['lab', 'down'], ['demo']]) {
+      const h = labgrade([...cmd, '--help']).out;
+      expect(h, cmd.join(' ')).to.include('-q, --quiet').and.include('-v, --verbose');
+    }
+  });
+
   it('-q and -v together are bad usage (exit 2)', () => {
     const r = labgrade(['doctor', '-q', '-v', '--uri', NO_SOCKET]);
     expect(r.code).to.equal(2);
