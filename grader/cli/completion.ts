@@ -6,6 +6,7 @@
 //
 // zsh runs the same function through bashcompinit (zsh's own emulation of bash completion).
 import type { Command, Option } from 'commander';
+import { shQuote } from '../transports/quote.js';
 
 /** What a word completes to: a fixed list, files, folders, exercise ids (plus files), or nothing. */
 type Kind = { words: string[] } | 'file' | 'dir' | 'exercise' | 'none';
@@ -62,7 +63,7 @@ function collect(cmd: Command, path: string[], extra: Record<string, string[]>, 
   for (const s of subs) collect(s, [...path, s.name()], extra, out);
 }
 
-const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const q = shQuote;
 
 function reply(kind: Kind, exercises: string[]): string {
   if (kind === 'file') return 'COMPREPLY=($(compgen -f -- "$cur"))';

@@ -1,6 +1,7 @@
 // libvirt connection URIs: `qemu:///system` (local unix socket) or `qemu+ssh://user@host/system`
 // (virsh starts the `ssh` program, which runs virt-ssh-helper or nc on the host). Only parsing and
 // safe, additive tweaks live here.
+import { shWord } from '../transports/quote.js';
 
 export interface UriInfo {
   /** driver[+transport] */
@@ -73,8 +74,7 @@ export function sshCommandsFor(uri: string): { ssh: string; copyId: string } | n
 }
 
 export function sshCommandsTo(user: string | null | undefined, host: string, port: number | null | undefined): { ssh: string; copyId: string } {
-  const word = (s: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  const target = word(`${user ? `${user}@` : ''}${host}`);
+  const target = shWord(`${user ? `${user}@` : ''}${host}`);
   const p = port && port !== 22 ? `-p ${port} ` : '';
   return { ssh: `ssh ${p}${target}`, copyId: `ssh-copy-id ${p}${target}` };
 }
