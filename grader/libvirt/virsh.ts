@@ -216,7 +216,20 @@ export interface VirshOptions {
   execUri?: string;
   /** With `exec`: it still runs here (long-lived local shells, virsh-shell.ts), not on a remote host. */
   local?: boolean;
+  /** Told of every call as it ends (the hand-in's evidence, grader/handin/recorder.ts). */
+  record?: VirshRecordFn;
 }
+
+/** One virsh call as it ended: its arguments after `-c URI`, and what came back or what broke. */
+export interface VirshCall {
+  args: string[];
+  startedAt: number;
+  durationMs: number;
+  result?: VirshExecResult;
+  /** The executor itself failed (the SSH connection to the host). */
+  error?: { code: TransportErrorCode; message: string };
+}
+export type VirshRecordFn = (call: VirshCall) => void;
 
 /** What ran: exit code and output (a remote executor fills it from an SSH channel). */
 export interface VirshExecResult {
@@ -253,6 +266,7 @@ export class Virsh {
   private readonly exec: VirshExec | undefined;
   private readonly execUri: string | undefined;
   private readonly local: boolean;
+  private readonly record: VirshRecordFn | undefined;
 
   constructor(opts: VirshOptions) {
     this.uri = withSshDefaults(opts.uri, { keyFile: opts.sshKeyFile });
@@ -265,6 +279,7 @@ export class Virsh {
     this.exec = opts.exec;
     this.execUri = opts.execUri;
     this.local = opts.local ?? false;
+    this.record = opts.record;
   }
 
   /** Runs remotely (through an executor) rather than as a local process. */
@@ -285,6 +300,7 @@ export class Virsh {
       ...(this.exec ? { exec: this.exec } : {}),
       ...(this.execUri ? { execUri: this.execUri } : {}),
       local: this.local,
+      ...(this.record ? { record: this.record } : {}),
     });
   }
 
@@ -304,7 +320,9 @@ export class Virsh {
     let r: VirshExecResult;
     try {
       r = await exec(argv, { timeoutMs, maxOutputBytes: this.maxOutputBytes });
+      this.record?.({ args, startedAt: started, durationMs: Date.now() - started, result: r });
     } catch (e) {
+      this.record?.({ args, startedAt: started, durationMs: Date.now() - started, error: { code: e instanceof TransportError ? e.code : 'unreachable', message: String((e as Error)?.message ?? e) } });
       if (e instanceof LibvirtError) throw e;
       // The SSH connection to the host failed: the same kinds as OpenSSH's failures under virsh,
       // with ssh2's own (already precise and localized) message.

@@ -7,8 +7,11 @@ import { InputError } from '../../types.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/grade.js';
 import en from '../../i18n/en/grade.js';
+import esHandin from '../../i18n/es/handin.js';
+import enHandin from '../../i18n/en/handin.js';
 
 const t = translator(es, en);
+const th = translator(esHandin, enHandin);
 const FORMATS = ['text', 'json', 'junit', 'html'] as const;
 
 interface CheckOptions {
@@ -18,6 +21,7 @@ interface CheckOptions {
   format: string;
   output?: string;
   quiet?: boolean;
+  handIn?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -32,6 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--format <format>', t(L, 'cliCheckFormat'), 'text')
     .option('-o, --output <file>', t(L, 'cliCheckOutput'))
     .option('-q, --quiet', t(L, 'cliCheckQuiet'))
+    .option('--hand-in <file.zip>', th(L, 'cliHandInOpt'))
     .action(async (specPath: string, opts: CheckOptions) => {
       process.exitCode = await runCheck(specPath, opts, ctx);
     });
@@ -63,7 +68,10 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   checkSelection(spec, opts.task, (valid) => t(lang, 'unknownTask', { valid }));
   const lab = await loadLab(opts.lab, { lang });
   const [{ gradeStudent, startInspection }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await enginePromise;
-  const deps = defaultDeps(lang);
+  // A hand-in keeps the raw evidence of every measurement (grader/handin/evidence.ts).
+  const handin = opts.handIn ? await import('../../handin/evidence.js') : null;
+  const recorder = handin ? new handin.EvidenceRecorder() : undefined;
+  const deps = defaultDeps(lang, recorder ? { recorder } : {});
   const inspection = startInspection(deps, lab);
   const answers = await loadAnswers(opts.answers, spec, { lang });
   const showProgress = !opts.quiet && Boolean(process.stderr.isTTY);
@@ -82,5 +90,11 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   const content = renderers[format](result, { lang, color: format === 'text' && !toFile && wantColor(process.stdout) });
   await writeOutput(opts.output, content);
   if (toFile && !opts.quiet) process.stderr.write(`${t(lang, 'cliWrote', { file: opts.output })}\n`);
+  if (opts.handIn && recorder) {
+    const { writeCheckHandIn } = await import('../../handin/check.js');
+    const w = await writeCheckHandIn({ path: opts.handIn, specFile: spec.file, specId: spec.id, labPath: opts.lab, answersPath: opts.answers, task: opts.task, result, recorder, redact: deps.redact, lang });
+    if (w.replaced) process.stderr.write(`${th(lang, 'cliHandInReplaced', { task: opts.task })}\n`);
+    process.stderr.write(`${th(lang, 'cliWroteHandIn', { file: opts.handIn, runs: w.manifest.runs.length, tasks: w.manifest.runs.map((r) => r.task).join(', ') })}\n`);
+  }
   return result.exitCode;
 }
