@@ -126,7 +126,10 @@ export function contradictions(entries: EvidenceEntry[], lang: Lang): string[] {
     const run = e.kind === 'command' ? e.result : e.kind === 'open' ? e.first?.result : undefined;
     const role = e.kind === 'command' || e.kind === 'open' ? e.role : null;
     if (!run || !role) continue;
-    const body = splitSections(run.stdout).get('addr')?.body;
+    const sections = splitSections(run.stdout);
+    const reach = reachAgainstRoutes(run.stdout, sections, role, lang);
+    for (const r of reach) if (!seen.has(r)) (seen.add(r), out.push(r));
+    const body = sections.get('addr')?.body;
     if (!body) continue;
     const links = parseIpAddr(body);
     const domain = opened.get(role);
@@ -160,6 +163,46 @@ export function contradictions(entries: EvidenceEntry[], lang: Lang): string[] {
         }
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Reach results against routes, within one script's output (one moment): a ping answered by an
+ * address that no route of the guest leads to (no default route, outside every route's and every
+ * interface's subnet) cannot have happened.
+ */
+function reachAgainstRoutes(stdout: string, sections: ReturnType<typeof splitSections>, role: string, lang: Lang): string[] {
+  const route = sections.get('route');
+  const addr = sections.get('addr');
+  if (!route || route.rc !== 0 || !addr || addr.rc !== 0) return [];
+  const nets: { net: string; prefix: number }[] = [];
+  let hasDefault = false;
+  const j = (() => {
+    try {
+      return JSON.parse(route.body) as unknown;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (!Array.isArray(j)) return [];
+  for (const r of j as { dst?: unknown }[]) {
+    const dst = typeof r?.dst === 'string' ? r.dst : '';
+    if (dst === 'default' || dst === '0.0.0.0/0') hasDefault = true;
+    const m = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?$/.exec(dst);
+    if (m) nets.push({ net: m[1]!, prefix: Number(m[2] ?? 32) });
+  }
+  if (hasDefault) return [];
+  for (const l of parseIpAddr(addr.body) ?? []) {
+    for (const a of l.addr_info ?? []) if (a.family === 'inet' && a.local) nets.push({ net: a.local, prefix: a.prefixlen ?? 32 });
+  }
+  const out: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const p = /^@@LG-PING \S+ 0 .*?\bfrom (\d+\.\d+\.\d+\.\d+)/.exec(line);
+    if (!p) continue;
+    const from = p[1]!;
+    if (from.startsWith('127.') || nets.some((n) => sameSubnet(from, n.net, n.prefix))) continue;
+    out.push(t(lang, 'contraReach', { role, address: from, routes: nets.map((n) => `${n.net}/${n.prefix}`).join(', ') || '-' }));
   }
   return out;
 }

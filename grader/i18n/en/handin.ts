@@ -80,4 +80,5 @@ export default {
   batchDone: "{count, plural, one {# student} other {# students}}: {ok} ok, {review} to review, {withheld} withheld, {missing} without a hand-in; {unmatched, plural, one {# submission} other {# submissions}} matched nobody.",
   batchWrote: "Wrote {summary}, {csv}, {json} and {feedback}",
   batchStudent: "{id}: {score} — {trust}",
+  contraReach: "the guest {role} got a ping reply from {address}, but it has no default route and none of its routes or interfaces ({routes}) leads there",
 } satisfies Record<keyof typeof es, string>;

@@ -79,4 +79,5 @@ export default {
   batchDone: "{count, plural, one {# alumno} other {# alumnos}}: {ok} bien, {review} por revisar, {withheld} retenidas, {missing} sin entrega; {unmatched, plural, one {# entrega no corresponde} other {# entregas no corresponden}} a nadie.",
   batchWrote: "Escrito {summary}, {csv}, {json} y {feedback}",
   batchStudent: "{id}: {score} — {trust}",
+  contraReach: "la máquina {role} recibió respuesta de ping de {address}, pero no tiene ruta por defecto y ninguna de sus rutas ni interfaces ({routes}) lleva allí",
 };
