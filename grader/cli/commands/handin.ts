@@ -15,13 +15,38 @@ export function register(program: Command, ctx: CliContext): void {
   h.command('show')
     .description(t(L, 'cmdHandinShow'))
     .argument('<file>', t(L, 'argHandinFile'))
-    .action(async (file: string) => {
-      process.exitCode = await runShow(file, ctx);
+    .option('--lab <file>', t(L, 'optShowLab'))
+    .action(async (file: string, opts: { lab?: string }) => {
+      process.exitCode = await runShow(file, ctx, opts);
     });
 }
 
-export async function runShow(file: string, ctx: CliContext): Promise<number> {
+/** With `--lab`: the lab file's secrets (passwords, key files) become known, so they are looked for. */
+async function learnSecrets(labPath: string, lang: CliContext['lang']): Promise<void> {
+  const [{ loadLab }, { resolveSecret, registerSecret }, { readInput }, { dirname }] = await Promise.all([
+    import('../../inputs/load-lab.js'),
+    import('../../inputs/secrets.js'),
+    import('../../util/read-input.js'),
+    import('node:path'),
+  ]);
+  const lab = await loadLab(labPath, { lang });
+  for (const vm of Object.values(lab.vms)) {
+    for (const a of vm.access) {
+      if (a.kind === 'agent') continue;
+      if (a.password) await resolveSecret(a.password, dirname(lab.file), { lang }).catch(() => undefined);
+      if (a.kind === 'ssh' && a.keyFile) {
+        const key = await readInput(a.keyFile, 'key').catch(() => null);
+        if (key) registerSecret(key.toString('utf8').trim());
+      }
+    }
+  }
+}
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+export async function runShow(file: string, ctx: CliContext, opts: { lab?: string } = {}): Promise<number> {
   const lang = ctx.lang;
+  if (opts.lab) await learnSecrets(opts.lab, lang);
   const [{ readHandIn, HandInRefused }, { redact }, { InputError }] = await Promise.all([
     import('../../handin/read.js'),
     import('../../inputs/secrets.js'),
@@ -56,7 +81,13 @@ export async function runShow(file: string, ctx: CliContext): Promise<number> {
   if (h.sealProblems.length === 0) out.push(t(lang, 'showSealOk'));
   else out.push(t(lang, 'showSealBad'), ...h.sealProblems.map((p) => `  - ${p}`));
   // Any secret this process knows of (resolved from the files it read) found in an entry.
-  const withSecret = [...h.files.entries()].filter(([, d]) => redact(d.toString('utf8')) !== d.toString('utf8')).map(([p]) => p);
+  // Private keys are looked for whatever the lab file says.
+  const withSecret = [...h.files.entries()]
+    .filter(([, d]) => {
+      const text = d.toString('utf8');
+      return redact(text) !== text || PRIVATE_KEY.test(text);
+    })
+    .map(([p]) => p);
   out.push(withSecret.length === 0 ? t(lang, 'showNoSecrets') : t(lang, 'showSecretsFound', { count: withSecret.length, paths: withSecret.join(', ') }));
   process.stdout.write(`${out.join('\n')}\n`);
   return h.sealProblems.length === 0 && withSecret.length === 0 ? 0 : 1;

@@ -37,7 +37,7 @@ export default {
   showEntry: '  {path}  {size, number} bytes  sha256 {sha}',
   showSealOk: 'Seal: every entry matches the manifest and the chains hold.',
   showSealBad: 'Seal: does NOT hold:',
-  showNoSecrets: 'Secrets: none of the secrets this labgrade knows of appears in the hand-in (passwords and keys are never written: the lab file keeps only the kinds of access).',
+  showNoSecrets: 'Secrets: no private key, and none of the secrets this labgrade knows of (with --lab: your lab file\'s passwords and keys), appears in the hand-in; passwords and keys are never written: the lab file inside keeps only the kinds of access.',
   showSecretsFound: 'Secrets: {count, plural, one {# entry holds} other {# entries hold}} a secret this labgrade knows of: {paths}. Do not hand it in; tell your teacher.',
   scoreText: "{points, number}/{max, number} ({percent, number} %)",
   contraMac: "the guest {role} shows MAC {mac} on {ifname}, but the domain XML of {domain} has only {xml}",
@@ -81,4 +81,5 @@ export default {
   batchWrote: "Wrote {summary}, {csv}, {json} and {feedback}",
   batchStudent: "{id}: {score} — {trust}",
   contraReach: "the guest {role} got a ping reply from {address}, but it has no default route and none of its routes or interfaces ({routes}) leads there",
+  optShowLab: "your lab file: its passwords and keys are looked for in the hand-in",
 } satisfies Record<keyof typeof es, string>;

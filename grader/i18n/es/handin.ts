@@ -36,7 +36,7 @@ export default {
   showEntry: '  {path}  {size, number} bytes  sha256 {sha}',
   showSealOk: 'Sello: cada entrada coincide con el manifiesto y las cadenas se mantienen.',
   showSealBad: 'Sello: NO se mantiene:',
-  showNoSecrets: 'Secretos: ninguno de los secretos que conoce este labgrade aparece en la entrega (las contraseñas y claves nunca se escriben: el fichero del laboratorio solo guarda los tipos de acceso).',
+  showNoSecrets: 'Secretos: ninguna clave privada, ni ninguno de los secretos que conoce este labgrade (con --lab: las contraseñas y claves de tu fichero del laboratorio), aparece en la entrega; las contraseñas y claves nunca se escriben: el fichero del laboratorio que va dentro solo guarda los tipos de acceso.',
   showSecretsFound: 'Secretos: {count, plural, one {# entrada contiene} other {# entradas contienen}} un secreto que conoce este labgrade: {paths}. No la entregues; avisa a tu profesor.',
   scoreText: "{points, number}/{max, number} ({percent, number} %)",
   contraMac: "la máquina {role} muestra la MAC {mac} en {ifname}, pero el XML del dominio {domain} solo tiene {xml}",
@@ -80,4 +80,5 @@ export default {
   batchWrote: "Escrito {summary}, {csv}, {json} y {feedback}",
   batchStudent: "{id}: {score} — {trust}",
   contraReach: "la máquina {role} recibió respuesta de ping de {address}, pero no tiene ruta por defecto y ninguna de sus rutas ni interfaces ({routes}) lleva allí",
+  optShowLab: "tu fichero del laboratorio: se buscan sus contraseñas y claves en la entrega",
 };

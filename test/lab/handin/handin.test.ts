@@ -107,12 +107,15 @@ describe('hand-ins on the real lab', function () {
     expect(live).to.deep.equal({ correct: 100, mistakes: 62.5 });
   });
 
-  it('`handin show` lists the entries, says the seal holds and that no secret is inside', function () {
-    const r = labgrade('handin', 'show', handins.correct!);
+  it('`handin show` lists the entries, says the seal holds and that no secret is inside', async function () {
+    this.timeout(60_000);
+    // With the lab file: its password and key are looked for (and not found).
+    const r = labgrade('handin', 'show', handins.correct!, '--lab', await labFileFor(PAIRS.nat));
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.match(/Seal: every entry matches/);
     expect(r.stdout).to.match(/runs\/3\/evidence\.jsonl/);
     expect(r.stdout).to.match(/host key/);
+    expect(r.stdout).to.match(/Secrets: no private key/);
   });
 
   for (const s of ['correct', 'mistakes'] as const) {
