@@ -18,6 +18,7 @@ import { parseLeaseTable } from '../libvirt/leases.js';
 import { normalizeMac } from '../libvirt/mac.js';
 import { parseIpAddr, addressOrigin } from '../probes/linux.js';
 import { splitSections } from '../probes/measurement.js';
+import { inSubnet, isIpv4 } from '../net/ipv4.js';
 import { replayDeps } from './replay.js';
 import { sha256, type EvidenceEntry } from './evidence.js';
 import type { HandIn } from './read.js';
@@ -207,18 +208,10 @@ function reachAgainstRoutes(stdout: string, sections: ReturnType<typeof splitSec
   return out;
 }
 
-function ipNum(a: string): number | null {
-  const p = a.split('.').map(Number);
-  if (p.length !== 4 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) return null;
-  return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0;
-}
-
+/** Inside the subnet; an address that cannot be read is never called a contradiction. */
 function sameSubnet(a: string, b: string, prefix: number): boolean {
-  const x = ipNum(a);
-  const y = ipNum(b);
-  if (x === null || y === null) return true;
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return (x & mask) === (y & mask);
+  if (!isIpv4(a) || !isIpv4(b)) return true;
+  return inSubnet(a, b, prefix);
 }
 
 /** Re-grades and verifies one hand-in (already read and sealed-checked by read.ts). */
