@@ -88,8 +88,13 @@ function fingerprintOf(entries: EvidenceEntry[]): Omit<LabFingerprint, 'seal'> {
   return { uuids: [...uuids], macs: [...macs], hostKeys: [...keys] };
 }
 
-/** The evidence against itself: domain XML vs the guest's `ip addr` vs the leases vs the network. */
-export function contradictions(entries: EvidenceEntry[], lang: Lang): string[] {
+/**
+ * The evidence against itself: domain XML vs the guest's `ip addr` vs the leases vs the network,
+ * reach results vs routes. `doubts` receives what is unlikely but possible (a DHCP guest whose
+ * default gateway is not the network's address: libvirt's DHCP gives that one, a student may add
+ * another route by hand).
+ */
+export function contradictions(entries: EvidenceEntry[], lang: Lang, doubts: string[] = []): string[] {
   const out: string[] = [];
   const domains = new Map<string, { macs: Set<string>; nets: Map<string, string> }>();
   const nets = new Map<string, { address: string; prefix: number }>();
@@ -132,6 +137,7 @@ export function contradictions(entries: EvidenceEntry[], lang: Lang): string[] {
     for (const r of reach) if (!seen.has(r)) (seen.add(r), out.push(r));
     const body = sections.get('addr')?.body;
     if (!body) continue;
+    const gateway = defaultGateway(sections);
     const links = parseIpAddr(body);
     const domain = opened.get(role);
     const dom = domain ? domains.get(domain) : undefined;
@@ -155,6 +161,11 @@ export function contradictions(entries: EvidenceEntry[], lang: Lang): string[] {
           if (!seen.has(k)) out.push(t(lang, 'contraNetwork', { role, ifname: l.ifname ?? '?', address: a.local, network: net, net: `${n.address}/${n.prefix}` }));
           seen.add(k);
         }
+        if (net && n && gateway && sameSubnet(gateway, n.address, n.prefix) && gateway !== n.address) {
+          const k = `${key}|gw|${gateway}`;
+          if (!seen.has(k)) doubts.push(t(lang, 'doubtGateway', { role, address: a.local, network: net, net: n.address, gateway }));
+          seen.add(k);
+        }
         // ...and the lease table of that network, when it has one for the MAC, says so too.
         const ls = leases.filter((x) => x.mac === mac && x.network === net);
         if (net && ls.length > 0 && !ls.some((x) => x.address === a.local)) {
@@ -166,6 +177,19 @@ export function contradictions(entries: EvidenceEntry[], lang: Lang): string[] {
     }
   }
   return out;
+}
+
+/** The default route's gateway in an `ip -j -4 route` section, when there is one. */
+function defaultGateway(sections: ReturnType<typeof splitSections>): string | null {
+  const route = sections.get('route');
+  if (!route || route.rc !== 0) return null;
+  try {
+    const j = JSON.parse(route.body) as { dst?: unknown; gateway?: unknown }[];
+    const d = Array.isArray(j) ? j.find((r) => r?.dst === 'default') : undefined;
+    return typeof d?.gateway === 'string' ? d.gateway : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -254,7 +278,9 @@ export async function regradeHandIn(h: HandIn, o: RegradeOptions): Promise<Grade
       f.uuids.forEach((x) => fp.uuids.add(x));
       f.macs.forEach((x) => fp.macs.add(x));
       f.hostKeys.forEach((x) => fp.hostKeys.add(x));
-      for (const c of contradictions(run.evidence, lang)) flags.push({ code: 'evidence-contradiction', severity: 'withhold', reason: t(lang, 'inRun', { run: run.n, text: c }) });
+      const doubts: string[] = [];
+      for (const c of contradictions(run.evidence, lang, doubts)) flags.push({ code: 'evidence-contradiction', severity: 'withhold', reason: t(lang, 'inRun', { run: run.n, text: c }) });
+      for (const c of doubts) flags.push({ code: 'evidence-contradiction', severity: 'review', reason: t(lang, 'inRun', { run: run.n, text: c }) });
       const replay = replayDeps(lang, run.evidence, o.redact);
       const r = await gradeStudent({ spec: o.spec, lab, answers, task: run.task, lang, deps: replay.deps });
       r.lab = { uri: r.lab.uri, file: `runs/${run.n}/lab.yaml` };

@@ -82,4 +82,5 @@ export default {
   batchStudent: "{id}: {score} — {trust}",
   contraReach: "the guest {role} got a ping reply from {address}, but it has no default route and none of its routes or interfaces ({routes}) leads there",
   optShowLab: "your lab file: its passwords and keys are looked for in the hand-in",
+  doubtGateway: "the guest {role} has the DHCP address {address} from {network}, whose DHCP gives {net} as gateway, but its default route goes through {gateway}",
 } satisfies Record<keyof typeof es, string>;

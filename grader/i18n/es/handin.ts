@@ -81,4 +81,5 @@ export default {
   batchStudent: "{id}: {score} — {trust}",
   contraReach: "la máquina {role} recibió respuesta de ping de {address}, pero no tiene ruta por defecto y ninguna de sus rutas ni interfaces ({routes}) lleva allí",
   optShowLab: "tu fichero del laboratorio: se buscan sus contraseñas y claves en la entrega",
+  doubtGateway: "la máquina {role} tiene la dirección DHCP {address} de {network}, cuyo DHCP da {net} como puerta de enlace, pero su ruta por defecto va por {gateway}",
 };

@@ -66,6 +66,16 @@ describe('hand-ins: evidence', () => {
     ]);
   });
 
+  it('a DHCP guest whose default gateway is not the network\'s address: a doubt to review, not a contradiction', async () => {
+    const route = `@@LG-BEGIN route\n${JSON.stringify([{ dst: 'default', gateway: '192.168.101.7' }, { dst: '192.168.101.0/24' }])}\n@@LG-ERR route\n\n@@LG-END route 0\n`;
+    const doubts: string[] = [];
+    expect(contradictions(await evidence('52:54:00:22:fa:b7', '192.168.101.218', route), 'en', doubts)).to.deep.equal([]);
+    expect(doubts).to.deep.equal(['the guest linux has the DHCP address 192.168.101.218 from red-nat, whose DHCP gives 192.168.101.1 as gateway, but its default route goes through 192.168.101.7']);
+    const fine: string[] = [];
+    contradictions(await evidence('52:54:00:22:fa:b7', '192.168.101.218', route.replace('192.168.101.7', '192.168.101.1')), 'en', fine);
+    expect(fine).to.deep.equal([]);
+  });
+
   it('a ping reply from where no route leads', async () => {
     const routes = (r: object[]) => `@@LG-BEGIN route\n${JSON.stringify(r)}\n@@LG-ERR route\n\n@@LG-END route 0\n`;
     const ping = '@@LG-PING 0 0 PING 198.51.100.10: 56 data bytes 64 bytes from 198.51.100.10: seq=0 ttl=63 time=1.2 ms\n';
