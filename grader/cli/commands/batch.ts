@@ -6,6 +6,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
+import { withVerbosity, debugging } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/batch.js';
 import en from '../../i18n/en/batch.js';
@@ -39,7 +41,7 @@ interface BatchCliOptions {
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('batch')
     .description(t(L, 'cmdDescription'))
     .argument('<spec>', t(L, 'argSpec'))
@@ -57,8 +59,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--hand-ins <dir|zip>', th(L, 'optHandIns'))
     .option('--since <date>', th(L, 'optSince'))
     .option('--until <date>', th(L, 'optUntil'))
-    .option('--accept-build <sha256>', th(L, 'optAcceptBuild'), (v: string, prev: string[] = []) => [...prev, v])
-    .action(async (specPath: string, opts: BatchCliOptions) => {
+    .option('--accept-build <sha256>', th(L, 'optAcceptBuild'), (v: string, prev: string[] = []) => [...prev, v]);
+  withVerbosity(cmd, L).action(async (specPath: string, opts: BatchCliOptions) => {
       process.exitCode = await runBatchCli(specPath, opts, ctx);
     });
 }
@@ -83,6 +85,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   if (opts.identity !== undefined && !(identities as readonly string[]).includes(opts.identity)) {
     throw new InputError(t(lang, 'badIdentity', { value: opts.identity }));
   }
+  checkOutputPath(opts.out, '--out', lang);
   const shardMod = opts.shard !== undefined ? await import('../../batch/shard.js') : null;
   const shard = shardMod ? shardMod.parseShard(opts.shard!) : null;
   if (shardMod && !shard) throw new InputError(ts(lang, 'badShard', { value: opts.shard! }));
@@ -124,7 +127,9 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const outDir = resolve(opts.out);
   const exercise = { id: spec.id, title: spec.title[lang], file: spec.file };
 
-  const progress = new Progress(process.stderr, lang);
+  // -q: no progress (notes such as an interrupt still show); -v: one line per student even on a terminal.
+  const quiet = ctx.verbosity === 'quiet';
+  const progress = new Progress(process.stderr, lang, ctx.verbosity === 'normal' || ctx.verbosity === undefined ? Boolean(process.stderr.isTTY) : false);
   const controller = new AbortController();
   let interrupts = 0;
   const STOP_AFTER_SEC = 15;
@@ -148,7 +153,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const onStray = (err: unknown) => {
     const e = err as Error;
     progress.note(t(lang, 'strayError', { message: redact(e?.message ?? String(err)) }));
-    if (process.env.LABGRADE_DEBUG === '1' && e?.stack) process.stderr.write(`${redact(e.stack)}\n`);
+    if (debugging(ctx.verbosity) && e?.stack) process.stderr.write(`${redact(e.stack)}\n`);
   };
   process.on('uncaughtException', onStray);
   process.on('unhandledRejection', onStray);
@@ -168,7 +173,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
         ...(deadlineSec !== undefined ? { deadlineSec } : {}),
         lang,
         signal: controller.signal,
-        onEvent: progress.onEvent,
+        onEvent: quiet ? () => undefined : progress.onEvent,
         modes,
       },
       { grade: realGrader(spec, inlineLabs), redact },
@@ -190,7 +195,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   }
   const summary = await writeClassOutputs(roster, outcome, { outDir, exercise, lang, modes });
   const c = summary.counts;
-  process.stderr.write(`${t(lang, 'finished', { graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending, seconds: (outcome.wallMs / 1000).toFixed(1) })}\n`);
+  if (!quiet) process.stderr.write(`${t(lang, 'finished', { graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending, seconds: (outcome.wallMs / 1000).toFixed(1) })}\n`);
   process.stdout.write(`${t(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
   if (outcome.interrupted) {
     // Abandoned gradings may still hold sockets or child processes: once everything finished is on
