@@ -36,7 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--task <id|all|auto>', t(L, 'cliCheckTask'), 'auto')
     .option('--format <format>', t(L, 'cliCheckFormat'), 'text')
     .option('-o, --output <file>', t(L, 'cliCheckOutput'))
-    .option('--hand-in <file.zip>', th(L, 'cliHandInOpt'));
+    .option('--hand-in <zip>', th(L, 'cliHandInOpt'));
   withVerbosity(cmd, L).action(async (specPath: string, opts: CheckOptions) => {
       process.exitCode = await runCheck(specPath, opts, ctx);
     });

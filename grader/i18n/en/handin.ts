@@ -22,7 +22,7 @@ export default {
   evidenceChainBroken: 'run {run}: the evidence\'s chain is broken at line {line} (a line was edited, added or removed)',
   evidenceUnreadable: 'run {run}: the evidence cannot be read ({detail})',
   evidenceLineBad: 'line {line} is not an evidence entry',
-  cliHandInOpt: 'also write a hand-in for the LMS: a zip with the answers, the lab file without secrets, the raw evidence, the result and the report, sealed (docs/en/guides/online-hand-in.md)',
+  cliHandInOpt: 'also write a hand-in for the LMS: a zip with the answers, the lab file without secrets, the raw evidence, the result and the report, sealed (docs/guides/en/online-hand-in.md)',
   cliWroteHandIn: 'Hand-in written: {file} ({runs, plural, one {# run} other {# runs}}: {tasks}). See what it holds: labgrade handin show {file}',
   cliHandInReplaced: 'The hand-in already held a run for task selection «{task}»: replaced by this one.',
   cmdHandin: 'hand-ins: see what one holds',

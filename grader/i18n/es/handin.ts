@@ -21,7 +21,7 @@ export default {
   evidenceChainBroken: 'ejecución {run}: la cadena de la evidencia está rota en la línea {line} (se editó, añadió o quitó una línea)',
   evidenceUnreadable: 'ejecución {run}: no se puede leer la evidencia ({detail})',
   evidenceLineBad: 'la línea {line} no es una entrada de evidencia',
-  cliHandInOpt: 'escribe además una entrega para el campus virtual: un zip con las respuestas, el fichero del laboratorio sin secretos, la evidencia en bruto, el resultado y el informe, sellado (docs/es/guides/online-hand-in.md)',
+  cliHandInOpt: 'escribe además una entrega para el campus virtual: un zip con las respuestas, el fichero del laboratorio sin secretos, la evidencia en bruto, el resultado y el informe, sellado (docs/guides/es/online-hand-in.md)',
   cliWroteHandIn: 'Entrega escrita: {file} ({runs, plural, one {# ejecución} other {# ejecuciones}}: {tasks}). Mira qué contiene: labgrade handin show {file}',
   cliHandInReplaced: 'La entrega ya tenía una ejecución para la selección de tareas «{task}»: la sustituye esta.',
   cmdHandin: 'entregas: mira qué contiene una',
