@@ -62,6 +62,8 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   const spec = await loadSpec(specPath, { lang, checks: questionChecks });
   checkSelection(spec, opts.task, (valid) => t(lang, 'unknownTask', { valid }));
   const lab = await loadLab(opts.lab, { lang });
+  // A WinRM password the file does not hold (init writes none): asked on a terminal, never echoed.
+  await (await import('../../transports/password-prompt.js')).askMissingPasswords(lab, lang);
   const [{ gradeStudent, startInspection }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await enginePromise;
   const deps = defaultDeps(lang);
   const inspection = startInspection(deps, lab);
