@@ -465,7 +465,9 @@ export type AccessReason =
   | 'agent-not-connected'
   | 'domain-not-running'
   | 'config'
-  | 'protocol';
+  | 'protocol'
+  /** With outcome `used`: a later method that measured what the first one was not permitted to run. */
+  | 'permission-denied';
 
 /** One access method tried on one guest, in order. */
 export interface AccessAttempt {
