@@ -382,10 +382,12 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       // is believed (a busy host or a slow first DNS forward can lose one probe); expected
       // negatives are never repeated, so they cost one timeout only.
       const expectYes = expectedPositives(task, spec);
-      const retry = reach
-        .filter((r) => RETRYABLE.has(r.status))
-        .map((r) => r.target)
-        .filter((tg) => (tg === probes.outsideHost && expectYes.outside) || (tg === hostAddr && expectYes.host) || (tg !== probes.outsideHost && tg !== hostAddr && expectYes.peer));
+      const worthRetry = (list: Reachability[]): string[] =>
+        list
+          .filter((r) => RETRYABLE.has(r.status))
+          .map((r) => r.target)
+          .filter((tg) => (tg === probes.outsideHost && expectYes.outside) || (tg === hostAddr && expectYes.host) || (tg !== probes.outsideHost && tg !== hostAddr && expectYes.peer));
+      const retry = worthRetry(reach);
       const retryResolve = expectYes.dns && (resolve.status === 'timeout' || resolve.status === 'not-found' || resolve.status === 'server-failure' || resolve.status === 'error');
       if (retry.length > 0 || retryResolve) {
         const [again, again2] = await Promise.all([
@@ -407,10 +409,14 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         const what = [...(denied.length > 0 ? [`ping ${denied.join(', ')}`] : []), ...(resolveDenied ? [`resolve ${probes.resolveName}`] : [])].join('; ');
         const alt = await pool.fallback(p.role, os, network, conn, t(lang, 'fallbackUsed', { first: redact(conn.target), what }));
         if (alt) {
-          const [again, again2] = await Promise.all([
+          const [first, again2] = await Promise.all([
             denied.length > 0 ? prober.reach(alt, denied, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : Promise.resolve([] as Reachability[]),
             resolveDenied ? prober.resolve(alt, probes.resolveName, probes.timeoutMs, p.evidence).catch(() => null) : Promise.resolve(null),
           ]);
+          // The same second try as above, through the method that measured.
+          const twice = worthRetry(first);
+          const second = twice.length > 0 ? await prober.reach(alt, twice, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : [];
+          const again = first.map((r) => second.find((x) => x.target === r.target && x.status !== 'error') ?? r);
           for (const r of again) {
             const i = reach.findIndex((x) => x.target === r.target);
             if (i >= 0 && r.status !== 'error') reach[i] = r;

@@ -107,7 +107,12 @@ describe(`flavour ${FLAVOUR}: busybox-static timeout + iputils ping, reached as 
       const denied = await asUsuario('debian12', 'ping -c 1 -W 1 192.168.101.1');
       expect(denied.exitCode).to.not.equal(0);
       const r = await grade('nat');
-      expect(notPassing(r)).to.deep.equal([]);
+      const why = r.tasks
+        .flatMap((t) => t.questions)
+        .filter((q) => q.outcome !== 'pass')
+        .map((q) => `${q.id}: ${JSON.stringify(q.evidence.map((e) => [e.transport, e.guest, e.command, e.stdout.slice(0, 600)]))}`)
+        .join('\n');
+      expect(notPassing(r), `${why}\n${JSON.stringify(r.access)}`).to.deep.equal([]);
       expect(r.totals.percent).to.equal(100);
       for (const q of reachVerdicts(r)) expect(q.outcome, `${q.id}: ${q.message}`).to.not.equal('error');
       for (const [role, domain] of Object.entries(ROLES)) {
