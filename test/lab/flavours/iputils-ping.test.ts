@@ -30,7 +30,8 @@ let correct: AnswersFile;
 
 /** As usuario by password, then the agent (what init proposes, and labFileFor writes). */
 async function grade(task: string): Promise<GradeResult> {
-  const lab = await loadLab(await labFileFor(ROLES, { users: { '*': 'usuario' } }));
+  // 3 s per probe: these guests run under TCG on a shared machine (a lost reply is not the point here).
+  const lab = await loadLab(await labFileFor(ROLES, { users: { '*': 'usuario' }, probes: { timeout_ms: 3000 } }));
   return gradeStudent({ spec, lab, answers: correct, task, lang: 'en', deps: defaultDeps('en') });
 }
 
