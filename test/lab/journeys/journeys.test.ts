@@ -51,16 +51,24 @@ function labgrade(args: string[], cwd: string, env: Record<string, string> = {})
 }
 
 /**
- * English words that have no business in Spanish output. Guest command output quoted as evidence
- * (ping's "bytes from", "packets transmitted") is the guest's, not labgrade's: lines that quote a
- * command's output are left out.
+ * English words that have no business in Spanish output. Not words: what the user or a guest wrote
+ * and labgrade quotes (the answer as written, "Escrita: ..."; a command's output such as ping's
+ * "bytes from"), and identifiers (check ids such as network-exists, lab-file paths such as
+ * networks.bridge, options such as --network, quoted names).
  */
 const ENGLISH = /\b(the|and|with|could|should|which|because|passed|failed|missing|found|options|usage|default|running|warning|address|network|answer|expected|measured)\b/i;
 function englishIn(text: string): string[] {
   return text
-    .split('\n')
-    .filter((l) => !/\$ |^\s*(PING|---|\d+ bytes|rtt|@@LG)|bytes from|packets transmitted|schema=|https?:\/\//.test(l))
-    .filter((l) => ENGLISH.test(l.replace(/`[^`]*`|«[^»]*»|"[^"]*"|'[^']*'/g, '')));
+    .split(/\r?\n/)
+    .filter((l) => !/\$ |^\s*(PING|---|\d+ bytes|rtt|@@LG|Escrita:|Written:)|bytes from|packets transmitted|schema=|https?:\/\//.test(l))
+    .filter((l) =>
+      ENGLISH.test(
+        l
+          .replace(/`[^`]*`|«[^»]*»|"[^"]*"|'[^']*'/g, '')
+          .replace(/--?[a-z][\w-]*/g, '')
+          .replace(/\b[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+\b/gi, ''),
+      ),
+    );
 }
 const expectSpanish = (r: Run, what: string) => expect(englishIn(`${r.stdout}\n${r.stderr}`), `${what}: English in Spanish output`).to.deep.equal([]);
 const show = (r: Run) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
@@ -269,7 +277,8 @@ describe('journeys through the CLI on the real lab', function () {
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    const csv = () => readFileSync(join(dir, 'notas', 'grades.csv'), 'utf8');
+    // Moodle's CSV: CRLF line ends.
+    const csv = () => readFileSync(join(dir, 'notas', 'grades.csv'), 'utf8').replace(/\r\n/g, '\n');
     const statusMtime = (id: string) => statSync(join(dir, 'notas', 'students', `${id}.status.json`)).mtimeMs;
 
     it('the students\' files pass validate --student; the roster validates', async function () {
