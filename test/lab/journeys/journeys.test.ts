@@ -56,7 +56,7 @@ function labgrade(args: string[], cwd: string, env: Record<string, string> = {})
  * "bytes from"), and identifiers (check ids such as network-exists, lab-file paths such as
  * networks.bridge, options such as --network, quoted names).
  */
-const ENGLISH = /\b(the|and|with|could|should|which|because|passed|failed|missing|found|options|usage|default|running|warning|address|network|answer|expected|measured)\b/i;
+const ENGLISH = /\b(the|and|with|could|should|which|because|passed|failed|missing|found|options|usage|running|warning|address|network|answer|expected|measured)\b/i;
 function englishIn(text: string): string[] {
   return text
     .split(/\r?\n/)
