@@ -103,10 +103,18 @@ export interface Classified {
   what?: string;
 }
 
-/** The stderr lines virsh prints, without the `error: ` prefixes and blank lines. */
+/**
+ * virsh's polkit-agent warning: on a terminal where polkit is not running, virsh (libvirt 8+) says
+ * "Authorization not available. Check if polkit service is running ..." and goes on (exit 0 when
+ * nothing else fails). It is not a cause: a failure is classified by the lines after it.
+ */
+export const POLKIT_WARNING = /^(error:\s*)?Authorization not available\b/i;
+
+/** The stderr lines virsh prints, without the `error: ` prefixes, blank lines and the polkit warning. */
 function stderrLines(stderr: string): string[] {
   return stderr
     .split(/\r?\n/)
+    .filter((l) => !POLKIT_WARNING.test(l.trim()))
     .map((l) => l.replace(/^error:\s*/i, '').trim())
     .filter((l) => l !== '');
 }
@@ -147,7 +155,7 @@ export function classifyVirshFailure(stderr: string, uri: string): Classified {
     if (/Connection refused/i.test(why)) return { kind: 'daemon-down', detail: sl, what: m[1]! };
     return { kind: 'socket-missing', detail: sl, what: m[1]! };
   }
-  const perm = /authentication unavailable|authentication failed|polkit|access denied|Authorization not available|Permission denied/i;
+  const perm = /authentication unavailable|authentication failed|polkit|access denied|Permission denied/i;
   if (find(perm) && /hypervisor|connect/i.test(all)) return { kind: 'permission', detail: pick(perm) };
   if (/Network not found|no network with matching/i.test(all)) return { kind: 'network-not-found', detail: pick(/network/i) };
   if (/Domain not found|no domain with matching/i.test(all)) return { kind: 'domain-not-found', detail: pick(/domain/i) };

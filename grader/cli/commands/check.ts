@@ -68,6 +68,8 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   const spec = await loadSpec(specPath, { lang, checks: questionChecks });
   checkSelection(spec, opts.task, (task, valid) => t(lang, 'unknownTask', { task, valid }));
   const lab = await loadLab(opts.lab, { lang });
+  // A WinRM password the file does not hold (init writes none): asked on a terminal, never echoed.
+  await (await import('../../transports/password-prompt.js')).askMissingPasswords(lab, lang);
   const [{ gradeStudent, startInspection }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await enginePromise;
   // A hand-in keeps the raw evidence of every measurement (grader/handin/evidence.ts).
   const handin = opts.handIn ? await import('../../handin/evidence.js') : null;

@@ -121,7 +121,6 @@ export default {
   labStudentUriParams: 'URI parameters ({params}) change what runs or what is trusted',
   labStudentUriHost: 'the host and user of the URI must be a plain host name or IPv4 address and a plain user name',
   labStudentUriLocal: 'the URI names a file on the grading machine',
-  labWinrmPassword: 'the winrm password is missing: use { env: VARIABLE }, { file: path } or { value: ... }',
   // secrets
   secretEnvMissing: 'environment variable {name} (password for {where}) is not set',
   secretEnvEmpty: 'environment variable {name} (password for {where}) is empty',

@@ -121,7 +121,6 @@ export default {
   labStudentUriParams: 'los parámetros de la URI ({params}) cambian qué se ejecuta o en qué se confía',
   labStudentUriHost: 'el host y el usuario de la URI deben ser un nombre de host o dirección IPv4 y un nombre de usuario simples',
   labStudentUriLocal: 'la URI nombra un fichero de la máquina que corrige',
-  labWinrmPassword: 'falta la contraseña de winrm: usa { env: VARIABLE }, { file: fichero } o { value: ... }',
   // secrets
   secretEnvMissing: 'la variable de entorno {name} (contraseña de {where}) no está definida',
   secretEnvEmpty: 'la variable de entorno {name} (contraseña de {where}) está vacía',
