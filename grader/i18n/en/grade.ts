@@ -22,6 +22,7 @@ export default {
   unreadableWord: 'unreadable answer',
   msgUnreadable: 'Unreadable answer (0 points): {reason}. Understood, for example: {example}.',
   msgUnreadableObserved: 'What was observed is "{observed}".',
+  msgUnsure: 'You wrote that you did not know (0 points).',
   origin_dhcp: 'DHCP',
   origin_static: 'static',
   origin_link_local: 'link-local',

@@ -23,6 +23,7 @@ export default {
   unreadableWord: 'respuesta ilegible',
   msgUnreadable: 'Respuesta ilegible (0 puntos): {reason}. Se entiende, por ejemplo: {example}.',
   msgUnreadableObserved: 'Lo observado es «{observed}».',
+  msgUnsure: 'Escribiste que no lo sabías (0 puntos).',
   origin_dhcp: 'DHCP',
   origin_static: 'estática',
   origin_link_local: 'enlace local',
