@@ -8,6 +8,7 @@ import pLimit from 'p-limit';
 import { InputError, TransportError, type GradeResult, type Lang } from '../types.js';
 import { cleanStaleTemps, ensureDir, PRIVATE_MODES, writeFileAtomic, type OutputModes } from '../util/fs.js';
 import { readInput } from '../util/read-input.js';
+import { runSecrets } from '../inputs/secrets.js';
 import { computeTotals, taskPoints } from '../engine/totals.js';
 import { renderers } from '../../reports/index.js';
 import { resultProblems } from '../../reports/validate.js';
@@ -45,7 +46,7 @@ export interface BatchOptions {
 
 export interface BatchDeps {
   grade: GradeFn;
-  /** Removes secrets from messages (grader/inputs/secrets.ts redact). */
+  /** Removes the teacher's secrets from messages (grader/inputs/secrets.ts redact); each student's own are added per run. */
   redact: (text: string) => string;
   now?: () => Date;
 }
@@ -221,12 +222,15 @@ async function gradeOne(
 
   let result: GradeResult | null = null;
   let failure: { code: string; message: string } | null = null;
-  const work = (async () => deps.grade({ ...student, task: opts.task ?? student.task }, { signal: ac.signal, lang }))();
+  // This student's redaction: the teacher's secrets and the student's own, nobody else's.
+  const secrets = runSecrets();
+  const redact = (s: string) => secrets.redact(deps.redact(s));
+  const work = (async () => deps.grade({ ...student, task: opts.task ?? student.task }, { signal: ac.signal, lang, secrets }))();
   try {
     result = await Promise.race([work, aborted]);
   } catch (err) {
     if (err instanceof CancelledError) failure = { code: 'cancelled', message: t(lang, 'errCancelled') };
-    else failure = describeFailure(err, lang, deps.redact);
+    else failure = describeFailure(err, lang, redact);
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onCancel);
@@ -245,7 +249,7 @@ async function gradeOne(
     const unmeasured = result.totals.error;
     if (result.errors.length > 0 || unmeasured > 0) {
       status = 'incomplete';
-      failure = { code: 'incomplete', message: deps.redact(result.errors[0] ?? t(lang, 'errIncomplete', { count: unmeasured })) };
+      failure = { code: 'incomplete', message: redact(result.errors[0] ?? t(lang, 'errIncomplete', { count: unmeasured })) };
     } else if (result.totals.maxPoints <= 0) {
       // Everything skipped (no task found, VMs missing): there is no grade to give.
       status = 'incomplete';

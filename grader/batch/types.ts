@@ -2,6 +2,7 @@
 // the injectable grading function, and the events the progress display listens to.
 import type { GradeResult, Lang, Outcome, TrustedHostKey } from '../types.js';
 import type { InputHashes } from './hash.js';
+import type { Secrets } from '../inputs/secrets.js';
 import type { RosterStudent } from './roster.js';
 
 /**
@@ -30,8 +31,11 @@ export interface StudentRecord {
   reportHash?: string;
 }
 
-/** Grades one student. Must honour `signal` where it can (deadline, Ctrl-C). */
-export type GradeFn = (student: RosterStudent, ctx: { signal: AbortSignal; lang: Lang }) => Promise<GradeResult>;
+/**
+ * Grades one student. Must honour `signal` where it can (deadline, Ctrl-C). `secrets` is the
+ * student's own redaction registry (over the teacher's): their secrets go there, never further.
+ */
+export type GradeFn = (student: RosterStudent, ctx: { signal: AbortSignal; lang: Lang; secrets: Secrets }) => Promise<GradeResult>;
 
 /** The compact part of a result the class summary needs (results themselves are not kept in memory). */
 export interface ResultDigest {

@@ -11,7 +11,7 @@ import { credentialFor } from '../transports/credentials.js';
 import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
 import { extraFacts } from '../probes/extra.js';
-import { redact } from '../inputs/secrets.js';
+import { runSecrets, type Secrets } from '../inputs/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
 import { questionChecks } from '../../checks/questions/index.js';
 
@@ -23,8 +23,11 @@ function libvirtKey(lab: LabFile): { sshKeyFile?: string } {
   return key ? { sshKeyFile: key } : {};
 }
 
-/** Only the lab file's domains are inspected (faster on hosts with many VMs). */
-export function defaultDeps(lang: Lang): EngineDeps {
+/**
+ * Only the lab file's domains are inspected (faster on hosts with many VMs). `secrets` is the run's
+ * redaction registry (one per student in a batch; default a fresh one over the teacher's).
+ */
+export function defaultDeps(lang: Lang, secrets: Secrets = runSecrets()): EngineDeps {
   // One Virsh per lab file: over the host's pooled SSH connection for qemu+ssh URIs (inspection
   // and guest-agent calls alike), else the local program.
   const virshes = new WeakMap<LabFile, Virsh>();
@@ -50,6 +53,7 @@ export function defaultDeps(lang: Lang): EngineDeps {
         virsh: virsh(ctx.lab),
         ...(ctx.network ? { network: ctx.network } : {}),
         ...(ctx.firstScript ? { firstScript: ctx.firstScript } : {}),
+        secrets,
       });
       return { conn: g.conn, trail: accessTrail(g.tried), ...(g.first ? { first: g.first } : {}) };
     },
@@ -57,7 +61,7 @@ export function defaultDeps(lang: Lang): EngineDeps {
     extraFacts,
     hostChecks,
     questionChecks,
-    redact,
+    redact: (text) => secrets.redact(text),
     now: () => new Date(),
   };
 }

@@ -33,7 +33,7 @@ import en from '../i18n/en/transport.js';
 import { Virsh } from '../libvirt/virsh.js';
 import { isRemoteUri, parseUri } from '../libvirt/uri.js';
 import { normalizeMac } from '../libvirt/mac.js';
-import { resolveSecret, redact } from '../inputs/secrets.js';
+import { resolveSecret, redact, type Secrets } from '../inputs/secrets.js';
 import { AgentConnection, type VirshRunner } from './agent.js';
 import { connectSsh } from './ssh.js';
 import { HostPool, hostPool } from './host-pool.js';
@@ -100,6 +100,8 @@ export interface OpenGuestContext {
    * check in place of a script of its own, so checking the address costs no extra round trip.
    */
   firstScript?: PlannedScript;
+  /** The run's redaction registry (grader/inputs/secrets.ts): an inline password is hidden from this run's output only. */
+  secrets?: Secrets;
 }
 
 /** No access method worked; `tried` says what was tried and why each failed. */
@@ -419,10 +421,10 @@ async function openNetwork(given: SshAccess | WinRmAccess, host: string, ctx: Op
   try {
     let conn: Connection;
     if (m.kind === 'ssh') {
-      const o = await sshOptions(m, host, lab, lang);
+      const o = await sshOptions(m, host, lab, lang, ctx.secrets);
       conn = await connectSsh({ ...o, openStream: opener, os: ctx.os, ...(via ? { via } : {}) });
     } else {
-      const password = await resolveSecret(m.password!, dirname(lab.file), { lang, where: `winrm ${m.user}@${host}` });
+      const password = await resolveSecret(m.password!, dirname(lab.file), { lang, where: `winrm ${m.user}@${host}`, ...(ctx.secrets ? { secrets: ctx.secrets } : {}) });
       let ca: Buffer | undefined;
       if (m.caFile) {
         try {
