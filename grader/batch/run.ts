@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { InputError, TransportError, type GradeResult, type Lang } from '../types.js';
-import { cleanStaleTemps, ensureDir, PRIVATE_MODES, writeFileAtomic, type OutputModes } from '../util/fs.js';
+import { cleanStaleTemps, lockOutDir, OutDirError, prepareOutDir, PRIVATE_MODES, writeFileAtomic, type OutLock, type OutputModes } from '../util/fs.js';
 import { readInput } from '../util/read-input.js';
 import { runSecrets } from '../inputs/secrets.js';
 import { computeTotals, taskPoints } from '../engine/totals.js';
@@ -18,6 +18,7 @@ import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';
 import { combineHashes, fileHash, labHash, sha256, type InputHashes } from './hash.js';
 import { hostKeyOf } from './hosts.js';
+import { sealHolds, sealKey, sealOf } from './seal.js';
 import type { Roster, RosterStudent } from './roster.js';
 import type { BatchEvent, GradeFn, ResultDigest, StudentRecord, StudentStatus } from './types.js';
 
@@ -42,6 +43,11 @@ export interface BatchOptions {
   graceMs?: number;
   /** Modes of the files and folders written (default private: 0600 / 0700). */
   modes?: OutputModes;
+  /**
+   * The caller's hold on `outDir` (grader/util/fs.ts lockOutDir), kept past this call (the CLI
+   * writes the class outputs under it); without one, runBatch takes and releases its own.
+   */
+  lock?: OutLock;
 }
 
 export interface BatchDeps {
@@ -80,8 +86,41 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
   const started = now();
   const t0 = Date.now();
   const modes = opts.modes ?? PRIVATE_MODES;
-  await ensureDir(opts.outDir, modes.dir);
-  await ensureDir(join(opts.outDir, 'students'), modes.dir);
+  // Created here, or the running user's with no link inside; then held (one run at a time).
+  await openOutDir(opts.outDir, modes, opts.lang);
+  const lock = opts.lock ?? (await takeOutLock(opts.outDir, opts.lang));
+  try {
+    return await runLocked(roster, opts, deps, now, started, t0);
+  } finally {
+    if (!opts.lock) await lock.release();
+  }
+}
+
+/** The output folder made safe (grader/util/fs.ts prepareOutDir); a refusal is the teacher's input error (exit 2). */
+export async function openOutDir(outDir: string, modes: OutputModes, lang: Lang): Promise<void> {
+  try {
+    await prepareOutDir(outDir, modes);
+  } catch (err) {
+    throw outDirInputError(err, lang);
+  }
+}
+
+/** Takes the output folder's lock; a live run holding it is the teacher's input error (exit 2). */
+export async function takeOutLock(outDir: string, lang: Lang): Promise<OutLock> {
+  try {
+    return await lockOutDir(outDir);
+  } catch (err) {
+    throw outDirInputError(err, lang);
+  }
+}
+
+function outDirInputError(err: unknown, lang: Lang): unknown {
+  if (!(err instanceof OutDirError)) return err;
+  const key = ({ 'not-dir': 'outNotDir', 'not-owner': 'outNotOwner', 'link-inside': 'outLinkInside', 'open-to-others': 'outOpenToOthers', locked: 'outLocked' } as const)[err.code];
+  return new InputError(t(lang, key, { path: err.path, detail: err.detail }));
+}
+
+async function runLocked(roster: Roster, opts: BatchOptions, deps: BatchDeps, now: () => Date, started: Date, t0: number): Promise<BatchOutcome> {
   // Temp files of a run that was killed mid-write hold personal data: gone before anything else.
   await cleanStaleTemps(opts.outDir);
   await cleanStaleTemps(join(opts.outDir, 'students'));
@@ -174,6 +213,8 @@ export async function reusable(outDir: string, id: string, inputHash: string): P
     const record = JSON.parse((await readInput(join(outDir, files.status), 'result')).toString('utf8')) as StudentRecord;
     if (record?.status !== 'graded' || record.inputHash !== inputHash || record.id !== id) return null;
     if (typeof record.resultHash !== 'string' || typeof record.reportHash !== 'string') return null;
+    // Sealed by this user's key: an edited status with recomputed hashes is graded again.
+    if (!sealHolds(record, await sealKey())) return null;
     const bytes = await readInput(join(outDir, files.json), 'result');
     if (sha256(bytes) !== record.resultHash) return null;
     if (sha256(await readInput(join(outDir, files.html), 'result')) !== record.reportHash) return null;
@@ -277,6 +318,8 @@ async function gradeOne(
     resultHash: sha256(json),
     reportHash: sha256(html),
   };
+  const key = await sealKey();
+  if (key) record.seal = sealOf(record, key);
   // Result, report, then the sidecar: a sidecar on disk means the other two are complete.
   const modes = opts.modes ?? PRIVATE_MODES;
   await writeFileAtomic(join(opts.outDir, files.json), json, modes.file, modes.dir);

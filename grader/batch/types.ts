@@ -29,6 +29,11 @@ export interface StudentRecord {
   /** sha256 of the result file and of the report as written (--resume verifies both). */
   resultHash?: string;
   reportHash?: string;
+  /**
+   * HMAC-SHA256 over id, status, inputHash, resultHash and reportHash with the teacher's key
+   * (grader/batch/seal.ts, outside --out): --resume trusts only a status it sealed itself.
+   */
+  seal?: string;
 }
 
 /**
