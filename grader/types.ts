@@ -200,8 +200,10 @@ export interface TeacherCredential {
   origin: string;
   /** Host names and IPv4 addresses or CIDR blocks every connection using it must go to (and through). */
   hosts: string[];
-  ssh?: Partial<Pick<SshAccess, 'user' | 'keyFile' | 'password' | 'useAgent' | 'knownHostsFile' | 'acceptNewHostKey'>>;
-  winrm?: Partial<Pick<WinRmAccess, 'user' | 'password' | 'caFile' | 'insecureSkipVerify'>>;
+  /** `port` binds it (default 22); a password is sent only to a host key already pinned. */
+  ssh?: Partial<Pick<SshAccess, 'user' | 'keyFile' | 'password' | 'useAgent' | 'knownHostsFile' | 'acceptNewHostKey' | 'port'>>;
+  /** `scheme` and `port` bind it (default https, 5986; http: 5985). */
+  winrm?: Partial<Pick<WinRmAccess, 'user' | 'password' | 'caFile' | 'insecureSkipVerify' | 'port' | 'scheme'>>;
 }
 
 export interface LabVm {

@@ -18,8 +18,8 @@ import { questionChecks } from '../../checks/questions/index.js';
 /** A student's libvirt host: virsh uses the key of the roster credential bound to that host, if any. */
 function libvirtKey(lab: LabFile): { sshKeyFile?: string } {
   if (lab.trust !== 'student') return {};
-  const host = parseUri(lab.uri)?.host;
-  const key = host ? credentialFor(lab.credentials, 'ssh', host, null)?.ssh?.keyFile : undefined;
+  const u = parseUri(lab.uri);
+  const key = u?.host ? credentialFor(lab.credentials, 'ssh', { host: u.host, port: u.port ?? 22 }, null)?.ssh?.keyFile : undefined;
   return key ? { sshKeyFile: key } : {};
 }
 

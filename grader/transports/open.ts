@@ -399,7 +399,7 @@ async function openNetwork(given: SshAccess | WinRmAccess, host: string, ctx: Op
   const lab = ctx.lab;
   const jumping = given.jump === 'libvirt-host' || (given.jump === 'auto' && isRemoteUri(lab.uri));
   // The teacher's credential for this very path (target and jump host), checked before any byte is sent.
-  const m = withTeacherCredential(given, lab, host, jumping ? (parseUri(lab.uri)?.host ?? '') : null);
+  const m = withTeacherCredential(given, lab, host, jumping ? { host: parseUri(lab.uri)?.host ?? '', port: parseUri(lab.uri)?.port ?? 22 } : null);
   if (lab.trust === 'student' && m.kind === 'ssh' && !m.keyFile && !m.password && !m.useAgent) {
     throw new TransportError('config', `ssh ${m.user}@${host}`, t(lang, 'noTeacherCredential', { host }));
   }

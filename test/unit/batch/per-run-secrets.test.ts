@@ -46,7 +46,7 @@ describe('batch: one student\'s secrets never touch another student\'s output', 
     await runBatch(roster, { exercise, outDir: join(dir, out), concurrency: 2, perHost: 2, resume: false, lang: 'en' }, { grade: realGrader(spec, labs), redact, now: fixed });
   };
   // Times and durations differ between runs; everything else must not.
-  const stable = (text: string) => text.replace(/"(resultHash|reportHash)": ?"[^"]*"/g, '"$1":"-"').replace(/"(startedAt|finishedAt)": ?"[^"]*"/g, '"$1":"-"').replace(/"(durationMs|inspectMs|connectMs|probeMs|gradeMs|ms|durationMs)": ?\d+/g, '"$1":0').replace(/\d+(\.\d+)? ?ms\b/g, 'N ms');
+  const stable = (text: string) => text.replace(/"(resultHash|reportHash|seal)": ?"[^"]*"/g, '"$1":"-"').replace(/"(startedAt|finishedAt)": ?"[^"]*"/g, '"$1":"-"').replace(/"(durationMs|inspectMs|connectMs|probeMs|gradeMs|ms|durationMs)": ?\d+/g, '"$1":0').replace(/\d+(\.\d+)? ?ms\b/g, 'N ms');
 
   it('B graded beside A (password `e`) reads exactly as B graded alone', async () => {
     await run('roster.yaml', 'class');
