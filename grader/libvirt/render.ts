@@ -5,6 +5,7 @@ import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/inspect.js';
 import en from '../i18n/en/inspect.js';
 import { didYouMean, hasDhcp, hostAddressOn } from './lookup.js';
+import { networkTypeLabel } from './type-label.js';
 
 const t = translator(es, en);
 
@@ -62,7 +63,7 @@ function netLine(lang: Lang, n: NetworkInfo, labKeys: string[]): string[] {
   const dhcp = ranges.length > 0 ? `DHCP ${ranges.join(',')}` : hasDhcp(n) ? t(lang, 'render.dhcpHostsOnly') : t(lang, 'desc.noDhcp');
   return [
     n.name,
-    t(lang, `type.${n.type}`),
+    networkTypeLabel(lang, n.type),
     state.join(', '),
     n.bridge ? `${t(lang, 'render.bridge')} ${n.bridge}` : '-',
     host ? `${t(lang, 'render.host')} ${host.address}/${host.prefix}` : t(lang, 'desc.noHostAddress'),

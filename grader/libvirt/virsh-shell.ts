@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { VirshExec, VirshExecResult } from './virsh.js';
 import { isStopping, trackChild } from '../util/cleanup.js';
+import { shQuote } from '../transports/quote.js';
 
 /** A running `virsh -q -c URI` with stdout and stderr merged. */
 export interface ShellChannel {
@@ -25,9 +26,7 @@ export type ShellOpener = (prefix: string[]) => Promise<ShellChannel>;
 const SAFE_ARG = /^[^\x00-\x1f\x7f]{0,2000}$/;
 
 /** virsh's parser takes single quotes like sh: 'it'\''s'. */
-export function virshQuote(arg: string): string {
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+export const virshQuote = shQuote;
 
 const PROMPT = 'virsh # ';
 
