@@ -18,7 +18,7 @@ import { resolveLab } from './lab-source.js';
 export function realGrader(
   spec: ExerciseSpec,
   inlineLabs: Map<string, LabFile>,
-  makeDeps: (lang: Lang, student: RosterStudent, secrets: Secrets) => EngineDeps = (lang, _student, secrets) => defaultDeps(lang, secrets),
+  makeDeps: (lang: Lang, student: RosterStudent, secrets: Secrets) => EngineDeps = (lang, _student, secrets) => defaultDeps(lang, { secrets }),
 ): GradeFn {
   return async (student: RosterStudent, ctx: { signal: AbortSignal; lang: Lang; secrets?: Secrets }): Promise<GradeResult> => {
     const lang = ctx.lang;
@@ -26,8 +26,15 @@ export function realGrader(
     const inline = inlineLabs.get(student.id);
     if (inline) for (const v of inlineSecrets(inline)) secrets.add(v);
     const lab = inline ?? (await resolveLab(student, spec, lang, secrets));
-    // Answers are the student's: a symbolic link (to one of the teacher's files) is refused.
-    const answers = await loadAnswers(student.answers, spec, { lang, noFollow: true });
+    // Answers are the student's: inside the folder the roster names for them, no symbolic link
+    // anywhere along the path; the bytes batch already read (once, under the deadline) when given.
+    const answers = await loadAnswers(student.answers, spec, {
+      lang,
+      noFollow: true,
+      ...(student.answersWithin !== undefined ? { within: student.answersWithin } : {}),
+      ...(student.preread?.answers ? { bytes: student.preread.answers } : {}),
+      signal: ctx.signal,
+    });
     ctx.signal.throwIfAborted();
     const result = await gradeStudent({ spec, lab, answers, task: student.task, lang, deps: makeDeps(lang, student, secrets) });
     // The roster is the teacher's authoritative identity for the class outputs.

@@ -6,6 +6,8 @@ export default {
   specUnknownId: 'neither a file nor the id of a bundled exercise; bundled exercises: {ids} (labgrade exercises lists them)',
   fileNotFound: 'the file does not exist',
   fileUnreadable: 'cannot read the file ({reason})',
+  fileOutside: 'outside the folder the roster names for it, or reached through a symbolic link: refused, not read',
+  yamlTooManyItems: 'too many lines or items ({count}; at most {max} in a file of this kind): refused before parsing',
   fileIsDirectory: 'is a folder, not a file',
   fileNotRegular: 'not a regular file',
   fileTooBig: 'file too big ({size} bytes; at most {max}): it does not look like a labgrade file',
@@ -51,6 +53,10 @@ export default {
   'pattern.hostOrCidr': 'a host name, an IPv4 address or an IPv4 CIDR block',
   'pattern.network': 'a libvirt network name',
   'pattern.domain': 'a libvirt domain name (no spaces or \'/\')',
+  'pattern.build': "sha256: and 64 hexadecimal digits",
+  'pattern.sha256': "64 hexadecimal digits (a sha256)",
+  'pattern.handinPath': "answers.yaml or runs/<n>/ lab.yaml, evidence.jsonl, result.json or report.html",
+  'pattern.participant': "Moodle's participant id: digits",
   'pattern.task': 'a task id, all or auto',
   'pattern.rosterId': 'letters, digits, \'.\', \'_\' or \'-\' (up to 64), starting with a letter or digit: it names the output files and fills {id}',
   'pattern.email': 'an email address (not starting with = + -, which spreadsheets run as formulas)',
@@ -97,13 +103,14 @@ export default {
   labInsecureWithCa: 'insecure_skip_verify turns certificate checks off: ca_file will not be used',
   labAccessString: 'unknown access method "{value}": use ssh, winrm or agent',
   labDuplicateDomain: 'domain "{domain}" is already used by machine "{other}"',
-  // bounded reads (grader/util/read-input.ts)
+  // bounded reads (grader/inputs/read.ts)
   fileNotRegularKind: 'not a regular file (it is a {type}): labgrade reads regular files only',
   readMissing: '{path}: the file does not exist',
   readDirectory: '{path}: is a folder, not a file',
   readNotRegular: '{path}: not a regular file (it is a {type}); labgrade reads regular files only',
   readTooBig: '{path}: too big ({size} bytes; at most {max})',
   readUnreadable: '{path}: cannot be read ({reason})',
+  readOutside: '{path}: outside the folder the roster names for it: refused, not read',
   // trust (lab files collected from students)
   labStudentField: '{field} is not accepted in a lab file handed in by a student: {reason}. If it is needed, the teacher puts it in the roster (credentials or an inline lab)',
   labStudentPath: 'it names a file on the grading machine',
@@ -117,7 +124,6 @@ export default {
   labStudentUriParams: 'URI parameters ({params}) change what runs or what is trusted',
   labStudentUriHost: 'the host and user of the URI must be a plain host name or IPv4 address and a plain user name',
   labStudentUriLocal: 'the URI names a file on the grading machine',
-  labWinrmPassword: 'the winrm password is missing: use { env: VARIABLE }, { file: path } or { value: ... }',
   // secrets
   secretEnvMissing: 'environment variable {name} (password for {where}) is not set',
   secretEnvEmpty: 'environment variable {name} (password for {where}) is empty',

@@ -6,6 +6,8 @@ export default {
   specUnknownId: 'no es un fichero ni el id de un ejercicio incluido; ejercicios incluidos: {ids} (labgrade exercises los lista)',
   fileNotFound: 'el fichero no existe',
   fileUnreadable: 'no se puede leer el fichero ({reason})',
+  fileOutside: 'fuera de la carpeta que le asigna la lista de clase, o alcanzado por un enlace simbólico: rechazado, no se lee',
+  yamlTooManyItems: 'demasiadas líneas o elementos ({count}; como mucho {max} en un fichero de este tipo): rechazado antes de analizarlo',
   fileIsDirectory: 'es una carpeta, no un fichero',
   fileNotRegular: 'no es un fichero normal',
   fileTooBig: 'fichero demasiado grande ({size} bytes; máximo {max}): no parece un fichero de labgrade',
@@ -51,6 +53,10 @@ export default {
   'pattern.hostOrCidr': 'un nombre de host, una dirección IPv4 o un bloque CIDR IPv4',
   'pattern.network': 'un nombre de red de libvirt',
   'pattern.domain': 'un nombre de máquina virtual de libvirt (sin espacios ni «/»)',
+  'pattern.build': "sha256: y 64 cifras hexadecimales",
+  'pattern.sha256': "64 cifras hexadecimales (un sha256)",
+  'pattern.handinPath': "answers.yaml o runs/<n>/ lab.yaml, evidence.jsonl, result.json o report.html",
+  'pattern.participant': "el id de participante de Moodle: cifras",
   'pattern.task': 'el id de una tarea, all o auto',
   'pattern.rosterId': 'letras, cifras, «.», «_» o «-» (hasta 64), empezando por letra o cifra: da nombre a los ficheros de salida y rellena {id}',
   'pattern.email': 'una dirección de correo (que no empiece por = + -, que las hojas de cálculo ejecutan como fórmulas)',
@@ -97,13 +103,14 @@ export default {
   labInsecureWithCa: 'insecure_skip_verify desactiva la comprobación del certificado: ca_file no se usará',
   labAccessString: 'método de acceso «{value}» desconocido: usa ssh, winrm o agent',
   labDuplicateDomain: 'el dominio «{domain}» ya lo usa la máquina «{other}»',
-  // bounded reads (grader/util/read-input.ts)
+  // bounded reads (grader/inputs/read.ts)
   fileNotRegularKind: 'no es un fichero normal (es {type}): labgrade solo lee ficheros normales',
   readMissing: '{path}: el fichero no existe',
   readDirectory: '{path}: es una carpeta, no un fichero',
   readNotRegular: '{path}: no es un fichero normal (es {type}); labgrade solo lee ficheros normales',
   readTooBig: '{path}: demasiado grande ({size} bytes; máximo {max})',
   readUnreadable: '{path}: no se puede leer ({reason})',
+  readOutside: '{path}: fuera de la carpeta que le asigna la lista de clase: rechazado, no se lee',
   // trust (lab files collected from students)
   labStudentField: '{field} no se acepta en un fichero de laboratorio entregado por un alumno: {reason}. Si hace falta, el profesor lo pone en el roster (credentials o lab en línea)',
   labStudentPath: 'nombra un fichero de la máquina que corrige',
@@ -117,7 +124,6 @@ export default {
   labStudentUriParams: 'los parámetros de la URI ({params}) cambian qué se ejecuta o en qué se confía',
   labStudentUriHost: 'el host y el usuario de la URI deben ser un nombre de host o dirección IPv4 y un nombre de usuario simples',
   labStudentUriLocal: 'la URI nombra un fichero de la máquina que corrige',
-  labWinrmPassword: 'falta la contraseña de winrm: usa { env: VARIABLE }, { file: fichero } o { value: ... }',
   // secrets
   secretEnvMissing: 'la variable de entorno {name} (contraseña de {where}) no está definida',
   secretEnvEmpty: 'la variable de entorno {name} (contraseña de {where}) está vacía',
