@@ -502,6 +502,11 @@ export interface Connection {
 // ---------------------------------------------------------------- measured facts
 
 export interface CommandEvidence {
+  /**
+   * Unique within one guest's evidence (`e1`, `e2`...): facts name the entry that produced them
+   * (`evidence` on GuestConfig, Reachability, Resolution, Measured), and checks cite by this id.
+   */
+  id?: string;
   guest: string;
   transport: TransportKind;
   /** What was run, short and readable (e.g. `ip -j -4 addr`). */
@@ -568,6 +573,8 @@ export interface GuestConfig {
    * (addresses, methods), gateway, dns.
    */
   errors?: Partial<Record<'interfaces' | 'gateway' | 'dns', MeasurementError>>;
+  /** The id of the evidence entry that measured it (CommandEvidence.id). */
+  evidence?: string;
 }
 
 /**
@@ -583,6 +590,10 @@ export interface Reachability {
   detail?: string;
   /** Set with status `error`: why the probe could not be made. */
   error?: MeasurementError;
+  /** The probe as a person would type it for this target alone (`ping -c 1 -W 1 192.168.101.1`), for citing. */
+  command?: string;
+  /** The id of the evidence entry that measured it (CommandEvidence.id). */
+  evidence?: string;
 }
 
 /**
@@ -603,6 +614,10 @@ export interface Resolution {
   error?: MeasurementError;
   /** The lookup tool that ran (`getent`, `nslookup`, `host`, `resolvectl`, `dig`, `Resolve-DnsName`). */
   tool?: string;
+  /** The lookup as a person would type it (`getent ahostsv4 www.example.com`), for citing. */
+  command?: string;
+  /** The id of the evidence entry that measured it (CommandEvidence.id). */
+  evidence?: string;
 }
 
 export interface GuestFacts {
@@ -626,8 +641,13 @@ export interface GuestFacts {
 /** A guest fact a question check needs beyond the configuration and the probes. */
 export type FactRequest = { kind: 'sysctl'; key: string } | { kind: 'nat'; savedFiles: string[] };
 
-/** A measured value or why it could not be measured (never a guess; the words come from the catalogs). */
-export type MeasuredFact<T> = { ok: true; value: T } | { ok: false; error: MeasurementError };
+/**
+ * A measured value, or "could not measure" with its cause (never a guess; the words come from the
+ * catalogs), each with the id of the evidence entry that produced it (CommandEvidence.id).
+ */
+export type Measured<T> = ({ ok: true; value: T } | { ok: false; error: MeasurementError }) & { evidence?: string };
+/** The same shape under its older name. */
+export type MeasuredFact<T> = Measured<T>;
 
 export interface SysctlSetting {
   file: string;
@@ -646,6 +666,8 @@ export interface SysctlFact {
    * systemd-sysctl applies only sysctl.d and no sysctl.d entry links to it (Debian 13).
    */
   ignored?: SysctlSetting[];
+  /** The id of the evidence entry that measured it. */
+  evidence?: string;
 }
 
 /** One source-NAT rule (iptables MASQUERADE/SNAT, or nftables masquerade/snat). */
@@ -670,6 +692,8 @@ export interface NatFacts {
   live: MeasuredFact<NatRule[]>;
   /** The files restored at boot. */
   saved: MeasuredFact<NatSaved[]>;
+  /** The id of the evidence entry that measured it. */
+  evidence?: string;
 }
 
 /** Per-OS probe set; runs commands through a Connection and parses locale-independent output. */
@@ -688,8 +712,15 @@ export interface GuestProber {
     plan(req: SurveyRequest): PlannedScript;
     read(result: CommandResult, req: SurveyRequest, guest: string): SurveyFacts;
     /** The result as the separate probes' evidence (configuration, lookup, pings), each cited apart. */
-    parts?(result: CommandResult, req: SurveyRequest): { label: string; stdout: string }[];
+    parts?(result: CommandResult, req: SurveyRequest): SurveyPart[];
   };
+}
+
+/** One probe of a survey's result, as its own evidence: which facts it holds, how it is cited, its output. */
+export interface SurveyPart {
+  key: 'config' | 'lookup' | 'reach';
+  label: string;
+  stdout: string;
 }
 
 /** What a survey asks: the name to look up and the targets to ping, each bounded by timeoutMs. */
@@ -704,6 +735,18 @@ export interface SurveyFacts {
   resolve: Resolution;
   /** One entry per requested target, in order. */
   reach: Reachability[];
+}
+
+/**
+ * How to tell, from inside a guest, whether an address is really this VM (per OS, built by
+ * grader/probes/identity.ts and handed to openGuest by the engine: transports know no OS's commands).
+ */
+export interface IdentityCheck {
+  plan: PlannedScript;
+  /** The plan is the guest's first probe script (a survey): its result is handed back to the caller. */
+  handsBack: boolean;
+  /** The (IPv4 address, MAC) pairs the guest's interfaces hold, or why they could not be read. */
+  read(result: CommandResult, guest: string): MeasuredFact<{ address: string; mac: string }[]>;
 }
 
 /** A constant script with its inputs as positional arguments, and how it is cited as evidence. */

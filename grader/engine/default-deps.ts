@@ -10,6 +10,7 @@ import type { Virsh } from '../libvirt/virsh.js';
 import { credentialFor } from '../transports/credentials.js';
 import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
+import { identityCheck } from '../probes/identity.js';
 import { extraFacts } from '../probes/extra.js';
 import { redact } from '../inputs/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
@@ -49,7 +50,7 @@ export function defaultDeps(lang: Lang): EngineDeps {
         lang,
         virsh: virsh(ctx.lab),
         ...(ctx.network ? { network: ctx.network } : {}),
-        ...(ctx.firstScript ? { firstScript: ctx.firstScript } : {}),
+        identity: identityCheck(ctx.os, ctx.firstScript),
       });
       return { conn: g.conn, trail: accessTrail(g.tried), ...(g.first ? { first: g.first } : {}) };
     },

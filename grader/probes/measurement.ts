@@ -10,9 +10,9 @@
 //      exists to detect silence (ping, a name lookup) and only when its tool was present and ran,
 //      the silence is the fact.
 //   5. Anything the parser cannot read: not measured (`unparseable`, or `failed` with the exit code).
-import type { CommandResult, MeasureCause, MeasurementError } from '../types.js';
+import type { CommandResult, Measured, MeasureCause, MeasurementError } from '../types.js';
 
-export type { MeasureCause, MeasurementError };
+export type { Measured, MeasureCause, MeasurementError };
 
 /** A command as it ran inside a batched script (one section) or as a whole script. */
 export interface ToolRun {
@@ -27,8 +27,6 @@ export interface ToolRun {
   /** Cut off by a bound (timeout(1) exit codes, the script's own deadline, the transport's). */
   killed: boolean;
 }
-
-export type Measured<T> = { ok: true; value: T } | { ok: false; error: MeasurementError };
 
 export interface Interpretation<T> {
   /** Reads the output; undefined when it says nothing readable. May read partial output. */
