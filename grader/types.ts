@@ -703,6 +703,8 @@ export interface GuestProber {
   /** Targets are validated (IPv4 literal or hostname) before use; probes run in parallel in the guest. */
   reach(conn: Connection, targets: string[], timeoutMs: number, ev: CommandEvidence[]): Promise<Reachability[]>;
   resolve(conn: Connection, name: string, timeoutMs: number, ev: CommandEvidence[]): Promise<Resolution>;
+  /** Optional: the extra facts checks declare they need (sysctl values, NAT rules: Linux's router facts). */
+  extra?(conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;
   /**
    * Optional: the configuration, the name lookup and the pings of the targets known before any peer
    * is measured, as one script (one round trip). The engine may hand the plan to openGuest, which

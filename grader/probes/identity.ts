@@ -7,7 +7,7 @@ import type { CommandResult, IdentityCheck, MeasuredFact, OsFamily, PlannedScrip
 import { normalizeMac } from '../libvirt/mac.js';
 import { asArray, tryJson } from './evidence.js';
 import { interpret, runOf, scriptPart, sectionRun, splitSections } from './measurement.js';
-import { LINUX_IDENTITY_SCRIPT, NO_HINTS, parseInterfaces, parseIpAddr } from './linux.js';
+import { LINUX_IDENTITY_SCRIPT, NO_HINTS, parseInterfaces, parseIpAddr } from './linux/collector.js';
 
 /** The PowerShell that lists a Windows guest's IPv4 addresses with their adapters' MACs (identity check). */
 export const WINDOWS_IDENTITY =

@@ -38,6 +38,11 @@ export interface Interpretation<T> {
   silence?: (run: ToolRun) => T;
 }
 
+/** "Could not measure", as every collector reports it: the one constructor of a failed Measured<T>. */
+export function couldNotMeasure<T>(error: MeasurementError): Measured<T> {
+  return { ok: false, error };
+}
+
 /** timeout(1) (124), and SIGKILL/SIGTERM as sh reports them (busybox timeout, watchdogs). */
 export const KILLED_CODES = new Set([124, 137, 143]);
 

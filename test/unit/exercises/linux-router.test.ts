@@ -1,7 +1,7 @@
 // The linux-router prober's parsers: sysctl files in boot order, iptables-save and nft rulesets,
 // and the rule that a failed measurement is never a fact (recorded outputs in fixtures/exercises).
 import { expect } from 'chai';
-import { parseIptablesNat, parseNftNat, parseNat, parseSysctl, sysctlAssignments, sysctlOrder, linuxRouterFacts } from '../../../grader/probes/linux-router.js';
+import { parseIptablesNat, parseNftNat, parseNat, parseSysctl, sysctlAssignments, sysctlOrder, linuxRouterFacts } from '../../../grader/probes/linux/router.js';
 import { extraFacts } from '../../../grader/probes/extra.js';
 import { splitSections } from '../../../grader/probes/measurement.js';
 import type { CommandEvidence, CommandResult, Connection } from '../../../grader/types.js';

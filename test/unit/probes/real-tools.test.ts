@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalConnection } from '../../../grader/transports/local.js';
-import { linuxProber } from '../../../grader/probes/linux.js';
+import { linuxProber } from '../../../grader/probes/linux/collector.js';
 
 const HELPERS = resolve('test/helpers/dns');
 

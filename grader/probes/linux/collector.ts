@@ -19,13 +19,14 @@ import type {
   Reachability,
   Resolution,
   ResolveStatus,
-} from '../types.js';
-import { normalizeMac } from '../libvirt/mac.js';
-import { inSubnet } from '../net/ipv4.js';
-import { runProbe, tryJson } from './evidence.js';
-import { interpret, KILLED_CODES, scriptPart, sectionRun, splitSections, withoutParts, type Section, type ToolRun } from './measurement.js';
-import { classifyReach, neighbourState } from './reach.js';
-import { assertTarget, assertTargets, isIpv4 } from './targets.js';
+} from '../../types.js';
+import { normalizeMac } from '../../libvirt/mac.js';
+import { inSubnet } from '../../net/ipv4.js';
+import { runProbe, tryJson } from '../evidence.js';
+import { interpret, KILLED_CODES, scriptPart, sectionRun, splitSections, withoutParts, type Section, type ToolRun } from '../measurement.js';
+import { classifyReach, neighbourState } from '../reach.js';
+import { assertTarget, assertTargets, isIpv4 } from '../targets.js';
+import { linuxRouterFacts } from './router.js';
 
 // ------------------------------------------------------------------ scripts
 
@@ -824,6 +825,9 @@ const SCRIPT_SLACK_MS = 8000;
 
 export const linuxProber: GuestProber = {
   os: 'linux',
+
+  // The router facts (kernel parameters, source NAT) are this collector's too.
+  extra: linuxRouterFacts,
 
   async config(conn: Connection, ev: CommandEvidence[]): Promise<GuestConfig> {
     const r = await runProbe(

@@ -5,10 +5,10 @@
 // root), a script cut off before it got there or unreadable output becomes { ok: false, error } with
 // a MeasurementError (grader/probes/measurement.ts): the command, the guest, the cause and the
 // guest's own words. The checks put it in words in the report's language (grader/facts/describe.ts).
-import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasureCause, MeasuredFact, MeasurementError, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../types.js';
-import { runProbe } from './evidence.js';
-import { splitSections } from './measurement.js';
-import { SAVED_FILE, SYSCTL_KEY } from '../facts/needs.js';
+import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasureCause, MeasuredFact, MeasurementError, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../../types.js';
+import { runProbe } from '../evidence.js';
+import { couldNotMeasure, splitSections } from '../measurement.js';
+import { SAVED_FILE, SYSCTL_KEY } from '../../facts/needs.js';
 
 export { SAVED_FILE, SYSCTL_KEY };
 
@@ -118,8 +118,7 @@ function permissionText(body: string): boolean {
 
 /** A measurement that could not be made, as every prober reports it. */
 function notMeasured<T>(command: string, tool: string, guest: string, cause: MeasureCause, detail: string, exitCode: number | null): MeasuredFact<T> {
-  const error: MeasurementError = { command, guest, tool, cause, detail, exitCode };
-  return { ok: false, error };
+  return couldNotMeasure({ command, guest, tool, cause, detail, exitCode });
 }
 
 /**
