@@ -271,7 +271,11 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
       let agentError: string | null = null;
       try {
         // The snapshot saw no agent: one quick try only, then the leases.
-        const ifs = await (await agent(dom.agentConnected === false ? 2000 : undefined)).networkInterfaces();
+        // The snapshot's guest-ping answered moments ago: ask for the addresses without pinging again
+        // (if the agent went away the call fails and the leases are used; as an access method the
+        // agent is still waited for).
+        const a = dom.agentConnected === true ? AgentConnection.attach({ domain: vm.domain, virsh, os: ctx.os, lang }) : await agent(dom.agentConnected === false ? 2000 : undefined);
+        const ifs = await a.networkInterfaces();
         const want = new Set(macs.map((m) => normalizeMac(m)));
         for (const i of ifs.filter((x) => want.has(normalizeMac(x.mac ?? '')))) {
           for (const a of i.addresses) if (a.family === 'ipv4' && isUsableIpv4(a.address)) candidates.push({ address: a.address, source: 'agent' });
