@@ -2,6 +2,7 @@
 // setup before grading. Text for people; JSON is the HostSnapshot itself.
 import type { HostSnapshot, LabFile, Lang, LeaseInfo, NetworkInfo } from '../types.js';
 import { translator } from '../i18n/translate.js';
+import { domainStateWord } from './state-words.js';
 import es from '../i18n/es/inspect.js';
 import en from '../i18n/en/inspect.js';
 import { didYouMean, hasDhcp, hostAddressOn } from './lookup.js';
@@ -106,7 +107,7 @@ export function renderInspectText(snapshot: HostSnapshot, lang: Lang, lab: LabFi
           ? t(lang, 'render.agentNotConnected')
           : t(lang, 'render.agentUnknown');
     const r = roles.get(d.name);
-    out.push(`  ${d.name}  ${d.state}  ${agent}${r ? `  [${t(lang, 'render.labRole', { roles: r.join(', ') })}]` : ''}`);
+    out.push(`  ${d.name}  ${domainStateWord(lang, d.state)}  ${agent}${r ? `  [${t(lang, 'render.labRole', { roles: r.join(', ') })}]` : ''}`);
     if (d.interfaces.length === 0) out.push(`    ${t(lang, 'render.noNics')}`);
     const rows = d.interfaces.map((i) => {
       const where = i.network

@@ -143,6 +143,7 @@ export default {
   ansEmpty: 'empty answer',
   ansYesNoAmbiguous: 'ambiguous answer "{value}": answer yes or no',
   ansYesNoUnknown: 'cannot understand "{value}": answer yes or no',
+  ansUnsure: 'the answer says you do not know ("{value}"): it gets 0 points, never read as a "no" nor as "none"; write what you observed, if you can',
   ansMethodAmbiguous: 'ambiguous answer "{value}": answer static or dynamic',
   ansMethodUnknown: 'cannot understand "{value}": answer static or dynamic',
   ansIpv4Invalid: '"{value}" is not an IPv4 address (four numbers 0 to 255 separated by dots)',

@@ -143,6 +143,7 @@ export default {
   ansEmpty: 'respuesta vacía',
   ansYesNoAmbiguous: 'respuesta ambigua «{value}»: contesta sí o no',
   ansYesNoUnknown: 'no se entiende «{value}»: contesta sí o no',
+  ansUnsure: 'la respuesta dice que no lo sabes («{value}»): vale 0 puntos y nunca se lee como «no» ni como «ninguno»; escribe lo que observaste, si puedes',
   ansMethodAmbiguous: 'respuesta ambigua «{value}»: contesta estática o dinámica',
   ansMethodUnknown: 'no se entiende «{value}»: contesta estática o dinámica',
   ansIpv4Invalid: '«{value}» no es una dirección IPv4 (cuatro números de 0 a 255 separados por puntos)',
