@@ -467,7 +467,9 @@ export type AccessReason =
   | 'agent-not-connected'
   | 'domain-not-running'
   | 'config'
-  | 'protocol';
+  | 'protocol'
+  /** With outcome `used`: a later method that measured what the first one was not permitted to run. */
+  | 'permission-denied';
 
 /** One access method tried on one guest, in order. */
 export interface AccessAttempt {
@@ -540,6 +542,11 @@ export interface MeasurementError {
   /** What happened, from the guest's own words (first stderr line) or the exit code. */
   detail: string;
   exitCode: number | null;
+  /**
+   * A denied ping on Linux: the guest's net.ipv4.ping_group_range and whether the user's groups
+   * fall in it. The advice to open it is given only when they do not (facts/describe.ts).
+   */
+  pingGroupRange?: { range: string; userInRange: boolean };
 }
 
 export type AddressOrigin = 'dhcp' | 'static' | 'link-local' | 'unknown';

@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   init: () => import('./commands/init.js'),
   doctor: () => import('./commands/doctor.js'),
   exercises: () => import('./commands/exercises.js'),
+  handin: () => import('./commands/handin.js'),
   completion: () => import('./commands/completion.js'),
 };
 

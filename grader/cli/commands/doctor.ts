@@ -39,16 +39,18 @@ export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Pro
   const lang = ctx.lang;
   if (opts.format !== 'text' && opts.format !== 'json') throw new InputError(t(lang, 'cli.badFormat', { format: opts.format }));
   const { uri, fromCli } = resolveUri(opts.uri, lang);
-  const [{ runDoctor, renderDoctorText }, { realDoctorDeps }, { shippedSpecPath }] = await Promise.all([
+  const [{ runDoctor, renderDoctorText }, { realDoctorDeps }, { shippedSpecPath }, { resolveExerciseArg }] = await Promise.all([
     import('../../onboarding/doctor.js'),
     import('../../onboarding/doctor-deps.js'),
     import('../../inputs/paths.js'),
+    import('../../inputs/exercises.js'),
   ]);
   const report = await runDoctor(realDoctorDeps(lang), {
     lang,
     labPath: opts.lab ?? 'lab.yaml',
     labExplicit: opts.lab !== undefined,
-    specPath: opts.spec ?? shippedSpecPath(),
+    // A bundled exercise's id (clase7-router-nat) works as everywhere an exercise is asked.
+    specPath: opts.spec ? resolveExerciseArg(opts.spec).path : shippedSpecPath(),
     uri,
     uriFromCli: fromCli,
     noConnect: opts.connect === false,

@@ -92,5 +92,6 @@ export default {
   reason_domain_not_running: 'the machine is not running',
   reason_config: 'configuration problem',
   reason_protocol: 'protocol error',
+  reason_permission_denied: 'for what the method in use was not permitted to run',
   language: 'en',
 } satisfies Record<keyof typeof es, string>;

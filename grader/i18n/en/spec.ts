@@ -51,6 +51,10 @@ export default {
   'pattern.hostOrCidr': 'a host name, an IPv4 address or an IPv4 CIDR block',
   'pattern.network': 'a libvirt network name',
   'pattern.domain': 'a libvirt domain name (no spaces or \'/\')',
+  'pattern.build': "sha256: and 64 hexadecimal digits",
+  'pattern.sha256': "64 hexadecimal digits (a sha256)",
+  'pattern.handinPath': "answers.yaml or runs/<n>/ lab.yaml, evidence.jsonl, result.json or report.html",
+  'pattern.participant': "Moodle's participant id: digits",
   'pattern.task': 'a task id, all or auto',
   'pattern.rosterId': 'letters, digits, \'.\', \'_\' or \'-\' (up to 64), starting with a letter or digit: it names the output files and fills {id}',
   'pattern.email': 'an email address (not starting with = + -, which spreadsheets run as formulas)',
@@ -117,7 +121,6 @@ export default {
   labStudentUriParams: 'URI parameters ({params}) change what runs or what is trusted',
   labStudentUriHost: 'the host and user of the URI must be a plain host name or IPv4 address and a plain user name',
   labStudentUriLocal: 'the URI names a file on the grading machine',
-  labWinrmPassword: 'the winrm password is missing: use { env: VARIABLE }, { file: path } or { value: ... }',
   // secrets
   secretEnvMissing: 'environment variable {name} (password for {where}) is not set',
   secretEnvEmpty: 'environment variable {name} (password for {where}) is empty',

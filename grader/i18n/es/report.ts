@@ -92,5 +92,6 @@ export default {
   reason_domain_not_running: 'la máquina no está encendida',
   reason_config: 'problema de configuración',
   reason_protocol: 'error de protocolo',
+  reason_permission_denied: 'para lo que el método en uso no tenía permiso de ejecutar',
   language: 'es',
 };

@@ -51,6 +51,10 @@ export default {
   'pattern.hostOrCidr': 'un nombre de host, una dirección IPv4 o un bloque CIDR IPv4',
   'pattern.network': 'un nombre de red de libvirt',
   'pattern.domain': 'un nombre de máquina virtual de libvirt (sin espacios ni «/»)',
+  'pattern.build': "sha256: y 64 cifras hexadecimales",
+  'pattern.sha256': "64 cifras hexadecimales (un sha256)",
+  'pattern.handinPath': "answers.yaml o runs/<n>/ lab.yaml, evidence.jsonl, result.json o report.html",
+  'pattern.participant': "el id de participante de Moodle: cifras",
   'pattern.task': 'el id de una tarea, all o auto',
   'pattern.rosterId': 'letras, cifras, «.», «_» o «-» (hasta 64), empezando por letra o cifra: da nombre a los ficheros de salida y rellena {id}',
   'pattern.email': 'una dirección de correo (que no empiece por = + -, que las hojas de cálculo ejecutan como fórmulas)',
@@ -117,7 +121,6 @@ export default {
   labStudentUriParams: 'los parámetros de la URI ({params}) cambian qué se ejecuta o en qué se confía',
   labStudentUriHost: 'el host y el usuario de la URI deben ser un nombre de host o dirección IPv4 y un nombre de usuario simples',
   labStudentUriLocal: 'la URI nombra un fichero de la máquina que corrige',
-  labWinrmPassword: 'falta la contraseña de winrm: usa { env: VARIABLE }, { file: fichero } o { value: ... }',
   // secrets
   secretEnvMissing: 'la variable de entorno {name} (contraseña de {where}) no está definida',
   secretEnvEmpty: 'la variable de entorno {name} (contraseña de {where}) está vacía',
