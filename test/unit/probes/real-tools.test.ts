@@ -156,10 +156,11 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
       expect(bare.stdout + bare.stderr).to.match(/are you root/);
       const ev: CommandEvidence[] = [];
       const r = await linuxProber.reach(conn, ['127.0.0.1'], 1000, ev);
-      expect(r).to.deep.equal([{ target: '127.0.0.1', status: 'replied' }]);
+      expect(r).to.deep.equal([{ target: '127.0.0.1', status: 'replied', command: 'ping -c1 -W1 127.0.0.1', evidence: ev[0]!.id }]);
       expect(ev[0]!.stdout).to.include(`@@LG-TOOL ping ${dir}/ping`);
       const { facts } = await survey(conn, ['127.0.0.1']);
-      expect(facts.reach).to.deep.equal(r);
+      // The same fact; a survey's parts get their evidence ids from the engine.
+      expect(facts.reach).to.deep.equal(r.map(({ evidence: _e, ...x }) => x));
     } finally {
       await rm(dir, { recursive: true, force: true });
       await rm(holder, { recursive: true, force: true });
