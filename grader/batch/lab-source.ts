@@ -26,7 +26,13 @@ export async function resolveLab(student: RosterStudent, spec: ExerciseSpec | un
   if (src.kind === 'file') {
     // A lab file named per student is the student's: no local paths, variables, URI parameters or
     // trust-lowering options; the teacher's credentials come from the roster, bound to hosts.
-    const lab = await loadLab(src.path, { lang, trust: 'student', ...(spec ? { spec } : {}) });
+    const lab = await loadLab(src.path, {
+      lang,
+      trust: 'student',
+      ...(spec ? { spec } : {}),
+      ...(src.within !== undefined ? { within: src.within } : {}),
+      ...(student.preread?.lab ? { bytes: student.preread.lab } : {}),
+    });
     if (student.credentials) lab.credentials = student.credentials;
     return lab;
   }

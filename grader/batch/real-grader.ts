@@ -15,8 +15,15 @@ export function realGrader(spec: ExerciseSpec, inlineLabs: Map<string, LabFile>,
   return async (student: RosterStudent, ctx: { signal: AbortSignal; lang: Lang }): Promise<GradeResult> => {
     const lang = ctx.lang;
     const lab = inlineLabs.get(student.id) ?? (await resolveLab(student, spec, lang));
-    // Answers are the student's: a symbolic link (to one of the teacher's files) is refused.
-    const answers = await loadAnswers(student.answers, spec, { lang, noFollow: true });
+    // Answers are the student's: inside the folder the roster names for them, no symbolic link
+    // anywhere along the path; the bytes batch already read (once, under the deadline) when given.
+    const answers = await loadAnswers(student.answers, spec, {
+      lang,
+      noFollow: true,
+      ...(student.answersWithin !== undefined ? { within: student.answersWithin } : {}),
+      ...(student.preread?.answers ? { bytes: student.preread.answers } : {}),
+      signal: ctx.signal,
+    });
     ctx.signal.throwIfAborted();
     const result = await gradeStudent({ spec, lab, answers, task: student.task, lang, deps: makeDeps(lang, student) });
     // The roster is the teacher's authoritative identity for the class outputs.

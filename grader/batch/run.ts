@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { InputError, TransportError, type GradeResult, type Lang } from '../types.js';
 import { cleanStaleTemps, ensureDir, PRIVATE_MODES, writeFileAtomic, type OutputModes } from '../util/fs.js';
-import { readInput } from '../util/read-input.js';
+import { readInput, ReadInputError } from '../inputs/read.js';
 import { computeTotals, taskPoints } from '../engine/totals.js';
 import { renderers } from '../../reports/index.js';
 import { resultProblems } from '../../reports/validate.js';
@@ -113,16 +113,21 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
       const seconds = opts.deadlineSec ?? student.deadlineSec;
       const signals = [AbortSignal.timeout(Math.round(seconds * 1000)), ...(opts.signal ? [opts.signal] : [])];
       const signal = AbortSignal.any(signals);
+      // Each student file is read once, here (bounded, no-follow, inside the folder the roster
+      // names for it: a refused file is never read, so never hashed); grading uses these bytes.
+      const answers = await readStudentFile(student.answers, student.answersWithin, signal);
+      const lab = student.lab.kind === 'file' ? await readStudentFile(student.lab.path, student.lab.within, signal) : undefined;
       const hashes: InputHashes = {
         spec: specHash,
-        answers: await fileHash(student.answers, signal).catch(() => 'unreadable:deadline'),
-        lab: await labHash(student.lab, signal).catch(() => 'unreadable:deadline'),
+        answers: answers.hash,
+        lab: lab ? lab.hash : await labHash(student.lab, signal).catch(() => 'unreadable:deadline'),
         options: sha256(JSON.stringify({ task: opts.task ?? student.task, lang })),
       };
       const inputHash = combineHashes(hashes);
       const reuse = opts.resume && !signal.aborted ? await reusable(opts.outDir, student.id, inputHash) : null;
-      const hostKey = reuse || signal.aborted ? `student:${student.id}` : await hostKeyOf(student.lab);
-      return { student, hashes, inputHash, reuse, hostKey };
+      const hostKey = reuse || signal.aborted ? `student:${student.id}` : await hostKeyOf(student.lab, lab?.bytes ?? new Uint8Array(0));
+      const preread = { ...(answers.bytes ? { answers: answers.bytes } : {}), ...(lab?.bytes ? { lab: lab.bytes } : {}) };
+      return { student: reuse ? student : { ...student, preread }, hashes, inputHash, reuse, hostKey };
     })),
   );
   emit({ type: 'queued', total: roster.students.length, reused: prepared.filter((p) => p.reuse).length });
@@ -167,6 +172,17 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
  * schema; its totals, recomputed from its verdicts, agree with what it says; its status follows
  * from it. Anything else (an edited or swapped file, a missing hash) means grading again.
  */
+/** A student's file read once: its bytes and hash, or the marker of why it was refused / unreadable. */
+async function readStudentFile(path: string, within: string | undefined, signal: AbortSignal): Promise<{ bytes?: Uint8Array; hash: string }> {
+  try {
+    const bytes = await readInput(path, 'yaml', { trust: 'student', signal, ...(within !== undefined ? { within } : {}) });
+    return { bytes, hash: sha256(bytes) };
+  } catch (err) {
+    if (err instanceof ReadInputError) return { hash: `unreadable:${err.code}:${err.reason}` };
+    return { hash: 'unreadable:deadline' };
+  }
+}
+
 export async function reusable(outDir: string, id: string, inputHash: string): Promise<{ record: StudentRecord; result: GradeResult } | null> {
   const files = studentFiles(id);
   try {

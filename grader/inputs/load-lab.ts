@@ -33,7 +33,17 @@ export interface LoadLabOptions extends LoadOptions {
 /** Loads and validates a lab file; throws InputError listing every problem. */
 export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<LabFile> {
   const lang = langOf(opts);
-  const src = opts.text !== undefined ? parseYamlText(Buffer.from(opts.text, 'utf8'), path, resolve(path), lang) : await readYaml(path, lang, { noFollow: opts.noFollow ?? opts.trust === 'student' });
+  const trust = opts.trust ?? 'teacher';
+  const src =
+    opts.text !== undefined
+      ? parseYamlText(Buffer.from(opts.text, 'utf8'), path, resolve(path), lang, trust)
+      : await readYaml(path, lang, {
+          trust,
+          noFollow: opts.noFollow ?? trust === 'student',
+          ...(opts.within !== undefined ? { within: opts.within } : {}),
+          ...(opts.bytes ? { bytes: opts.bytes } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);
   // Register inline secrets before anything could be printed.
@@ -201,8 +211,11 @@ function studentChecks(d: Record<string, unknown>, issues: Issues): void {
     // test:///<path> loads an XML file of the grading machine; only the built-in test:///default is a name.
     if (uri.startsWith('test:') && uri.split('?')[0] !== 'test:///default') refuse(['uri'], 'labStudentUriLocal');
     // The host and user reach ssh's command line through libvirt: plain names and addresses only.
+    // A URI the parser cannot read (an empty or non-numeric port: `qemu+ssh://-oProxyCommand=...:/system`)
+    // is refused too: no host check is ever skipped.
     const u = parseUri(uri);
-    if (u && ((u.host !== null && !isProbeTarget(u.host)) || (u.user !== null && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(u.user)))) refuse(['uri'], 'labStudentUriHost');
+    const local = uri.startsWith('test:');
+    if ((!u && !local) || (u && ((u.host !== null && !isProbeTarget(u.host)) || (u.user !== null && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(u.user))))) refuse(['uri'], 'labStudentUriHost');
   }
   if (own(d, 'netns') !== undefined) refuse(['netns'], 'labStudentNetns');
   const secret = (s: unknown, at: PathSeg[]) => {

@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { InputError, type Lang, type SecretRef } from '../types.js';
 import { detectLang } from '../i18n/lang.js';
 import { t } from './yaml-source.js';
-import { readInput, ReadInputError } from '../util/read-input.js';
+import { readInput, ReadInputError } from './read.js';
 
 export const REDACTED = '***';
 

@@ -9,7 +9,7 @@
 // all, so network methods are skipped with that reason and the agent is used when allowed.
 // Streams: through the libvirt host for qemu+ssh URIs (SSH direct-tcpip), from inside `lab.netns`
 // (a pipe process) for labs whose bridges live in a namespace, else direct TCP.
-import { describeReadInputError, readInput, ReadInputError } from '../util/read-input.js';
+import { describeReadInputError, readInput, ReadInputError } from '../inputs/read.js';
 import { dirname } from 'node:path';
 import {
   TransportError,
