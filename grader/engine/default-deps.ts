@@ -10,6 +10,7 @@ import type { Virsh } from '../libvirt/virsh.js';
 import { credentialFor } from '../transports/credentials.js';
 import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
+import { identityCheck } from '../probes/identity.js';
 import { extraFacts } from '../probes/extra.js';
 import { runSecrets, type Secrets } from '../inputs/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
@@ -58,7 +59,7 @@ export function defaultDeps(lang: Lang, opts: { recorder?: EvidenceRecorder; sec
           lang,
           virsh: virsh(ctx.lab),
           ...(ctx.network ? { network: ctx.network } : {}),
-          ...(ctx.firstScript ? { firstScript: ctx.firstScript } : {}),
+          identity: identityCheck(ctx.os, ctx.firstScript),
           secrets,
         });
       } catch (e) {
