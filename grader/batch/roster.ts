@@ -233,6 +233,7 @@ function credentialOf(raw: unknown, baseDir: string, origin: string): TeacherCre
     if (typeof ssh.agent === 'boolean') s.useAgent = ssh.agent;
     if (typeof ssh.known_hosts === 'string') s.knownHostsFile = expandPath(ssh.known_hosts, baseDir);
     if (typeof ssh.accept_new_host_key === 'boolean') s.acceptNewHostKey = ssh.accept_new_host_key;
+    if (typeof ssh.port === 'number') s.port = ssh.port;
     c.ssh = s;
   }
   const winrm = own<Record<string, unknown>>(raw, 'winrm');
@@ -243,6 +244,8 @@ function credentialOf(raw: unknown, baseDir: string, origin: string): TeacherCre
     if (pw) w.password = pw;
     if (typeof winrm.ca_file === 'string') w.caFile = expandPath(winrm.ca_file, baseDir);
     if (typeof winrm.insecure_skip_verify === 'boolean') w.insecureSkipVerify = winrm.insecure_skip_verify;
+    if (typeof winrm.port === 'number') w.port = winrm.port;
+    if (winrm.scheme === 'http' || winrm.scheme === 'https') w.scheme = winrm.scheme;
     c.winrm = w;
   }
   return c;

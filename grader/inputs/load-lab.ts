@@ -6,7 +6,7 @@ import type { AccessMethod, AgentAccess, ExerciseSpec, LabFile, LabVm, OsFamily,
 import { didYouMean } from './did-you-mean.js';
 import { parseUri } from '../libvirt/uri.js';
 import { isProbeTarget } from './parse-answer.js';
-import { expandPath, registerSecret } from './secrets.js';
+import { expandPath, teacherSecrets, type Secrets } from './secrets.js';
 import { Issues, entries, formatPath, isRecord, langOf, own, parseYamlText, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg } from './yaml-source.js';
 
 export const DEFAULT_URI = 'qemu:///system';
@@ -28,6 +28,8 @@ export interface LoadLabOptions extends LoadOptions {
   trust?: 'teacher' | 'student';
   /** The file's text, already in memory (a roster's inline lab): `path` then only names it and anchors relative paths. */
   text?: string;
+  /** Where its inline secrets are registered for redaction: the run's registry (default: the process's, for one-run commands). */
+  secrets?: Secrets;
 }
 
 /** Loads and validates a lab file; throws InputError listing every problem. */
@@ -49,9 +51,9 @@ export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<
   // Register inline secrets before anything could be printed.
   for (const [, vm] of entries(own(src.data, 'vms'))) {
     const access = own(vm, 'access');
-    if (Array.isArray(access)) for (const a of access) registerInline(own(own(a, 'ssh') ?? own(a, 'winrm'), 'password'));
+    if (Array.isArray(access)) for (const a of access) registerInline(own(own(a, 'ssh') ?? own(a, 'winrm'), 'password'), opts.secrets);
   }
-  registerInline(own(own(src.data, 'host_ssh'), 'password'));
+  registerInline(own(own(src.data, 'host_ssh'), 'password'), opts.secrets);
   await validateSchema(src, 'lab', issues);
   issues.throwIfAny();
   const d = src.data as Record<string, unknown>;
@@ -118,9 +120,9 @@ export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<
   return lab;
 }
 
-function registerInline(secret: unknown): void {
-  if (typeof secret === 'string') registerSecret(secret);
-  else if (isRecord(secret) && typeof secret.value === 'string') registerSecret(secret.value);
+function registerInline(secret: unknown, into: Secrets = teacherSecrets): void {
+  if (typeof secret === 'string') into.add(secret);
+  else if (isRecord(secret) && typeof secret.value === 'string') into.add(secret.value);
 }
 
 function secretRef(v: unknown, at: PathSeg[], baseDir: string, issues: Issues): SecretRef {

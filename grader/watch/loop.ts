@@ -9,11 +9,11 @@
 import { join } from 'node:path';
 import type { Lang } from '../types.js';
 import type { Roster, RosterStudent } from '../batch/roster.js';
-import { batchLimits, runBatch, type BatchDeps } from '../batch/run.js';
+import { batchLimits, openOutDir, runBatch, takeOutLock, type BatchDeps } from '../batch/run.js';
 import { writeClassOutputs } from '../batch/outputs.js';
 import type { ClassSummary } from '../batch/summary.js';
 import type { BatchEvent } from '../batch/types.js';
-import { ensureDir, PRIVATE_MODES, type OutputModes } from '../util/fs.js';
+import { PRIVATE_MODES, type OutLock, type OutputModes } from '../util/fs.js';
 import { appendFile, open } from 'node:fs/promises';
 import { toolVersion } from '../version.js';
 import { WatchState, type HistoryLine, type WatchSnapshot } from './state.js';
@@ -68,7 +68,17 @@ export interface WatchOutcome {
 export async function runWatch(roster: Roster, opts: WatchOptions, deps: BatchDeps): Promise<WatchOutcome> {
   const now = deps.now ?? (() => new Date());
   const modes = opts.modes ?? PRIVATE_MODES;
-  await ensureDir(opts.outDir, modes.dir);
+  // One hold on the output folder for the whole session: every round's pass writes under it.
+  await openOutDir(opts.outDir, modes, opts.lang);
+  const lock = await takeOutLock(opts.outDir, opts.lang);
+  try {
+    return await watchLocked(roster, opts, deps, now, modes, lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function watchLocked(roster: Roster, opts: WatchOptions, deps: BatchDeps, now: () => Date, modes: OutputModes, lock: OutLock): Promise<WatchOutcome> {
   const state = new WatchState(roster, { exercise: opts.exercise, lang: opts.lang, version: toolVersion(), everySec: opts.everySec, stuckAfter: opts.stuckAfter, now });
   const limits = batchLimits(opts.concurrency, opts.perHost);
   const lateAfterMs = Math.max(opts.lateAfterSec ?? Math.max(opts.everySec, MIN_LATE_SEC), 0) * 1000;
@@ -154,6 +164,7 @@ export async function runWatch(roster: Roster, opts: WatchOptions, deps: BatchDe
         onEvent,
         modes,
         limits,
+        lock,
         // Only the first pass cleans: later ones run beside stragglers that may be writing.
         cleanTemps: firstPass,
         ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
