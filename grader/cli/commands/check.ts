@@ -3,13 +3,12 @@
 // failed or could not be measured, 2 input error. The engine loads only inside the action.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { InputError } from '../../types.js';
+import { formatOption } from '../format-option.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/grade.js';
 import en from '../../i18n/en/grade.js';
 
 const t = translator(es, en);
-const FORMATS = ['text', 'json', 'junit', 'html'] as const;
 
 interface CheckOptions {
   lab: string;
@@ -39,9 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
 
 export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
-  if (!(FORMATS as readonly string[]).includes(opts.format)) {
-    throw new InputError(t(lang, 'cliBadFormat', { format: opts.format, valid: FORMATS.join(', ') }));
-  }
+  const format = formatOption('result', opts.format, lang);
   // Load the engine while the input files are read; start inspecting the host (virsh, mostly
   // waiting) as soon as the lab file is known, while the answers are still being validated.
   const enginePromise = Promise.all([
@@ -77,7 +74,6 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
     inspection,
     ...(showProgress ? { onProgress: (_stage, line) => process.stderr.write(`${line}\n`) } : {}),
   });
-  const format = opts.format as (typeof FORMATS)[number];
   const toFile = opts.output !== undefined && opts.output !== '-';
   const content = renderers[format](result, { lang, color: format === 'text' && !toFile && wantColor(process.stdout) });
   await writeOutput(opts.output, content);
