@@ -75,7 +75,11 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAn
 
   const student = readStudent(src, d.student, issues);
   const exercise = own(d, 'exercise');
-  if (typeof exercise === 'string' && exercise !== spec.id) issues.error(['exercise'], issues.msg('ansExerciseMismatch', { got: visible(exercise, 64), id: spec.id }));
+  if (typeof exercise === 'string' && exercise !== spec.id) {
+    // Answers for another exercise: that is the whole problem (every task would be "unknown" too).
+    issues.error(['exercise'], issues.msg('ansExerciseMismatch', { got: visible(exercise, 64), id: spec.id }));
+    issues.throwIfAny();
+  }
   const tasks: AnswersFile['tasks'] = {};
   const answered = own(d, 'answers');
   const taskIds = spec.tasks.map((t) => t.id);
@@ -130,7 +134,9 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAn
 
 function readStudent(src: YamlSource, v: unknown, issues: Issues): StudentIdentity {
   const name = own(v, 'name');
-  if (typeof name !== 'string' || name.trim() === '') issues.error(['student', 'name'], issues.msg('ansStudentName'), { onKey: true });
+  // A warning: the template `answers init` writes validates as it is; a report then carries no name
+  // (in `batch`, the roster's name is the one used).
+  if (typeof name !== 'string' || name.trim() === '') issues.warn(['student', 'name'], issues.msg('ansStudentName'), { onKey: true });
   const student: StudentIdentity = { name: typeof name === 'string' ? name.trim() : '' };
   const id = own(v, 'id');
   if (id !== null && id !== undefined && String(id).trim() !== '') {

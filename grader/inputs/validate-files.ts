@@ -4,7 +4,8 @@ import { loadAnswers } from './load-answers.js';
 import { loadLab } from './load-lab.js';
 import { loadSpec } from './load-spec.js';
 import { shippedSpecPath, type FileKind } from './paths.js';
-import { isRecord, readYaml, t } from './yaml-source.js';
+import { exerciseNamedBy } from './exercises.js';
+import { isRecord, own, readYaml, t, type YamlSource } from './yaml-source.js';
 
 export interface FileValidation {
   file: string;
@@ -34,31 +35,72 @@ export interface ValidateOptions {
   student?: boolean;
   lang: Lang;
   kind?: FileKind;
-  /** Exercise for answers and lab files (default: the shipped one). */
+  /**
+   * Exercise for answers and lab files. Without it, the one rule every command follows: an answers
+   * file is checked against the exercise it names (`exercise:`); a lab file against the exercise
+   * the answers files of the same run name; else the shipped one.
+   */
   specPath?: string;
 }
 
 /** Validates each file; never throws for bad input (each result says what was wrong). */
 export async function validateFiles(files: string[], opts: ValidateOptions): Promise<FileValidation[]> {
   const { lang } = opts;
-  let spec: ExerciseSpec | InputError | undefined;
-  const getSpec = async (): Promise<ExerciseSpec | InputError> => {
-    if (spec) return spec;
+  const specs = new Map<string, ExerciseSpec | InputError>();
+  const getSpec = async (path: string): Promise<ExerciseSpec | InputError> => {
+    const cached = specs.get(path);
+    if (cached) return cached;
+    let spec: ExerciseSpec | InputError;
     try {
-      spec = await loadSpec(opts.specPath ?? shippedSpecPath(), { lang });
+      spec = await loadSpec(path, { lang });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       spec = err;
     }
+    specs.set(path, spec);
     return spec;
   };
+  // Each file read once for its kind (and, for answers, the exercise it names).
+  const sources = new Map<string, YamlSource | InputError>();
+  const source = async (file: string): Promise<YamlSource | InputError> => {
+    if (!sources.has(file)) {
+      try {
+        sources.set(file, await readYaml(file, lang));
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        sources.set(file, err);
+      }
+    }
+    return sources.get(file)!;
+  };
+  const kinds = new Map<string, FileKind | null>();
+  for (const file of files) {
+    if (opts.kind) kinds.set(file, opts.kind);
+    else {
+      const src = await source(file);
+      kinds.set(file, src instanceof InputError ? null : kindFromKeys(src.data));
+    }
+  }
+  // The exercise of a lab file: the one the run's answers files name, when they name exactly one.
+  const named = new Set<string>();
+  if (!opts.specPath) {
+    for (const file of files) {
+      if (kinds.get(file) !== 'answers') continue;
+      const src = await source(file);
+      const ex = src instanceof InputError ? undefined : own(src.data, 'exercise');
+      if (typeof ex === 'string') named.add(ex);
+    }
+  }
+  const labExercise = named.size === 1 ? [...named][0]! : undefined;
+
   const results: FileValidation[] = [];
   for (const file of files) {
     const warnings: InputIssue[] = [];
-    let kind: FileKind | null = opts.kind ?? null;
+    let kind: FileKind | null = kinds.get(file) ?? null;
     try {
-      kind ??= await detectKind(file, lang);
       if (!kind) {
+        const src = await source(file);
+        if (src instanceof InputError) throw src;
         results.push({ file, kind, ok: false, warnings, error: new InputError(t(lang, 'invalidFile', { file, count: 1 }), [{ file, message: t(lang, 'validateUnknownKind') }]) });
         continue;
       }
@@ -69,7 +111,13 @@ export async function validateFiles(files: string[], opts: ValidateOptions): Pro
         const { loadRoster } = await import('../batch/roster.js');
         await loadRoster(file, lang);
       } else {
-        const s = await getSpec();
+        let specPath = opts.specPath;
+        if (!specPath) {
+          const src = await source(file);
+          const ex = kind === 'answers' && !(src instanceof InputError) ? own(src.data, 'exercise') : labExercise;
+          specPath = typeof ex === 'string' ? exerciseNamedBy(ex, file, lang) : shippedSpecPath();
+        }
+        const s = await getSpec(specPath);
         if (s instanceof InputError) {
           results.push({ file, kind, ok: false, warnings, error: s });
           continue;

@@ -103,7 +103,52 @@ describe('CLI: validate and answers init', function () {
     expect(again.stderr).to.match(/--force/);
     expect(labgrade('answers', 'init', '-o', out, '--force').code).to.equal(0);
     const v = labgrade('validate', out);
+    expect(v.code, v.stderr).to.equal(0);
+    expect(v.stdout).to.match(/student name is missing/);
+  });
+
+  // One rule for every command: an answers file names its exercise, and validate follows it.
+  for (const id of labgrade('exercises').stdout.match(/^\s*(clase[\w-]+)/gm)?.map((m) => m.trim()) ?? ['clase2-redes']) {
+    it(`answers init ${id} -o f, then validate f: exit 0 (checked against ${id})`, () => {
+      const out = join(tmp.dir, `tpl-${id}.yaml`);
+      const init = labgrade('answers', 'init', id, '-o', out);
+      expect(init.code, init.stderr).to.equal(0);
+      const v = labgrade('validate', out);
+      expect(v.code, v.stderr).to.equal(0);
+      expect(v.stderr).to.equal('');
+    });
+  }
+
+  it('lists every shipped exercise for the test above', () => {
+    const ids = labgrade('exercises').stdout;
+    for (const id of ['clase1-4-puente', 'clase2-redes', 'clase7-router-nat']) expect(ids).to.include(id);
+  });
+
+  it('validate: answers for one exercise checked against another name both; an unknown exercise asks for --spec', () => {
+    const out = join(tmp.dir, 'nat.yaml');
+    expect(labgrade('answers', 'init', 'clase7-router-nat', '-o', out).code).to.equal(0);
+    const v = labgrade('validate', '--spec', 'clase2-redes', out);
     expect(v.code).to.equal(2);
-    expect(v.stderr).to.match(/student name is missing/);
+    expect(v.stderr).to.include('"clase7-router-nat"');
+    expect(v.stderr).to.include('"clase2-redes"');
+    expect(v.stderr).to.not.match(/does not exist in the exercise/);
+    const unknown = tmp.write('exercise: clase99\nstudent: { name: Ana }\nanswers: {}\n', 'unknown-ex.yaml');
+    const u = labgrade('validate', unknown);
+    expect(u.code).to.equal(2);
+    expect(u.stderr).to.include('"clase99"');
+    expect(u.stderr).to.include('--spec');
+    // A path in exercise: is never followed (the file may be a student's).
+    const path = tmp.write(`exercise: ${shipped}\nstudent: { name: Ana }\nanswers: {}\n`, 'path-ex.yaml');
+    expect(labgrade('validate', path).code).to.equal(2);
+  });
+
+  it('validate: a lab file is checked against the exercise the answers files of the same run name', () => {
+    const out = join(tmp.dir, 'bridge.yaml');
+    expect(labgrade('answers', 'init', 'clase1-4-puente', '-o', out).code).to.equal(0);
+    const lab = tmp.write('networks: { bridge: br0 }\nvms:\n  linux: { domain: debian12, access: [agent] }\n', 'bridge-lab.yaml');
+    const alone = labgrade('validate', lab);
+    expect(alone.code).to.equal(2);
+    const v = labgrade('validate', lab, out);
+    expect(v.code, v.stderr).to.equal(0);
   });
 });
