@@ -7,6 +7,7 @@ import en from '../grader/i18n/en/inspect.js';
 import { hasDhcp, hostAddressOn } from '../grader/libvirt/lookup.js';
 import { defineRenderer } from './types.js';
 import { summarizeLab } from '../grader/libvirt/lab-summary.js';
+import { networkTypeLabel } from '../grader/libvirt/type-label.js';
 
 const t = translator(es, en);
 
@@ -29,7 +30,7 @@ function netLine(lang: Lang, n: NetworkInfo, labKeys: string[]): string[] {
   const dhcp = ranges.length > 0 ? `DHCP ${ranges.join(',')}` : hasDhcp(n) ? t(lang, 'render.dhcpHostsOnly') : t(lang, 'desc.noDhcp');
   return [
     n.name,
-    t(lang, `type.${n.type}`),
+    networkTypeLabel(lang, n.type),
     state.join(', '),
     n.bridge ? `${t(lang, 'render.bridge')} ${n.bridge}` : '-',
     host ? `${t(lang, 'render.host')} ${host.address}/${host.prefix}` : t(lang, 'desc.noHostAddress'),

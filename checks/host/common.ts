@@ -7,6 +7,8 @@ import es from '../../grader/i18n/es/inspect.js';
 import en from '../../grader/i18n/en/inspect.js';
 import { didYouMean, hasDhcp, hostAddressOn, looseName } from '../../grader/libvirt/lookup.js';
 import { externalNetwork, isExternal } from '../../grader/libvirt/attachment.js';
+import { networkTypeLabel } from '../../grader/libvirt/type-label.js';
+import { verdict as makeVerdict, type HostVerdictInit } from '../../grader/verdict.js';
 
 const t = translator(es, en);
 export type InspectKey = keyof typeof es;
@@ -72,7 +74,7 @@ export function suggestions(name: string, candidates: readonly string[], alsoLik
 }
 
 export function typeLabel(ctx: { lang: 'es' | 'en' }, type: NetworkType | null): string {
-  return type ? tr(ctx, `type.${type}` as InspectKey) : '-';
+  return networkTypeLabel(ctx.lang, type);
 }
 
 export function quoteList(items: readonly string[]): string {
@@ -103,37 +105,7 @@ export function describeSpecNetwork(ctx: { lang: 'es' | 'en' }, s: SpecNetwork):
 
 export { hasDhcp, hostAddressOn };
 
-export interface VerdictInit {
-  check: string;
-  subject: string;
-  role?: string;
-  outcome: Verdict['outcome'];
-  severity?: Verdict['severity'];
-  message: string;
-  observed?: string | null;
-  theory?: string | null;
-  codes?: string[];
-}
-
-/** id `<task>.host.<check>.<subject>`; 0 points: host checks explain and gate, they do not score. */
-export function verdict(ctx: HostCheckContext, v: VerdictInit): Verdict {
-  const out: Verdict = {
-    id: `${ctx.task.id}.host.${v.check}.${v.subject}`,
-    task: ctx.task.id,
-    check: v.check,
-    subject: v.subject,
-    outcome: v.outcome,
-    severity: v.severity ?? 'error',
-    points: 0,
-    maxPoints: 0,
-    studentAnswer: null,
-    observed: v.observed ?? null,
-    theory: v.theory ?? null,
-    message: v.message,
-    hints: [],
-    codes: v.codes ?? [],
-    evidence: [],
-  };
-  if (v.role) out.role = v.role;
-  return out;
+/** id `<task>.host.<check>.<subject>`; 0 points: host checks explain and gate, they do not score (grader/verdict.ts). */
+export function verdict(ctx: HostCheckContext, v: Omit<HostVerdictInit, 'task'>): Verdict {
+  return makeVerdict({ ...v, task: ctx.task.id });
 }

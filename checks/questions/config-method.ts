@@ -4,16 +4,13 @@
 // server answers (APIPA 169.254/16, or IPv6 link-local only) is recognised and explained: what it
 // needed there is a static configuration.
 import type { QuestionCheck } from '../types.js';
-import { addressText, configOnTask, isLinkLocal, mainAddress, tr, unmeasured } from './util.js';
+import { addressText, configOnTask, isLinkLocal, mainAddress, tr, onMeasuredGuest, } from './util.js';
 
-export const configMethod: QuestionCheck = {
+export const configMethod: QuestionCheck = onMeasuredGuest({
   name: 'config-method',
   kind: 'config-method',
-  observe(ctx) {
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
-    const facts = g.facts;
-    const onTask = configOnTask(ctx, facts);
+  observe(ctx, facts) {
+        const onTask = configOnTask(ctx, facts);
     if ('observation' in onTask) return onTask.observation;
     const { iface, evidence, guest } = onTask;
     const addr = mainAddress(iface);
@@ -58,4 +55,4 @@ export const configMethod: QuestionCheck = {
       evidence,
     };
   },
-};
+});

@@ -2,22 +2,20 @@
 // `vm:<role>` it grades a machine routed through another VM (a Linux VM as router).
 import type { QuestionCheck } from '../types.js';
 import { tc } from './params.js';
-import { configEvidence, guestLabel, probeWords, tr, unmeasured } from './util.js';
+import { configEvidence, guestLabel, probeWords, tr, onMeasuredGuest, } from './util.js';
 
-export const defaultGateway: QuestionCheck = {
+export const defaultGateway: QuestionCheck = onMeasuredGuest({
   name: 'default-gateway',
   kind: 'ipv4',
-  observe(ctx) {
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
-    const gw = g.facts.config.defaultGateway;
-    const guest = guestLabel(g.facts);
+  observe(ctx, facts) {
+    const gw = facts.config.defaultGateway;
+    const guest = guestLabel(facts);
     return {
       value: { kind: 'ipv4', value: gw },
       display: gw ?? tr(ctx, 'noneGateway'),
       codes: gw ? [] : ['no-gateway'],
       explanation: gw ? tc(ctx.lang, 'gwIs', { guest, gateway: gw }) : tc(ctx.lang, 'gwNone', { guest }),
-      evidence: configEvidence(g.facts, probeWords(g.facts)),
+      evidence: configEvidence(facts, probeWords(facts)),
     };
   },
-};
+});

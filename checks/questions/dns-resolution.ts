@@ -2,17 +2,14 @@
 // the lab file. Statuses: resolved -> yes; not-found / server-failure / no-server / timeout -> no;
 // error -> could not measure.
 import type { QuestionCheck } from '../types.js';
-import { commandFor, evidenceFor, guestLabel, notMeasured, tr, unmeasured, yesNo } from './util.js';
+import { commandFor, evidenceFor, guestLabel, notMeasured, tr, onMeasuredGuest, yesNo } from './util.js';
 import { LOOKUP_COMMANDS } from '../../grader/probes/linux.js';
 
-export const dnsResolution: QuestionCheck = {
+export const dnsResolution: QuestionCheck = onMeasuredGuest({
   name: 'dns-resolution',
   kind: 'yes-no',
-  observe(ctx) {
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
-    const facts = g.facts;
-    const name = ctx.lab.probes?.resolveName ?? ctx.spec.probes.resolveName;
+  observe(ctx, facts) {
+        const name = ctx.lab.probes?.resolveName ?? ctx.spec.probes.resolveName;
     const r = facts.resolve;
     const evidence = evidenceFor(facts, [name]);
     const guest = guestLabel(facts);
@@ -49,4 +46,4 @@ export const dnsResolution: QuestionCheck = {
       }
     }
   },
-};
+});

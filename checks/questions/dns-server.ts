@@ -1,16 +1,13 @@
 // dns-server: which DNS server does the guest use? The first server the guest is configured with
 // (the prober asks systemd-resolved for the real ones behind 127.0.0.53); none = null.
 import type { QuestionCheck } from '../types.js';
-import { configEvidence, guestLabel, notMeasured, probeWords, tr, unmeasured } from './util.js';
+import { configEvidence, guestLabel, notMeasured, probeWords, tr, onMeasuredGuest, } from './util.js';
 
-export const dnsServer: QuestionCheck = {
+export const dnsServer: QuestionCheck = onMeasuredGuest({
   name: 'dns-server',
   kind: 'ipv4',
-  observe(ctx) {
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
-    const facts = g.facts;
-    const failed = facts.config.errors?.dns;
+  observe(ctx, facts) {
+        const failed = facts.config.errors?.dns;
     if (failed) return notMeasured(ctx, failed, tr(ctx, 'what_dns'), configEvidence(facts, probeWords(facts)), guestLabel(facts));
     const servers = facts.config.dnsServers;
     const first = servers[0] ?? null;
@@ -28,4 +25,4 @@ export const dnsServer: QuestionCheck = {
       evidence: configEvidence(facts, probeWords(facts)),
     };
   },
-};
+});

@@ -4,18 +4,16 @@
 import type { QuestionCheck } from '../types.js';
 import { reachObservation } from './reach.js';
 import { tc } from './params.js';
-import { configEvidence, guestLabel, probeWords, tr, unmeasured, yesNo } from './util.js';
+import { configEvidence, guestLabel, probeWords, tr, onMeasuredGuest, yesNo } from './util.js';
 
 export function hostAddressOf(network: { ips: { family: string; address: string }[] } | null): string | null {
   return network?.ips.find((i) => i.family === 'ipv4')?.address ?? null;
 }
 
-export const hostReach: QuestionCheck = {
+export const hostReach: QuestionCheck = onMeasuredGuest({
   name: 'host-reach',
   kind: 'yes-no',
-  observe(ctx) {
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+  observe(ctx, facts) {
     if (!ctx.network) {
       const error = tr(ctx, 'obsNetworkMissing', { network: ctx.lab.networks[ctx.task.network] ?? ctx.task.network });
       return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['network-missing'], explanation: error, evidence: [], error };
@@ -32,10 +30,10 @@ export const hostReach: QuestionCheck = {
         value: { kind: 'yes-no', value: false },
         display: yesNo(ctx, false),
         codes: ['host-no-address'],
-        explanation: tr(ctx, 'obsHostNoAddress', { guest: guestLabel(g.facts), network: ctx.network.name }),
-        evidence: configEvidence(g.facts, probeWords(g.facts)).slice(0, 2),
+        explanation: tr(ctx, 'obsHostNoAddress', { guest: guestLabel(facts), network: ctx.network.name }),
+        evidence: configEvidence(facts, probeWords(facts)).slice(0, 2),
       };
     }
-    return reachObservation(ctx, g.facts, [host], { what: tr(ctx, 'whatHost', { target: host, network: ctx.network.name }), filteredMeansLink: true });
+    return reachObservation(ctx, facts, [host], { what: tr(ctx, 'whatHost', { target: host, network: ctx.network.name }), filteredMeansLink: true });
   },
-};
+});

@@ -13,17 +13,13 @@ import {
   normMac,
   notMeasured,
   tr,
-  unmeasured,
-} from './util.js';
+  onMeasuredGuest, } from './util.js';
 
-export const ipv4Config: QuestionCheck = {
+export const ipv4Config: QuestionCheck = onMeasuredGuest({
   name: 'ipv4-config',
   kind: 'ipv4-config',
-  observe(ctx) {
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
-    const facts = g.facts;
-    const onTask = configOnTask(ctx, facts);
+  observe(ctx, facts) {
+        const onTask = configOnTask(ctx, facts);
     if ('observation' in onTask) return onTask.observation;
     const { iface, evidence, guest } = onTask;
     // The gateway and the DNS servers are part of the answer: one that could not be read is not "none".
@@ -78,4 +74,4 @@ export const ipv4Config: QuestionCheck = {
       evidence,
     };
   },
-};
+});

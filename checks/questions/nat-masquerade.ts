@@ -8,7 +8,7 @@ import { SAVED_FILE } from '../../grader/probes/linux-router.js';
 import { networkFor } from '../host/common.js';
 import { nicOn } from '../../grader/libvirt/attachment.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { domainOf, guestLabel, inSubnet, measurementText, normMac, tr, unmeasured, yesNo } from './util.js';
+import { domainOf, guestLabel, inSubnet, measurementText, normMac, tr, onMeasuredGuest, yesNo } from './util.js';
 
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?$/;
 const DEFAULT_FILES = ['/etc/iptables/rules.v4', '/etc/nftables.conf'];
@@ -52,7 +52,7 @@ export function ruleMatches(r: NatRule, iface: string, source: string | undefine
   return interfaceMatches(r.outInterface, iface) && sourceCovers(r.source, source);
 }
 
-export const natMasquerade: QuestionCheck = {
+export const natMasquerade: QuestionCheck = onMeasuredGuest({
   name: 'nat-masquerade',
   kind: 'yes-no',
   validateParams: (params, ctx) => readParams(RULES, params, ctx).problems,
@@ -60,17 +60,15 @@ export const natMasquerade: QuestionCheck = {
     const files = Array.isArray(q.params?.saved_files) ? (q.params.saved_files as unknown[]).filter((f): f is string => typeof f === 'string' && SAVED_FILE.test(f)) : DEFAULT_FILES;
     return [{ kind: 'nat', savedFiles: files }];
   },
-  observe(ctx) {
+  observe(ctx, facts) {
     const p = paramsFor(ctx, RULES, 'nat-masquerade');
     if ('observation' in p) return p.observation;
     const outKey = p.values.out_network as string;
     const source = p.values.source as string | undefined;
     const persistent = p.values.persistent as boolean;
     const files = p.values.saved_files as string[];
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
-    const guest = guestLabel(g.facts);
-    const evidence = g.facts.evidence.filter((e) => e.command.includes('iptables') || e.command.includes('nft'));
+    const guest = guestLabel(facts);
+    const evidence = facts.evidence.filter((e) => e.command.includes('iptables') || e.command.includes('nft'));
     const fail = (error: string, codes = ['nat-not-measured']): Observation => ({ value: null, display: tr(ctx, 'displayUnknown'), codes, explanation: error, evidence, error });
     // "Could not measure": the command, what happened and the fix, all in the report's language.
     const notMeasured = (err: MeasurementError, what: 'whatNatLive' | 'whatNatSaved', before = ''): Observation =>
@@ -84,10 +82,10 @@ export const natMasquerade: QuestionCheck = {
     const nics = net && dom ? dom.interfaces.filter((i) => nicOn(i, net)) : [];
     if (nics.length === 0) return no(['nat-no-nic', 'vm-nic-missing'], [tc(ctx.lang, 'natNoNic', { guest, network: netName })]);
     const macs = nics.map((i) => normMac(i.mac));
-    const iface = g.facts.config.interfaces.find((i) => macs.includes(normMac(i.mac)))?.name;
+    const iface = facts.config.interfaces.find((i) => macs.includes(normMac(i.mac)))?.name;
     if (!iface) return fail(tc(ctx.lang, 'natNoNicMeasured', { guest, network: netName, mac: macs.join(', ') }));
 
-    const nat = g.facts.nat;
+    const nat = facts.nat;
     if (!nat) return fail(tc(ctx.lang, 'natNotMeasured', { guest }));
     if (!nat.live.ok) return notMeasured(nat.live.error, 'whatNatLive');
     const src = source ?? tc(ctx.lang, 'anySource', {});
@@ -123,4 +121,4 @@ export const natMasquerade: QuestionCheck = {
     const value = !!live && !!saved;
     return value ? { value: { kind: 'yes-no', value }, display: yesNo(ctx, value), codes, explanation: parts.join(' '), evidence } : no(codes, parts);
   },
-};
+});

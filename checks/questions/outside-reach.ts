@@ -2,15 +2,13 @@
 // spec's outside host, overridden by the lab file (the bundled lab's own "Internet").
 import type { QuestionCheck } from '../types.js';
 import { reachObservation } from './reach.js';
-import { tr, unmeasured } from './util.js';
+import { tr, onMeasuredGuest, } from './util.js';
 
-export const outsideReach: QuestionCheck = {
+export const outsideReach: QuestionCheck = onMeasuredGuest({
   name: 'outside-reach',
   kind: 'yes-no',
-  observe(ctx) {
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+  observe(ctx, facts) {
     const target = ctx.lab.probes?.outsideHost ?? ctx.spec.probes.outsideHost;
-    return reachObservation(ctx, g.facts, [target], { what: tr(ctx, 'whatOutside', { target }), filteredMeansLink: false });
+    return reachObservation(ctx, facts, [target], { what: tr(ctx, 'whatOutside', { target }), filteredMeansLink: false });
   },
-};
+});

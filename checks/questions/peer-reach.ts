@@ -4,7 +4,7 @@
 // (ARP) entry resolved means the link works and a firewall drops ICMP echo: the VMs ARE connected.
 import type { QuestionCheck } from '../types.js';
 import { reachObservation } from './reach.js';
-import { domainOf, normMac, guestLabel, notMeasured, taskAddresses, taskMacs, tr, unmeasured, yesNo } from './util.js';
+import { domainOf, normMac, guestLabel, notMeasured, taskAddresses, taskMacs, tr, onMeasuredGuest, yesNo } from './util.js';
 import type { QuestionContext } from '../types.js';
 
 /** Addresses of a peer on the task network: measured, else leased on that network (a hint). */
@@ -19,12 +19,10 @@ export function peerTargets(ctx: QuestionContext, peer: string): { addresses: st
   return { addresses: [...new Set(leased)], fromLease: leased.length > 0 };
 }
 
-export const peerReach: QuestionCheck = {
+export const peerReach: QuestionCheck = onMeasuredGuest({
   name: 'peer-reach',
   kind: 'yes-no',
-  observe(ctx) {
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+  observe(ctx, facts) {
     const peers = ctx.task.vms.filter((r) => r !== ctx.role);
     if (peers.length === 0) {
       const error = tr(ctx, 'obsNoPeer', { task: ctx.task.id });
@@ -49,11 +47,11 @@ export const peerReach: QuestionCheck = {
           value: { kind: 'yes-no' as const, value: false },
           display: yesNo(ctx, false),
           codes: ['peer-no-address'],
-          explanation: tr(ctx, 'obsPeerNoAddress', { guest: guestLabel(g.facts), peer: peerName, network: ctx.network?.name ?? '?' }),
+          explanation: tr(ctx, 'obsPeerNoAddress', { guest: guestLabel(facts), peer: peerName, network: ctx.network?.name ?? '?' }),
           evidence: [],
         };
       }
-      const o = reachObservation(ctx, g.facts, addresses, {
+      const o = reachObservation(ctx, facts, addresses, {
         what: tr(ctx, 'whatPeer', { peer: peerName, target: addresses.join(', ') }),
         filteredMeansLink: true,
       });
@@ -71,4 +69,4 @@ export const peerReach: QuestionCheck = {
       evidence: obs.flatMap((o) => o.evidence),
     };
   },
-};
+});

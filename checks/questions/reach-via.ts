@@ -4,41 +4,39 @@
 import type { QuestionCheck } from '../types.js';
 import { bestReach } from './reach.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { commandFor, domainOf, evidenceFor, guestLabel, leasesOf, reachStatusText, taskAddresses, tr, unmeasured, yesNo } from './util.js';
+import { commandFor, domainOf, evidenceFor, guestLabel, leasesOf, reachStatusText, taskAddresses, tr, onMeasuredGuest, yesNo } from './util.js';
 
 const RULES: ParamRules = { via: { type: 'role', what: 'whatRole', required: true } };
 
-export const reachVia: QuestionCheck = {
+export const reachVia: QuestionCheck = onMeasuredGuest({
   name: 'reach-via',
   kind: 'yes-no',
   validateParams: (params, ctx) => readParams(RULES, params, ctx).problems,
-  observe(ctx) {
+  observe(ctx, facts) {
     const p = paramsFor(ctx, RULES, 'reach-via');
     if ('observation' in p) return p.observation;
     const viaRole = p.values.via as string;
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
-    const guest = guestLabel(g.facts);
+    const guest = guestLabel(facts);
     const via = domainOf(ctx, viaRole);
     const network = ctx.network?.name ?? ctx.task.network;
     const vg = ctx.guests[viaRole];
     const addrs = vg && vg.ok ? taskAddresses(ctx, vg.facts) : leasesOf(ctx, viaRole).filter((l) => !l.stale && l.network === ctx.network?.name).map((l) => l.address);
     const target = ctx.lab.probes?.outsideHost ?? ctx.spec.probes.outsideHost;
-    const evidence = evidenceFor(g.facts, [target, 'route']);
+    const evidence = evidenceFor(facts, [target, 'route']);
     const unknown = (error: string, code: string) => ({ value: null, display: tr(ctx, 'displayUnknown'), codes: [code], explanation: error, evidence, error });
     const no = (code: string, explanation: string) => ({ value: { kind: 'yes-no' as const, value: false }, display: yesNo(ctx, false), codes: [code], explanation, evidence });
     if (addrs.length === 0) return unknown(tc(ctx.lang, 'viaNoAddress', { via, network, guest }), 'via-address-unknown');
-    const gw = g.facts.config.defaultGateway;
+    const gw = facts.config.defaultGateway;
     const address = addrs.join(', ');
     if (!gw) return no('gateway-not-via', tc(ctx.lang, 'viaNoGateway', { guest, via, address }));
     if (!addrs.includes(gw)) return no('gateway-not-via', tc(ctx.lang, 'viaGatewayOther', { guest, gateway: gw, via, address }));
-    const r = bestReach(g.facts.reach[target] ? [g.facts.reach[target]!] : []);
+    const r = bestReach(facts.reach[target] ? [facts.reach[target]!] : []);
     if (!r) return unknown(tc(ctx.lang, 'viaNotProbed', { target, guest }), 'not-probed');
     const status = reachStatusText(ctx, r.status);
     if (r.status === 'probe-timeout' || r.status === 'error') return unknown(tc(ctx.lang, 'viaProbeError', { target, guest, status, detail: r.detail ? `: ${r.detail}` : '' }), `reach-${r.status}`);
     if (r.status === 'replied') {
-      return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tc(ctx.lang, 'viaOk', { guest, via, address: gw, target, command: commandFor(g.facts, target, `ping ${target}`) }), evidence };
+      return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tc(ctx.lang, 'viaOk', { guest, via, address: gw, target, command: commandFor(facts, target, `ping ${target}`) }), evidence };
     }
     return no('via-no-forward', tc(ctx.lang, 'viaNoReply', { guest, via, address: gw, target, status }));
   },
-};
+});

@@ -5,7 +5,7 @@ import type { QuestionCheck, Observation } from '../types.js';
 import type { MeasurementError, SysctlSetting } from '../../grader/types.js';
 import { SYSCTL_KEY } from '../../grader/probes/linux-router.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { guestLabel, measurementText, tr, unmeasured, yesNo } from './util.js';
+import { guestLabel, measurementText, tr, onMeasuredGuest, yesNo } from './util.js';
 
 const RULES: ParamRules = {
   key: { type: 'string', pattern: SYSCTL_KEY, what: 'whatSysctlKey', required: true },
@@ -16,7 +16,7 @@ const RULES: ParamRules = {
 const norm = (v: string): string => v.trim().replace(/\s+/g, ' ');
 const where = (s: SysctlSetting): string => `${s.file}:${s.line}`;
 
-export const sysctl: QuestionCheck = {
+export const sysctl: QuestionCheck = onMeasuredGuest({
   name: 'sysctl',
   kind: 'yes-no',
   validateParams: (params, ctx) => readParams(RULES, params, ctx).problems,
@@ -24,17 +24,15 @@ export const sysctl: QuestionCheck = {
     const key = q.params?.key;
     return typeof key === 'string' && SYSCTL_KEY.test(key) ? [{ kind: 'sysctl', key }] : [];
   },
-  observe(ctx) {
+  observe(ctx, facts) {
     const p = paramsFor(ctx, RULES, 'sysctl');
     if ('observation' in p) return p.observation;
     const key = p.values.key as string;
     const want = norm(p.values.value as string);
     const persistent = p.values.persistent as boolean;
-    const g = ctx.guests[ctx.role];
-    if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
-    const guest = guestLabel(g.facts);
-    const evidence = g.facts.evidence.filter((e) => e.command.includes('/proc/sys'));
-    const fact = g.facts.sysctl?.[key];
+    const guest = guestLabel(facts);
+    const evidence = facts.evidence.filter((e) => e.command.includes('/proc/sys'));
+    const fact = facts.sysctl?.[key];
     const fail = (error: string, cause?: MeasurementError['cause']): Observation => ({
       value: null,
       display: tr(ctx, 'displayUnknown'),
@@ -79,4 +77,4 @@ export const sysctl: QuestionCheck = {
     if (!liveOk) parts.push(tc(ctx.lang, 'sysWantLive', { want }));
     return { value: { kind: 'yes-no', value }, display: yesNo(ctx, value), codes, explanation: parts.join(' '), evidence };
   },
-};
+});

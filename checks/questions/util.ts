@@ -2,10 +2,11 @@
 // network, pick the evidence a check relies on, and describe guests and probe results in words.
 // Checks read facts only; they never run anything.
 import type { CommandEvidence, GuestAddress, GuestFacts, GuestInterface, HostSnapshot, LeaseInfo, MeasurementError, NetworkInfo, ReachStatus } from '../../grader/types.js';
-import type { GuestOutcome, Observation, QuestionContext } from '../types.js';
+import type { GuestOutcome, Observation, QuestionCheck, QuestionContext } from '../types.js';
 import { translator, type Params } from '../../grader/i18n/translate.js';
 import { normalizeMac } from '../../grader/libvirt/mac.js';
 import { nicOn } from '../../grader/libvirt/attachment.js';
+import { inRange, inSubnet, isLinkLocal } from '../../grader/net/ipv4.js';
 import { measurementText as describeMeasurement } from '../../grader/probes/describe.js';
 import es from '../../grader/i18n/es/grade.js';
 import en from '../../grader/i18n/en/grade.js';
@@ -22,32 +23,7 @@ export function normMac(mac: string): string {
   return normalizeMac(mac) ?? mac.trim().toLowerCase().replace(/-/g, ':');
 }
 
-export function isLinkLocal(address: string): boolean {
-  return address.startsWith('169.254.');
-}
-
-export function ipToInt(ip: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.trim());
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
-}
-
-export function inSubnet(ip: string, net: string, prefix: number): boolean {
-  const a = ipToInt(ip);
-  const b = ipToInt(net);
-  if (a === null || b === null || prefix < 0 || prefix > 32) return false;
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
-}
-
-export function inRange(ip: string, start: string, end: string): boolean {
-  const a = ipToInt(ip);
-  const s = ipToInt(start);
-  const e = ipToInt(end);
-  return a !== null && s !== null && e !== null && a >= s && a <= e;
-}
+export { inRange, inSubnet, isLinkLocal };
 
 /** The domain name the lab file gives for a role (falls back to the spec's default). */
 export function domainOf(ctx: QuestionContext, role: string): string {
@@ -134,6 +110,24 @@ export function unmeasured(ctx: QuestionContext, role: string, outcome: Extract<
     explanation: error,
     evidence: outcome?.evidence ?? [],
     error,
+  };
+}
+
+/** A question check that reads the asked VM's facts (every check but none: the guard lives here once). */
+export type GuestCheck = Omit<QuestionCheck, 'observe'> & { observe(ctx: QuestionContext, facts: GuestFacts): Observation };
+
+/**
+ * The check, guarded: a VM that could not be reached or measured gives the "could not measure"
+ * observation with the reason (`unmeasured`), and `observe` only ever sees measured facts.
+ */
+export function onMeasuredGuest(check: GuestCheck): QuestionCheck {
+  return {
+    ...check,
+    observe(ctx) {
+      const g = ctx.guests[ctx.role];
+      if (!g || !g.ok) return unmeasured(ctx, ctx.role, g && !g.ok ? g : undefined);
+      return check.observe(ctx, g.facts);
+    },
   };
 }
 

@@ -26,7 +26,8 @@ import type {
   Verdict,
 } from '../types.js';
 import type { Observation } from '../../checks/types.js';
-import { inRange, inSubnet } from '../../checks/questions/util.js';
+import { inRange, inSubnet } from '../net/ipv4.js';
+import { roundPoints, verdict, writtenText } from '../verdict.js';
 import type { NetworkDiagnosis } from './network.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/grade.js';
@@ -35,9 +36,7 @@ import en from '../i18n/en/grade.js';
 const t = translator(es, en);
 type Key = keyof typeof es;
 
-export function roundPoints(n: number): number {
-  return Math.round(n * 100) / 100;
-}
+export { roundPoints, writtenText };
 
 // ------------------------------------------------------------------ rendering values
 
@@ -75,18 +74,6 @@ export function renderValue(v: AnswerValue | null, lang: Lang): string | null {
   }
 }
 
-/** The answer as written, for reports: one value per line kept, long text shortened. */
-export function writtenText(answer: Answer | undefined): string | null {
-  if (!answer) return null;
-  const raw = answer.raw;
-  return raw.length > MAX_WRITTEN ? `${raw.slice(0, MAX_WRITTEN)}… (+${raw.length - MAX_WRITTEN})` : raw;
-}
-const MAX_WRITTEN = 400;
-
-/** Fields shared by every question verdict: the answer as written and what of it was ignored. */
-function answerFields(answer: Answer | undefined): Pick<Verdict, 'answerWritten' | 'answerIgnored'> {
-  return { answerWritten: writtenText(answer), answerIgnored: answer?.ignored ?? [] };
-}
 
 // ------------------------------------------------------------------ theory
 
@@ -354,26 +341,24 @@ export function gradeQuestion(a: GradeArgs): Verdict {
   }
 
   const hints = [...new Set([...codes].map((c) => question.hints[c]?.[lang]).filter((h): h is string => !!h))];
-  return {
-    id: `${task.id}.${question.id}.${role}`,
+  return verdict({
     task: task.id,
-    question: question.id,
-    ...(question.title ? { questionTitle: question.title[lang] } : {}),
+    question,
     check: question.check,
     role,
+    lang,
     outcome,
-    severity: 'error',
-    points: outcome === 'error' ? 0 : roundPoints(score * a.maxPoints),
-    maxPoints: roundPoints(a.maxPoints),
+    points: score * a.maxPoints,
+    maxPoints: a.maxPoints,
     studentAnswer: answerText,
-    ...answerFields(answer),
+    answer,
     observed: obs.value ? obs.display : null,
     theory: theoryText,
     message: parts.filter(Boolean).join(' '),
     hints,
     codes: [...codes],
     evidence: obs.evidence,
-  };
+  });
 }
 
 function stripDot(s: string): string {
@@ -381,24 +366,19 @@ function stripDot(s: string): string {
 }
 
 export function skipVerdict(task: SpecTask, question: SpecQuestion, role: string, maxPoints: number, answer: Answer | undefined, reason: string, code: string, lang: Lang, evidence: CommandEvidence[] = []): Verdict {
-  return {
-    id: `${task.id}.${question.id}.${role}`,
+  return verdict({
     task: task.id,
-    question: question.id,
-    ...(question.title ? { questionTitle: question.title[lang] } : {}),
+    question,
     check: question.check,
     role,
+    lang,
     outcome: 'skip',
-    severity: 'error',
     points: 0,
-    maxPoints: roundPoints(maxPoints),
+    maxPoints,
     studentAnswer: answer ? renderValue(answer.value, lang) : null,
-    ...answerFields(answer),
-    observed: null,
-    theory: null,
+    answer,
     message: reason,
-    hints: [],
     codes: [code],
     evidence,
-  };
+  });
 }

@@ -8,7 +8,8 @@ import { withHostKeyLog } from '../transports/host-key-log.js';
 import { ConnectionPool, measureTask } from './measure.js';
 import { attachedNetworks, domainName, expectedNetworkName, findDomain, findNetwork, isAttached } from './lookup.js';
 import { selectTasks, type TaskSelection } from './select-tasks.js';
-import { gradeQuestion, roundPoints, skipVerdict } from './grade.js';
+import { gradeQuestion, skipVerdict } from './grade.js';
+import { roundPoints, verdict } from '../verdict.js';
 import { diagnoseNetwork } from './network.js';
 import { resolveRefs } from './answer-refs.js';
 import { computeExitCode, computeTotals, taskPoints } from './totals.js';
@@ -63,23 +64,7 @@ export function answerFor(answers: AnswersFile, task: string, question: string, 
 }
 
 function errorVerdict(task: SpecTask, check: string, message: string): Verdict {
-  return {
-    id: `${task.id}.host.${check}.check`,
-    task: task.id,
-    check,
-    subject: 'check',
-    outcome: 'error',
-    severity: 'error',
-    points: 0,
-    maxPoints: 0,
-    studentAnswer: null,
-    observed: null,
-    theory: null,
-    message,
-    hints: [],
-    codes: ['check-crashed'],
-    evidence: [],
-  };
+  return verdict({ task: task.id, check, subject: 'check', outcome: 'error', message, codes: ['check-crashed'] });
 }
 
 function safeObserve(check: QuestionCheck | undefined, ctx: Parameters<QuestionCheck['observe']>[0], lang: Lang): Observation {

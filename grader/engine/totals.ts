@@ -2,7 +2,7 @@
 // Skipped verdicts count neither points nor maxPoints; warnings never cost points nor fail the run,
 // and are not counted in pass/fail/error/skip either (they stay visible in their task).
 import type { GradeResult, TaskResult, Totals, Verdict } from '../types.js';
-import { roundPoints } from './grade.js';
+import { roundPoints } from '../verdict.js';
 
 function counted(v: Verdict): boolean {
   return v.outcome !== 'skip' && v.severity === 'error';

@@ -1,6 +1,7 @@
 // Addresses, names and the words shared by the answer readers (grader/inputs/answers/: how students
 // write each kind of answer). No I/O, no i18n: problems are codes with parameters, translated by
 // the caller (grader/i18n/<lang>/spec.ts, keys `ans*`).
+import { isHostname, isIpv4 } from '../net/ipv4.js';
 
 export type ParseErrorCode =
   | 'ansEmpty'
@@ -49,24 +50,8 @@ export function normalizeWords(s: string): string {
 
 // ---------------------------------------------------------------- addresses and names
 
-const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4_RE = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
-
-/** A dotted-quad IPv4 address, each octet 0-255 without leading zeros (`192.168.1.1`). */
-export function isIpv4(s: string): boolean {
-  return typeof s === 'string' && s.length <= 15 && IPV4_RE.test(s);
-}
-
-/**
- * A DNS hostname (RFC 1123 labels: letters, digits, inner hyphens; at most 253 characters). A
- * name whose last label is numeric is not a hostname (so `999.1.1.1` is rejected, not resolved).
- */
-export function isHostname(s: string): boolean {
-  if (typeof s !== 'string' || s.length === 0 || s.length > 253) return false;
-  const labels = (s.endsWith('.') ? s.slice(0, -1) : s).split('.');
-  if (labels.some((l) => !/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l))) return false;
-  return !/^\d+$/.test(labels[labels.length - 1]!);
-}
+// What an address and a name are: grader/net/ipv4.ts (the one definition).
+export { isHostname, isIpv4 };
 
 /** IPv4 literal or hostname: what a probe target may be. */
 export function isProbeTarget(s: string): boolean {

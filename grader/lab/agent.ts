@@ -1,6 +1,7 @@
 // The QEMU guest agent through `virsh qemu-agent-command` (works on every network, even with no
 // network at all). Used by the lab to wait for guests and read their addresses.
-import { virsh, sleep } from './run.js';
+import { virsh } from './run.js';
+import { AgentConnection, type VirshRunner } from '../transports/agent.js';
 
 export interface AgentResult {
   exitCode: number;
@@ -25,35 +26,26 @@ export async function agentPing(domain: string): Promise<boolean> {
   }
 }
 
-/** Run argv[0] with arguments in the guest (no shell unless argv says so); output decoded. */
+/** The lab's virsh as the agent transport's runner: stdout, or an Error with virsh's words. */
+const labVirsh: VirshRunner = {
+  async run(args, opts) {
+    const r = await virsh(args, { timeoutMs: opts?.timeoutMs ?? 15_000 });
+    if (r.exitCode !== 0) throw new Error(`guest agent of ${opts?.subject ?? '?'}: ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout;
+  },
+};
+
+/**
+ * Run argv[0] with arguments in the guest (no shell unless argv says so); output decoded. The poll
+ * loop is the agent transport's (grader/transports/agent.ts `exec`), polled a little faster here.
+ */
 export async function agentExec(domain: string, argv: string[], timeoutMs = 20_000): Promise<AgentResult> {
   const [path, ...arg] = argv;
   if (!path) throw new Error('agentExec: empty argv');
-  const started = (await agentCommand(domain, {
-    execute: 'guest-exec',
-    arguments: { path, arg, 'capture-output': true },
-  })) as { pid: number };
-  const t0 = Date.now();
-  let wait = 20;
-  for (;;) {
-    const st = (await agentCommand(domain, { execute: 'guest-exec-status', arguments: { pid: started.pid } })) as {
-      exited: boolean;
-      exitcode?: number;
-      signal?: number;
-      'out-data'?: string;
-      'err-data'?: string;
-    };
-    if (st.exited) {
-      return {
-        exitCode: st.exitcode ?? (st.signal !== undefined ? 128 + st.signal : 1),
-        stdout: Buffer.from(st['out-data'] ?? '', 'base64').toString('utf8'),
-        stderr: Buffer.from(st['err-data'] ?? '', 'base64').toString('utf8'),
-      };
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`guest agent of ${domain}: ${path} still running after ${timeoutMs} ms`);
-    await sleep(wait);
-    wait = Math.min(wait * 2, 200);
-  }
+  const conn = AgentConnection.attach({ domain, virsh: labVirsh, os: 'linux', pollInitialMs: 20, pollMaxMs: 200 });
+  const r = await conn.exec(path, arg, { timeoutMs, maxOutputBytes: 16 * 1024 * 1024 });
+  if (r.timedOut) throw new Error(`guest agent of ${domain}: ${path} still running after ${timeoutMs} ms`);
+  return { exitCode: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export interface AgentIp {

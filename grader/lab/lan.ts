@@ -10,10 +10,11 @@
 //                 (DHCP 10.20.0.50-99, fixed addresses for the lab's bridged guests, router and DNS
 //                 = 10.20.0.1, DNS forwarded to the lab's "Internet" 203.0.113.1); forwarding and
 //                 MASQUERADE out of lg-wan0 (192.0.2.1/30) towards labgrade-up (lg-wan1, 192.0.2.2/30)
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { LAB_NETNS, LOG_DIR, RUN_DIR, UPSTREAM_NETNS, upstream } from './constants.js';
-import { alive, exeOf, netnsInode, netnsOfPid, pidsInNetns, readPidFile, stopPids } from './procs.js';
-import { run, runOk, sleep, waitFor } from './run.js';
+import { netnsInode, pidsInNetns, stopPids } from './procs.js';
+import { run, runOk, sleep } from './run.js';
+import { ensureDnsmasq } from './namespaces.js';
 
 export const LAN_NETNS = 'labgrade-lan';
 
@@ -117,21 +118,8 @@ export async function ensureLan(reservations: Record<string, string> = {}): Prom
   await ensureLanDns(reservations);
 }
 
-async function ensureLanDns(reservations: Record<string, string>): Promise<number> {
-  const ino = await netnsInode(LAN_NETNS);
-  const args = dnsmasqArgs(reservations);
-  const argsFile = `${lan.pidFile}.args`;
-  const pid = await readPidFile(lan.pidFile);
-  if (pid && alive(pid) && (await exeOf(pid))?.endsWith('/dnsmasq') && (await netnsOfPid(pid)) === ino) {
-    if ((await readFile(argsFile, 'utf8').catch(() => '')) === JSON.stringify(args)) return pid;
-    await stopPids([pid]);
-  }
-  await mkdir(RUN_DIR, { recursive: true });
-  await mkdir(LOG_DIR, { recursive: true });
-  await rm(lan.pidFile, { force: true });
-  await runOk('ip', ['netns', 'exec', LAN_NETNS, 'dnsmasq', ...args]);
-  await writeFile(argsFile, JSON.stringify(args));
-  return waitFor('the LAN dnsmasq pid file', 5000, async () => (await readPidFile(lan.pidFile)) ?? undefined, 50);
+function ensureLanDns(reservations: Record<string, string>): Promise<number> {
+  return ensureDnsmasq(LAN_NETNS, dnsmasqArgs(reservations), lan.pidFile, 'the LAN dnsmasq pid file');
 }
 
 /** Remove the LAN: its processes (by PID), namespace and the lab-side links. Safe when absent. */

@@ -57,21 +57,28 @@ function upstreamDnsArgs(): string[] {
 
 /** The upstream DNS (dnsmasq in labgrade-up), adopted if already running there with the same options. */
 export async function ensureUpstreamDns(): Promise<number> {
-  const upIno = await netnsInode(UPSTREAM_NETNS);
-  const args = upstreamDnsArgs();
-  const argsFile = `${paths.upstreamPid}.args`;
-  const pid = await readPidFile(paths.upstreamPid);
-  if (pid && alive(pid) && (await exeOf(pid))?.endsWith('/dnsmasq') && (await netnsOfPid(pid)) === upIno) {
+  return ensureDnsmasq(UPSTREAM_NETNS, upstreamDnsArgs(), paths.upstreamPid, 'the upstream dnsmasq pid file');
+}
+
+/**
+ * The one way the lab starts a dnsmasq (the upstream DNS, the LAN's DHCP+DNS): inside `netns`,
+ * adopted when one already runs there from `pidFile` with the same options, else (re)started.
+ */
+export async function ensureDnsmasq(netns: string, args: string[], pidFile: string, what: string): Promise<number> {
+  const ino = await netnsInode(netns);
+  const argsFile = `${pidFile}.args`;
+  const pid = await readPidFile(pidFile);
+  if (pid && alive(pid) && (await exeOf(pid))?.endsWith('/dnsmasq') && (await netnsOfPid(pid)) === ino) {
     const had = await readFile(argsFile, 'utf8').catch(() => '');
     if (had === JSON.stringify(args)) return pid;
     await stopPids([pid]);
   }
   await mkdir(RUN_DIR, { recursive: true });
   await mkdir(LOG_DIR, { recursive: true });
-  await rm(paths.upstreamPid, { force: true });
-  await runOk('ip', ['netns', 'exec', UPSTREAM_NETNS, 'dnsmasq', ...args]);
+  await rm(pidFile, { force: true });
+  await runOk('ip', ['netns', 'exec', netns, 'dnsmasq', ...args]);
   await writeFile(argsFile, JSON.stringify(args));
-  return waitFor('the upstream dnsmasq pid file', 5000, async () => (await readPidFile(paths.upstreamPid)) ?? undefined, 50);
+  return waitFor(what, 5000, async () => (await readPidFile(pidFile)) ?? undefined, 50);
 }
 
 export interface DaemonInfo {

@@ -2,6 +2,7 @@
 // data; `applyScenario` (guests.ts via index.ts) makes the lab match it, restarting only what changed.
 import { GUESTS, NETWORK_NAMES, type NetworkName } from './constants.js';
 import { LabError } from './errors.js';
+import { isIpv4 } from '../net/ipv4.js';
 import { flavourFor, isFlavour, FLAVOUR_NAMES, type Flavour } from './flavours.js';
 import type { LanAttach } from './lan.js';
 import type { RouterDef } from './router.js';
@@ -106,7 +107,6 @@ export function scenarioByName(name: string): ScenarioDef {
   return s;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const DOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
@@ -134,9 +134,9 @@ export function validateScenario(def: ScenarioDef): ScenarioDef {
     const ip = g.ip;
     if (ip.mode === 'static') {
       const [a, p, ...rest] = ip.address.split('/');
-      if (rest.length || !a || !IPV4.test(a) || !p || !/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 32) bad(`${name}: address "${ip.address}" (A.B.C.D/NN)`);
-      if (ip.gateway !== undefined && !IPV4.test(ip.gateway)) bad(`${name}: gateway "${ip.gateway}"`);
-      for (const d of ip.dns ?? []) if (!IPV4.test(d)) bad(`${name}: dns "${d}"`);
+      if (rest.length || !a || !isIpv4(a) || !p || !/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 32) bad(`${name}: address "${ip.address}" (A.B.C.D/NN)`);
+      if (ip.gateway !== undefined && !isIpv4(ip.gateway)) bad(`${name}: gateway "${ip.gateway}"`);
+      for (const d of ip.dns ?? []) if (!isIpv4(d)) bad(`${name}: dns "${d}"`);
       if (ip.search !== undefined && !DOMAIN.test(ip.search)) bad(`${name}: search "${ip.search}"`);
     } else if (ip.mode !== 'dhcp' && ip.mode !== 'none') {
       bad(`${name}: ip.mode`);

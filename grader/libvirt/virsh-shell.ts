@@ -8,6 +8,7 @@
 // result is always the one-shot result. See docs/en/benchmarks.md for why (profile, figures).
 import { randomBytes } from 'node:crypto';
 import type { VirshExec, VirshExecResult } from './virsh.js';
+import { shQuote } from '../transports/quote.js';
 
 /** A running `virsh -q -c URI` with stdout and stderr merged. */
 export interface ShellChannel {
@@ -24,9 +25,7 @@ export type ShellOpener = (prefix: string[]) => Promise<ShellChannel>;
 const SAFE_ARG = /^[^\x00-\x1f\x7f]{0,2000}$/;
 
 /** virsh's parser takes single quotes like sh: 'it'\''s'. */
-export function virshQuote(arg: string): string {
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+export const virshQuote = shQuote;
 
 const PROMPT = 'virsh # ';
 

@@ -21,6 +21,7 @@ import type {
   WinRmAccess,
 } from '../types.js';
 import { TransportError } from '../types.js';
+import { shWord } from '../transports/quote.js';
 import { LibvirtError } from '../libvirt/virsh.js';
 import { didYouMean } from '../libvirt/lookup.js';
 import { findNetwork } from '../engine/lookup.js';
@@ -77,9 +78,7 @@ export interface DoctorOptions {
 }
 
 /** For fix texts: a word safe to paste into a POSIX shell. */
-export function shq(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export const shq = shWord;
 
 export const AGENT_CHANNEL_XML = [
   "<channel type='unix'>",

@@ -4,13 +4,13 @@ import { translator, type Params } from '../i18n/translate.js';
 import es from '../i18n/es/onboarding.js';
 import en from '../i18n/en/onboarding.js';
 import type { Note } from './propose.js';
+import { networkTypeLabel } from '../libvirt/type-label.js';
 
 export type OnboardingKey = keyof typeof es;
 export const t = translator<OnboardingKey>(es, en);
 
 export function typeWord(lang: Lang, type: string): string {
-  const key = `type.${type}` as OnboardingKey;
-  return key in es ? t(lang, key) : type;
+  return networkTypeLabel(lang, type);
 }
 
 export function osWord(lang: Lang, os: string): string {

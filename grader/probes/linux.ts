@@ -20,6 +20,7 @@ import type {
   ResolveStatus,
 } from '../types.js';
 import { normalizeMac } from '../libvirt/mac.js';
+import { inSubnet } from '../net/ipv4.js';
 import { runProbe, tryJson } from './evidence.js';
 import { interpret, KILLED_CODES, scriptPart, sectionRun, splitSections, withoutParts, type Section, type ToolRun } from './measurement.js';
 import { classifyReach, neighbourState } from './reach.js';
@@ -590,13 +591,11 @@ export function parseNeighbours(neigh: Section | undefined, arp: Section | undef
 
 /** Longest-prefix match in route rows (when `ip route get` is not available). */
 function routeFor(rows: RouteRow[], ip: string): { noRoute: boolean; gateway: string | null } {
-  const toInt = (a: string) => a.split('.').reduce((n, o) => (n << 8) + Number(o), 0) >>> 0;
   let best: { len: number; gw: string | null } | null = null;
   for (const r of rows) {
     const [net, len] = r.dst === 'default' ? ['0.0.0.0', 0] : [r.dst?.split('/')[0] ?? '', Number(r.dst?.split('/')[1] ?? 32)];
     if (!isIpv4(net)) continue;
-    const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-    if (((toInt(ip) & mask) >>> 0) === ((toInt(net) & mask) >>> 0) && (!best || len > best.len)) best = { len, gw: r.gateway ?? null };
+    if (inSubnet(ip, net, len) && (!best || len > best.len)) best = { len, gw: r.gateway ?? null };
   }
   return best ? { noRoute: false, gateway: best.gw } : { noRoute: true, gateway: null };
 }

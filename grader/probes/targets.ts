@@ -6,6 +6,7 @@
 import { InputError } from '../types.js';
 import type { Lang } from '../types.js';
 import { translator } from '../i18n/translate.js';
+import { hostnameProblem, isIpv4 } from '../net/ipv4.js';
 import es from '../i18n/es/probes.js';
 import en from '../i18n/en/probes.js';
 
@@ -17,12 +18,7 @@ export type TargetCheck =
   | { ok: true; kind: TargetKind; value: string }
   | { ok: false; reason: 'empty' | 'too-long' | 'bad-ipv4' | 'bad-char' | 'bad-label' | 'leading-dash' };
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-export function isIpv4(s: string): boolean {
-  return IPV4.test(s);
-}
+export { isIpv4 };
 
 export function checkTarget(raw: unknown): TargetCheck {
   if (typeof raw !== 'string' || raw.length === 0) return { ok: false, reason: 'empty' };
@@ -30,15 +26,13 @@ export function checkTarget(raw: unknown): TargetCheck {
   if (s.length > 253) return { ok: false, reason: 'too-long' };
   if (s.startsWith('-')) return { ok: false, reason: 'leading-dash' };
   if (!/^[A-Za-z0-9.-]+$/.test(s)) return { ok: false, reason: 'bad-char' };
-  if (IPV4.test(s)) return { ok: true, kind: 'ipv4', value: s };
+  if (isIpv4(s)) return { ok: true, kind: 'ipv4', value: s };
   // Looks numeric but is not a valid address (300.1.1.1, 010.0.0.1, 1.2.3): not a hostname either.
   if (/^[0-9.]+$/.test(s)) return { ok: false, reason: 'bad-ipv4' };
-  const name = s.endsWith('.') ? s.slice(0, -1) : s;
-  const labels = name.split('.');
-  if (labels.some((l) => !LABEL.test(l))) return { ok: false, reason: 'bad-label' };
-  // The last label of a name is never all-numeric (RFC 3696 2).
-  if (/^\d+$/.test(labels[labels.length - 1] ?? '')) return { ok: false, reason: 'bad-ipv4' };
-  return { ok: true, kind: 'hostname', value: s };
+  const problem = hostnameProblem(s);
+  if (problem === null) return { ok: true, kind: 'hostname', value: s };
+  // The last label of a name is never all-numeric (RFC 3696 2): that reads as a bad address.
+  return { ok: false, reason: problem === 'numeric' ? 'bad-ipv4' : 'bad-label' };
 }
 
 /** Throws InputError (exit 2) naming the target, where it came from and why. */

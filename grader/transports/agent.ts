@@ -80,6 +80,11 @@ export class AgentConnection implements Connection {
     this.lang = o.lang ?? 'en';
   }
 
+  /** The connection without waiting for the agent (a caller that knows it answers: the lab). */
+  static attach(o: AgentOptions): AgentConnection {
+    return new AgentConnection(o);
+  }
+
   /** Waits (bounded) for the agent to answer, then returns the connection. */
   static async open(o: AgentOptions): Promise<AgentConnection> {
     const c = new AgentConnection(o);
@@ -153,10 +158,19 @@ export class AgentConnection implements Connection {
   }
 
   async runScript(script: string, args: string[], opts?: RunOptions): Promise<CommandResult> {
+    const req = this.execRequest(script, args, normalizeRunOptions(opts).timeoutMs);
+    return this.exec(req.path, req.arg, opts);
+  }
+
+  /**
+   * guest-exec of one program with its argument vector, polled (with backoff) until it exits or the
+   * deadline passes: the one guest-agent poll loop (scripts above, and the lab's own commands).
+   */
+  async exec(path: string, arg: string[], opts?: RunOptions): Promise<CommandResult> {
     const o = normalizeRunOptions(opts);
     const started = Date.now();
     const deadline = started + o.timeoutMs;
-    const req = this.execRequest(script, args, o.timeoutMs);
+    const req = { path, arg };
     const r = await this.command('guest-exec', { path: req.path, arg: req.arg, 'capture-output': true });
     const pid = (r as { pid?: unknown } | null)?.pid;
     if (typeof pid !== 'number') {

@@ -2,12 +2,8 @@
 // the teacher named: a credential is used for a connection only when its target, and the libvirt
 // host it goes through when it jumps, are all among the credential's hosts. A lab file handed in
 // by a student carries no credential of the teacher's (grader/inputs/load-lab.ts, trust 'student').
-import { isIPv4 } from 'node:net';
 import type { LabFile, SshAccess, TeacherCredential, WinRmAccess } from '../types.js';
-
-function ipv4ToInt(a: string): number {
-  return a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
+import { inSubnet, isIpv4 } from '../net/ipv4.js';
 
 /** `pattern` is a host name (case-insensitive, exact), an IPv4 address, or an IPv4 CIDR block. */
 export function hostMatches(pattern: string, host: string): boolean {
@@ -17,10 +13,8 @@ export function hostMatches(pattern: string, host: string): boolean {
   if (slash > 0) {
     const net = p.slice(0, slash);
     const bits = Number(p.slice(slash + 1));
-    if (!isIPv4(net) || !isIPv4(h) || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-    if (bits === 0) return true;
-    const mask = bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-    return ((ipv4ToInt(net) & mask) >>> 0) === ((ipv4ToInt(h) & mask) >>> 0);
+    if (!/^\d+$/.test(p.slice(slash + 1)) || !isIpv4(net) || !isIpv4(h)) return false;
+    return inSubnet(h, net, bits);
   }
   return p === h;
 }

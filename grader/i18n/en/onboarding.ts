@@ -2,14 +2,6 @@
 import type es from '../es/onboarding.js';
 
 export default {
-  'type.nat': 'NAT',
-  'type.route': 'routed',
-  'type.open': 'open',
-  'type.isolated': 'isolated',
-  'type.very-isolated': 'very isolated',
-  'type.bridge': 'bridge',
-  'type.macvtap': 'macvtap',
-  'type.other': 'other',
   'os.linux': 'Linux',
   'os.windows': 'Windows',
   'from.agent': 'from its guest agent',

@@ -1,14 +1,6 @@
 // Textos de `labgrade init`, `labgrade doctor` (grader/onboarding/).
 export default {
   // ---------------------------------------------------------------- palabras
-  'type.nat': 'NAT',
-  'type.route': 'enrutada',
-  'type.open': 'abierta',
-  'type.isolated': 'aislada',
-  'type.very-isolated': 'muy aislada',
-  'type.bridge': 'puente',
-  'type.macvtap': 'macvtap',
-  'type.other': 'otra',
   'os.linux': 'Linux',
   'os.windows': 'Windows',
   'from.agent': 'según su agente de QEMU',

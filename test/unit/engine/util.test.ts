@@ -1,7 +1,8 @@
 // Helpers of the question checks and the theory logic: citing a batched probe for one target,
 // subnet/range arithmetic, theory against values, answer comparison.
 import { expect } from 'chai';
-import { commandFor, inRange, inSubnet, normMac } from '../../../checks/questions/util.js';
+import { commandFor, normMac } from '../../../checks/questions/util.js';
+import { inRange, inSubnet } from '../../../grader/net/ipv4.js';
 import { compare, renderTheory, theoryHolds } from '../../../grader/engine/grade.js';
 import { diagnoseNetwork } from '../../../grader/engine/network.js';
 import type { GuestFacts } from '../../../grader/types.js';

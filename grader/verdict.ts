@@ -1,0 +1,97 @@
+// The one constructor of a Verdict: host checks (0 points: they gate and explain), question
+// verdicts (graded, skipped) and a check that crashed all build theirs here, so every verdict has
+// the same fields, the same id rule and the same defaults.
+import type { Answer, CommandEvidence, Lang, Outcome, SpecQuestion, Verdict } from './types.js';
+
+/** What every verdict says. */
+interface Common {
+  task: string;
+  check: string;
+  outcome: Outcome;
+  message: string;
+  severity?: Verdict['severity'];
+  observed?: string | null;
+  theory?: string | null;
+  codes?: string[];
+  hints?: string[];
+  evidence?: CommandEvidence[];
+}
+
+/** About the host (a network or a domain): id `<task>.host.<check>.<subject>`, 0 points. */
+export interface HostVerdictInit extends Common {
+  subject: string;
+  role?: string;
+}
+
+/** One question for one VM: id `<task>.<question>.<role>`. */
+export interface QuestionVerdictInit extends Common {
+  question: Pick<SpecQuestion, 'id' | 'title'>;
+  role: string;
+  lang: Lang;
+  points: number;
+  maxPoints: number;
+  /** The answer as read, rendered (null: no answer). */
+  studentAnswer: string | null;
+  /** The answer as given (its written text and ignored words are reported). */
+  answer: Answer | undefined;
+}
+
+export type VerdictInit = HostVerdictInit | QuestionVerdictInit;
+
+/** Points rounded to two decimals (a question's points are shared between VMs). */
+export function roundPoints(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+const MAX_WRITTEN = 400;
+
+/** The answer as written, for reports: one value per line kept, long text shortened. */
+export function writtenText(answer: Answer | undefined): string | null {
+  if (!answer) return null;
+  const raw = answer.raw;
+  return raw.length > MAX_WRITTEN ? `${raw.slice(0, MAX_WRITTEN)}… (+${raw.length - MAX_WRITTEN})` : raw;
+}
+
+export function verdict(v: VerdictInit): Verdict {
+  const tail = {
+    observed: v.observed ?? null,
+    theory: v.theory ?? null,
+    message: v.message,
+    hints: v.hints ?? [],
+    codes: v.codes ?? [],
+    evidence: v.evidence ?? [],
+  };
+  if ('subject' in v) {
+    const out: Verdict = {
+      id: `${v.task}.host.${v.check}.${v.subject}`,
+      task: v.task,
+      check: v.check,
+      subject: v.subject,
+      outcome: v.outcome,
+      severity: v.severity ?? 'error',
+      points: 0,
+      maxPoints: 0,
+      studentAnswer: null,
+      ...tail,
+    };
+    if (v.role) out.role = v.role;
+    return out;
+  }
+  const q = v.question;
+  return {
+    id: `${v.task}.${q.id}.${v.role}`,
+    task: v.task,
+    question: q.id,
+    ...(q.title ? { questionTitle: q.title[v.lang] } : {}),
+    check: v.check,
+    role: v.role,
+    outcome: v.outcome,
+    severity: v.severity ?? 'error',
+    points: v.outcome === 'error' || v.outcome === 'skip' ? 0 : roundPoints(v.points),
+    maxPoints: roundPoints(v.maxPoints),
+    studentAnswer: v.studentAnswer,
+    answerWritten: writtenText(v.answer),
+    answerIgnored: v.answer?.ignored ?? [],
+    ...tail,
+  };
+}
