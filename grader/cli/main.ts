@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   init: () => import('./commands/init.js'),
   doctor: () => import('./commands/doctor.js'),
   exercises: () => import('./commands/exercises.js'),
+  report: () => import('./commands/report.js'),
 };
 
 /**

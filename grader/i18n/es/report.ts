@@ -93,4 +93,12 @@ export default {
   reason_config: 'problema de configuración',
   reason_protocol: 'error de protocolo',
   language: 'es',
+  cliReportDesc: 'Vuelve a generar un resultado guardado (check --format json), en el idioma de esta ejecución (--lang)',
+  cliReportArg: 'un resultado escrito por check --format json o por batch (students/*.json)',
+  cliReportFormat: 'text, json, junit o html',
+  cliReportOutput: 'escribe en este fichero en lugar de la salida estándar',
+  cliReportNotJson: '{file} no es JSON: indica un resultado escrito por check --format json',
+  cliReportVersion: '{file} no es un resultado de labgrade que esta versión lea (schemaVersion {version}; lee la 1)',
+  cliReportInvalid: '{file} no es un resultado de labgrade válido: {problems}',
+  cliReportOldWords: 'Este resultado se escribió antes de que los resultados guardaran sus textos: sus explicaciones siguen en «{lang}»; las etiquetas siguen --lang.',
 };
