@@ -13,10 +13,11 @@ if (major < 20) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  // The bundle (scripts/build-bundle.mjs: one file plus a chunk per command) starts faster than
-  // ~100 separate modules; LABGRADE_NO_BUNDLE=1 runs the plain compiled modules instead, and so
-  // does a bundle older than them (`tsc` alone ran after the last full build).
-  const bundled = process.env.LABGRADE_NO_BUNDLE !== '1' && freshBundle();
+  // The bundle (scripts/build-bundle.mjs: one file plus a chunk per command, every dependency
+  // inside) is what the npm package ships: it needs no node_modules. In a clone, the plain compiled
+  // modules (dist/grader) run instead when LABGRADE_NO_BUNDLE=1 or when the bundle is older than
+  // them (`tsc` alone ran after the last full build); an installed package has no dist/grader.
+  const bundled = freshBundle() && (process.env.LABGRADE_NO_BUNDLE !== '1' || !hasModules());
   import(bundled ? '../dist/bundle/cli/main.js' : '../dist/grader/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
     if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/grader')) {
       process.stderr.write('labgrade: not built yet; run `npm run build` first\n');
@@ -27,8 +28,15 @@ if (major < 20) {
   });
 }
 
+function mtime(rel) {
+  return statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+}
+
+function hasModules() {
+  return mtime('../dist/grader/cli/main.js') !== undefined;
+}
+
 function freshBundle() {
-  const mtime = (rel) => statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
   const bundle = mtime('../dist/bundle/cli/main.js');
   const modules = mtime('../dist/grader/cli/main.js');
   return bundle !== undefined && (modules === undefined || bundle >= modules);

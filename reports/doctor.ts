@@ -5,12 +5,14 @@ import type { CheckStatus, DoctorReport } from '../grader/onboarding/doctor.js';
 import { defineRenderer } from './types.js';
 import { t } from '../grader/onboarding/notes.js';
 
-export const doctorText = defineRenderer<DoctorReport, { lang: Lang }, 'text'>('text', 'txt', 'text/plain; charset=utf-8', (rep, { lang }) => {
+/** `quiet` (-q): only what needs attention (the summary still counts every check). */
+export const doctorText = defineRenderer<DoctorReport, { lang: Lang; quiet?: boolean }, 'text'>('text', 'txt', 'text/plain; charset=utf-8', (rep, { lang, quiet }) => {
   const word = (s: CheckStatus): string => t(lang, `doctor.status.${s}`);
   const width = Math.max(...(['ok', 'warn', 'fail', 'skip'] as const).map((s) => word(s).length));
   const out: string[] = [t(lang, 'doctor.title'), ''];
   const pad = ' '.repeat(width + 4);
   for (const c of rep.checks) {
+    if (quiet && (c.status === 'ok' || c.status === 'skip')) continue;
     const msg = c.message.split('\n');
     out.push(`  ${word(c.status).padEnd(width)}  ${c.title}: ${msg[0]}`);
     for (const l of msg.slice(1)) out.push(`${pad}${l}`);

@@ -35,7 +35,5 @@ export function isReportFormat(s: unknown): s is ReportFormat {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(renderers, s);
 }
 
-/** Colour for the text format: only on a TTY and never with NO_COLOR set (https://no-color.org). */
-export function wantColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(stream.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
-}
+/** Colour for the text format: the CLI's one rule (grader/util/colour.ts: a TTY, no NO_COLOR, --color/--no-color). */
+export { wantColour as wantColor } from '../grader/util/colour.js';

@@ -8,6 +8,7 @@ import { hasDhcp, hostAddressOn } from '../grader/libvirt/lookup.js';
 import { defineRenderer } from './types.js';
 import { summarizeLab } from '../grader/libvirt/lab-summary.js';
 import { networkTypeLabel } from '../grader/libvirt/type-label.js';
+import { domainStateWord } from '../grader/libvirt/state-words.js';
 
 const t = translator(es, en);
 
@@ -73,7 +74,7 @@ export const inspectText = defineRenderer<HostSnapshot, { lang: Lang; lab?: LabF
           ? t(lang, 'render.agentNotConnected')
           : t(lang, 'render.agentUnknown');
     const r = roles.get(d.name);
-    out.push(`  ${d.name}  ${d.state}  ${agent}${r ? `  [${t(lang, 'render.labRole', { roles: r.join(', ') })}]` : ''}`);
+    out.push(`  ${d.name}  ${domainStateWord(lang, d.state)}  ${agent}${r ? `  [${t(lang, 'render.labRole', { roles: r.join(', ') })}]` : ''}`);
     if (d.interfaces.length === 0) out.push(`    ${t(lang, 'render.noNics')}`);
     const rows = d.interfaces.map((i) => {
       const where = i.network

@@ -16,13 +16,15 @@ const t = translator(es, en);
 export async function preflight(roster: Roster, spec: ExerciseSpec, lang: Lang, taskOverride?: string): Promise<Map<string, LabFile>> {
   const labs = new Map<string, LabFile>();
   const issues: InputIssue[] = [];
+  // --task is said once, as the command line's mistake; a roster's `task:` is positioned on the roster.
+  if (taskOverride !== undefined) checkSelection(spec, taskOverride, (task, valid) => t(lang, 'unknownTaskOption', { task, valid }));
   for (const s of roster.students) {
     const sel = taskOverride ?? s.task;
     try {
-      checkSelection(spec, sel, (valid) => t(lang, 'unknownTask', { task: sel, valid }));
+      checkSelection(spec, sel, (task, valid) => t(lang, 'unknownTask', { task, valid }));
     } catch (err) {
       if (err instanceof InputError) {
-        const issue: InputIssue = { file: roster.display, path: `students[${s.index}].task`, message: err.issues[0]?.message ?? err.message };
+        const issue: InputIssue = { file: roster.display, path: `students[${s.index}].task`, message: err.message };
         if (s.line !== undefined) issue.line = s.line;
         issues.push(issue);
       } else throw err;

@@ -6,6 +6,7 @@ import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';
 import { oneLine } from '../../reports/escape.js';
 import type { BatchEvent, StudentStatus } from './types.js';
+import { paint, wantColour, STATUS_STYLE } from '../util/colour.js';
 
 const t = translator(es, en);
 
@@ -38,6 +39,8 @@ export class Progress {
     private readonly out: ProgressStream,
     private readonly lang: Lang,
     private readonly live = Boolean(out.isTTY),
+    /** Status words in colour (grader/util/colour.ts: a terminal, no NO_COLOR, or --color). */
+    private readonly colour = wantColour(out),
   ) {}
 
   readonly onEvent = (e: BatchEvent): void => {
@@ -70,7 +73,7 @@ export class Progress {
               n: this.done,
               total: this.total,
               id: e.student.id,
-              status: statusWord(this.lang, e.record.status),
+              status: paint(STATUS_COLOUR[e.record.status], statusWord(this.lang, e.record.status), this.colour),
               detail,
               seconds: (e.record.durationMs / 1000).toFixed(1),
             }).replace(/\s+\(/, ' (') + why,
@@ -135,6 +138,9 @@ export function liveLine(text: string, done: number, total: number, columns: num
   const line = chars.length + BAR_WIDTH + 3 <= cols - 1 ? [...`${bar} `, ...chars] : chars;
   return line.slice(0, Math.max(0, cols - 1)).join('');
 }
+
+/** graded: measured (green); incomplete: something could not be measured; failed: no grade (red). */
+const STATUS_COLOUR = { graded: STATUS_STYLE.pass, incomplete: STATUS_STYLE.unmeasured, failed: STATUS_STYLE.fail, pending: STATUS_STYLE.skip } as const;
 
 export function statusWord(lang: Lang, s: StudentStatus): string {
   return t(lang, s === 'graded' ? 'statusGraded' : s === 'incomplete' ? 'statusIncomplete' : s === 'failed' ? 'statusFailed' : 'statusPending');

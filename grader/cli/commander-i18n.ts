@@ -7,6 +7,7 @@ import type { Lang } from '../types.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/cli.js';
 import en from '../i18n/en/cli.js';
+import { errorOutput } from './io.js';
 
 const t = translator(es, en);
 
@@ -18,22 +19,40 @@ const TITLES: Record<string, keyof typeof es> = {
   'Global Options:': 'cmd.globalOptions',
 };
 
-/** Rewrites commander's "(default: x, choices: y)" suffix. */
+/**
+ * Rewrites commander's "(default: x, choices: y)" suffix. An empty list default (a repeatable
+ * option such as init's --vm) says nothing: it is dropped.
+ */
 function localizeExtra(text: string, lang: Lang): string {
-  return text.replace(/\((?:(?:default|choices|preset|env): [^()]*?)\)$/, (whole) =>
+  return text.replace(/ ?\(default: \[\]\)$/, '').replace(/\((?:(?:default|choices|preset|env): [^()]*?)\)$/, (whole) =>
     whole.replace(/\b(default|choices): ((?:"[^"]*"|[^,)])*)/g, (_m, kind: string, value: string) =>
       t(lang, kind === 'default' ? 'cmd.default' : 'cmd.choices', { value }),
     ),
   );
 }
 
+/** Placeholder words (<file>, [options], <dirs...>) in the user's language: grader/i18n/<lang>/cli.ts `ph.<word>`. */
+export function localizePlaceholders(text: string, lang: Lang): string {
+  if (lang === 'en') return text;
+  return text.replace(/([<[])([^<>[\]]+)([>\]])/g, (whole, open: string, inner: string, close: string) => {
+    // Literal values the user types (text|json, id|all|auto, K/N) stay as they are.
+    if (inner.includes('|') || inner.includes('/')) return whole;
+    const out = inner.replace(/[a-z]+(?:\.yaml)?/gi, (w) => {
+      const key = `ph.${w}` as keyof typeof es;
+      return Object.hasOwn(es, key) ? t(lang, key) : w;
+    });
+    return `${open}${out}${close}`;
+  });
+}
+
 /** The same error in the user's language (commander's message format, v14). */
 export function localizeError(message: string, lang: Lang): string {
   const [first = '', ...rest] = message.replace(/\n$/, '').split('\n');
+  const ph = (s: string | undefined): string => localizePlaceholders(s ?? '', lang);
   const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
-    [/^error: missing required argument '(.+)'$/, (m) => t(lang, 'cmd.missingArgument', { name: m[1] })],
-    [/^error: option '(.+)' argument missing$/, (m) => t(lang, 'cmd.optionArgumentMissing', { flags: m[1] })],
-    [/^error: required option '(.+)' not specified$/, (m) => t(lang, 'cmd.requiredOption', { flags: m[1] })],
+    [/^error: missing required argument '(.+)'$/, (m) => t(lang, 'cmd.missingArgument', { name: ph(`<${m[1]}>`).slice(1, -1) })],
+    [/^error: option '(.+)' argument missing$/, (m) => t(lang, 'cmd.optionArgumentMissing', { flags: ph(m[1]) })],
+    [/^error: required option '(.+)' not specified$/, (m) => t(lang, 'cmd.requiredOption', { flags: ph(m[1]) })],
     [/^error: unknown option '(.+)'$/, (m) => t(lang, 'cmd.unknownOption', { flag: m[1] })],
     [/^error: unknown command '(.+)'$/, (m) => t(lang, 'cmd.unknownCommand', { name: m[1] })],
     [
@@ -42,7 +61,7 @@ export function localizeError(message: string, lang: Lang): string {
     ],
     [
       /^error: option '(.+)' argument '(.*)' is invalid\. Allowed choices are (.+)\.$/,
-      (m) => t(lang, 'cmd.invalidChoice', { flags: m[1], value: m[2], choices: m[3] }),
+      (m) => t(lang, 'cmd.invalidChoice', { flags: ph(m[1]), value: m[2], choices: m[3] }),
     ],
   ];
   let head = first;
@@ -67,12 +86,20 @@ export function localizeError(message: string, lang: Lang): string {
 /** Call on the root command before any subcommand is added (commander copies these settings down). */
 export function localizeCommander(program: Command, lang: Lang): void {
   program.helpOption('-h, --help', t(lang, 'cmd.help'));
-  program.helpCommand('help [command]', t(lang, 'cmd.helpCommand'));
+  program.helpCommand(`help ${localizePlaceholders('[command]', lang)}`, t(lang, 'cmd.helpCommand'));
   program.configureHelp({
     styleTitle: (s: string) => (TITLES[s] ? t(lang, TITLES[s]) : s),
     commandUsage(this: Help, cmd: Command) {
-      const usage = Help.prototype.commandUsage.call(this, cmd);
-      return lang === 'es' ? usage.replace('[options]', '[opciones]').replace('[command]', '[orden]') : usage;
+      return localizePlaceholders(Help.prototype.commandUsage.call(this, cmd), lang);
+    },
+    subcommandTerm(this: Help, cmd: Command) {
+      return localizePlaceholders(Help.prototype.subcommandTerm.call(this, cmd), lang);
+    },
+    optionTerm(this: Help, option: Option) {
+      return localizePlaceholders(Help.prototype.optionTerm.call(this, option), lang);
+    },
+    argumentTerm(this: Help, argument: Argument) {
+      return localizePlaceholders(`<${Help.prototype.argumentTerm.call(this, argument)}>`, lang).slice(1, -1);
     },
     optionDescription(this: Help, option: Option) {
       return localizeExtra(Help.prototype.optionDescription.call(this, option), lang);
@@ -81,5 +108,9 @@ export function localizeCommander(program: Command, lang: Lang): void {
       return localizeExtra(Help.prototype.argumentDescription.call(this, argument), lang);
     },
   });
-  program.configureOutput({ outputError: (str, write) => write(localizeError(str, lang)) });
+  // Under --format json the error is printed by main.ts as a JSON object on stdout instead.
+  program.configureOutput({
+    outputError: (str, write) => (errorOutput.json ? undefined : write(localizeError(str, lang))),
+    writeErr: (str) => (errorOutput.json ? undefined : process.stderr.write(str)),
+  });
 }

@@ -1,5 +1,8 @@
 // How the CLI reports failures: input errors (exit 2) list every positioned issue;
-// anything else is an internal error with the stack only under LABGRADE_DEBUG=1.
+// anything else is an internal error with the stack only under LABGRADE_DEBUG=1 (or -v).
+// Under --format json a failure is one JSON object on stdout instead (docs/en/conventions.md):
+//   {"error": {"code": "usage"|"input"|"connection"|"lab"|"internal", "message", "exitCode",
+//              "file"?, "line"?, "column"?, "path"?, "issues"?: [...], "target"?, "reason"?}}
 import { InputError, TransportError, type InputIssue, type Lang } from '../types.js';
 import { visible } from '../util/visible.js';
 import { translator } from '../i18n/translate.js';
@@ -22,19 +25,45 @@ export function formatIssues(err: InputError): string {
   return lines.join('\n');
 }
 
-/** Prints the failure to stderr and returns the exit code to use. */
+/** A failure as --format json reports it (its `message` is the text the plain output would print). */
+export interface ErrorObject {
+  code: 'usage' | 'input' | 'connection' | 'lab' | 'internal';
+  message: string;
+  exitCode: number;
+  file?: string;
+  line?: number;
+  column?: number;
+  path?: string;
+  issues?: InputIssue[];
+  target?: string;
+  reason?: string;
+}
+
+/** How failures are shown in this run: JSON on stdout (--format json), else text on stderr. */
+export const errorOutput = { json: false, debug: false };
+
+/** Prints one failure: a JSON object on stdout under --format json, else `text` on stderr. */
+export function emitError(obj: ErrorObject, text: string = obj.message): void {
+  if (errorOutput.json) process.stdout.write(`${JSON.stringify({ error: obj }, null, 2)}\n`);
+  else process.stderr.write(`${text.endsWith('\n') ? text : `${text}\n`}`);
+}
+
+/** Prints the failure and returns the exit code to use. */
 export function reportFailure(err: unknown, lang: Lang): number {
   if (err instanceof InputError) {
-    process.stderr.write(`${formatIssues(err)}\n`);
+    const first = err.issues[0];
+    const where = first ? { file: first.file, ...(first.line !== undefined ? { line: first.line } : {}), ...(first.column !== undefined ? { column: first.column } : {}), ...(first.path ? { path: first.path } : {}) } : {};
+    emitError({ code: 'input', message: visible(err.message), exitCode: exitCodes.input, ...where, ...(err.issues.length ? { issues: err.issues } : {}) }, formatIssues(err));
     return exitCodes.input;
   }
   if (err instanceof TransportError) {
-    process.stderr.write(`${t(lang, 'transportFailed', { target: err.target, message: err.message })}\n`);
+    const message = t(lang, 'transportFailed', { target: err.target, message: err.message });
+    emitError({ code: 'connection', message, exitCode: exitCodes.failed, target: err.target, reason: err.code });
     return exitCodes.failed;
   }
   const e = err as Error;
-  process.stderr.write(`${t(lang, 'internalError', { message: e?.message ?? String(err) })}\n`);
-  if (process.env.LABGRADE_DEBUG === '1' && e?.stack) process.stderr.write(`${e.stack}\n`);
+  emitError({ code: 'internal', message: t(lang, 'internalError', { message: e?.message ?? String(err) }), exitCode: exitCodes.input });
+  if ((errorOutput.debug || process.env.LABGRADE_DEBUG === '1') && e?.stack) process.stderr.write(`${e.stack}\n`);
   return exitCodes.input;
 }
 

@@ -3,12 +3,15 @@
 // engine inside their action, so `labgrade --version` stays fast.
 import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../version.js';
-import { detectLang, isLang } from '../i18n/lang.js';
+import { detectLang, parseLang } from '../i18n/lang.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/cli.js';
 import en from '../i18n/en/cli.js';
 import { localizeCommander } from './commander-i18n.js';
-import { reportFailure, exitCodes } from './io.js';
+import { reportFailure, exitCodes, emitError, errorOutput } from './io.js';
+import { localizeError } from './commander-i18n.js';
+import { verbosityOf, debugging } from './verbosity.js';
+import { forceColour } from '../util/colour.js';
 import type { CliContext } from './context.js';
 
 const t = translator(es, en);
@@ -28,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   doctor: () => import('./commands/doctor.js'),
   exercises: () => import('./commands/exercises.js'),
   report: () => import('./commands/report.js'),
+  completion: () => import('./commands/completion.js'),
 };
 
 /**
@@ -41,10 +45,22 @@ export async function buildProgram(ctx: CliContext, only?: string): Promise<Comm
     .version(toolVersion(), '-V, --version', t(ctx.lang, 'cmd.version'))
     .description(t(ctx.lang, 'programDesc'))
     .option('--lang <es|en>', t(ctx.lang, 'optLang'))
-    .showHelpAfterError()
+    .option('--color', t(ctx.lang, 'optColor'))
+    .option('--no-color', t(ctx.lang, 'optNoColor'))
     .exitOverride();
   const loaders = only !== undefined && Object.hasOwn(COMMANDS, only) ? [COMMANDS[only]!] : Object.values(COMMANDS);
   for (const mod of await Promise.all(loaders.map((load) => load()))) mod.register(program, ctx);
+  // A usage error is one line (plus commander's "did you mean"), then where the help is; not the whole help.
+  const pointTo = (cmd: Command, path: string): void => {
+    cmd.showHelpAfterError(t(ctx.lang, 'cmd.seeHelpFor', { command: `${path} --help` }));
+    for (const sub of cmd.commands) pointTo(sub, `${path} ${sub.name()}`);
+  };
+  pointTo(program, 'labgrade');
+  // -q / -v of the command about to run (only commands that have them: grader/cli/verbosity.ts).
+  program.hook('preAction', (_root, action) => {
+    ctx.verbosity = verbosityOf(action.opts(), ctx.lang);
+    errorOutput.debug = debugging(ctx.verbosity);
+  });
   return program;
 }
 
@@ -58,9 +74,14 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const langFlag = flagValue(args, '--lang');
-  const ctx: CliContext = { lang: detectLang(langFlag) };
-  if (langFlag !== undefined && !isLang(langFlag)) {
-    process.stderr.write(`${t(ctx.lang, 'badLang', { value: langFlag })}\n`);
+  const lang = langFlag === undefined ? undefined : parseLang(langFlag);
+  const ctx: CliContext = { lang: detectLang(lang ?? undefined) };
+  // Under --format json (or lab's old --json) failures are a JSON object on stdout (io.ts).
+  errorOutput.json = flagValue(args, '--format') === 'json' || args.includes('--json');
+  forceColour(args.includes('--no-color') ? false : args.includes('--color') ? true : undefined);
+  if (langFlag !== undefined && lang === null) {
+    const message = t(ctx.lang, 'badLang', { value: langFlag });
+    emitError({ code: 'usage', message, exitCode: exitCodes.input });
     process.exitCode = exitCodes.input;
     return;
   }
@@ -69,7 +90,11 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // help and version exit 0; usage errors were already printed by commander.
+      // help and version exit 0; usage errors were already printed by commander (as text), or are
+      // printed here as JSON.
+      if (err.exitCode !== 0 && errorOutput.json) {
+        emitError({ code: 'usage', message: localizeError(err.message, ctx.lang).trim(), exitCode: exitCodes.input });
+      }
       process.exitCode = err.exitCode === 0 ? 0 : exitCodes.input;
       return;
     }

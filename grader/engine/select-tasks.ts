@@ -14,12 +14,12 @@ export interface SelectedTasks {
   skipped: { task: SpecTask; reason: 'not-selected' | 'not-detected' }[];
 }
 
-/** Validates the selection against the spec before anything is inspected. */
-export function checkSelection(spec: ExerciseSpec, sel: TaskSelection, message: (valid: string) => string): void {
+/** Validates the selection against the spec before anything is inspected (one message naming it and the valid ids). */
+export function checkSelection(spec: ExerciseSpec, sel: TaskSelection, message: (task: string, valid: string) => string): void {
   if (sel === 'auto' || sel === 'all') return;
   if (!spec.tasks.some((t) => t.id === sel)) {
     const valid = ['auto', 'all', ...spec.tasks.map((t) => t.id)].join(', ');
-    throw new InputError(message(valid), [{ file: spec.file, path: 'tasks', message: message(valid) }]);
+    throw new InputError(message(sel, valid));
   }
 }
 

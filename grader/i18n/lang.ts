@@ -10,3 +10,12 @@ export function detectLang(flag?: string | undefined, env: NodeJS.ProcessEnv = p
 export function isLang(s: unknown): s is Lang {
   return s === 'es' || s === 'en';
 }
+
+/**
+ * A --lang value as people write it: es, EN, es-ES, en_US, es_ES.UTF-8 (case does not matter);
+ * null for anything else.
+ */
+export function parseLang(s: string): Lang | null {
+  const m = /^(es|en)(?:[-_][a-z]{2,8})?(?:\.[\w-]+)?$/i.exec(s.trim());
+  return m ? (m[1]!.toLowerCase() as Lang) : null;
+}

@@ -1,6 +1,7 @@
 // libvirt connection URIs: `qemu:///system` (local unix socket) or `qemu+ssh://user@host/system`
 // (virsh starts the `ssh` program, which runs virt-ssh-helper or nc on the host). Only parsing and
 // safe, additive tweaks live here.
+import { shWord } from '../transports/quote.js';
 
 export interface UriInfo {
   /** driver[+transport] */
@@ -59,4 +60,21 @@ export function withSshDefaults(uri: string, opts: { keyFile?: string | undefine
   if (opts.keyFile && !u.params.has('keyfile')) add.push(`keyfile=${encodeURIComponent(opts.keyFile).replace(/%2F/gi, '/')}`);
   if (add.length === 0) return uri;
   return uri + (uri.includes('?') ? (uri.endsWith('?') || uri.endsWith('&') ? '' : '&') : '?') + add.join('&');
+}
+
+/**
+ * The ssh and ssh-copy-id command lines that reach the host of a qemu+ssh URI as virsh does: its
+ * user and port kept (`ssh -p 1 nobody@127.0.0.1`, `ssh-copy-id -p 1 nobody@127.0.0.1`), each word
+ * quoted for pasting into a shell. null when the URI names no host.
+ */
+export function sshCommandsFor(uri: string): { ssh: string; copyId: string } | null {
+  const u = parseUri(uri);
+  if (!u?.host) return null;
+  return sshCommandsTo(u.user, u.host.replace(/^\[(.*)\]$/, '$1'), u.port);
+}
+
+export function sshCommandsTo(user: string | null | undefined, host: string, port: number | null | undefined): { ssh: string; copyId: string } {
+  const target = shWord(`${user ? `${user}@` : ''}${host}`);
+  const p = port && port !== 22 ? `-p ${port} ` : '';
+  return { ssh: `ssh ${p}${target}`, copyId: `ssh-copy-id ${p}${target}` };
 }

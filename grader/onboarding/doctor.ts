@@ -24,6 +24,7 @@ import { TransportError } from '../types.js';
 import { shWord } from '../transports/quote.js';
 import { LibvirtError } from '../libvirt/virsh.js';
 import { didYouMean } from '../libvirt/lookup.js';
+import { sshCommandsFor } from '../libvirt/uri.js';
 import { findNetwork } from '../engine/lookup.js';
 import { hostKeyName, entriesFor, loadKnownHosts } from '../transports/known-hosts.js';
 import { formatIssues } from '../cli/io.js';
@@ -70,6 +71,8 @@ export interface DoctorOptions {
   labPath?: string;
   /** Whether the lab path was given explicitly (a missing default is not a failure). */
   labExplicit?: boolean;
+  /** `uri` came from --uri: it wins over the lab file's (every command treats --uri alike: grader/cli/uri-option.ts). */
+  uriFromCli?: boolean;
   specPath: string;
   /** libvirt URI when there is no lab file. */
   uri: string;
@@ -202,7 +205,8 @@ async function doctorSteps(deps: DoctorDeps, o: DoctorOptions, r: Run): Promise<
     } else {
       try {
         lab = await deps.loadLab(o.labPath);
-        uri = lab.uri;
+        if (o.uriFromCli) lab = { ...lab, uri };
+        else uri = lab.uri;
         r.add('lab', 'check.lab', {}, 'ok', r.tr('ok.lab', { file: o.labPath }));
       } catch (e) {
         r.add('lab', 'check.lab', {}, 'fail', r.tr('fail.labInvalid', { issues: inputIssuesText(e) }), r.tr('fix.labInvalid', { file: shq(o.labPath) }));
@@ -332,9 +336,12 @@ function libvirtFailure(r: Run, uri: string, e: unknown): void {
       case 'ssh-hostkey-changed':
       case 'ssh-unreachable':
       case 'ssh-remote-helper':
-      case 'ssh-failed':
-        r.add('libvirt', 'check.libvirt', { uri }, 'fail', r.tr('fail.libvirt.ssh', { detail: e.message }), r.tr('fix.libvirt.ssh', { host: shq(host) }));
+      case 'ssh-failed': {
+        // The user and port of the URI kept: `ssh-copy-id -p 1 nobody@127.0.0.1`, not `ssh-copy-id 127.0.0.1`.
+        const cmds = sshCommandsFor(uri) ?? { ssh: `ssh ${shq(host)}`, copyId: `ssh-copy-id ${shq(host)}` };
+        r.add('libvirt', 'check.libvirt', { uri }, 'fail', r.tr('fail.libvirt.ssh', { detail: e.message }), r.tr('fix.libvirt.ssh', { ssh: cmds.ssh, copyId: cmds.copyId }));
         return;
+      }
       default:
         // Without polkit (no D-Bus), libvirtd answers an unprivileged client with "Unable to get
         // system bus connection" / "authentication unavailable": the same fix as permission denied.

@@ -181,9 +181,11 @@ export async function runInit(o: RunInitOptions, spec?: ExerciseSpec): Promise<I
 }
 
 /** What init prints on the terminal (stderr when the file goes to stdout). */
-export function initSummary(lang: Lang, r: InitResult, output: string): string {
+export function initSummary(lang: Lang, r: InitResult, output: string, opts: { quiet?: boolean } = {}): string {
   const warnings: Note[] = r.proposal.notes.filter((n) => n.severity === 'warning');
   const lines: string[] = [];
+  // -q: the warnings only (what to review), no notes.
+  if (opts.quiet) return warnings.length ? `${warnings.map((n) => `${n.path}: ${noteText(lang, n)}`).join('\n')}\n` : '';
   if (r.file) lines.push(t(lang, 'init.written', { file: output }));
   if (warnings.length === 0) lines.push(t(lang, 'init.noWarnings'));
   else {

@@ -9,7 +9,8 @@ import { TransportError, type LabFile, type Lang, type SshAccess } from '../type
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/transport.js';
 import en from '../i18n/en/transport.js';
-import { parseUri } from '../libvirt/uri.js';
+import { basename } from 'node:path';
+import { parseUri, sshCommandsTo } from '../libvirt/uri.js';
 import { onRunEnd } from '../util/cleanup.js';
 import { connectSsh, type SshConnection, type SshOptions } from './ssh.js';
 import { sshOptions } from './ssh-options.js';
@@ -46,6 +47,15 @@ export async function hostSshOptions(lab: HostLab, lang: Lang): Promise<SshOptio
   const base = await sshOptions(access, host, lab as LabFile, lang);
   if (u?.user && !h) base.user = u.user;
   if (u?.port && !h) base.port = u.port;
+  if (!h) {
+    // Credentials from the URI, the ssh-agent and ~/.ssh (as virsh's own ssh): say so, with the
+    // URI's user and port in the fix. inspect/doctor --uri without a lab file name the file "-".
+    const { copyId } = sshCommandsTo(base.user, base.host, base.port ?? 22);
+    const params = { target: `${base.user}@${base.host}${base.port && base.port !== 22 ? `:${base.port}` : ''}`, uri: lab.uri, copyId };
+    base.noCredentials = t(lang, basename(lab.file) === '-' ? 'noCredentialsUri' : 'noCredentialsHost', params);
+  } else {
+    base.noCredentials = t(lang, 'noCredentialsHostSsh', { target: `${base.user}@${base.host}` });
+  }
   return base;
 }
 

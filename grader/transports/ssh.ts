@@ -69,6 +69,8 @@ export interface SshOptions {
   /** Called once when the connection is closed (by close() or because it broke). */
   onClose?: () => void;
   lang?: Lang;
+  /** The "no credentials" message fitting where the login came from (default: a VM's ssh access in the lab file). */
+  noCredentials?: string;
 }
 
 export function defaultKnownHostsFiles(): string[] {
@@ -311,7 +313,7 @@ export async function connectSsh(o: SshOptions): Promise<SshConnection> {
     });
   }
   if (methods.length === 0) {
-    throw new TransportError('config', target, t(lang, 'noCredentials'));
+    throw new TransportError('config', target, o.noCredentials ?? t(lang, 'noCredentials'));
   }
 
   const stream = await (o.openStream ?? directOpener(undefined, lang))(o.host, port);

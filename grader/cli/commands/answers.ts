@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/spec.js';
 import en from '../../i18n/en/spec.js';
@@ -39,6 +40,7 @@ export async function runAnswersInit(specPath: string | undefined, opts: InitOpt
   ]);
   const spec = await loadSpec(specPath ?? shippedSpecPath(), { lang });
   const out = opts.output && opts.output !== '-' ? opts.output : undefined;
+  checkOutputPath(out, '-o', lang);
   if (out && fs.existsSync(out) && !opts.force) throw new InputError(t(lang, 'answersInitExists', { file: out }));
   const schemaRef = schemaRefFor('answers', out);
   const text = answersTemplate(spec, lang, { schemaRef, ...(out ? { fileHint: out } : {}) });

@@ -4,6 +4,8 @@
 // 2 for input errors (no manifest, slices of different runs, another roster).
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { withVerbosity } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/shard.js';
 import en from '../../i18n/en/shard.js';
@@ -18,20 +20,21 @@ interface MergeCliOptions {
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('batch-merge')
     .description(t(L, 'mergeDescription'))
     .argument('<dirs...>', t(L, 'argDirs'))
     .requiredOption('--roster <roster.yaml>', t(L, 'optMergeRoster'))
     .requiredOption('--out <dir>', t(L, 'optMergeOut'))
-    .option('--public-outputs', t(L, 'optMergePublic'))
-    .action(async (dirs: string[], opts: MergeCliOptions) => {
+    .option('--public-outputs', t(L, 'optMergePublic'));
+  withVerbosity(cmd, L).action(async (dirs: string[], opts: MergeCliOptions) => {
       process.exitCode = await runMergeCli(dirs, opts, ctx);
     });
 }
 
 export async function runMergeCli(dirs: string[], opts: MergeCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
+  checkOutputPath(opts.out, '--out', lang);
   const [{ loadRoster }, { loadSlices, mergeSlices }, { writeClassOutputs }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }] = await Promise.all([
     import('../../batch/roster.js'),
     import('../../batch/merge.js'),
@@ -51,7 +54,7 @@ export async function runMergeCli(dirs: string[], opts: MergeCliOptions, ctx: Cl
   for (const w of warnings) process.stderr.write(`${w}\n`);
   const summary = await writeClassOutputs(roster, outcome, { outDir, exercise: first.exercise, lang: first.lang, modes });
   const c = summary.counts;
-  process.stderr.write(`${t(lang, 'merged', { slices: loaded.slices.length, graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending })}\n`);
+  if (ctx.verbosity !== 'quiet') process.stderr.write(`${t(lang, 'merged', { slices: loaded.slices.length, graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending })}\n`);
   process.stdout.write(`${join(outDir, 'index.html')}\n${join(outDir, 'grades.csv')}\n${join(outDir, 'class.json')}\n`);
   if (outcome.interrupted) return 130;
   return c.graded === c.students && loaded.missing.length === 0 ? 0 : 1;

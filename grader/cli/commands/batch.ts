@@ -6,6 +6,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
+import { withVerbosity, debugging } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/batch.js';
 import en from '../../i18n/en/batch.js';
@@ -31,7 +33,7 @@ interface BatchCliOptions {
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('batch')
     .description(t(L, 'cmdDescription'))
     .argument('<spec>', t(L, 'argSpec'))
@@ -45,8 +47,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--scale <max>', t(L, 'optScale'))
     .option('--identity <field>', t(L, 'optIdentity'))
     .option('--shard <K/N>', ts(L, 'optShard'))
-    .option('--public-outputs', t(L, 'optPublicOutputs'))
-    .action(async (specPath: string, opts: BatchCliOptions) => {
+    .option('--public-outputs', t(L, 'optPublicOutputs'));
+  withVerbosity(cmd, L).action(async (specPath: string, opts: BatchCliOptions) => {
       process.exitCode = await runBatchCli(specPath, opts, ctx);
     });
 }
@@ -70,6 +72,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   if (opts.identity !== undefined && !(identities as readonly string[]).includes(opts.identity)) {
     throw new InputError(t(lang, 'badIdentity', { value: opts.identity }));
   }
+  checkOutputPath(opts.out, '--out', lang);
   const shardMod = opts.shard !== undefined ? await import('../../batch/shard.js') : null;
   const shard = shardMod ? shardMod.parseShard(opts.shard!) : null;
   if (shardMod && !shard) throw new InputError(ts(lang, 'badShard', { value: opts.shard! }));
@@ -111,7 +114,9 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const outDir = resolve(opts.out);
   const exercise = { id: spec.id, title: spec.title[lang], file: spec.file };
 
-  const progress = new Progress(process.stderr, lang);
+  // -q: no progress (notes such as an interrupt still show); -v: one line per student even on a terminal.
+  const quiet = ctx.verbosity === 'quiet';
+  const progress = new Progress(process.stderr, lang, ctx.verbosity === 'normal' || ctx.verbosity === undefined ? Boolean(process.stderr.isTTY) : false);
   const controller = new AbortController();
   let interrupts = 0;
   const STOP_AFTER_SEC = 15;
@@ -135,7 +140,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const onStray = (err: unknown) => {
     const e = err as Error;
     progress.note(t(lang, 'strayError', { message: redact(e?.message ?? String(err)) }));
-    if (process.env.LABGRADE_DEBUG === '1' && e?.stack) process.stderr.write(`${redact(e.stack)}\n`);
+    if (debugging(ctx.verbosity) && e?.stack) process.stderr.write(`${redact(e.stack)}\n`);
   };
   process.on('uncaughtException', onStray);
   process.on('unhandledRejection', onStray);
@@ -155,7 +160,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
         ...(deadlineSec !== undefined ? { deadlineSec } : {}),
         lang,
         signal: controller.signal,
-        onEvent: progress.onEvent,
+        onEvent: quiet ? () => undefined : progress.onEvent,
         modes,
       },
       { grade: realGrader(spec, inlineLabs), redact },
@@ -177,7 +182,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   }
   const summary = await writeClassOutputs(roster, outcome, { outDir, exercise, lang, modes });
   const c = summary.counts;
-  process.stderr.write(`${t(lang, 'finished', { graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending, seconds: (outcome.wallMs / 1000).toFixed(1) })}\n`);
+  if (!quiet) process.stderr.write(`${t(lang, 'finished', { graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending, seconds: (outcome.wallMs / 1000).toFixed(1) })}\n`);
   process.stdout.write(`${t(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
   if (outcome.interrupted) {
     // Abandoned gradings may still hold sockets or child processes: once everything finished is on

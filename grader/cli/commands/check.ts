@@ -4,6 +4,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../format-option.js';
+import { withVerbosity } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/grade.js';
 import en from '../../i18n/en/grade.js';
@@ -16,12 +18,11 @@ interface CheckOptions {
   task: string;
   format: string;
   output?: string;
-  quiet?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('check')
     .description(t(L, 'cliCheckDesc'))
     .argument('<spec>', t(L, 'cliCheckSpec'))
@@ -29,9 +30,8 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--answers <file>', t(L, 'cliCheckAnswers'))
     .option('--task <id|all|auto>', t(L, 'cliCheckTask'), 'auto')
     .option('--format <format>', t(L, 'cliCheckFormat'), 'text')
-    .option('-o, --output <file>', t(L, 'cliCheckOutput'))
-    .option('-q, --quiet', t(L, 'cliCheckQuiet'))
-    .action(async (specPath: string, opts: CheckOptions) => {
+    .option('-o, --output <file>', t(L, 'cliCheckOutput'));
+  withVerbosity(cmd, L).action(async (specPath: string, opts: CheckOptions) => {
       process.exitCode = await runCheck(specPath, opts, ctx);
     });
 }
@@ -39,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   const format = formatOption('result', opts.format, lang);
+  checkOutputPath(opts.output, '-o', lang);
   // Load the engine while the input files are read; start inspecting the host (virsh, mostly
   // waiting) as soon as the lab file is known, while the answers are still being validated.
   const enginePromise = Promise.all([
@@ -57,13 +58,13 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   ]);
   // With the checks: a question's bad `params` stop the run here, as `validate` says them, not per verdict.
   const spec = await loadSpec(specPath, { lang, checks: questionChecks });
-  checkSelection(spec, opts.task, (valid) => t(lang, 'unknownTask', { valid }));
+  checkSelection(spec, opts.task, (task, valid) => t(lang, 'unknownTask', { task, valid }));
   const lab = await loadLab(opts.lab, { lang });
   const [{ gradeStudent, startInspection }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await enginePromise;
   const deps = defaultDeps(lang);
   const inspection = startInspection(deps, lab);
   const answers = await loadAnswers(opts.answers, spec, { lang });
-  const showProgress = !opts.quiet && Boolean(process.stderr.isTTY);
+  const showProgress = ctx.verbosity === 'verbose' || (ctx.verbosity !== 'quiet' && Boolean(process.stderr.isTTY));
   const result = await gradeStudent({
     spec,
     lab,
@@ -77,6 +78,6 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   const toFile = opts.output !== undefined && opts.output !== '-';
   const content = renderers[format](result, { lang, color: format === 'text' && !toFile && wantColor(process.stdout) });
   await writeOutput(opts.output, content);
-  if (toFile && !opts.quiet) process.stderr.write(`${t(lang, 'cliWrote', { file: opts.output })}\n`);
+  if (toFile && ctx.verbosity !== 'quiet') process.stderr.write(`${t(lang, 'cliWrote', { file: opts.output })}\n`);
   return result.exitCode;
 }

@@ -7,6 +7,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError, type GradeResult, type Lang } from '../../types.js';
+import { withVerbosity, type Verbosity } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/grade.js';
 import en from '../../i18n/en/grade.js';
@@ -26,20 +28,23 @@ export const DEMO_STUDENTS = [
 ] as const;
 
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('demo')
     .description(t(ctx.lang, 'cliDemoDesc'))
-    .option('--out <dir>', t(ctx.lang, 'cliDemoOut'), 'labgrade-demo')
-    .action(async (opts: { out: string }) => {
-      process.exitCode = await runDemo(opts.out, ctx.lang);
-    });
+    .option('--out <dir>', t(ctx.lang, 'cliDemoOut'), 'labgrade-demo');
+  withVerbosity(cmd, ctx.lang).action(async (opts: { out: string }) => {
+    process.exitCode = await runDemo(opts.out, ctx.lang, ctx.verbosity);
+  });
 }
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-export async function runDemo(outDir: string, lang: Lang): Promise<number> {
+export async function runDemo(outDir: string, lang: Lang, verbosity: Verbosity = 'normal'): Promise<number> {
+  // -q: the steps are left out; where the reports are and the scores are the result, always shown.
+  const step = verbosity === 'quiet' ? () => undefined : say;
+  checkOutputPath(outDir, '--out', lang);
   const lab = await import('../../lab/index.js');
   if (!lab.isRoot()) throw new InputError(t(lang, 'demoNeedsRoot'));
   const [{ join, resolve }, { mkdir }, { projectRoot }, { loadSpec }, { loadLab }, { loadAnswers }, engine, { mergeResults }, { defaultDeps }, { renderers }, { tLab }] =
@@ -58,18 +63,18 @@ export async function runDemo(outDir: string, lang: Lang): Promise<number> {
     ]);
   const root = projectRoot();
   const out = resolve(outDir);
-  say(t(lang, 'demoStart'));
+  step(t(lang, 'demoStart'));
 
   // 1. The lab, with a heartbeat while the VMs boot (TCG on 2 cores can take a while).
-  say(t(lang, 'demoLabUp'));
+  step(t(lang, 'demoLabUp'));
   const t0 = Date.now();
-  const beat = setInterval(() => say(t(lang, 'demoStillWaiting', { seconds: Math.round((Date.now() - t0) / 1000) })), 15_000);
+  const beat = setInterval(() => step(t(lang, 'demoStillWaiting', { seconds: Math.round((Date.now() - t0) / 1000) })), 15_000);
   try {
-    await lab.labUp({ scenario: 'all', labFile: false, log: (code, params) => say(t(lang, 'demoLabStep', { step: tLab(lang, code, params) })) });
+    await lab.labUp({ scenario: 'all', labFile: false, log: (code, params) => step(t(lang, 'demoLabStep', { step: tLab(lang, code, params) })) });
   } finally {
     clearInterval(beat);
   }
-  say(t(lang, 'demoLabReady', { seconds: Math.round((Date.now() - t0) / 1000) }));
+  step(t(lang, 'demoLabReady', { seconds: Math.round((Date.now() - t0) / 1000) }));
 
   // 2. One lab file per task, naming that network's VM pair.
   const spec = await loadSpec(join(root, 'exercises', 'clase2-redes.yaml'), { lang });
@@ -91,7 +96,7 @@ export async function runDemo(outDir: string, lang: Lang): Promise<number> {
     for (const task of spec.tasks) {
       const labFile = labs[task.id];
       if (!labFile) continue;
-      say(t(lang, 'demoGrading', { student: answers.student.name, task: task.id, guests: Object.values(DEMO_PAIRS[task.id]!).join(', ') }));
+      step(t(lang, 'demoGrading', { student: answers.student.name, task: task.id, guests: Object.values(DEMO_PAIRS[task.id]!).join(', ') }));
       runs.push(await engine.gradeStudent({ spec, lab: labFile, answers, task: task.id, lang, deps }));
     }
     const result = mergeResults(runs);

@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../format-option.js';
-import { checkUriOption } from '../uri-option.js';
+import { resolveUri, uriOption } from '../uri-option.js';
+import { withVerbosity } from '../verbosity.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/onboarding.js';
 import en from '../../i18n/en/onboarding.js';
@@ -21,15 +22,15 @@ export interface DoctorCliOptions {
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('doctor')
     .description(t(L, 'cli.doctor.desc'))
     .option('--lab <file>', t(L, 'cli.doctor.optLab'))
     .option('--spec <file>', t(L, 'cli.doctor.optSpec'))
-    .option('--uri <uri>', t(L, 'cli.doctor.optUri'))
+    .addOption(uriOption(t(L, 'cli.doctor.optUri')))
     .option('--format <text|json>', t(L, 'cli.doctor.optFormat'), 'text')
-    .option('--no-connect', t(L, 'cli.doctor.optNoConnect'))
-    .action(async (opts: DoctorCliOptions) => {
+    .option('--no-connect', t(L, 'cli.doctor.optNoConnect'));
+  withVerbosity(cmd, L).action(async (opts: DoctorCliOptions) => {
       process.exitCode = await runDoctorCli(opts, ctx);
     });
 }
@@ -37,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   const format = formatOption('doctor', opts.format, lang);
-  checkUriOption(opts.uri, lang);
+  const { uri, fromCli } = resolveUri(opts.uri, lang);
   const [{ runDoctor }, { realDoctorDeps }, { shippedSpecPath }, { registry }] = await Promise.all([
     import('../../onboarding/doctor.js'),
     import('../../onboarding/doctor-deps.js'),
@@ -49,9 +50,10 @@ export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Pro
     labPath: opts.lab ?? 'lab.yaml',
     labExplicit: opts.lab !== undefined,
     specPath: opts.spec ?? shippedSpecPath(),
-    uri: opts.uri ?? 'qemu:///system',
+    uri,
+    uriFromCli: fromCli,
     noConnect: opts.connect === false,
   });
-  process.stdout.write(registry.doctor[format](report, { lang }));
+  process.stdout.write(registry.doctor[format](report, { lang, quiet: ctx.verbosity === 'quiet' }));
   return report.exitCode;
 }

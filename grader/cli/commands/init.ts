@@ -3,7 +3,9 @@
 // not fatal), 1 libvirt unreachable, 2 bad usage / the file exists without --force.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { checkUriOption } from '../uri-option.js';
+import { resolveUri, uriOption } from '../uri-option.js';
+import { withVerbosity } from '../verbosity.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/onboarding.js';
 import en from '../../i18n/en/onboarding.js';
@@ -31,11 +33,11 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('init')
     .description(t(L, 'cli.init.desc'))
     .argument('[spec]', t(L, 'cli.init.argSpec'))
-    .option('--uri <uri>', t(L, 'cli.init.optUri'))
+    .addOption(uriOption(t(L, 'cli.init.optUri')))
     .option('-o, --output <file>', t(L, 'cli.init.optOutput'), 'lab.yaml')
     .option('--force', t(L, 'cli.init.optForce'))
     .option('--netns <name>', t(L, 'cli.init.optNetns'))
@@ -48,14 +50,15 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vm <role=domain>', t(L, 'cli.init.optVm'), collect, [])
     .option('--outside-host <host>', t(L, 'cli.init.optOutsideHost'))
     .option('--resolve-name <name>', t(L, 'cli.init.optResolveName'))
-    .option('--no-agent-os', t(L, 'cli.init.optNoAgentOs'))
-    .action(async (spec: string | undefined, opts: InitCliOptions) => {
+    .option('--no-agent-os', t(L, 'cli.init.optNoAgentOs'));
+  withVerbosity(cmd, L).action(async (spec: string | undefined, opts: InitCliOptions) => {
       process.exitCode = await runInitCli(spec, opts, ctx);
     });
 }
 
 export async function runInitCli(specArg: string | undefined, opts: InitCliOptions, ctx: CliContext): Promise<number> {
-  checkUriOption(opts.uri, ctx.lang);
+  const { uri } = resolveUri(opts.uri, ctx.lang);
+  checkOutputPath(opts.output, '-o', ctx.lang);
   const [{ runInit, initSummary }, { shippedSpecPath }] = await Promise.all([
     import('../../onboarding/init.js'),
     import('../../inputs/paths.js'),
@@ -66,7 +69,7 @@ export async function runInitCli(specArg: string | undefined, opts: InitCliOptio
   const r = await runInit({
     lang: ctx.lang,
     specPath: specArg ?? shippedSpecPath(),
-    uri: opts.uri ?? 'qemu:///system',
+    uri,
     output: opts.output,
     force: opts.force ?? false,
     ...(opts.netns ? { netns: opts.netns } : {}),
@@ -81,6 +84,6 @@ export async function runInitCli(specArg: string | undefined, opts: InitCliOptio
     agentOsinfo: opts.agentOs !== false,
   });
   if (r.file === null) process.stdout.write(r.yaml);
-  process.stderr.write(initSummary(ctx.lang, r, opts.output));
+  process.stderr.write(initSummary(ctx.lang, r, opts.output, { quiet: ctx.verbosity === 'quiet' }));
   return 0;
 }

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../format-option.js';
-import { checkUriOption } from '../uri-option.js';
+import { resolveUri, uriOption } from '../uri-option.js';
+import { withVerbosity } from '../verbosity.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/inspect.js';
 import en from '../../i18n/en/inspect.js';
@@ -22,14 +23,14 @@ export interface InspectCliOptions {
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
+  const cmd = program
     .command('inspect')
     .description(t(L, 'cli.desc'))
     .option('--lab <file>', t(L, 'cli.optLab'))
-    .option('--uri <uri>', t(L, 'cli.optUri'))
+    .addOption(uriOption(t(L, 'cli.optUri')))
     .option('--format <text|json>', t(L, 'cli.optFormat'), 'text')
-    .option('--no-agent', t(L, 'cli.optNoAgent'))
-    .action(async (opts: InspectCliOptions) => {
+    .option('--no-agent', t(L, 'cli.optNoAgent'));
+  withVerbosity(cmd, L).action(async (opts: InspectCliOptions) => {
       process.exitCode = await runInspect(opts, ctx);
     });
 }
@@ -37,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   const format = formatOption('inspect', opts.format, lang);
-  checkUriOption(opts.uri, lang);
+  resolveUri(opts.uri, lang);
   const [{ inspectHost }, { summarizeLab, inspectExitCode }, { writeOutput }, { registry }] = await Promise.all([
     import('../../libvirt/snapshot.js'),
     import('../../libvirt/lab-summary.js'),
@@ -49,7 +50,7 @@ export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Prom
     const { loadLab } = await import('../../inputs/load-lab.js');
     lab = await loadLab(opts.lab, { lang });
   }
-  const uri = opts.uri ?? lab?.uri ?? 'qemu:///system';
+  const { uri } = resolveUri(opts.uri, lang, lab?.uri);
   const { virshFor } = await import('../../libvirt/remote.js');
   const virsh = virshFor(lab ? { ...lab, uri } : { uri, file: `${process.cwd()}/-` }, lang);
   const snapshot = await inspectHost(uri, { lang, agentPing: opts.agent !== false, virsh, concurrency: virsh.remote ? 8 : 4 });

@@ -9,6 +9,7 @@ import en from '../../i18n/en/lab.js';
 import { formatOption } from '../format-option.js';
 import { SCENARIOS, DEFAULT_SCENARIO } from '../../lab/scenarios.js';
 import { FLAVOUR_NAMES, DEFAULT_FLAVOUR } from '../../lab/flavours.js';
+import { withVerbosity, debugging } from '../verbosity.js';
 
 const t = translator(es, en);
 
@@ -27,6 +28,7 @@ async function wantsJson(o: FormatOpts, lang: CliContext['lang']): Promise<boole
   const format = formatOption('listing', o.format, lang);
   return o.json === true || format === 'json';
 }
+import { domainStateWord } from '../../libvirt/state-words.js';
 const DEFAULT_LAB_FILE = '/var/lib/labgrade/lab.yaml';
 const SCENARIO_NAMES = Object.keys(SCENARIOS).join(', ');
 
@@ -35,16 +37,17 @@ async function guarded(ctx: CliContext, fn: () => Promise<void>): Promise<void> 
   try {
     await fn();
   } catch (err) {
+    const { emitError } = await import('../io.js');
     if (err instanceof LabError) {
-      process.stderr.write(`${err.localized(ctx.lang)}\n`);
       const usage = ['notRoot', 'unknownScenario', 'badScenario', 'badFlavour', 'badFlavourTarget', 'badUser'];
       process.exitCode = usage.includes(err.code) ? 2 : 1;
+      emitError({ code: process.exitCode === 2 ? 'usage' : 'lab', reason: err.code, message: err.localized(ctx.lang), exitCode: process.exitCode });
       return;
     }
     const { InputError } = await import('../../types.js');
     if (err instanceof InputError) throw err;
-    process.stderr.write(`${t(ctx.lang, 'failed', { message: (err as Error)?.message ?? String(err) })}\n`);
-    if (process.env.LABGRADE_DEBUG === '1' && (err as Error)?.stack) process.stderr.write(`${(err as Error).stack}\n`);
+    emitError({ code: 'lab', message: t(ctx.lang, 'failed', { message: (err as Error)?.message ?? String(err) }), exitCode: 1 });
+    if (debugging(ctx.verbosity) && (err as Error)?.stack) process.stderr.write(`${(err as Error).stack}\n`);
     process.exitCode = 1;
   }
 }
@@ -52,8 +55,9 @@ async function guarded(ctx: CliContext, fn: () => Promise<void>): Promise<void> 
 export function register(program: Command, ctx: CliContext): void {
   const lang = ctx.lang;
   const lab = program.command('lab').description(t(lang, 'cmdLab'));
+  // -q: no steps on stderr.
   const progress = (code: keyof typeof es, params?: Params): void => {
-    process.stderr.write(`- ${t(lang, code, params)}\n`);
+    if (ctx.verbosity !== 'quiet') process.stderr.write(`- ${t(lang, code, params)}\n`);
   };
 
   const up = lab
@@ -64,13 +68,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--user <list>', t(lang, 'optUser'))
     .option('--lab-file <path>', t(lang, 'optLabFile', { def: DEFAULT_LAB_FILE }))
     .option('--no-lab-file', t(lang, 'optNoLabFile'));
-  withFormat(up, lang).action(async (o: { scenario: string; flavour?: string; user?: string; labFile?: string | false } & FormatOpts) =>
+  withVerbosity(withFormat(up, lang), lang).action(async (o: { scenario: string; flavour?: string; user?: string; labFile?: string | false } & FormatOpts) =>
       guarded(ctx, async () => {
         const json = await wantsJson(o, lang);
         const { labUp, assertRoot, parseFlavours, parseUsers } = await import('../../lab/index.js');
         // option errors first (exit 2), before asking for root
         const flavours = o.flavour !== undefined ? parseFlavours(o.flavour) : undefined;
         const users = o.user !== undefined ? parseUsers(o.user) : undefined;
+        if (typeof o.labFile === 'string') (await import('../output-path.js')).checkOutputPath(o.labFile, '--lab-file', lang);
         assertRoot();
         const r = await labUp({
           scenario: o.scenario,
@@ -88,7 +93,7 @@ export function register(program: Command, ctx: CliContext): void {
       }),
     );
 
-  withFormat(lab.command('down').description(t(lang, 'cmdDown')), lang)
+  withVerbosity(withFormat(lab.command('down').description(t(lang, 'cmdDown')), lang), lang)
     .action(async (o: FormatOpts) =>
       guarded(ctx, async () => {
         const json = await wantsJson(o, lang);
@@ -123,7 +128,7 @@ export function register(program: Command, ctx: CliContext): void {
         lines.push(t(lang, 'statusGuests'));
         for (const g of s.guests) {
           const addr = g.ipv4.length ? g.ipv4.join(' ') : t(lang, 'statusNoAddress');
-          lines.push(`  ${g.name.padEnd(14)} ${g.state.padEnd(9)} ${(g.flavour ?? '-').padEnd(16)} ${(g.network ?? '-').padEnd(16)} ${g.mac ?? '-'}  ${addr}`);
+          lines.push(`  ${g.name.padEnd(14)} ${domainStateWord(lang, g.state).padEnd(11)} ${(g.flavour ?? '-').padEnd(16)} ${(g.network ?? '-').padEnd(16)} ${g.mac ?? '-'}  ${addr}`);
         }
         if (s.labFile) lines.push(t(lang, 'statusLabFile', { path: s.labFile }));
         process.stdout.write(`${lines.join('\n')}\n`);

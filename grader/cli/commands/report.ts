@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
 import { formatOption } from '../format-option.js';
+import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/report.js';
 import en from '../../i18n/en/report.js';
@@ -32,6 +33,7 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runReport(file: string, opts: ReportCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   const format = formatOption('result', opts.format, lang);
+  checkOutputPath(opts.output, '-o', lang);
   const [{ readInputText, ReadInputError, describeReadInputError }, { resultProblems }, { renderers, wantColor }, { writeOutput }] = await Promise.all([
     import('../../util/read-input.js'),
     import('../../../reports/validate.js'),

@@ -147,7 +147,7 @@ export default {
   noTaskDetected: 'No task detected: no machine is attached to any task network (now: {where}). Use --task ID or --task all.',
   unknownCheck: 'Check "{check}" does not exist in this version of labgrade.',
   checkCrashed: 'Check {check} failed: {message}',
-  unknownTask: 'Unknown task; valid ones: {valid}',
+  unknownTask: '--task: unknown task "{task}"; the valid ones are: {valid}',
   skipNotSelected: 'Task not selected (--task {selection}).',
   skipNotDetected: 'No machine of this task is attached to "{network}" now.',
   skipNoSnapshot: 'The host could not be inspected.',

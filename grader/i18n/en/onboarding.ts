@@ -105,7 +105,7 @@ export default {
   'fail.libvirt.readOnly': 'only read access to {uri} (read-only socket): the guest agents cannot be used',
   'fix.libvirt.readOnly': 'Add your user to the libvirt group: sudo adduser $USER libvirt; then log out and back in',
   'fail.libvirt.ssh': 'could not log into the libvirt host over SSH: {detail}',
-  'fix.libvirt.ssh': 'Check that ssh {host} works without asking for a password (ssh-copy-id {host}) and that the host key is in ~/.ssh/known_hosts',
+  'fix.libvirt.ssh': 'Check that {ssh} works without asking for a password ({copyId}) and that the host key is in ~/.ssh/known_hosts',
   'fail.libvirt.other': '{message}',
   'fix.libvirt.other': 'Check the URI ({uri}) with: virsh -c {uri} list --all',
 

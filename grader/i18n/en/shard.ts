@@ -3,7 +3,7 @@ import type es from '../es/shard.js';
 export default {
   optShard: 'grade only slice K of N of the roster (e.g. 2/5), for a CI job matrix; then run `labgrade batch merge`',
   badShard: '--shard: expected K/N with 1 <= K <= N <= 1000 (e.g. 2/5), not "{value}"',
-  shardWrote: 'Slice {k}/{n}: {count} of {total} students. Merge the slices with: labgrade batch merge --roster <roster.yaml> --out <dir> <slice folders...>',
+  shardWrote: 'Slice {k}/{n}: {count} of {total, plural, one {# student} other {# students}}. Merge the slices with: labgrade batch merge --roster <roster.yaml> --out <dir> <slice folders...>',
   mergeDescription: 'build the class summary, class.json and the Moodle CSV from the folders of `batch --shard K/N` runs',
   argDirs: 'output folders of the slices (each has a shard.json)',
   optMergeOut: 'folder for the merged class outputs (the students\' reports are copied into it)',

@@ -14,6 +14,11 @@ export default {
   keyInvalid: 'the file {file} is not an SSH private key labgrade can read: {detail}',
   noCredentials:
     'no SSH credentials: set key, password or "agent: true" (with SSH_AUTH_SOCK) in the ssh access of the VM in the lab file, or put a key in ~/.ssh',
+  noCredentialsUri:
+    'no SSH credentials to log into {target} (the host of {uri}): no ssh-agent is running (SSH_AUTH_SOCK is not set) and there is no key in ~/.ssh (id_ed25519, id_ecdsa, id_rsa). Create one with ssh-keygen -t ed25519 and install it with {copyId}, or name one with keyfile= in the URI',
+  noCredentialsHost:
+    'no SSH credentials to log into {target} (the host of {uri}): no ssh-agent is running (SSH_AUTH_SOCK is not set) and there is no key in ~/.ssh (id_ed25519, id_ecdsa, id_rsa). Create one with ssh-keygen -t ed25519 and install it with {copyId}, or set a key in host_ssh of the lab file',
+  noCredentialsHostSsh: 'no SSH credentials for {target}: set key, password or "agent: true" (with SSH_AUTH_SOCK) in host_ssh of the lab file',
   noTeacherCredential:
     "no credentials for {host}: this lab file was handed in by a student, so its passwords and keys come from the roster's credentials, and none names {host}",
   knownHostsUnreadable: 'cannot read known_hosts: {detail}',

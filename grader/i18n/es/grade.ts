@@ -154,7 +154,7 @@ export default {
   noTaskDetected: 'No se detectó ninguna tarea: ninguna máquina está conectada a una red de las tareas (ahora: {where}). Usa --task ID o --task all.',
   unknownCheck: 'La comprobación «{check}» no existe en esta versión de labgrade.',
   checkCrashed: 'La comprobación {check} falló: {message}',
-  unknownTask: 'Tarea desconocida; las válidas son: {valid}',
+  unknownTask: '--task: la tarea «{task}» no existe; las válidas son: {valid}',
   skipNotSelected: 'Tarea no seleccionada (--task {selection}).',
   skipNotDetected: 'Ninguna máquina de la tarea está conectada ahora a «{network}».',
   skipNoSnapshot: 'No se pudo inspeccionar el host.',

@@ -107,7 +107,7 @@ export default {
   'fail.libvirt.readOnly': 'solo hay acceso de lectura a {uri} (socket de solo lectura): no se puede hablar con los agentes de QEMU',
   'fix.libvirt.readOnly': 'Añade tu usuario al grupo libvirt: sudo adduser $USER libvirt; después cierra la sesión y vuelve a entrar',
   'fail.libvirt.ssh': 'no se pudo entrar por SSH en el host de libvirt: {detail}',
-  'fix.libvirt.ssh': 'Comprueba que ssh {host} funciona sin pedir contraseña (ssh-copy-id {host}) y que la clave del host está en ~/.ssh/known_hosts',
+  'fix.libvirt.ssh': 'Comprueba que {ssh} funciona sin pedir contraseña ({copyId}) y que la clave del host está en ~/.ssh/known_hosts',
   'fail.libvirt.other': '{message}',
   'fix.libvirt.other': 'Comprueba la URI ({uri}) con: virsh -c {uri} list --all',
 

@@ -1,7 +1,7 @@
 export default {
   optShard: 'corrige solo la porción K de N de la lista (p. ej. 2/5), para una matriz de trabajos de CI; después ejecuta `labgrade batch merge`',
   badShard: '--shard: se esperaba K/N con 1 <= K <= N <= 1000 (p. ej. 2/5), no "{value}"',
-  shardWrote: 'Porción {k}/{n}: {count} de {total} alumnos. Une las porciones con: labgrade batch merge --roster <lista.yaml> --out <carpeta> <carpetas de las porciones...>',
+  shardWrote: 'Porción {k}/{n}: {count} de {total, plural, one {# alumno} other {# alumnos}}. Une las porciones con: labgrade batch merge --roster <lista.yaml> --out <carpeta> <carpetas de las porciones...>',
   mergeDescription: 'construye el resumen de la clase, class.json y el CSV de Moodle a partir de las carpetas de ejecuciones `batch --shard K/N`',
   argDirs: 'carpetas de salida de las porciones (cada una tiene un shard.json)',
   optMergeOut: 'carpeta para las salidas de la clase unidas (se copian en ella los informes de los alumnos)',
@@ -15,5 +15,5 @@ export default {
   missingSlices: 'de las {n} porciones faltan estas: {missing}; sus alumnos quedan como "pendientes" en el resumen',
   foreignStudent: '{dir}: el alumno "{id}" no pertenece a la porción {k}/{n} de esta lista; se ignora',
   unreadable: '{dir}: no se pueden leer los ficheros del alumno "{id}" ({detail}); queda como "pendiente"',
-  merged: 'Porciones unidas: {slices}. Alumnos: {graded} corregidos, {incomplete} incompletos, {failed} fallidos, {pending} pendientes.',
+  merged: 'Porciones unidas: {slices}. Alumnos: {graded, plural, one {# corregido} other {# corregidos}}, {incomplete, plural, one {# incompleto} other {# incompletos}}, {failed, plural, one {# fallido} other {# fallidos}}, {pending, plural, one {# pendiente} other {# pendientes}}.',
 } satisfies Record<string, string>;

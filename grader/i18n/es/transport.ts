@@ -16,6 +16,11 @@ export default {
   keyInvalid: 'el fichero {file} no es una clave privada SSH legible: {detail}',
   noCredentials:
     'no hay credenciales SSH: indica key, password o «agent: true» (con SSH_AUTH_SOCK) en el acceso ssh de la máquina en el fichero del laboratorio, o deja una clave en ~/.ssh',
+  noCredentialsUri:
+    'no hay credenciales SSH para entrar en {target} (el host de {uri}): no hay ssh-agent (SSH_AUTH_SOCK no está definida) ni ninguna clave en ~/.ssh (id_ed25519, id_ecdsa, id_rsa). Crea una con ssh-keygen -t ed25519 e instálala con {copyId}, o nombra una con keyfile= en la URI',
+  noCredentialsHost:
+    'no hay credenciales SSH para entrar en {target} (el host de {uri}): no hay ssh-agent (SSH_AUTH_SOCK no está definida) ni ninguna clave en ~/.ssh (id_ed25519, id_ecdsa, id_rsa). Crea una con ssh-keygen -t ed25519 e instálala con {copyId}, o pon una clave en host_ssh del fichero del laboratorio',
+  noCredentialsHostSsh: 'no hay credenciales SSH para {target}: pon key, password o «agent: true» (con SSH_AUTH_SOCK) en host_ssh del fichero del laboratorio',
   noTeacherCredential:
     'no hay credenciales para {host}: este fichero del laboratorio lo entregó un alumno, así que las contraseñas y claves vienen de las credenciales (credentials) de la lista de clase, y ninguna nombra {host}',
   knownHostsUnreadable: 'no se puede leer known_hosts: {detail}',

@@ -42,6 +42,20 @@ describe('batch: progress', () => {
     ]);
   });
 
+  it('status words in colour when colour is on (one line per student, e.g. -v on a terminal), plain otherwise', () => {
+    const { chunks, stream } = sink(false);
+    const p = new Progress(stream, 'en', false, true);
+    p.onEvent({ type: 'queued', total: 2, reused: 0 });
+    p.onEvent({ type: 'done', student: student('b'), record: record('b', 'graded'), percent: 100 });
+    p.onEvent({ type: 'done', student: student('c'), record: record('c', 'failed', 'boom'), percent: null });
+    const text = chunks.join('');
+    expect(text).to.include('\u001b[32mgraded\u001b[0m').and.include('\u001b[31mfailed\u001b[0m');
+    const plain = sink(false);
+    const q = new Progress(plain.stream, 'en', false, false);
+    q.onEvent({ type: 'done', student: student('b'), record: record('b', 'graded'), percent: 100 });
+    expect(plain.chunks.join('')).to.not.include('\u001b[');
+  });
+
   it('on a TTY: one live line redrawn in place with done / with problems / running', () => {
     const { chunks, stream } = sink(true);
     const p = new Progress(stream, 'en');

@@ -15,7 +15,7 @@ describe('CLI texts in the user language', () => {
     const program = await buildProgram({ lang: 'es' });
     const check = program.commands.find((c) => c.name() === 'check')!;
     const help = check.helpInformation();
-    expect(help).to.match(/^Uso: labgrade check \[opciones\] <spec>/);
+    expect(help).to.match(/^Uso: labgrade check \[opciones\] <ejercicio>/);
     expect(help).to.include('Argumentos:').and.include('Opciones:').and.include('muestra la ayuda de la orden').and.include('(por defecto: "auto")');
     expect(help).to.not.match(/Usage|Options:|display help|default:/);
     const top = program.helpInformation();
@@ -29,12 +29,12 @@ describe('CLI texts in the user language', () => {
   });
 
   it('parse errors in Spanish, did-you-mean included; unknown texts pass through', () => {
-    expect(localizeError("error: missing required argument 'spec'\n", 'es')).to.equal('error: falta el argumento obligatorio «spec»\n');
-    expect(localizeError("error: required option '--lab <file>' not specified\n", 'es')).to.equal('error: falta la opción obligatoria «--lab <file>»\n');
+    expect(localizeError("error: missing required argument 'spec'\n", 'es')).to.equal('error: falta el argumento obligatorio «ejercicio»\n');
+    expect(localizeError("error: required option '--lab <file>' not specified\n", 'es')).to.equal('error: falta la opción obligatoria «--lab <fichero>»\n');
     expect(localizeError("error: unknown option '--lb'\n(Did you mean --lab?)\n", 'es')).to.equal('error: opción desconocida «--lb»\n(¿Querías decir --lab?)\n');
     expect(localizeError("error: unknown command 'chek'\n(Did you mean check?)\n", 'es')).to.equal('error: orden desconocida «chek»\n(¿Querías decir check?)\n');
     expect(localizeError("error: too many arguments for 'demo'. Expected 0 arguments but got 1.\n", 'es')).to.equal('error: sobran argumentos para «demo»: se esperaban 0 y hay 1\n');
-    expect(localizeError("error: option '--lab <file>' argument missing\n", 'es')).to.equal('error: a la opción «--lab <file>» le falta su valor\n');
+    expect(localizeError("error: option '--lab <file>' argument missing\n", 'es')).to.equal('error: a la opción «--lab <fichero>» le falta su valor\n');
     expect(localizeError('something new\n', 'es')).to.equal('something new\n');
   });
 

@@ -49,6 +49,7 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
   'answers init': [
     [['answers', 'init', 'clase2-redes'], 0],
     [['answers', 'init', 'no-such-exercise'], 2],
+    [['answers', 'init', 'clase2-redes', '-o', '/nonexistent/labgrade-dir/a.yaml'], 2],
   ],
   lab: [[['lab', 'bogus'], 2]],
   'lab up': [[['lab', 'up', '--format', 'xml'], 2], [['lab', 'up', '--scenario'], 2]],
@@ -72,6 +73,7 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['check', 'no-such-exercise', '--lab', unreachableLab, '--answers', correct], 2],
     [['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--format', 'xml'], 2],
     [['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'nope'], 2],
+    [['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '-o', '/nonexistent/labgrade-dir/r.txt'], 2],
   ],
   demo: [[['demo', 'extra-argument'], 2]],
   batch: [
@@ -79,13 +81,22 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['batch', 'clase2-redes', '--roster', join(tmp, 'missing.yaml'), '--out', join(tmp, 'out')], 2],
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--concurrency', 'x'], 2],
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--shard', '3/2'], 2],
+    [['batch', 'clase2-redes', '--roster', badYaml, '--out', '/nonexistent/labgrade-dir/out'], 2],
   ],
   'batch-merge': [
     [['batch', 'merge', '--out', join(tmp, 'merged')], 2],
     [['batch', 'merge', tmp, '--roster', join(tmp, 'missing.yaml'), '--out', join(tmp, 'merged')], 2],
     [['batch-merge', tmp, '--roster', badYaml, '--out', join(tmp, 'merged')], 2],
   ],
-  init: [[['init', '--uri', 'foo', '-o', '-'], 2]],
+  init: [
+    [['init', '--uri', 'foo', '-o', '-'], 2],
+    [['init', '-o', '/nonexistent/labgrade-dir/lab.yaml'], 2],
+  ],
+  completion: [
+    [['completion', 'bash'], 0],
+    [['completion', 'zsh'], 0],
+    [['completion', 'fish'], 2],
+  ],
   doctor: [
     [['doctor', '--uri', NO_SOCKET], 1],
     [['doctor', '--uri', 'foo'], 2],
@@ -132,11 +143,76 @@ describe('exit codes: one table for every command', function () {
     }
   });
 
-  it('--lang accepts es and en only (exit 2 otherwise, before anything runs)', () => {
+  it('--lang accepts es and en in any case and as locales (es-ES, en_US); exit 2 otherwise, before anything runs', () => {
     const r = labgrade(['--lang', 'fr', 'exercises']);
     expect(r.code).to.equal(2);
-    expect(r.out).to.include('--lang takes es or en, not "fr"');
+    expect(r.out).to.include('--lang takes es or en (also es-ES, en_US…), not "fr"');
     expect(labgrade(['--lang', 'es', 'exercises']).code).to.equal(0);
+    for (const [value, header] of [['EN', 'Bundled exercises'], ['Es', 'Ejercicios incluidos'], ['es-ES', 'Ejercicios incluidos'], ['en_US', 'Bundled exercises'], ['es_ES.UTF-8', 'Ejercicios incluidos']]) {
+      const x = labgrade(['--lang', value!, 'exercises']);
+      expect(x.code, `--lang ${value}: ${x.out}`).to.equal(0);
+      expect(x.out, `--lang ${value}`).to.include(header);
+    }
+  });
+
+  it('a usage error is one line and where the help is, not the whole help (exit 2)', () => {
+    const r = labgrade(['check', 'clase2-redes', '--lab', 'x', '--answers', 'y', '--bogus']);
+    expect(r.code).to.equal(2);
+    expect(r.out.trim().split('\n')).to.deep.equal(["error: unknown option '--bogus'", 'Try "labgrade check --help" for the options.']);
+    const es = labgrade(['--lang', 'es', 'lab', 'up', '--scenario']);
+    expect(es.code).to.equal(2);
+    expect(es.out).to.include('Prueba «labgrade lab up --help» para ver las opciones.').and.not.include('Uso:');
+  });
+
+  it('--task names the unknown task and the valid ones, once', () => {
+    const r = labgrade(['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'bogus']);
+    expect(r.code).to.equal(2);
+    expect(r.out.trim()).to.equal('--task: unknown task "bogus"; the valid ones are: auto, all, nat, isolated, very_isolated');
+  });
+
+  it('-q / -v: doctor -q shows only what needs attention; check -v shows progress without a terminal; -q hides it', () => {
+    const d = labgrade(['doctor', '-q', '--uri', NO_SOCKET]);
+    expect(d.code).to.equal(1);
+    expect(d.out).to.include('FAIL').and.include('1 failed');
+    expect(d.out).to.not.match(/^\s+ok\s+virsh program/m);
+    expect(labgrade(['doctor', '--uri', NO_SOCKET]).out).to.match(/^\s+ok\s+virsh program/m);
+    const v = labgrade(['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'nat', '-v']);
+    expect(v.code).to.equal(1);
+    expect(v.out).to.include('Inspecting the libvirt host');
+    const q = labgrade(['check', 'clase2-redes', '--lab', unreachableLab, '--answers', correct, '--task', 'nat', '-q']);
+    expect(q.code).to.equal(1);
+    expect(q.out).to.not.include('Inspecting the libvirt host');
+    for (const cmd of [['check'], ['batch'], ['batch-merge'], ['doctor'], ['init'], ['inspect'], ['lab', 'up'], ['lab', 'down'], ['demo']]) {
+      const h = labgrade([...cmd, '--help']).out;
+      expect(h, cmd.join(' ')).to.include('-q, --quiet').and.include('-v, --verbose');
+    }
+  });
+
+  it('-q and -v together are bad usage (exit 2)', () => {
+    const r = labgrade(['doctor', '-q', '-v', '--uri', NO_SOCKET]);
+    expect(r.code).to.equal(2);
+    expect(r.out).to.include('-q and -v do not go together');
+  });
+
+  it('under --format json a failure is one JSON object on stdout, with the same exit code', () => {
+    const cases: [string[], number, string][] = [
+      [['validate', '--format', 'json'], 2, 'usage'],
+      [['inspect', '--format', 'json', '--uri', 'foo'], 2, 'input'],
+      [['check', 'clase2-redes', '--lab', join(tmp, 'missing.yaml'), '--answers', correct, '--format', 'json'], 2, 'input'],
+      [['--lang', 'fr', 'exercises', '--format', 'json'], 2, 'usage'],
+      [['lab', 'up', '--format', 'json', '--flavour', 'no-such-flavour'], 2, 'usage'],
+    ];
+    for (const [args, code, kind] of cases) {
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'labgrade.js'), ...args], { encoding: 'utf8', cwd: tmp, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } });
+      expect(r.status, `${args.join(' ')}: ${r.stdout}${r.stderr}`).to.equal(code);
+      const obj = JSON.parse(r.stdout) as { error: { code: string; message: string; exitCode: number; file?: string } };
+      expect(obj.error.code, args.join(' ')).to.equal(kind);
+      expect(obj.error.exitCode).to.equal(code);
+      expect(obj.error.message).to.be.a('string').and.match(/\S/);
+      expect(r.stderr, args.join(' ')).to.equal('');
+    }
+    const missing = spawnSync(process.execPath, [join(root, 'bin', 'labgrade.js'), 'check', 'clase2-redes', '--lab', join(tmp, 'missing.yaml'), '--answers', correct, '--format', 'json'], { encoding: 'utf8', cwd: tmp });
+    expect((JSON.parse(missing.stdout) as { error: { file: string } }).error.file).to.equal(join(tmp, 'missing.yaml'));
   });
 
   it('check and batch refuse a spec whose check params are wrong before grading anything (exit 2, as validate says it)', () => {

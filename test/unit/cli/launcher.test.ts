@@ -44,6 +44,10 @@ describe('bin/labgrade.js: bundle or separate modules', () => {
     expect(runs(make({ bundle: 1000 }))).to.equal('bundle');
   });
 
+  it('an installed package (the bundle only, no dist/grader) runs the bundle even with LABGRADE_NO_BUNDLE=1', () => {
+    expect(runs(make({ bundle: 1000 }), { LABGRADE_NO_BUNDLE: '1' })).to.equal('bundle');
+  });
+
   it('runs the modules when the bundle is older (tsc ran alone), missing, or LABGRADE_NO_BUNDLE=1', () => {
     expect(runs(make({ bundle: 1000, modules: 2000 }))).to.equal('modules');
     expect(runs(make({ modules: 1000 }))).to.equal('modules');

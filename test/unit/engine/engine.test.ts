@@ -376,7 +376,7 @@ describe('engine: tasks, connections, robustness', () => {
   });
 
   it('an unknown task id is an input error listing the valid ones', () => {
-    expect(() => checkSelection(courseSpec(), 'nope', (valid) => `unknown task; valid: ${valid}`)).to.throw(/auto, all, nat, isolated, very_isolated/);
+    expect(() => checkSelection(courseSpec(), 'nope', (task, valid) => `unknown task ${task}; valid: ${valid}`)).to.throw(/auto, all, nat, isolated, very_isolated/);
   });
 
   it('a crashing check or host check does not stop the others', async () => {

@@ -108,6 +108,30 @@ describe('onboarding: doctor', () => {
     expect(check(rep, 'lab').message).to.contain('/tmp/lab.yaml:3:5 (vms.linux): unknown key');
   });
 
+  it('--uri wins over the lab file\'s uri (as in inspect): libvirt and the VMs are read there', async () => {
+    const seen: string[] = [];
+    const inspect = async (uri: string) => {
+      seen.push(uri);
+      return healthySnap();
+    };
+    const cli = 'qemu+ssh://teacher@192.0.2.7/system';
+    const rep = await runDoctor({ ...deps(), inspect: inspect as DoctorDeps['inspect'] }, { ...base, uri: cli, uriFromCli: true });
+    expect(seen).to.deep.equal([cli]);
+    expect(check(rep, 'libvirt').title).to.include(cli);
+    seen.length = 0;
+    await runDoctor({ ...deps(), inspect: inspect as DoctorDeps['inspect'] }, base);
+    expect(seen).to.deep.equal([lab().uri]);
+  });
+
+  it('an SSH failure on a qemu+ssh URI: the fix keeps its user and port (ssh-copy-id -p 1 nobody@127.0.0.1)', async () => {
+    const uri = 'qemu+ssh://nobody@127.0.0.1:1/system';
+    const err = new LibvirtError('ssh-unreachable', uri, 'cannot reach', ['net-list'], 'ssh: connect to host 127.0.0.1 port 1: Connection refused');
+    const rep = await runDoctor(deps({ inspect: async () => { throw err; } }), { ...base, uri, uriFromCli: true });
+    expect(check(rep, 'libvirt').fix).to.contain('ssh -p 1 nobody@127.0.0.1 works').and.contain('(ssh-copy-id -p 1 nobody@127.0.0.1)');
+    const plain = await runDoctor(deps({ inspect: async () => { throw new LibvirtError('ssh-auth', 'qemu+ssh://h.example/system', 'x', [], 'denied'); } }), { ...base, uri: 'qemu+ssh://h.example/system', uriFromCli: true });
+    expect(check(plain, 'libvirt').fix).to.contain('(ssh-copy-id h.example)');
+  });
+
   it('no permission on qemu:///system: the libvirt group fix', async () => {
     const err = new LibvirtError('permission', 'qemu:///system', 'denied', ['net-list'], "Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied");
     const rep = await runDoctor(deps({ inspect: async () => { throw err; } }), { ...base, lang: 'es' });

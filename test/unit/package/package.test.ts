@@ -15,37 +15,48 @@ describe('package: the npm tarball, installed into a temporary prefix', function
     pathWithBin = `${packedInstall().binDir}${delimiter}${process.env.PATH ?? ''}`;
   });
 
-  it('holds the built code, the exercises, the schemas and the docs; no sources, tests, benchmarks or maps', () => {
+  it('holds the bundle, the exercises, the schemas and the docs; no sources, separate modules, tests, benchmarks or maps', () => {
     const files = packedInstall().files;
     for (const f of [
       'package.json',
       'README.md',
       'bin/labgrade.js',
-      'dist/grader/cli/main.js',
-      'dist/checks/questions/index.js',
-      'dist/reports/index.js',
-      'dist/reports/result.schema.json',
+      'dist/bundle/cli/main.js',
       'exercises/clase2-redes.yaml',
+      'exercises/clase1-4-puente.yaml',
+      'exercises/clase7-router-nat.yaml',
       'exercises/demo/answers-correct.yaml',
       'exercises/schema/lab.schema.json',
       'exercises/schema/roster.schema.json',
       'grader/transports/netns-relay.mjs',
       'dist/validators/lab.mjs',
       'grader/lab/image/build-image.sh',
+      'grader/lab/image/build-debian.sh',
+      'grader/lab/image/build-router-overlay.sh',
       'docs/es/glosario.md',
     ]) {
       expect(files, f).to.include(f);
     }
-    const stray = files.filter((f) => /^(test|bench|dist\/test|dist\/bench|scripts|\.ci)\//.test(f) || /\.ts$|\.map$/.test(f) || f === 'tsconfig.json');
+    const stray = files.filter((f) => /^(test|bench|dist\/test|dist\/bench|dist\/grader|dist\/checks|dist\/reports|scripts|\.ci)\//.test(f) || /\.ts$|\.map$/.test(f) || f === 'tsconfig.json');
     expect(stray).to.deep.equal([]);
   });
 
-  it('declares only runtime packages as dependencies (test tools are devDependencies)', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    for (const dev of ['playwright-core', 'mocha', 'chai', 'tsx', 'typescript', 'esbuild', 'postject']) {
-      expect(pkg.dependencies, dev).to.not.have.property(dev);
+  it('has no runtime dependencies: the bundle holds them all, and the installed package has no node_modules', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.dependencies ?? {}).to.deep.equal({});
+    for (const dep of ['commander', 'ssh2', 'yaml', 'ajv', 'playwright-core', 'mocha']) expect(pkg.devDependencies, dep).to.have.property(dep);
+    expect(existsSync(join(packedInstall().pkgDir, 'node_modules'))).to.equal(false);
+    // Nothing the package runs reaches outside it for a module: no bare import/require in the bundle or the validators.
+    const { pkgDir } = packedInstall();
+    const bare: string[] = [];
+    for (const rel of packedInstall().files.filter((f) => /^dist\/.*\.(m?js)$/.test(f) || f === 'grader/transports/netns-relay.mjs')) {
+      const text = readFileSync(join(pkgDir, rel), 'utf8');
+      for (const m of text.matchAll(/(?:^|[\s;(])(?:import\s*(?:[\w*{}\s,]+from\s*)?|import\(|require\()\s*["']([^"'./][^"']*)["']/g)) {
+        const spec = m[1]!;
+        if (!spec.startsWith('node:') && !/^(fs|path|os|url|crypto|net|tty|util|events|stream|child_process|module|assert|zlib|http|https|dns|buffer|readline|worker_threads|timers|string_decoder|constants|perf_hooks|cpu-features)(\/|$)/.test(spec)) bare.push(`${rel}: ${spec}`);
+      }
     }
-    expect(existsSync(join(packedInstall().pkgDir, 'node_modules', 'playwright-core'))).to.equal(false);
+    expect(bare).to.deep.equal([]);
   });
 
   it('runs --version and --help', () => {
