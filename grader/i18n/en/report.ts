@@ -98,7 +98,7 @@ export default {
   cliReportFormat: 'text, json, junit or html',
   cliReportOutput: 'write to this file instead of the standard output',
   cliReportNotJson: '{file} is not JSON: give a result written by check --format json',
-  cliReportVersion: '{file} is not a labgrade result this version reads (schemaVersion {version}; it reads 1)',
+  cliReportVersion: '{file} is not a labgrade result this version reads (result version {version}; it reads 1)',
   cliReportInvalid: '{file} is not a valid labgrade result: {problems}',
   cliReportOldWords: 'This result was written before results kept their words: its explanations stay in "{lang}", the labels follow --lang.',
 } satisfies Record<keyof typeof es, string>;

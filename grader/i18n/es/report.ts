@@ -98,7 +98,7 @@ export default {
   cliReportFormat: 'text, json, junit o html',
   cliReportOutput: 'escribe en este fichero en lugar de la salida estándar',
   cliReportNotJson: '{file} no es JSON: indica un resultado escrito por check --format json',
-  cliReportVersion: '{file} no es un resultado de labgrade que esta versión lea (schemaVersion {version}; lee la 1)',
+  cliReportVersion: '{file} no es un resultado de labgrade que esta versión lea (versión del resultado {version}; lee la 1)',
   cliReportInvalid: '{file} no es un resultado de labgrade válido: {problems}',
   cliReportOldWords: 'Este resultado se escribió antes de que los resultados guardaran sus textos: sus explicaciones siguen en «{lang}»; las etiquetas siguen --lang.',
 };
