@@ -300,6 +300,8 @@ export interface Answer {
   pasted?: 'ipconfig' | 'ip' | 'nmcli' | 'resolv';
   /** Why the answer could not be read, and an example of what would be (in the loader's language). */
   problem?: { reason: string; example: string };
+  /** The answer says the student does not know ("no lo sé", "N/A"): unreadable, graded as such (never "no"). */
+  unsure?: boolean;
   line?: number;
   column?: number;
 }
@@ -468,7 +470,9 @@ export type AccessReason =
   | 'agent-not-connected'
   | 'domain-not-running'
   | 'config'
-  | 'protocol';
+  | 'protocol'
+  /** With outcome `used`: a later method that measured what the first one was not permitted to run. */
+  | 'permission-denied';
 
 /** One access method tried on one guest, in order. */
 export interface AccessAttempt {
@@ -536,6 +540,11 @@ export interface MeasurementError {
   /** What happened, from the guest's own words (first stderr line) or the exit code. */
   detail: string;
   exitCode: number | null;
+  /**
+   * A denied ping on Linux: the guest's net.ipv4.ping_group_range and whether the user's groups
+   * fall in it. The advice to open it is given only when they do not (probes/describe.ts).
+   */
+  pingGroupRange?: { range: string; userInRange: boolean };
 }
 
 export type AddressOrigin = 'dhcp' | 'static' | 'link-local' | 'unknown';

@@ -20,7 +20,7 @@ fi
 
 # Assets: every file labgrade opens by path at run time (keys are paths below the package root):
 # package.json (version), the exercises and schemas, and the lab's image script (`lab up`).
-mapfile -t assets < <(printf '%s\n' package.json grader/lab/image/build-image.sh grader/lab/image/build-debian.sh; find exercises -type f \( -name '*.yaml' -o -name '*.json' \) | LC_ALL=C sort)
+mapfile -t assets < <(printf '%s\n' package.json grader/lab/image/build-image.sh grader/lab/image/build-debian.sh grader/lab/image/build-iputils.sh; find exercises -type f \( -name '*.yaml' -o -name '*.json' \) | LC_ALL=C sort)
 assets_json=$(printf '%s\n' "${assets[@]}" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(s.trim().split("\n"))))')
 
 npx --no-install esbuild grader/cli/sea.ts \

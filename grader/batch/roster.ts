@@ -46,6 +46,8 @@ export interface RosterStudent {
   line?: number;
   /** The roster's credentials (teacher-owned), for a lab file the student handed in. */
   credentials?: TeacherCredential[];
+  /** Moodle's participant id for the assignment (batch --hand-ins matches by it). */
+  participant?: string;
 }
 
 export interface ExportOptions {
@@ -73,7 +75,7 @@ export const DEFAULT_PER_HOST = 4;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 /** Loads and validates a roster; throws InputError listing every problem. */
-export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
+export async function loadRoster(path: string, lang: Lang, opts: { handIns?: boolean } = {}): Promise<Roster> {
   const src = await readYaml(path, lang);
   const issues = new Issues(lang, src.display, src);
   if (!isRecord(src.data)) {
@@ -147,10 +149,11 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
     else if (isRecord(defLab)) {
       lab = { kind: 'inline', data: fillDeep(defLab, fill) as Record<string, unknown>, baseDir, origins: { roster: src, entry: [...at, 'lab'], defaults: ['defaults', 'lab'] } };
     }
-    if (!lab) issues.error(at, t(lang, 'missingLab'));
+    // With hand-ins (batch --hand-ins), the lab and the answers come from each hand-in.
+    if (!lab && !opts.handIns) issues.error(at, t(lang, 'missingLab'));
 
     const answers = own<string>(entry, 'answers') ?? own<string>(defaults, 'answers');
-    if (answers === undefined) issues.error(at, t(lang, 'missingAnswers'));
+    if (answers === undefined && !opts.handIns) issues.error(at, t(lang, 'missingAnswers'));
 
     const student: RosterStudent = {
       index,
@@ -166,6 +169,8 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
       if (v !== undefined) student[k] = v;
     }
     if (line !== undefined) student.line = line;
+    const participant = own<string | number>(entry, 'participant');
+    if (participant !== undefined) student.participant = String(participant);
     // Only a lab file the student handed in needs (and gets) the teacher's credentials.
     if (lab?.kind === 'file' && credentials.length > 0) student.credentials = credentials;
     students.push(student);

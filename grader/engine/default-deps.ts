@@ -14,6 +14,7 @@ import { extraFacts } from '../probes/extra.js';
 import { redact } from '../inputs/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
 import { questionChecks } from '../../checks/questions/index.js';
+import type { EvidenceRecorder } from '../handin/evidence.js';
 
 /** A student's libvirt host: virsh uses the key of the roster credential bound to that host, if any. */
 function libvirtKey(lab: LabFile): { sshKeyFile?: string } {
@@ -24,13 +25,15 @@ function libvirtKey(lab: LabFile): { sshKeyFile?: string } {
 }
 
 /** Only the lab file's domains are inspected (faster on hosts with many VMs). */
-export function defaultDeps(lang: Lang): EngineDeps {
+export function defaultDeps(lang: Lang, opts: { recorder?: EvidenceRecorder } = {}): EngineDeps {
+  // With a recorder (check --hand-in): every virsh call, guest connection and guest script is kept.
+  const rec = opts.recorder;
   // One Virsh per lab file: over the host's pooled SSH connection for qemu+ssh URIs (inspection
   // and guest-agent calls alike), else the local program.
   const virshes = new WeakMap<LabFile, Virsh>();
   const virsh = (lab: LabFile): Virsh => {
     let v = virshes.get(lab);
-    if (!v) virshes.set(lab, (v = virshFor(lab, lang, libvirtKey(lab))));
+    if (!v) virshes.set(lab, (v = virshFor(lab, lang, { ...libvirtKey(lab), ...(rec ? { record: rec.virsh } : {}) })));
     return v;
   };
   return {
@@ -42,16 +45,26 @@ export function defaultDeps(lang: Lang): EngineDeps {
       return inspectHost(lab.uri, { lang, domains: Object.values(lab.vms).map((x) => x.domain), virsh: v, concurrency: v.remote ? 8 : 4 });
     },
     openGuest: async (vm, ctx) => {
-      const g = await openGuest(vm, {
-        lab: ctx.lab,
-        snapshot: ctx.snapshot,
-        os: ctx.os,
-        lang,
-        virsh: virsh(ctx.lab),
-        ...(ctx.network ? { network: ctx.network } : {}),
-        ...(ctx.firstScript ? { firstScript: ctx.firstScript } : {}),
-      });
-      return { conn: g.conn, trail: accessTrail(g.tried), ...(g.first ? { first: g.first } : {}) };
+      let g: Awaited<ReturnType<typeof openGuest>>;
+      try {
+        g = await openGuest(vm, {
+          lab: ctx.lab,
+          snapshot: ctx.snapshot,
+          os: ctx.os,
+          lang,
+          virsh: virsh(ctx.lab),
+          ...(ctx.network ? { network: ctx.network } : {}),
+          ...(ctx.firstScript ? { firstScript: ctx.firstScript } : {}),
+        });
+      } catch (e) {
+        rec?.openFailed(ctx.role, vm.domain, accessTrail((e as { tried?: Parameters<typeof accessTrail>[0] }).tried ?? []), e);
+        throw e;
+      }
+      const trail = accessTrail(g.tried);
+      if (!rec) return { conn: g.conn, trail, ...(g.first ? { first: g.first } : {}) };
+      const f = g.first && ctx.firstScript ? { script: ctx.firstScript.script, args: ctx.firstScript.args, result: g.first } : undefined;
+      rec.opened(ctx.role, vm.domain, g.conn, trail, f);
+      return { conn: rec.connection(ctx.role, g.conn), trail, ...(g.first ? { first: g.first } : {}) };
     },
     proberFor,
     extraFacts,

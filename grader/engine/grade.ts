@@ -249,8 +249,14 @@ export function gradeQuestion(a: GradeArgs): Verdict {
   if (answer && answer.value === null) {
     // Unreadable: its own verdict, 0 points; every other question is graded as usual.
     outcome = 'fail';
-    codes.add('unreadable-answer');
-    parts.push(t(lang, 'msgUnreadable', { reason: stripDot(answer.problem?.reason ?? ''), example: answer.problem?.example ?? '' }));
+    if (answer.unsure) {
+      // The student said they did not know: never a "no", its own verdict.
+      codes.add('unsure-answer');
+      parts.push(t(lang, 'msgUnsure'));
+    } else {
+      codes.add('unreadable-answer');
+      parts.push(t(lang, 'msgUnreadable', { reason: stripDot(answer.problem?.reason ?? ''), example: answer.problem?.example ?? '' }));
+    }
     if (obs.value && obs.error === undefined) parts.push(t(lang, 'msgUnreadableObserved', { observed: obs.display }));
     else if (obs.error !== undefined) parts.push(obs.explanation);
   } else if (obs.error !== undefined) {

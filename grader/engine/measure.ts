@@ -81,6 +81,39 @@ export class ConnectionPool {
     return p;
   }
 
+  private readonly fallbacks = new Map<string, Promise<Connection | null>>();
+
+  /**
+   * A second way into a VM for the probes its connection was not permitted to run: the access
+   * methods the lab file lists after the one in use (the guest agent runs as root), opened once
+   * for the run. null when there is none, or none opens. Its attempts join the role's trail; the
+   * one used is marked `permission-denied`, with `detail` (what it measured) added by the caller.
+   */
+  fallback(role: string, os: OsFamily, network: NetworkInfo | null, used: Connection, detail: string): Promise<Connection | null> {
+    let p = this.fallbacks.get(role);
+    if (!p) {
+      const vm = this.lab.vms[role];
+      const at = vm ? vm.access.findIndex((a) => a.kind === used.kind) : -1;
+      const rest = vm && at >= 0 ? vm.access.slice(at + 1) : [];
+      const trail = this.trails.get(role) ?? [];
+      p =
+        rest.length === 0
+          ? Promise.resolve(null)
+          : this.deps.openGuest({ ...vm!, access: rest }, { spec: this.spec, lab: this.lab, snapshot: this.snapshot, role, os, network }).then(
+              (g) => {
+                this.trails.set(role, [...trail, ...g.trail.map((a) => (a.outcome === 'used' ? { ...a, reason: 'permission-denied' as const, detail } : a))]);
+                return g.conn;
+              },
+              (err: unknown) => {
+                this.trails.set(role, [...trail, ...trailOfError(err)]);
+                return null;
+              },
+            );
+      this.fallbacks.set(role, p);
+    }
+    return p;
+  }
+
   /** The result of `plan` if openGuest already ran exactly it for this role (given once). */
   takeFirst(role: string, plan: PlannedScript): CommandResult | undefined {
     const f = this.firsts.get(role);
@@ -90,9 +123,10 @@ export class ConnectionPool {
   }
 
   async closeAll(): Promise<void> {
-    const conns = await Promise.allSettled([...this.open.values()]);
-    await Promise.allSettled(conns.map((c) => (c.status === 'fulfilled' ? c.value.close() : Promise.resolve())));
+    const conns = await Promise.allSettled([...this.open.values(), ...this.fallbacks.values()]);
+    await Promise.allSettled(conns.map((c) => (c.status === 'fulfilled' && c.value ? c.value.close() : Promise.resolve())));
     this.open.clear();
+    this.fallbacks.clear();
   }
 }
 
@@ -348,10 +382,12 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       // is believed (a busy host or a slow first DNS forward can lose one probe); expected
       // negatives are never repeated, so they cost one timeout only.
       const expectYes = expectedPositives(task, spec);
-      const retry = reach
-        .filter((r) => RETRYABLE.has(r.status))
-        .map((r) => r.target)
-        .filter((tg) => (tg === probes.outsideHost && expectYes.outside) || (tg === hostAddr && expectYes.host) || (tg !== probes.outsideHost && tg !== hostAddr && expectYes.peer));
+      const worthRetry = (list: Reachability[]): string[] =>
+        list
+          .filter((r) => RETRYABLE.has(r.status))
+          .map((r) => r.target)
+          .filter((tg) => (tg === probes.outsideHost && expectYes.outside) || (tg === hostAddr && expectYes.host) || (tg !== probes.outsideHost && tg !== hostAddr && expectYes.peer));
+      const retry = worthRetry(reach);
       const retryResolve = expectYes.dns && (resolve.status === 'timeout' || resolve.status === 'not-found' || resolve.status === 'server-failure' || resolve.status === 'error');
       if (retry.length > 0 || retryResolve) {
         const [again, again2] = await Promise.all([
@@ -363,6 +399,30 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
           if (i >= 0 && r.status !== 'error') reach[i] = r;
         }
         if (again2 && again2.status !== 'error') resolve = again2;
+      }
+      // A probe this connection may not run (permission denied: an unprivileged login) is measured
+      // through the next access method of the lab file that opens (the guest agent runs as root),
+      // and both methods are named in the access trail.
+      const denied = reach.filter((r) => r.error?.cause === 'permission-denied').map((r) => r.target);
+      const resolveDenied = resolve.error?.cause === 'permission-denied';
+      if (denied.length > 0 || resolveDenied) {
+        const what = [...(denied.length > 0 ? [`ping ${denied.join(', ')}`] : []), ...(resolveDenied ? [`resolve ${probes.resolveName}`] : [])].join('; ');
+        const alt = await pool.fallback(p.role, os, network, conn, t(lang, 'fallbackUsed', { first: redact(conn.target), what }));
+        if (alt) {
+          const [first, again2] = await Promise.all([
+            denied.length > 0 ? prober.reach(alt, denied, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : Promise.resolve([] as Reachability[]),
+            resolveDenied ? prober.resolve(alt, probes.resolveName, probes.timeoutMs, p.evidence).catch(() => null) : Promise.resolve(null),
+          ]);
+          // The same second try as above, through the method that measured.
+          const twice = worthRetry(first);
+          const second = twice.length > 0 ? await prober.reach(alt, twice, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : [];
+          const again = first.map((r) => second.find((x) => x.target === r.target && x.status !== 'error') ?? r);
+          for (const r of again) {
+            const i = reach.findIndex((x) => x.target === r.target);
+            if (i >= 0 && r.status !== 'error') reach[i] = r;
+          }
+          if (again2 && again2.status !== 'error') resolve = again2;
+        }
       }
       const extra = await extraFor(input, p.role, os, conn, p.evidence);
       const facts: GuestFacts = {

@@ -249,6 +249,12 @@ function problemText(c: ReadCtx, p: Problem): string {
 function unreadable(c: ReadCtx, at: PathSeg[], v: unknown, p: Problem): Answer | undefined {
   const reason = problemText(c, p);
   const example = c.issues.msg(EXAMPLE_MSG[c.kind]);
+  if (p.code === 'ansUnsure') {
+    // A deliberate answer, not a typo: the file is valid, and validate (and check) flag it at its
+    // line; it is graded as its own 0-point verdict ("you wrote that you did not know").
+    c.issues.warn(at, reason);
+    return positioned(c.src, at, { value: null, raw: rawOf(c.src, at, v), problem: { reason, example }, unsure: true });
+  }
   if (c.strict) {
     c.issues.error(at, c.issues.msg('ansUnreadable', { reason, example }));
     return undefined;

@@ -1,7 +1,9 @@
 // Addresses, names and the words shared by the answer readers (grader/inputs/answers/: how students
 // write each kind of answer). No I/O, no i18n: problems are codes with parameters, translated by
-// the caller (grader/i18n/<lang>/spec.ts, keys `ans*`).
+// the caller (grader/i18n/<lang>/spec.ts, keys `ans*`). The words (yes, no, none, unsure) are in
+// grader/inputs/answers/vocabulary.ts.
 import { isHostname, isIpv4 } from '../net/ipv4.js';
+import { isNoneAnswer } from './answers/vocabulary.js';
 
 export type ParseErrorCode =
   | 'ansEmpty'
@@ -30,7 +32,8 @@ export type ParseErrorCode =
   | 'ansConfigNoAddress'
   | 'ansConfigUnknown'
   | 'ansAddressUnknown'
-  | 'ansMixedConfig';
+  | 'ansMixedConfig'
+  | 'ansUnsure';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ParseErrorCode; params?: Record<string, string> };
 
@@ -70,37 +73,9 @@ export function parseIpv4(input: string): ParseResult<string> {
   return bad('ansIpv4Invalid', { value: s });
 }
 
-const NONE_PHRASES = new Set([
-  'none',
-  'no',
-  'nothing',
-  'n/a',
-  'na',
-  '-',
-  'ninguna',
-  'ninguno',
-  'ningun',
-  'nada',
-  'sin',
-  'no tiene',
-  'no hay',
-  'no lo tiene',
-  'no has',
-  'there is none',
-  'sin puerta de enlace',
-  'sin gateway',
-  'sin servidor',
-  'sin servidor dns',
-  'sin dns',
-  'no gateway',
-  'no dns',
-  'no server',
-  'no dns server',
-]);
-
 /** "none" in its human spellings (`ninguno`, `ninguna`, `none`, `no hay`, `-`...). */
 export function isNone(input: string): boolean {
-  return NONE_PHRASES.has(normalizeWords(input).replace(/[.!]+$/, ''));
+  return isNoneAnswer(input);
 }
 
 // ---------------------------------------------------------------- per-VM IPv4 configuration

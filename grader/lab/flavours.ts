@@ -3,16 +3,19 @@
 //   busybox          busybox-only (ash, busybox ip/ping/nslookup, udhcpc; no getent, no iproute2)
 //   debian-nm        Debian 12 as the course installs it: systemd, NetworkManager, OpenSSH
 //   debian-networkd  server-style Debian 12: systemd-networkd + systemd-resolved (127.0.0.53 stub)
+//   iputils-ping     tiny, but busybox-static's `timeout` (preferred applets, busybox not setuid)
+//                    beside iputils' `ping` (ping_group_range open): a user can ping only with the
+//                    ping `command -v` finds, never with `timeout ping` run by name
 // Every flavour has root (lab key) and `usuario` (the lab password, no sbin on PATH).
 import { LabError } from './errors.js';
 
-export type Flavour = 'tiny' | 'busybox' | 'debian-nm' | 'debian-networkd';
-export const FLAVOUR_NAMES: readonly Flavour[] = ['tiny', 'busybox', 'debian-nm', 'debian-networkd'];
+export type Flavour = 'tiny' | 'busybox' | 'debian-nm' | 'debian-networkd' | 'iputils-ping';
+export const FLAVOUR_NAMES: readonly Flavour[] = ['tiny', 'busybox', 'debian-nm', 'debian-networkd', 'iputils-ping'];
 export const DEFAULT_FLAVOUR: Flavour = 'tiny';
 
 export interface FlavourSpec {
   /** Build script in grader/lab/image/ and its last argument. */
-  script: 'build-image.sh' | 'build-debian.sh';
+  script: 'build-image.sh' | 'build-debian.sh' | 'build-iputils.sh';
   variant: string;
   /** Boots a disk image (root=/dev/vda, systemd) rather than an initramfs. */
   disk: boolean;
@@ -31,6 +34,7 @@ export const FLAVOURS: Record<Flavour, FlavourSpec> = {
   // halve the boot under TCG (measured in the lab recipe)
   'debian-nm': { script: 'build-debian.sh', variant: 'nm', disk: true, memoryMiB: 256, vcpus: 2, tbCacheMiB: 256, openssh: true },
   'debian-networkd': { script: 'build-debian.sh', variant: 'networkd', disk: true, memoryMiB: 256, vcpus: 2, tbCacheMiB: 256, openssh: true },
+  'iputils-ping': { script: 'build-iputils.sh', variant: 'iputils', disk: false, memoryMiB: 128, vcpus: 1, tbCacheMiB: null, openssh: false },
 };
 
 export function isFlavour(s: string): s is Flavour {

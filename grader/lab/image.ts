@@ -80,7 +80,11 @@ async function sha(path: string): Promise<string> {
 export async function imageInputsId(flavour: Flavour = 'tiny'): Promise<string> {
   const f = FLAVOURS[flavour];
   const parts = [await sha(buildScriptPath(flavour)), await sha(paths.sshPubKey), await sha(paths.password)];
-  if (f.script === 'build-image.sh') {
+  if (f.script === 'build-iputils.sh') {
+    // tiny's build, then iputils' ping from this host
+    parts.push(await sha(join(repoRoot(), 'grader', 'lab', 'image', 'build-image.sh')), await sha('/usr/bin/ping'));
+  }
+  if (f.script !== 'build-debian.sh') {
     parts.push(
       await sha(`${STATE_DIR}/dropbear_ed25519_host_key`),
       await sha('/usr/bin/ip'),
@@ -129,7 +133,7 @@ export async function ensureImage(log: LabLog, opts: { force?: boolean; flavour?
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true, mode: 0o755 });
   try {
-    const debs = spec.script === 'build-image.sh' ? paths.debDir : paths.aptArchives;
+    const debs = spec.script === 'build-debian.sh' ? paths.aptArchives : paths.debDir;
     await runOk('bash', [buildScriptPath(flavour), tmp, debs, STATE_DIR, spec.variant], { timeoutMs: 900_000 });
     const kernel = existsSync(join(tmp, 'vmlinux')) ? 'vmlinux' : 'vmlinuz';
     const disk = spec.disk ? 'disk.raw' : null;

@@ -7,7 +7,7 @@
 // the shell dying, a deadline) discards the shell and runs the call the one-shot way, so the
 // result is always the one-shot result. See docs/en/benchmarks.md for why (profile, figures).
 import { randomBytes } from 'node:crypto';
-import type { VirshExec, VirshExecResult } from './virsh.js';
+import { POLKIT_WARNING, type VirshExec, type VirshExecResult } from './virsh.js';
 import { shQuote } from '../transports/quote.js';
 
 /** A running `virsh -q -c URI` with stdout and stderr merged. */
@@ -104,7 +104,13 @@ class Shell {
     if (at < 0) return;
     const out = this.buf.indexOf(p.mark, at + echo.length);
     if (out < 0) return;
-    const section = this.buf.slice(0, at);
+    // virsh's polkit warning (virsh.ts POLKIT_WARNING) may come before a prompt or among the
+    // output: it is neither output nor an error.
+    const section = this.buf
+      .slice(0, at)
+      .split('\n')
+      .filter((l) => !POLKIT_WARNING.test(l.trim()))
+      .join('\n');
     this.buf = this.buf.slice(out + p.mark.length);
     // The section is the prompt, virsh's echo of the command line, then the command's output.
     if (!section.startsWith(PROMPT)) return this.kill();

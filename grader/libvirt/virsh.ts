@@ -103,10 +103,18 @@ export interface Classified {
   what?: string;
 }
 
-/** The stderr lines virsh prints, without the `error: ` prefixes and blank lines. */
+/**
+ * virsh's polkit-agent warning: on a terminal where polkit is not running, virsh (libvirt 8+) says
+ * "Authorization not available. Check if polkit service is running ..." and goes on (exit 0 when
+ * nothing else fails). It is not a cause: a failure is classified by the lines after it.
+ */
+export const POLKIT_WARNING = /^(error:\s*)?Authorization not available\b/i;
+
+/** The stderr lines virsh prints, without the `error: ` prefixes, blank lines and the polkit warning. */
 function stderrLines(stderr: string): string[] {
   return stderr
     .split(/\r?\n/)
+    .filter((l) => !POLKIT_WARNING.test(l.trim()))
     .map((l) => l.replace(/^error:\s*/i, '').trim())
     .filter((l) => l !== '');
 }
@@ -147,7 +155,7 @@ export function classifyVirshFailure(stderr: string, uri: string): Classified {
     if (/Connection refused/i.test(why)) return { kind: 'daemon-down', detail: sl, what: m[1]! };
     return { kind: 'socket-missing', detail: sl, what: m[1]! };
   }
-  const perm = /authentication unavailable|authentication failed|polkit|access denied|Authorization not available|Permission denied/i;
+  const perm = /authentication unavailable|authentication failed|polkit|access denied|Permission denied/i;
   if (find(perm) && /hypervisor|connect/i.test(all)) return { kind: 'permission', detail: pick(perm) };
   if (/Network not found|no network with matching/i.test(all)) return { kind: 'network-not-found', detail: pick(/network/i) };
   if (/Domain not found|no domain with matching/i.test(all)) return { kind: 'domain-not-found', detail: pick(/domain/i) };
@@ -216,7 +224,20 @@ export interface VirshOptions {
   execUri?: string;
   /** With `exec`: it still runs here (long-lived local shells, virsh-shell.ts), not on a remote host. */
   local?: boolean;
+  /** Told of every call as it ends (the hand-in's evidence, grader/handin/recorder.ts). */
+  record?: VirshRecordFn;
 }
+
+/** One virsh call as it ended: its arguments after `-c URI`, and what came back or what broke. */
+export interface VirshCall {
+  args: string[];
+  startedAt: number;
+  durationMs: number;
+  result?: VirshExecResult;
+  /** The executor itself failed (the SSH connection to the host). */
+  error?: { code: TransportErrorCode; message: string };
+}
+export type VirshRecordFn = (call: VirshCall) => void;
 
 /** What ran: exit code and output (a remote executor fills it from an SSH channel). */
 export interface VirshExecResult {
@@ -253,6 +274,7 @@ export class Virsh {
   private readonly exec: VirshExec | undefined;
   private readonly execUri: string | undefined;
   private readonly local: boolean;
+  private readonly record: VirshRecordFn | undefined;
 
   constructor(opts: VirshOptions) {
     this.uri = withSshDefaults(opts.uri, { keyFile: opts.sshKeyFile });
@@ -265,6 +287,7 @@ export class Virsh {
     this.exec = opts.exec;
     this.execUri = opts.execUri;
     this.local = opts.local ?? false;
+    this.record = opts.record;
   }
 
   /** Runs remotely (through an executor) rather than as a local process. */
@@ -285,6 +308,7 @@ export class Virsh {
       ...(this.exec ? { exec: this.exec } : {}),
       ...(this.execUri ? { execUri: this.execUri } : {}),
       local: this.local,
+      ...(this.record ? { record: this.record } : {}),
     });
   }
 
@@ -304,7 +328,9 @@ export class Virsh {
     let r: VirshExecResult;
     try {
       r = await exec(argv, { timeoutMs, maxOutputBytes: this.maxOutputBytes });
+      this.record?.({ args, startedAt: started, durationMs: Date.now() - started, result: r });
     } catch (e) {
+      this.record?.({ args, startedAt: started, durationMs: Date.now() - started, error: { code: e instanceof TransportError ? e.code : 'unreachable', message: String((e as Error)?.message ?? e) } });
       if (e instanceof LibvirtError) throw e;
       // The SSH connection to the host failed: the same kinds as OpenSSH's failures under virsh,
       // with ssh2's own (already precise and localized) message.

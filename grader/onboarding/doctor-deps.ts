@@ -21,6 +21,7 @@ export function realDoctorDeps(lang: Lang): DoctorDeps {
     async loadLab(path) {
       const { loadLab } = await import('../inputs/load-lab.js');
       const lab = await loadLab(path, { lang });
+      await (await import('../transports/password-prompt.js')).askMissingPasswords(lab, lang);
       hostKeyFile = lab.hostSsh?.keyFile;
       return lab;
     },

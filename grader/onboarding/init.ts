@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { execa } from 'execa';
 import pLimit from 'p-limit';
 import { InputError, type ExerciseSpec, type HostSnapshot, type Lang, type ProbeTargets } from '../types.js';
 import { loadSpec } from '../inputs/load-spec.js';
@@ -11,6 +10,7 @@ import { inspectHost } from '../libvirt/snapshot.js';
 import { Virsh, LibvirtError } from '../libvirt/virsh.js';
 import { isRemoteUri, withSshDefaults } from '../libvirt/uri.js';
 import { defaultIdentityFiles } from '../transports/ssh.js';
+import { detectNetns } from '../transports/netns-detect.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { proposeLab, type InitOptions, type Note, type Proposal } from './propose.js';
 import { renderLabYaml } from './render-lab.js';
@@ -65,34 +65,7 @@ export function parseMappings(lang: Lang, option: string, values: string[], know
   return out;
 }
 
-const BRIDGE_RE = /^[A-Za-z0-9_.:-]{1,15}$/;
-
-/**
- * Where the networks' bridges live: none of them in this (root) namespace but in a named one
- * (the bundled lab runs libvirtd inside `labgrade`) -> that namespace; otherwise undefined.
- */
-export async function detectNetns(snap: HostSnapshot): Promise<string | undefined> {
-  // Active networks first; all of them when activity is unknown (their bridges exist only when active).
-  const withBridge = snap.networks.filter((n) => n.bridge && BRIDGE_RE.test(n.bridge));
-  const bridges = [...withBridge.filter((n) => n.active), ...withBridge.filter((n) => !n.active)].map((n) => n.bridge!);
-  if (bridges.length === 0) return undefined;
-  if (bridges.some((b) => existsSync(`/sys/class/net/${b}`))) return undefined;
-  const list = await execa('ip', ['-j', 'netns', 'list'], { reject: false, timeout: 5000, stdin: 'ignore' });
-  if (list.exitCode !== 0 || typeof list.stdout !== 'string' || !list.stdout.trim()) return undefined;
-  let names: string[];
-  try {
-    names = (JSON.parse(list.stdout) as { name?: unknown }[]).map((x) => String(x.name ?? '')).filter((n) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(n));
-  } catch {
-    return undefined;
-  }
-  for (const ns of names) {
-    for (const br of bridges.slice(0, 4)) {
-      const r = await execa('ip', ['-n', ns, '-j', 'link', 'show', 'dev', br], { reject: false, timeout: 5000, stdin: 'ignore' });
-      if (r.exitCode === 0) return ns;
-    }
-  }
-  return undefined;
-}
+export { detectNetns };
 
 /** `guest-get-osinfo` of every running domain whose agent answered. */
 export async function agentOsInfo(virsh: Virsh, snap: HostSnapshot): Promise<Record<string, AgentOsInfo | null>> {
@@ -146,18 +119,16 @@ export async function runInit(o: RunInitOptions, spec?: ExerciseSpec): Promise<I
   const snap = await inspectHost(uri, { lang, virsh });
   const agentOs = o.agentOsinfo === false || snap.readOnly ? {} : await agentOsInfo(virsh, snap);
 
-  let netns = o.netns;
-  let netnsDetected = false;
-  if (netns === undefined && !isRemoteUri(o.uri)) {
-    netns = await detectNetns(snap);
-    netnsDetected = netns !== undefined;
-  }
-  const keyFile = o.sshKey ?? defaultIdentityFiles()[0];
+  // A namespace found here is not written: it is a fact of this machine, found again when checking
+  // (transports/netns-detect.ts), and a file naming one cannot be handed in. --netns writes it.
+  const detectedNetns = o.netns === undefined && !isRemoteUri(o.uri) ? await detectNetns(snap) : undefined;
+  // Only what the user names is written: the default SSH keys are found again when checking.
   const opts: InitOptions = {
     uri: o.uri,
-    netns,
+    netns: o.netns,
     sshUser: o.sshUser ?? defaultSshUser(),
-    sshKeyFile: keyFile ? resolve(keyFile) : undefined,
+    sshKeyFile: o.sshKey ? resolve(o.sshKey) : undefined,
+    sshKeyFound: o.sshKey !== undefined || defaultIdentityFiles().length > 0,
     knownHostsFile: o.knownHosts ? resolve(o.knownHosts) : undefined,
     sshAgent: Boolean(process.env.SSH_AUTH_SOCK),
     acceptNewHostKey: o.acceptNewHostKeys ?? false,
@@ -168,7 +139,7 @@ export async function runInit(o: RunInitOptions, spec?: ExerciseSpec): Promise<I
     agentOs,
   };
   const proposal = proposeLab(theSpec, snap, opts);
-  if (netnsDetected) proposal.notes.push({ path: 'netns', code: 'netns-detected', severity: 'info', params: { netns: netns! } });
+  if (detectedNetns) proposal.notes.push({ path: 'uri', code: 'netns-detected', severity: 'info', params: { netns: detectedNetns } });
   const yaml = renderLabYaml(proposal.lab, proposal.notes, {
     lang,
     exerciseId: theSpec.id,

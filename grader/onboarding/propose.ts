@@ -20,6 +20,7 @@ import { bestSimilarity } from './similarity.js';
 import { externalCandidates, vmNicNetworks } from './attachments.js';
 import { nicOn } from '../libvirt/attachment.js';
 import { detectOs, type AgentOsInfo, type DetectedOs } from './os-detect.js';
+import { passwordEnvName } from '../transports/self-password.js';
 
 export type NoteCode =
   | 'network-chosen'
@@ -44,6 +45,8 @@ export type NoteCode =
   | 'network-external'
   | 'no-agent-channel'
   | 'no-ssh-key'
+  | 'ssh-password'
+  | 'not-for-hand-in'
   | 'winrm-password'
   | 'winrm-certificate'
   | 'netns-detected'
@@ -64,8 +67,10 @@ export interface InitOptions {
   netns?: string | undefined;
   /** User name for SSH logins into Linux guests. */
   sshUser: string;
-  /** The user's default SSH key (private key file), if one was found. */
+  /** A private key file to write in the file (--ssh-key: then the file cannot be handed in). */
   sshKeyFile?: string | undefined;
+  /** Whether the user has an SSH key labgrade finds by itself (~/.ssh/id_*) or named one. */
+  sshKeyFound?: boolean;
   knownHostsFile?: string | undefined;
   /** Whether an ssh-agent is running (SSH_AUTH_SOCK). */
   sshAgent?: boolean;
@@ -430,10 +435,7 @@ function proposeVms(
 
 // ---------------------------------------------------------------- access
 
-/** The environment variable a role's WinRM password is read from: LABGRADE_WINDOWS_PASSWORD. */
-export function passwordEnvName(role: string): string {
-  return `LABGRADE_${role.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PASSWORD`;
-}
+export { passwordEnvName };
 
 function proposeAccess(role: string, os: OsFamily, domain: DomainInfo | null, opts: InitOptions, notes: Note[]): AccessMethod[] {
   const access: AccessMethod[] = [];
@@ -450,13 +452,14 @@ function proposeAccess(role: string, os: OsFamily, domain: DomainInfo | null, op
       acceptNewHostKey: opts.acceptNewHostKey ?? false,
       jump: 'auto',
     });
-    if (!opts.sshKeyFile && !opts.sshAgent) notes.push({ path, code: 'no-ssh-key', severity: 'warning', params: { role } });
+    if (!opts.sshKeyFile && !opts.sshKeyFound && !opts.sshAgent) notes.push({ path, code: 'no-ssh-key', severity: 'warning', params: { role } });
+    // Never written: the password comes from LABGRADE_<ROLE>_PASSWORD (or a prompt) when checking.
+    notes.push({ path, code: 'ssh-password', severity: 'info', params: { role, env: passwordEnvName(role) } });
   } else {
     const env = passwordEnvName(role);
     access.push({
       kind: 'winrm',
       user: opts.winrmUser,
-      password: { env },
       scheme: 'https',
       port: 5986,
       auth: 'ntlm',
@@ -494,6 +497,14 @@ export function proposeLab(spec: ExerciseSpec, snapshot: HostSnapshot, opts: Ini
   if (opts.netns) lab.netns = opts.netns;
   if (opts.probes && Object.keys(opts.probes).length > 0) lab.probes = { ...opts.probes };
   else notes.push({ path: 'probes', code: 'probes-default', severity: 'info', params: {} });
+  // What makes a file one a student cannot hand in (validate --student): only ever what was asked for.
+  const local = [
+    ...(opts.netns ? ['--netns'] : []),
+    ...(opts.sshKeyFile ? ['--ssh-key'] : []),
+    ...(opts.knownHostsFile ? ['--known-hosts'] : []),
+    ...(opts.acceptNewHostKey ? ['--accept-new-host-keys'] : []),
+  ];
+  if (local.length > 0) notes.push({ path: 'uri', code: 'not-for-hand-in', severity: 'warning', params: { options: local.join(', ') } });
   return { lab, notes };
 }
 

@@ -21,9 +21,15 @@ export function measurementText(lang: Lang, err: MeasurementError, what: string,
   });
 }
 
-/** Just the fix for a cause; ping denied to an unprivileged user has its own (a sysctl). */
+/**
+ * Just the fix for a cause. A ping denied to an unprivileged user: open ping_group_range only when
+ * the guest's evidence shows it closed to the user's groups; when it is open, that is not the cause.
+ */
 export function measurementFix(lang: Lang, err: MeasurementError): string {
   const p = { tool: err.tool, detail: err.detail };
-  if (err.cause === 'permission-denied' && /(^|\s)ping$/.test(err.tool)) return t(lang, 'fix_permission_denied_ping', p);
+  if (err.cause === 'permission-denied' && /(^|\s|\/)ping$/.test(err.tool) && err.pingGroupRange) {
+    const q = { ...p, range: err.pingGroupRange.range, command: err.command };
+    return t(lang, err.pingGroupRange.userInRange ? 'fix_permission_denied_ping_open' : 'fix_permission_denied_ping', q);
+  }
   return t(lang, `fix_${err.cause.replace(/-/g, '_')}` as Key, p);
 }

@@ -30,14 +30,17 @@ import { assertTarget, assertTargets, isIpv4 } from './targets.js';
 
 /**
  * Shared prelude: C locale; the sbin directories on PATH (an unprivileged user's PATH lacks them,
- * and `ip` lives there); `has`/`bb` find a program or a busybox applet; `sec` runs one section,
- * streaming its stdout and keeping its stderr apart, so a failed command is told from its output.
+ * and `ip` lives there); `has`/`bb` find a program or a busybox applet; `pick` prints how to run
+ * the tool it chose: the absolute path `command -v` found (the tool chosen is the tool run: under
+ * a busybox `timeout` with preferred applets, a bare `ping` would be busybox's own applet, not the
+ * iputils ping found on PATH), else `/path/to/busybox APPLET`; `sec` runs one section, streaming
+ * its stdout and keeping its stderr apart, so a failed command is told from its output.
  */
 export const LINUX_PRELUDE = String.raw`export LC_ALL=C
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin; export PATH
 has() { command -v "$1" >/dev/null 2>&1; }
 bb() { has busybox && busybox --list 2>/dev/null | grep -qx "$1"; }
-pick() { if has "$1"; then printf '%s' "$1"; elif bb "$1"; then printf 'busybox %s' "$1"; fi; }
+pick() { if _w=$(command -v "$1" 2>/dev/null) && [ -n "$_w" ]; then case $_w in /*) printf '%s' "$_w" ;; *) printf '%s' "$1" ;; esac; elif bb "$1"; then _w=$(command -v busybox); case $_w in /*) ;; *) _w=busybox ;; esac; printf '%s %s' "$_w" "$1"; fi; }
 sec() { _n=$1; shift; printf '@@LG-BEGIN %s\n' "$_n"; { _e=$( { "$@"; } 2>&1 1>&3 3>&- ); _r=$?; } 3>&1; printf '\n@@LG-ERR %s\n%s\n@@LG-END %s %s\n' "$_n" "$_e" "$_n" "$_r"; }
 missing() { printf '%s: not found\n' "$1" >&2; return 127; }
 stub() { grep -qs '^[[:space:]]*nameserver[[:space:]]*127\.0\.0\.53' /etc/resolv.conf; }
@@ -81,12 +84,13 @@ config_all() {
 `;
 
 /**
- * `bounded SECONDS cmd...`: cmd under coreutils or busybox timeout (old busybox wants -t); plain
- * when there is none (ping -W and the script's deadline still bound it).
+ * `bounded SECONDS cmd...`: cmd under coreutils or busybox timeout (old busybox wants -t), run by
+ * the path `pick` found; plain when there is none (ping -W and the script's deadline still bound it).
  */
 const BOUNDED = String.raw`to=
-if has timeout || bb timeout; then
-  if timeout 1 true 2>/dev/null; then to=timeout; elif timeout -t 1 true 2>/dev/null; then to='timeout -t'; fi
+_T=$(pick timeout)
+if [ -n "$_T" ]; then
+  if $_T 1 true 2>/dev/null; then to=$_T; elif $_T -t 1 true 2>/dev/null; then to="$_T -t"; fi
 fi
 bounded() { _s=$1; shift; if [ -n "$to" ]; then $to "$_s" "$@"; else "$@"; fi; }
 `;
@@ -142,6 +146,8 @@ pings() {
   _f=0
   for _x in $_p; do wait "$_x" || _f=1; done
   [ "$_f" = 0 ] && return 0
+  # Whether an unprivileged ICMP socket is allowed to this user's groups: a denied ping's fix depends on it.
+  printf '@@LG-PGR %s | %s\n' "$(cat /proc/sys/net/ipv4/ping_group_range 2>/dev/null)" "$(id -G 2>/dev/null)"
   _b=$(if [ -n "$IP" ]; then sec neigh $IP -4 neigh show; else sec proute cat /proc/net/route; fi; sec arp cat /proc/net/arp)
   printf '%s\n' "$_b"
 }
@@ -622,7 +628,21 @@ export function parsePing(run: ToolRun): PingFacts | undefined {
   return undefined;
 }
 
+/**
+ * `@@LG-PGR LOW HIGH | GID...` (printed when a ping failed): is an unprivileged ICMP socket allowed
+ * to one of the user's groups? undefined when the file or the groups could not be read.
+ */
+export function parsePingGroupRange(stdout: string): { range: string; userInRange: boolean } | undefined {
+  const m = /^@@LG-PGR[ \t]+(\d+)[ \t]+(\d+)[ \t]*\|[ \t]*([\d \t]+)$/m.exec(stdout);
+  if (!m) return undefined;
+  const lo = Number(m[1]);
+  const hi = Number(m[2]);
+  const groups = m[3]!.trim().split(/\s+/).map(Number);
+  return { range: `${lo} ${hi}`, userInRange: groups.some((g) => g >= lo && g <= hi) };
+}
+
 export function parseLinuxReach(stdout: string, targets: string[], scriptTimedOut: boolean, guest = 'guest', seconds = 1): Reachability[] {
+  const pgr = parsePingGroupRange(stdout);
   const pings = new Map<number, { rc: number; out: string }>();
   const addrs = new Map<number, string>();
   const tools = new Map<string, string>();
@@ -655,7 +675,10 @@ export function parseLinuxReach(stdout: string, targets: string[], scriptTimedOu
       parse: parsePing,
       silence: (): PingFacts => ({ replied: false, unreachable: false, timedOut: true, address: null }),
     });
-    if (!m.ok) return { target, status: 'error', detail: m.error.detail, error: m.error };
+    if (!m.ok) {
+      const error = m.error.cause === 'permission-denied' && pgr ? { ...m.error, pingGroupRange: pgr } : m.error;
+      return { target, status: 'error', detail: error.detail, error };
+    }
     const f = m.value;
     if (f.replied) return { target, status: 'replied' };
     const addr = addrs.get(i) || f.address || (isIpv4(target) ? target : '');

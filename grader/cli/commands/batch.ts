@@ -14,8 +14,12 @@ import en from '../../i18n/en/batch.js';
 import esShard from '../../i18n/es/shard.js';
 import enShard from '../../i18n/en/shard.js';
 
+import esHandin from '../../i18n/es/handin.js';
+import enHandin from '../../i18n/en/handin.js';
+
 const t = translator(es, en);
 const ts = translator(esShard, enShard);
+const th = translator(esHandin, enHandin);
 
 interface BatchCliOptions {
   roster: string;
@@ -29,6 +33,10 @@ interface BatchCliOptions {
   identity?: string;
   shard?: string;
   publicOutputs?: boolean;
+  handIns?: string;
+  since?: string;
+  until?: string;
+  acceptBuild?: string[];
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -47,7 +55,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--scale <max>', t(L, 'optScale'))
     .option('--identity <field>', t(L, 'optIdentity'))
     .option('--shard <K/N>', ts(L, 'optShard'))
-    .option('--public-outputs', t(L, 'optPublicOutputs'));
+    .option('--public-outputs', t(L, 'optPublicOutputs'))
+    .option('--hand-ins <dir|zip>', th(L, 'optHandIns'))
+    .option('--since <date>', th(L, 'optSince'))
+    .option('--until <date>', th(L, 'optUntil'))
+    .option('--accept-build <sha256>', th(L, 'optAcceptBuild'), (v: string, prev: string[] = []) => [...prev, v]);
   withVerbosity(cmd, L).action(async (specPath: string, opts: BatchCliOptions) => {
       process.exitCode = await runBatchCli(specPath, opts, ctx);
     });
@@ -64,6 +76,7 @@ function num(lang: CliContext['lang'], option: string, value: string | undefined
 
 export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
+  if (opts.handIns !== undefined) return runHandInsCli(specPath, opts, ctx);
   const concurrency = num(lang, '--concurrency', opts.concurrency, 1, 256, true);
   const perHost = num(lang, '--per-host', opts.perHost, 1, 64, true);
   const deadlineSec = num(lang, '--deadline', opts.deadline, 1, 86400, false);
@@ -191,4 +204,59 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
     return 130;
   }
   return c.graded === c.students ? 0 : 1;
+}
+
+function dateOpt(lang: CliContext['lang'], option: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new InputError(th(lang, 'badDate', { option, value }));
+  return d;
+}
+
+/** `batch --hand-ins`: the class from its hand-ins (grader/handin/batch.ts), no guest contacted. */
+async function runHandInsCli(specPath: string, opts: BatchCliOptions, ctx: CliContext): Promise<number> {
+  const lang = ctx.lang;
+  const since = dateOpt(lang, '--since', opts.since);
+  const until = dateOpt(lang, '--until', opts.until);
+  const [{ loadSpec }, { loadRoster }, { gradeHandIns }, { buildHash, }, { sha256 }, { redact }, { readFile }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }, { questionChecks }] = await Promise.all([
+    import('../../inputs/load-spec.js'),
+    import('../../batch/roster.js'),
+    import('../../handin/batch.js'),
+    import('../../handin/format.js'),
+    import('../../handin/evidence.js'),
+    import('../../inputs/secrets.js'),
+    import('node:fs/promises'),
+    import('node:path'),
+    import('../../util/fs.js'),
+    import('../../../checks/questions/index.js'),
+  ]);
+  const spec = await loadSpec(specPath, { lang, checks: questionChecks });
+  const roster = await loadRoster(opts.roster, lang, { handIns: true });
+  const { HandInRefused } = await import('../../handin/read.js');
+  const outDir = resolve(opts.out);
+  let cls;
+  try {
+    cls = await gradeHandIns({
+      spec,
+      specSha256: sha256(await readFile(spec.file)),
+      lang,
+      build: await buildHash(),
+      acceptBuilds: opts.acceptBuild ?? [],
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
+      redact,
+      roster,
+      source: resolve(opts.handIns!),
+      outDir,
+      modes: opts.publicOutputs ? PUBLIC_MODES : PRIVATE_MODES,
+      onStudent: (s) => process.stderr.write(`${th(lang, 'batchStudent', { id: s.id, score: s.percent === null ? '—' : `${s.percent} %`, trust: th(lang, `trust_${s.trust}`) })}\n`),
+    });
+  } catch (e) {
+    if (e instanceof HandInRefused) throw new InputError(e.message);
+    throw e;
+  }
+  const n = (x: string) => cls.students.filter((s) => s.trust === x).length;
+  process.stderr.write(`${th(lang, 'batchDone', { count: cls.students.length, ok: n('ok'), review: n('review'), withheld: n('withheld'), missing: n('missing'), unmatched: cls.unmatched.length })}\n`);
+  process.stdout.write(`${th(lang, 'batchWrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json'), feedback: join(outDir, 'feedback.zip') })}\n`);
+  return cls.students.every((s) => s.trust === 'ok') ? 0 : 1;
 }

@@ -9,8 +9,11 @@ import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/grade.js';
 import en from '../../i18n/en/grade.js';
+import esHandin from '../../i18n/es/handin.js';
+import enHandin from '../../i18n/en/handin.js';
 
 const t = translator(es, en);
+const th = translator(esHandin, enHandin);
 
 interface CheckOptions {
   lab: string;
@@ -18,6 +21,7 @@ interface CheckOptions {
   task: string;
   format: string;
   output?: string;
+  handIn?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -30,7 +34,8 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--answers <file>', t(L, 'cliCheckAnswers'))
     .option('--task <id|all|auto>', t(L, 'cliCheckTask'), 'auto')
     .option('--format <format>', t(L, 'cliCheckFormat'), 'text')
-    .option('-o, --output <file>', t(L, 'cliCheckOutput'));
+    .option('-o, --output <file>', t(L, 'cliCheckOutput'))
+    .option('--hand-in <zip>', th(L, 'cliHandInOpt'));
   withVerbosity(cmd, L).action(async (specPath: string, opts: CheckOptions) => {
       process.exitCode = await runCheck(specPath, opts, ctx);
     });
@@ -60,8 +65,13 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   const spec = await loadSpec(specPath, { lang, checks: questionChecks });
   checkSelection(spec, opts.task, (task, valid) => t(lang, 'unknownTask', { task, valid }));
   const lab = await loadLab(opts.lab, { lang });
+  // A WinRM password the file does not hold (init writes none): asked on a terminal, never echoed.
+  await (await import('../../transports/password-prompt.js')).askMissingPasswords(lab, lang);
   const [{ gradeStudent, startInspection }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await enginePromise;
-  const deps = defaultDeps(lang);
+  // A hand-in keeps the raw evidence of every measurement (grader/handin/evidence.ts).
+  const handin = opts.handIn ? await import('../../handin/evidence.js') : null;
+  const recorder = handin ? new handin.EvidenceRecorder() : undefined;
+  const deps = defaultDeps(lang, recorder ? { recorder } : {});
   const inspection = startInspection(deps, lab);
   const answers = await loadAnswers(opts.answers, spec, { lang });
   const showProgress = ctx.verbosity === 'verbose' || (ctx.verbosity !== 'quiet' && Boolean(process.stderr.isTTY));
@@ -79,5 +89,11 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   const content = renderers[format](result, { lang, color: format === 'text' && !toFile && wantColor(process.stdout) });
   await writeOutput(opts.output, content);
   if (toFile && ctx.verbosity !== 'quiet') process.stderr.write(`${t(lang, 'cliWrote', { file: opts.output })}\n`);
+  if (opts.handIn && recorder) {
+    const { writeCheckHandIn } = await import('../../handin/check.js');
+    const w = await writeCheckHandIn({ path: opts.handIn, specFile: spec.file, specId: spec.id, labPath: opts.lab, answersPath: opts.answers, task: opts.task, result, recorder, redact: deps.redact, lang });
+    if (w.replaced && ctx.verbosity !== 'quiet') process.stderr.write(`${th(lang, 'cliHandInReplaced', { task: opts.task })}\n`);
+    if (ctx.verbosity !== 'quiet') process.stderr.write(`${th(lang, 'cliWroteHandIn', { file: opts.handIn, runs: w.manifest.runs.length, tasks: w.manifest.runs.map((r) => r.task).join(', ') })}\n`);
+  }
   return result.exitCode;
 }

@@ -39,17 +39,19 @@ export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Pro
   const lang = ctx.lang;
   const format = formatOption('doctor', opts.format, lang);
   const { uri, fromCli } = resolveUri(opts.uri, lang);
-  const [{ runDoctor }, { realDoctorDeps }, { shippedSpecPath }, { registry }] = await Promise.all([
+  const [{ runDoctor }, { realDoctorDeps }, { shippedSpecPath }, { resolveExerciseArg }, { registry }] = await Promise.all([
     import('../../onboarding/doctor.js'),
     import('../../onboarding/doctor-deps.js'),
     import('../../inputs/paths.js'),
+    import('../../inputs/exercises.js'),
     import('../../../reports/index.js'),
   ]);
   const report = await runDoctor(realDoctorDeps(lang), {
     lang,
     labPath: opts.lab ?? 'lab.yaml',
     labExplicit: opts.lab !== undefined,
-    specPath: opts.spec ?? shippedSpecPath(),
+    // A bundled exercise's id (clase7-router-nat) works as everywhere an exercise is asked.
+    specPath: opts.spec ? resolveExerciseArg(opts.spec).path : shippedSpecPath(),
     uri,
     uriFromCli: fromCli,
     noConnect: opts.connect === false,

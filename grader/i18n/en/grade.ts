@@ -22,6 +22,7 @@ export default {
   unreadableWord: 'unreadable answer',
   msgUnreadable: 'Unreadable answer (0 points): {reason}. Understood, for example: {example}.',
   msgUnreadableObserved: 'What was observed is "{observed}".',
+  msgUnsure: 'You wrote that you did not know (0 points).',
   origin_dhcp: 'DHCP',
   origin_static: 'static',
   origin_link_local: 'link-local',
@@ -65,6 +66,9 @@ export default {
   fix_tool_missing: 'install {tool} in the VM (labgrade already looks in /usr/local/sbin, /usr/sbin and /sbin) or log in as a user whose PATH has it',
   fix_permission_denied: 'log in as a user allowed to run it (for example root, or a member of the right group) or grant that permission',
   fix_permission_denied_ping: "allow unprivileged ping in the VM (sysctl -w net.ipv4.ping_group_range='0 2147483647', persisted in /etc/sysctl.d/, or setcap cap_net_raw+ep on ping) or log in as root",
+  fix_permission_denied_ping_open:
+    "net.ipv4.ping_group_range ({range}) already lets this user's groups ping, so that is not the cause: run the same command by hand in the VM as that user ({command}) to see which ping refuses, or add to the lab file an access method that runs as root (agent) after this one",
+  fallbackUsed: 'measured through this method what {first} was not permitted to run: {what}',
   fix_cut_off: 'check that the VM is not overloaded and check again; if it is slow, raise probes.timeoutMs in the lab file',
   fix_unparseable: 'run that command by hand in the VM and give the output to your teacher',
   fix_failed: 'run that command by hand in the VM to see why it fails',

@@ -39,9 +39,11 @@ export default {
   'note.vm-not-running': 'VM {name} is not running ({state}): virsh start {name}',
   'note.no-agent-channel': 'VM {name} has no guest agent channel: without it the very isolated network cannot be graded (labgrade doctor tells you how to add it)',
   'note.no-ssh-key': 'none of your SSH keys was found (~/.ssh/id_ed25519, id_ecdsa, id_rsa): create one with ssh-keygen -t ed25519 and copy it to the VM with ssh-copy-id',
-  'note.winrm-password': 'the WinRM password is read from the environment variable {env} (never written in this file): export {env}=...',
+  'note.winrm-password': 'the WinRM password is never written in this file: when you check, labgrade reads it from {env} (export {env}=...) or asks for it on the terminal; your teacher uses their own credentials',
+  'note.ssh-password': 'no password or key path is written in this file, so you can hand it in: labgrade uses your SSH keys (~/.ssh) and, to log in with a password, reads it from {env} (export {env}=...)',
+  'note.not-for-hand-in': 'CHECK: {options} wrote a local path or namespace into this file: it works on this machine, but labgrade validate --student refuses it, so do not hand it in (run labgrade init without them for the file you hand in)',
   'note.winrm-certificate': 'WinRM over HTTPS verifies Windows\' certificate: export the self-signed certificate and set "ca_file: path", or (less safe) "insecure_skip_verify: true"',
-  'note.netns-detected': 'the networks\' bridges live in network namespace "{netns}": labgrade will connect to the VMs from there',
+  'note.netns-detected': 'the networks\' bridges live in network namespace "{netns}": when checking on this machine labgrade finds it and connects to the VMs from there (it is not written here; --netns writes it)',
   'note.probes-default': 'probe targets: the exercise\'s; uncomment "probes" to use others',
 
   'init.written': 'Lab file written: {file}',

@@ -92,6 +92,7 @@ export default {
   reason_domain_not_running: 'the machine is not running',
   reason_config: 'configuration problem',
   reason_protocol: 'protocol error',
+  reason_permission_denied: 'for what the method in use was not permitted to run',
   language: 'en',
   cliReportDesc: 'Render a stored result (check --format json) again, in the language of this run (--lang)',
   cliReportArg: 'a result written by check --format json or by batch (students/*.json)',

@@ -21,6 +21,9 @@ export default {
   noCredentialsHostSsh: 'no SSH credentials for {target}: set key, password or "agent: true" (with SSH_AUTH_SOCK) in host_ssh of the lab file',
   noTeacherCredential:
     "no credentials for {host}: this lab file was handed in by a student, so its passwords and keys come from the roster's credentials, and none names {host}",
+  noOwnPassword:
+    'no password for {host}: the lab file names none (as labgrade init writes it); export {env}=... before checking, or run labgrade on a terminal, where it asks for it',
+  passwordPrompt: 'Password of {user} on the {role} VM (or set {env}): ',
   knownHostsUnreadable: 'cannot read known_hosts: {detail}',
   hostkeyRevoked: 'the host key of {host} is marked @revoked in {where}',
   hostkeyChanged:

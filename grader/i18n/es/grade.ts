@@ -23,6 +23,7 @@ export default {
   unreadableWord: 'respuesta ilegible',
   msgUnreadable: 'Respuesta ilegible (0 puntos): {reason}. Se entiende, por ejemplo: {example}.',
   msgUnreadableObserved: 'Lo observado es «{observed}».',
+  msgUnsure: 'Escribiste que no lo sabías (0 puntos).',
   origin_dhcp: 'DHCP',
   origin_static: 'estática',
   origin_link_local: 'enlace local',
@@ -68,6 +69,9 @@ export default {
   fix_tool_missing: 'instala {tool} en la máquina virtual (labgrade ya busca en /usr/local/sbin, /usr/sbin y /sbin) o entra con un usuario que lo tenga en su PATH',
   fix_permission_denied: 'entra con un usuario que tenga permiso para ejecutarlo (por ejemplo root, o uno del grupo adecuado) o dale ese permiso',
   fix_permission_denied_ping: "permite el ping sin privilegios en la máquina virtual (sysctl -w net.ipv4.ping_group_range='0 2147483647', guardado en /etc/sysctl.d/, o setcap cap_net_raw+ep sobre ping) o entra como root",
+  fix_permission_denied_ping_open:
+    'net.ipv4.ping_group_range ({range}) ya deja hacer ping a los grupos de este usuario, así que la causa no es esa: ejecuta a mano esa misma orden en la máquina virtual con ese usuario ({command}) para ver qué ping se niega, o añade al fichero del laboratorio, después de este, un método de acceso que se ejecute como root (agent)',
+  fallbackUsed: 'medido por este método lo que {first} no tenía permiso para ejecutar: {what}',
   fix_cut_off: 'comprueba que la máquina virtual no esté sobrecargada y vuelve a comprobar; si es lenta, sube probes.timeoutMs en el fichero del laboratorio',
   fix_unparseable: 'ejecuta esa orden a mano en la máquina virtual y pásale la salida a tu profesor',
   fix_failed: 'ejecuta esa orden a mano en la máquina virtual para ver por qué falla',

@@ -39,9 +39,11 @@ export default {
   'note.vm-not-running': 'la máquina {name} no está en marcha ({state}): virsh start {name}',
   'note.no-agent-channel': 'la máquina {name} no tiene canal del agente de QEMU: sin él no se puede corregir la red muy aislada (labgrade doctor te dice cómo añadirlo)',
   'note.no-ssh-key': 'no se ha encontrado ninguna clave SSH tuya (~/.ssh/id_ed25519, id_ecdsa, id_rsa): créala con ssh-keygen -t ed25519 y cópiala a la máquina con ssh-copy-id',
-  'note.winrm-password': 'la contraseña de WinRM se lee de la variable de entorno {env} (nunca se escribe en este fichero): export {env}=...',
+  'note.winrm-password': 'la contraseña de WinRM nunca se escribe en este fichero: al comprobar, labgrade la lee de {env} (export {env}=...) o te la pide en el terminal; tu profesor usa sus propias credenciales',
+  'note.ssh-password': 'en este fichero no se escribe ninguna contraseña ni ruta de clave, así que puedes entregarlo: labgrade usa tus claves SSH (~/.ssh) y, para entrar con contraseña, la lee de {env} (export {env}=...)',
+  'note.not-for-hand-in': 'REVISA: {options} ha escrito en este fichero una ruta local o un espacio de red: funciona en esta máquina, pero labgrade validate --student lo rechaza, así que no lo entregues (para el fichero que entregas, ejecuta labgrade init sin esas opciones)',
   'note.winrm-certificate': 'WinRM por HTTPS comprueba el certificado de Windows: exporta el certificado autofirmado y pon «ca_file: ruta», o (menos seguro) «insecure_skip_verify: true»',
-  'note.netns-detected': 'los puentes de las redes están en el espacio de red «{netns}»: labgrade se conectará a las máquinas desde allí',
+  'note.netns-detected': 'los puentes de las redes están en el espacio de red «{netns}»: al comprobar en esta máquina, labgrade lo encuentra y se conecta a las máquinas desde allí (no se escribe aquí; --netns lo escribe)',
   'note.probes-default': 'destinos de las pruebas: los del ejercicio; descomenta «probes» para usar otros',
 
   // ---------------------------------------------------------------- init (terminal)

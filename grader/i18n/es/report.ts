@@ -92,6 +92,7 @@ export default {
   reason_domain_not_running: 'la máquina no está encendida',
   reason_config: 'problema de configuración',
   reason_protocol: 'error de protocolo',
+  reason_permission_denied: 'para lo que el método en uso no tenía permiso de ejecutar',
   language: 'es',
   cliReportDesc: 'Vuelve a generar un resultado guardado (check --format json), en el idioma de esta ejecución (--lang)',
   cliReportArg: 'un resultado escrito por check --format json o por batch (students/*.json)',

@@ -23,6 +23,9 @@ export default {
   noCredentialsHostSsh: 'no hay credenciales SSH para {target}: pon key, password o «agent: true» (con SSH_AUTH_SOCK) en host_ssh del fichero del laboratorio',
   noTeacherCredential:
     'no hay credenciales para {host}: este fichero del laboratorio lo entregó un alumno, así que las contraseñas y claves vienen de las credenciales (credentials) de la lista de clase, y ninguna nombra {host}',
+  noOwnPassword:
+    'no hay contraseña para {host}: el fichero del laboratorio no la indica (así lo escribe labgrade init); haz export {env}=... antes de comprobar, o ejecuta labgrade en un terminal, donde te la pide',
+  passwordPrompt: 'Contraseña de {user} en la máquina {role} (o define {env}): ',
   knownHostsUnreadable: 'no se puede leer known_hosts: {detail}',
   hostkeyRevoked: 'la clave de host de {host} está marcada como @revoked en {where}',
   hostkeyChanged:

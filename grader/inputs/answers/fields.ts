@@ -5,6 +5,7 @@
 // and the labels of lines that carry no answer (broadcast, DHCP server, IPv6...) swallow their values.
 import { isIpv4 } from '../parse-answer.js';
 import { FILLER, tokenize, typoOf, type PastedKind, type Token } from './text.js';
+import { NONE_WORDS } from './vocabulary.js';
 
 export type Field = 'address' | 'mask' | 'gateway' | 'dns';
 /** A field label, or a label whose values are not part of the answer. */
@@ -100,7 +101,6 @@ const LABEL_WORDS = LABELS.map(([p]) => p.split(' '));
 /** Single words whose typos are still labels ("getway", "mascar", "dirrecion"). */
 const TYPO_LABELS = ['gateway', 'direccion', 'mascara', 'netmask', 'address', 'nameserver', 'prefijo'];
 
-const NONE_WORDS = new Set(['ninguna', 'ninguno', 'ningun', 'none', 'nada', 'nothing', 'n/a', 'vacio', 'vacia', 'empty']);
 const HOST_WORDS = new Set(['host', 'anfitrion', 'hipervisor', 'hypervisor', 'libvirt', 'virbr0']);
 
 export interface Scan {

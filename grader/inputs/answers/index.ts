@@ -6,9 +6,11 @@ import { readConfig } from './config.js';
 import { readMethod } from './method.js';
 import { hostility, type Reading } from './text.js';
 import { readYesNo } from './yes-no.js';
+import { answerStrings, isUnsureAnswer } from './vocabulary.js';
 
 export type { Reading, PastedKind, Problem } from './text.js';
 export { hostility, MAX_ANSWER_CHARS } from './text.js';
+export { isUnsureAnswer, isNoneAnswer, VOCABULARY } from './vocabulary.js';
 
 function typeWord(v: unknown): string {
   if (Array.isArray(v)) return 'list';
@@ -17,6 +19,13 @@ function typeWord(v: unknown): string {
 }
 
 export function readAnswer(kind: AnswerKind, v: unknown): Reading<AnswerValue> {
+  // "No lo sé", "ni idea", "N/A": the student says they do not know. Never a "no", never "none":
+  // its own unreadable answer, whatever the kind (hostile text keeps its own reason).
+  const texts = answerStrings(v);
+  if (!texts.some((s) => hostility(s))) {
+    const unsure = texts.find(isUnsureAnswer);
+    if (unsure !== undefined) return { ok: false, code: 'ansUnsure', params: { value: unsure.trim() } };
+  }
   if (kind === 'ipv4-config') {
     const r = readConfig(v);
     if (!r.ok) return r;

@@ -2,10 +2,13 @@
 // "no responde", "correcto", "ok", "yes it works", "no (timeout)". Each word that says yes or no
 // is a signal; a negation flips the next "it works" word ("no responde", "sin conectividad");
 // "no hay problema" is a yes. Signals both ways make the answer ambiguous: unreadable, never a guess.
+// An answer that says the student does not know ("no lo sé", "ni idea") never reaches this reader:
+// readAnswer (index.ts) makes it unsure first (vocabulary.ts).
 import { FILLER, foldedWords, hostility, reportIgnored, tokenize, typoOf, type Reading } from './text.js';
+import { NO_WORDS, YES_WORDS } from './vocabulary.js';
 
-const YES = ['si', 's', 'yes', 'y', 'yeah', 'yep', 'true', 'verdadero', 'cierto', 'afirmativo', 'ok', 'okay', 'vale', 'correcto', 'correct', 'claro', 'exacto', 'efectivamente', 'positivo', 'sip'];
-const NO = ['no', 'n', 'nope', 'false', 'falso', 'negativo', 'incorrecto', 'imposible', 'nop'];
+const YES = YES_WORDS;
+const NO = NO_WORDS;
 /** "It works" words: yes, unless negated. */
 const WORKS = [
   'funciona', 'funcionan', 'funciono', 'work', 'works', 'worked', 'working', 'responde', 'responden', 'respondio', 'respond', 'responds',

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Runs `sh -c SCRIPT ...` as a minimal guest inside a private mount+network namespace (started with
 # `unshare -mn`): loopback only, /etc/resolv.conf pointing at the test responder on 127.0.0.1,
-# PATH limited to $LG_GUEST_PATH, optionally as the unprivileged uid $LG_AS_USER. Used as
+# PATH limited to $LG_GUEST_PATH, optionally as the unprivileged uid $LG_AS_USER and with the
+# namespace's ping_group_range set to $LG_PING_GROUP_RANGE. Used as
 # LocalConnection's shell by unit tests.
 set -e
 SETPRIV=$(command -v setpriv || true)
 ip link set lo up
+# The namespace's own net.ipv4.ping_group_range (default "1 0": closed), when a test sets one.
+if [ -n "${LG_PING_GROUP_RANGE:-}" ]; then printf '%s\n' "$LG_PING_GROUP_RANGE" > /proc/sys/net/ipv4/ping_group_range; fi
 # glibc's AI_ADDRCONFIG wants an IPv4 address other than 127.0.0.1 before it asks for A records.
 ip addr add 127.0.0.2/8 dev lo
 printf 'nameserver 127.0.0.1\n' > "$LG_TMP/resolv.conf"

@@ -24,7 +24,7 @@ const ONE_UNREADABLE = `exercise: clase2-redes
 student: { name: Lucía Lectora }
 answers:
   isolated:
-    config: "estática o dinámica, no lo sé"
+    config: "estática o dinámica, una de las dos"
     vm_config:
       linux: "192.168.102.2 255.255.255.0, sin puerta de enlace, sin DNS"
       windows: |
@@ -89,7 +89,7 @@ describe('answers as students write them, on the real lab', function () {
     for (const q of unreadable) {
       expect(q.outcome).to.equal('fail');
       expect(q.points).to.equal(0);
-      expect(q.answerWritten).to.equal('estática o dinámica, no lo sé');
+      expect(q.answerWritten).to.equal('estática o dinámica, una de las dos');
       expect(q.studentAnswer).to.equal(null);
       expect(q.message).to.match(/^Unreadable answer \(0 points\): ambiguous answer .*Understood, for example: "static".*What was observed is "static"/);
     }
@@ -105,7 +105,7 @@ describe('answers as students write them, on the real lab', function () {
     // The text report says it in words: written, read as, and the reason.
     const text = cli(['check', SPEC, '--lab', lab, '--answers', join(dir, 'lucia.yaml'), '--task', 'isolated', '--lang', 'es']);
     expect(text.status, text.stderr).to.equal(1);
-    expect(text.stdout).to.include('Escrita: estática o dinámica, no lo sé');
+    expect(text.stdout).to.include('Escrita: estática o dinámica, una de las dos');
     expect(text.stdout).to.include('Leída como: (respuesta ilegible)');
     expect(text.stdout).to.include('Respuesta ilegible (0 puntos)');
 

@@ -49,6 +49,8 @@ const SIGNATURE: Record<Flavour, string> = {
   'debian-nm': 'systemctl is-active -q NetworkManager && command -v nmcli && [ -x /usr/sbin/sshd ]',
   'debian-networkd':
     'systemctl is-active -q systemd-networkd && systemctl is-active -q systemd-resolved && grep -q "^nameserver 127.0.0.53" /etc/resolv.conf && ! command -v nmcli',
+  // tested in iputils-ping.test.ts
+  'iputils-ping': 'grep -qx iputils-ping /etc/labgrade-flavour && [ ! -u /usr/bin/busybox ] && [ "$(readlink -f /usr/bin/timeout)" = /usr/bin/busybox ]',
 };
 
 let spec: ExerciseSpec;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureLab, useScenario, LAB } from '../../helpers/lab.js';
+import { ensureLab, useScenario, labFileFor, LAB } from '../../helpers/lab.js';
 import { startRemoteHost, type RemoteHost } from '../../../grader/lab/remote-host.js';
 import { inspectHost } from '../../../grader/libvirt/snapshot.js';
 import { Virsh } from '../../../grader/libvirt/virsh.js';
@@ -70,7 +70,8 @@ describe('remote libvirt host over one pooled ssh2 connection (sshd in the lab n
     const spec = await loadSpec(`${root}exercises/clase2-redes.yaml`);
     const answers = await loadAnswers(`${root}exercises/demo/answers-correct.yaml`, spec);
     const remoteLab = await loadLab(await host.writeLabFile(join(dir, 'remote-nat.yaml'), { linux: 'debian12', windows: 'win10' }));
-    const localLab = await loadLab('/var/lib/labgrade/lab.yaml');
+    // The local lab file is written here (never read from what `lab up` may have left behind).
+    const localLab = await loadLab(await labFileFor({ linux: 'debian12', windows: 'win10' }));
     const remote = await gradeStudent({ spec, lab: remoteLab, answers, task: 'nat', lang: 'en', deps: defaultDeps('en') });
     const local = await gradeStudent({ spec, lab: { ...localLab, vms: remoteLab.vms, networks: remoteLab.networks }, answers, task: 'nat', lang: 'en', deps: defaultDeps('en') });
     expect(remote.errors).to.deep.equal([]);

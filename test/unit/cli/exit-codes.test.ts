@@ -82,6 +82,12 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--concurrency', 'x'], 2],
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--shard', '3/2'], 2],
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', '/nonexistent/labgrade-dir/out'], 2],
+    [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--hand-ins', tmp, '--since', 'yesterday'], 2],
+  ],
+  handin: [[['handin', 'bogus'], 2]],
+  'handin show': [
+    [['handin', 'show', join(tmp, 'missing.zip')], 2],
+    [['handin', 'show', badYaml], 2],
   ],
   'batch-merge': [
     [['batch', 'merge', '--out', join(tmp, 'merged')], 2],

@@ -54,6 +54,49 @@ describe('engine: answers as written and as read', () => {
     expect(r.exitCode).to.equal(1);
   });
 
+  it('"no lo sé", "N/A", "ni idea, depende": never a "no" nor "none", their own 0-point verdict; validate flags each at its line', async () => {
+    const text = `exercise: clase2-redes
+student: { name: Ana }
+answers:
+  isolated:
+    config: estática
+    outside: "no lo sé"
+    dns: "ni idea, depende"
+    dns_server: "N/A"
+    vm_to_vm: "no lo he probado"
+    host: "no"
+`;
+    const p = tmp.write(text);
+    // validate (strict): the file is valid, and every unsure answer is a warning at its line.
+    const warnings: import('../../../grader/types.js').InputIssue[] = [];
+    await loadAnswers(p, spec, { lang: 'en', warnings, strict: true });
+    const unsure = warnings.filter((w) => /says you do not know/.test(w.message));
+    expect(unsure.map((w) => `${w.path}:${w.line}`)).to.deep.equal(['answers.isolated.outside:6', 'answers.isolated.dns:7', 'answers.isolated.dns_server:8', 'answers.isolated.vm_to_vm:9']);
+    const es: import('../../../grader/types.js').InputIssue[] = [];
+    await loadAnswers(p, spec, { lang: 'es', warnings: es, strict: true });
+    expect(es.find((w) => w.path === 'answers.isolated.outside')!.message).to.equal('la respuesta dice que no lo sabes («no lo sé»): vale 0 puntos y nunca se lee como «no» ni como «ninguno»; escribe lo que observaste, si puedes');
+
+    const answers = await loadAnswers(p, spec, { lang: 'en' });
+    const r = await grade('isolated', answers);
+    // The truth is "no" (outside, dns), "none" (dns_server) and "yes" (vm_to_vm): none of them scores.
+    for (const q of ['outside', 'dns', 'dns_server', 'vm_to_vm']) {
+      for (const role of ['linux', 'windows']) {
+        const d = v(r, `isolated.${q}.${role}`);
+        expect(d.outcome, d.id).to.equal('fail');
+        expect(d.points, d.id).to.equal(0);
+        expect(d.codes, d.id).to.include('unsure-answer');
+        expect(d.codes, d.id).to.not.include('unreadable-answer');
+        expect(d.studentAnswer, d.id).to.equal(null);
+        expect(d.message, d.id).to.match(/^You wrote that you did not know \(0 points\)\./);
+      }
+    }
+    expect(v(r, 'isolated.outside.linux').answerWritten).to.equal('no lo sé');
+    // "no" alone is still a no, graded as usual.
+    expect(v(r, 'isolated.host.linux').codes).to.not.include('unsure-answer');
+    const rEs = await gradeStudent({ spec: courseSpec(), lab: labFile(), answers, task: 'isolated', lang: 'es', deps: fakeDeps(snapshot({ linux: NET.isolated, windows: NET.isolated }, [], networks()), referenceGuests('isolated')).deps });
+    expect(v(rEs, 'isolated.outside.linux').message).to.match(/^Escribiste que no lo sabías \(0 puntos\)\./);
+  });
+
   it('reads a file of free-text answers and grades them like the reference ones', async () => {
     const p = tmp.write(`exercise: clase2-redes
 student: { name: Ana }

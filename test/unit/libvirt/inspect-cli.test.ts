@@ -83,6 +83,36 @@ describe('labgrade inspect (fake virsh on PATH)', function () {
     expect(out).to.match(/192\.168\.101\.130\/24 +52:54:00:9c:41:e0 +DESKTOP-7QK2M3B +expires 2024-11-05 10:44:02Z +STALE: no VM has this MAC any more/);
   });
 
+  it('polkit not running ("Authorization not available", exit 0): a warning, not a permission problem; failures keep their own cause', async () => {
+    const host = join(tmp, 'polkit.json');
+    writeFileSync(host, JSON.stringify({
+      polkitWarning: true,
+      networks: { 'red-nat': { xml: join(fxDir, 'net-red-nat.xml'), active: true, autostart: true } },
+      // No agent: virsh says "not connected" after the warning; that was read as "no permission".
+      domains: { debian12: { xml: join(fxDir, 'dom-debian12-running.xml'), state: 'running', agent: false } },
+      leases: { 'red-nat': join(fxDir, 'leases-red-nat.txt') },
+    }));
+    const { code, out } = await inspectCli({ uri: 'qemu:///system', format: 'json' }, host);
+    expect(code).to.equal(0);
+    const snap = JSON.parse(out);
+    expect(snap.domains.map((d: { name: string }) => d.name)).to.deep.equal(['debian12']);
+    expect(snap.domains[0].agentConnected).to.equal(false);
+    expect(out).not.to.match(/libvirt group|Authorization/);
+    // A real connection failure after the warning is classified by itself (daemon down), as root too.
+    writeFileSync(host, JSON.stringify({
+      polkitWarning: true,
+      connect: { stderr: "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Connection refused" },
+    }));
+    let e: unknown;
+    try {
+      await inspectCli({ uri: 'qemu:///system' }, host);
+    } catch (x) {
+      e = x;
+    }
+    expect((e as LibvirtError).kind).to.equal('daemon-down');
+    expect((e as Error).message).not.to.match(/libvirt group/);
+  });
+
   it('bad format is a usage error; unreachable libvirt is a LibvirtError', async () => {
     let e1: unknown;
     try {

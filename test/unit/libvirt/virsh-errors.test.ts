@@ -35,6 +35,16 @@ describe('virsh failure classification', () => {
     expect(b.kind).to.equal('permission');
   });
 
+  it('the polkit warning ("Authorization not available", printed on a terminal without polkit) is not a cause', () => {
+    const warn = 'error: Authorization not available. Check if polkit service is running or see debug message for more information.\n';
+    expect(classifyVirshFailure(`${warn}error: Guest agent is not responding: QEMU guest agent is not connected`, LOCAL).kind).to.equal('agent-not-connected');
+    expect(classifyVirshFailure(`${warn}error: failed to get domain 'win10'\nerror: Domain not found: no domain with matching name 'win10'`, LOCAL).kind).to.equal('domain-not-found');
+    expect(classifyVirshFailure(`${warn.replace('error: ', '')}error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Connection refused`, LOCAL).kind).to.equal('daemon-down');
+    expect(classifyVirshFailure(`${warn}error: something else entirely`, LOCAL)).to.deep.equal({ kind: 'failed', detail: 'something else entirely' });
+    // A real polkit refusal is still a permission problem.
+    expect(classifyVirshFailure(`${warn}error: failed to connect to the hypervisor\nerror: access denied: authentication unavailable: no polkit agent available`, LOCAL).kind).to.equal('permission');
+  });
+
   it('SSH: authentication, unknown and changed host key, unreachable, missing helper', () => {
     const auth = classifyVirshFailure('error: failed to connect to the hypervisor\nerror: Cannot recv data: alumno@servidor.example: Permission denied (publickey,password).: Connection reset by peer', SSH);
     expect(auth.kind).to.equal('ssh-auth');

@@ -142,6 +142,37 @@ describe('libvirt/virsh-shell: long-lived virsh shells', function () {
     await slow2;
   });
 
+  it('the polkit warning ("Authorization not available") before the prompt or in the output is neither output nor error', async () => {
+    const noOneShot: VirshExec = async () => {
+      throw new Error('no one-shot expected');
+    };
+    const warn = 'error: Authorization not available. Check if polkit service is running or see debug message for more information.';
+    let first = true;
+    const open = async (): Promise<ShellChannel> => {
+      let onData: (d: string) => void = () => undefined;
+      return {
+        write(text) {
+          const [cmd, echo] = text.split('\n');
+          const mark = echo!.replace(/^echo /, '');
+          const pre = first ? `${warn}\n` : '';
+          first = false;
+          setTimeout(() => onData(`${pre}virsh # ${cmd}\n${warn}\nout:${cmd}\nvirsh # echo ${mark}\n${mark}`), 1);
+        },
+        onData: (cb) => void (onData = cb),
+        onClose: () => undefined,
+        close: () => undefined,
+      };
+    };
+    const pool = new VirshShellPool(open, noOneShot, 1, 50);
+    for (const n of [1, 2]) {
+      const r = await pool.exec(['-q', '-c', URI, 'dominfo', `vm${n}`], { timeoutMs: 5000, maxOutputBytes: 1 << 20 });
+      expect(r.exitCode).to.equal(0);
+      expect(r.stderr).to.equal('');
+      expect(r.stdout.trim()).to.equal(`out:'dominfo' 'vm${n}'`);
+    }
+    pool.closeAll();
+  });
+
   it('falls back to one call per process when the shell cannot start', async () => {
     const env = virshEnv();
     let oneShots = 0;

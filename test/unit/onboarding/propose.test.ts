@@ -13,7 +13,8 @@ import {
   veryIsolatedNet,
 } from '../../fixtures/onboarding/snapshots.js';
 
-const opts: InitOptions = { uri: 'qemu:///system', sshUser: 'alumno', sshKeyFile: '/home/alumno/.ssh/id_ed25519', winrmUser: 'alumno' };
+// As `labgrade init` calls it with no options: a default key found (~/.ssh), none written.
+const opts: InitOptions = { uri: 'qemu:///system', sshUser: 'alumno', sshKeyFound: true, winrmUser: 'alumno' };
 const codes = (notes: Note[], path?: string) => notes.filter((n) => !path || n.path === path).map((n) => n.code);
 const win10 = () => domain('win10', { osinfo: 'http://microsoft.com/win/10', net: 'red-nat', mac: '52:54:00:00:00:02' });
 const deb12 = () => domain('debian12', { osinfo: 'http://debian.org/debian/12', net: 'red-nat' });
@@ -150,18 +151,30 @@ describe('onboarding: proposeLab VMs and access', () => {
     expect(lab.vms.linux?.domain).to.equal('debian12');
   });
 
-  it('proposes SSH with the default key for Linux, WinRM over HTTPS for Windows, agent where a channel exists', () => {
+  it('proposes SSH (no key path: the default keys are found when checking) for Linux, WinRM over HTTPS without a password for Windows, agent where a channel exists', () => {
     const snap = snapshot(nets, [deb12(), { ...win10(), agentChannel: false, agentConnected: null }]);
     const { lab, notes } = proposeLab(courseSpec, snap, opts);
     expect(lab.vms.linux?.access).to.deep.equal([
-      { kind: 'ssh', user: 'alumno', port: 22, keyFile: '/home/alumno/.ssh/id_ed25519', useAgent: false, acceptNewHostKey: false, jump: 'auto' },
+      { kind: 'ssh', user: 'alumno', port: 22, useAgent: true, acceptNewHostKey: false, jump: 'auto' },
       { kind: 'agent' },
     ]);
     const w = lab.vms.windows?.access ?? [];
     expect(w).to.have.length(1);
-    expect(w[0]).to.deep.include({ kind: 'winrm', scheme: 'https', port: 5986, auth: 'ntlm', password: { env: 'LABGRADE_WINDOWS_PASSWORD' } });
-    expect(codes(notes, 'vms.windows.access')).to.include('no-agent-channel');
-    expect(JSON.stringify(lab)).not.to.match(/"value"/);
+    expect(w[0]).to.deep.include({ kind: 'winrm', scheme: 'https', port: 5986, auth: 'ntlm' });
+    expect(w[0]).not.to.have.property('password');
+    expect(codes(notes, 'vms.windows.access')).to.include('no-agent-channel').and.include('winrm-password');
+    expect(codes(notes, 'vms.linux.access')).to.include('ssh-password');
+    expect(notes.map((n) => n.code)).not.to.include('not-for-hand-in');
+    expect(JSON.stringify(lab)).not.to.match(/"value"|"env"|"file"/);
+  });
+
+  it('a key, a known_hosts file, accept-new or a namespace are written only when asked for, with a warning that the file cannot be handed in', () => {
+    const snap = snapshot(nets, [deb12(), win10()]);
+    const { lab, notes } = proposeLab(courseSpec, snap, { ...opts, sshKeyFile: '/home/alumno/.ssh/id_ed25519', knownHostsFile: '/home/alumno/kh', netns: 'labgrade' });
+    expect(lab.vms.linux?.access[0]).to.deep.include({ keyFile: '/home/alumno/.ssh/id_ed25519', knownHostsFile: '/home/alumno/kh', useAgent: false });
+    expect(lab.netns).to.equal('labgrade');
+    const n = notes.find((x) => x.code === 'not-for-hand-in');
+    expect(n).to.deep.include({ severity: 'warning', params: { options: '--netns, --ssh-key, --known-hosts' } });
   });
 
   it('says "no Windows VM found" and maps a Linux stand-in with an os override', () => {

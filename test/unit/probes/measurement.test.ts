@@ -142,10 +142,21 @@ describe('probes/linux: every failure mode, from recorded outputs', () => {
 
   it('reach: an unprivileged ping that may not open its socket is not measured (permission-denied)', () => {
     expect(reach('@@LG-PING 0 1 ping: permission denied (are you root?)')[0]!.error?.cause).to.equal('permission-denied');
-    const denied = reach('@@LG-PING 0 2 ping: socket: Operation not permitted')[0]!.error!;
+    const denied = reach('@@LG-PING 0 2 ping: socket: Operation not permitted\n@@LG-PGR 1\t0 | 1000 24')[0]!.error!;
     expect(denied.cause).to.equal('permission-denied');
-    // The fix for an unprivileged ping names the sysctl that allows it.
+    expect(denied.pingGroupRange).to.deep.equal({ range: '1 0', userInRange: false });
+    // The fix for an unprivileged ping names the sysctl that allows it, when the guest shows it closed.
     expect(measurementText({ lang: 'en' }, denied, 'x')).to.include("net.ipv4.ping_group_range='0 2147483647'");
+    // Open to the user's groups: not the cause, so not the advice.
+    const open = reach('@@LG-PING 0 1 ping: permission denied (are you root?)\n@@LG-PGR 0\t2147483647 | 1000')[0]!.error!;
+    expect(open.pingGroupRange).to.deep.equal({ range: '0 2147483647', userInRange: true });
+    expect(measurementText({ lang: 'en' }, open, 'x')).not.to.include('sysctl -w');
+    expect(measurementText({ lang: 'en' }, open, 'x')).to.include('is not the cause');
+    // Not read (no evidence of the range): the general advice, not the sysctl.
+    const unknown = reach('@@LG-PING 0 1 ping: permission denied (are you root?)')[0]!.error!;
+    expect(unknown.pingGroupRange).to.equal(undefined);
+    expect(measurementText({ lang: 'en' }, unknown, 'x')).not.to.include('sysctl -w');
+    expect(measurementText({ lang: 'en' }, unknown, 'x')).to.include('log in as a user allowed to run it');
   });
 
   it('reach: a reply printed before the bound killed ping counts as replied', () => {

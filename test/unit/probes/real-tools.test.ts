@@ -4,12 +4,14 @@
 // slow upstream). No packet leaves the namespace. Skipped where unshare or busybox are missing.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalConnection } from '../../../grader/transports/local.js';
 import { linuxProber } from '../../../grader/probes/linux.js';
+import { measurementFix } from '../../../grader/probes/describe.js';
+import type { CommandEvidence } from '../../../grader/types.js';
 
 const HELPERS = resolve('test/helpers/dns');
 
@@ -21,7 +23,7 @@ function which(cmd: string): string | null {
   }
 }
 
-async function guest(tools: Record<string, string>, asUser?: number): Promise<{ conn: LocalConnection; dir: string }> {
+async function guest(tools: Record<string, string>, asUser?: number, pingGroupRange?: string): Promise<{ conn: LocalConnection; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'labgrade-dns-'));
   await chmod(dir, 0o755); // the unprivileged user must reach the tools
   for (const [name, target] of Object.entries(tools)) await symlink(target, join(dir, name));
@@ -33,6 +35,7 @@ async function guest(tools: Record<string, string>, asUser?: number): Promise<{ 
     `LG_GUEST_PATH=${dir}`,
     `LG_GUEST_SH=${join(dir, 'sh')}`,
     ...(asUser !== undefined ? [`LG_AS_USER=${asUser}`] : []),
+    ...(pingGroupRange !== undefined ? [`LG_PING_GROUP_RANGE=${pingGroupRange}`] : []),
     'unshare',
     '-mn',
     '--',
@@ -103,11 +106,63 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
         ['error', 'permission-denied'],
       ]);
       expect(r[0]!.error!.detail).to.equal('PING 127.0.0.1 (127.0.0.1): 56 data bytes ping: permission denied (are you root?)');
+      // The evidence shows ping_group_range closed to the user's groups: that advice, and only then.
+      expect(r[0]!.error!.pingGroupRange).to.deep.equal({ range: '1 0', userInRange: false });
+      expect(measurementFix('en', r[0]!.error!)).to.include("net.ipv4.ping_group_range='0 2147483647'");
       // The configuration is readable all the same.
       const c = await linuxProber.config(conn, []);
       expect(c.errors).to.equal(undefined);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a ping denied although ping_group_range is open: not measured, and the advice is not to open it', async () => {
+    const { conn, dir } = await guest(busyboxNet(), 65534, '0 2147483647');
+    try {
+      const r = await linuxProber.reach(conn, ['127.0.0.1'], 1000, []);
+      expect(r[0]!.error!.cause).to.equal('permission-denied');
+      expect(r[0]!.error!.pingGroupRange).to.deep.equal({ range: '0 2147483647', userInRange: true });
+      const fix = measurementFix('en', r[0]!.error!);
+      expect(fix).to.match(/already lets this user's groups ping, so that is not the cause/);
+      expect(fix).not.to.include('sysctl -w');
+      expect(measurementFix('es', r[0]!.error!)).to.match(/la causa no es esa/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // busybox-static with preferred applets: its `timeout` runs its own applet for a bare name. A
+  // stand-in (busybox's own timeout, but a bare applet name becomes `busybox APPLET`, as there).
+  const preferApplets = async (dir: string): Promise<string> => {
+    const f = join(dir, 'timeout-prefer-applets');
+    await writeFile(
+      f,
+      `#!/bin/sh\ns=$1; shift\ncase $1 in */*) exec ${bb} timeout "$s" "$@" ;; esac\nif ${bb} --list | grep -qx "$1"; then exec ${bb} timeout "$s" ${bb} "$@"; fi\nexec ${bb} timeout "$s" "$@"\n`,
+    );
+    await chmod(f, 0o755);
+    return f;
+  };
+
+  it('the tool chosen is the tool run: busybox timeout with preferred applets + iputils ping, as an unprivileged user: measured', async function () {
+    const ping = which('ping');
+    if (!ping || !/cap_net_raw/.test(execFileSync('getcap', [ping], { encoding: 'utf8' }))) return this.skip();
+    const holder = await mkdtemp(join(tmpdir(), 'labgrade-bbt-'));
+    await chmod(holder, 0o755);
+    const { conn, dir } = await guest({ ...busyboxOnly(), ip: bb!, ping, timeout: await preferApplets(holder) }, 65534);
+    try {
+      // The stand-in does what the guest does: a bare `ping` under it is busybox's applet, refused.
+      const bare = await conn.runScript('timeout 3 ping -c 1 -W 1 127.0.0.1', [], { timeoutMs: 20000 });
+      expect(bare.stdout + bare.stderr).to.match(/are you root/);
+      const ev: CommandEvidence[] = [];
+      const r = await linuxProber.reach(conn, ['127.0.0.1'], 1000, ev);
+      expect(r).to.deep.equal([{ target: '127.0.0.1', status: 'replied' }]);
+      expect(ev[0]!.stdout).to.include(`@@LG-TOOL ping ${dir}/ping`);
+      const { facts } = await survey(conn, ['127.0.0.1']);
+      expect(facts.reach).to.deep.equal(r);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await rm(holder, { recursive: true, force: true });
     }
   });
 

@@ -99,6 +99,39 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
     await g.conn.close();
   });
 
+  it('a lab of one\'s own without a password (as init writes it): LABGRADE_<ROLE>_PASSWORD; never for a student\'s lab', async () => {
+    const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ host: '127.0.0.1' })] };
+    const saved = process.env.LABGRADE_LINUX_PASSWORD;
+    process.env.LABGRADE_LINUX_PASSWORD = 's3cret-pw';
+    try {
+      const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: new FakeAgent() });
+      expect(g.address).to.equal('127.0.0.1');
+      await g.conn.close();
+      // The same file handed in by a student: the variable of whoever grades is not used.
+      try {
+        await openGuest(vm, { lab: { ...lab, trust: 'student' }, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: new FakeAgent() });
+        expect.fail('a student lab must not get the grader\'s variable');
+      } catch (e) {
+        expect((e as GuestUnreachableError).tried[0]).to.include({ code: 'config' });
+        expect((e as GuestUnreachableError).tried[0]!.error).to.include('roster');
+      }
+    } finally {
+      if (saved === undefined) delete process.env.LABGRADE_LINUX_PASSWORD;
+      else process.env.LABGRADE_LINUX_PASSWORD = saved;
+    }
+    // WinRM without a password in one's own lab: the error names the variable to set.
+    const win: LabVm = { role: 'windows', domain: 'debian12', access: [{ kind: 'winrm', user: 'alumno', host: '127.0.0.1', scheme: 'https', port: 5986, auth: 'ntlm', insecureSkipVerify: false, jump: 'none' }] };
+    const { missingPasswords } = await import('../../../grader/transports/password-prompt.js');
+    expect(missingPasswords({ ...lab, vms: { windows: win } })).to.deep.equal([{ role: 'windows', user: 'alumno', env: 'LABGRADE_WINDOWS_PASSWORD' }]);
+    expect(missingPasswords({ ...lab, trust: 'student', vms: { windows: win } })).to.deep.equal([]);
+    try {
+      await openGuest(win, { lab, snapshot: snapshot(net('red-nat', true)), os: 'windows', virsh: new FakeAgent() });
+      expect.fail('no password');
+    } catch (e) {
+      expect((e as GuestUnreachableError).tried[0]!.error).to.include('export LABGRADE_WINDOWS_PASSWORD=');
+    }
+  });
+
   it('very isolated network: network methods skipped with the reason, agent used', async () => {
     const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ password: { file: pwFile } }), { kind: 'agent' }] };
     const n = net('red-muy-aislada', false);
