@@ -86,6 +86,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = exitCodes.input;
     return;
   }
+  // Ctrl-C / SIGTERM: every child process goes with labgrade (grader/util/cleanup.ts).
+  (await import('../util/cleanup.js')).installSignalStop();
   const program = await buildProgram(ctx, argv[commandIndex(argv)]);
   try {
     await program.parseAsync(argv);

@@ -10,8 +10,9 @@ import type { Virsh } from '../libvirt/virsh.js';
 import { credentialFor } from '../transports/credentials.js';
 import { parseUri } from '../libvirt/uri.js';
 import { proberFor } from '../probes/index.js';
+import { identityCheck } from '../probes/identity.js';
 import { extraFacts } from '../probes/extra.js';
-import { redact } from '../inputs/secrets.js';
+import { runSecrets, type Secrets } from '../inputs/secrets.js';
 import { hostChecks } from '../../checks/host/index.js';
 import { questionChecks } from '../../checks/questions/index.js';
 import type { EvidenceRecorder } from '../handin/evidence.js';
@@ -19,15 +20,19 @@ import type { EvidenceRecorder } from '../handin/evidence.js';
 /** A student's libvirt host: virsh uses the key of the roster credential bound to that host, if any. */
 function libvirtKey(lab: LabFile): { sshKeyFile?: string } {
   if (lab.trust !== 'student') return {};
-  const host = parseUri(lab.uri)?.host;
-  const key = host ? credentialFor(lab.credentials, 'ssh', host, null)?.ssh?.keyFile : undefined;
+  const u = parseUri(lab.uri);
+  const key = u?.host ? credentialFor(lab.credentials, 'ssh', { host: u.host, port: u.port ?? 22 }, null)?.ssh?.keyFile : undefined;
   return key ? { sshKeyFile: key } : {};
 }
 
-/** Only the lab file's domains are inspected (faster on hosts with many VMs). */
-export function defaultDeps(lang: Lang, opts: { recorder?: EvidenceRecorder } = {}): EngineDeps {
+/**
+ * Only the lab file's domains are inspected (faster on hosts with many VMs). `secrets` is the run's
+ * redaction registry (one per student in a batch; default a fresh one over the teacher's).
+ */
+export function defaultDeps(lang: Lang, opts: { recorder?: EvidenceRecorder; secrets?: Secrets } = {}): EngineDeps {
   // With a recorder (check --hand-in): every virsh call, guest connection and guest script is kept.
   const rec = opts.recorder;
+  const secrets = opts.secrets ?? runSecrets();
   // One Virsh per lab file: over the host's pooled SSH connection for qemu+ssh URIs (inspection
   // and guest-agent calls alike), else the local program.
   const virshes = new WeakMap<LabFile, Virsh>();
@@ -54,7 +59,8 @@ export function defaultDeps(lang: Lang, opts: { recorder?: EvidenceRecorder } = 
           lang,
           virsh: virsh(ctx.lab),
           ...(ctx.network ? { network: ctx.network } : {}),
-          ...(ctx.firstScript ? { firstScript: ctx.firstScript } : {}),
+          identity: identityCheck(ctx.os, ctx.firstScript),
+          secrets,
         });
       } catch (e) {
         rec?.openFailed(ctx.role, vm.domain, accessTrail((e as { tried?: Parameters<typeof accessTrail>[0] }).tried ?? []), e);
@@ -70,7 +76,7 @@ export function defaultDeps(lang: Lang, opts: { recorder?: EvidenceRecorder } = 
     extraFacts,
     hostChecks,
     questionChecks,
-    redact,
+    redact: (text) => secrets.redact(text),
     now: () => new Date(),
   };
 }

@@ -13,7 +13,7 @@ import { roundPoints, verdict } from '../verdict.js';
 import { diagnoseNetwork } from './network.js';
 import { resolveRefs } from './answer-refs.js';
 import { computeExitCode, computeTotals, taskPoints } from './totals.js';
-import { interfaceOn, normMac } from '../../checks/questions/util.js';
+import { interfaceOn, normMac } from '../facts/interfaces.js';
 import { toolVersion } from '../version.js';
 import { both, msg, say, type Msg } from '../i18n/messages.js';
 import { allInBoth, inBoth } from './words.js';

@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { parseYamlText } from '../inputs/yaml-source.js';
 import { projectRoot, toolVersion } from '../version.js';
 import { CHAIN_START, sha256 } from './evidence.js';
 
@@ -111,7 +112,8 @@ const WINRM_KEEP = ['user', 'host', 'scheme', 'port', 'auth'];
  * string also goes through the run's redactor.
  */
 export function labForHandIn(text: string, redact: (s: string) => string): string {
-  const doc = parse(text) as Record<string, unknown> | null;
+  // Through the inputs module's hardened parser (bounded, alias-safe): the one YAML parser.
+  const doc = (text.trim() === '' ? null : parseYamlText(Buffer.from(text, 'utf8'), 'lab.yaml', 'lab.yaml', 'en').data) as Record<string, unknown> | null;
   const out: Record<string, unknown> = {};
   if (doc && typeof doc === 'object') {
     for (const k of ['uri', 'networks', 'probes']) if (k in doc) out[k] = doc[k];

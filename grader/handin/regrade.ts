@@ -16,7 +16,7 @@ import { mergeResults } from '../engine/totals.js';
 import { parseDomainXml, parseNetworkXml } from '../libvirt/xml.js';
 import { parseLeaseTable } from '../libvirt/leases.js';
 import { normalizeMac } from '../libvirt/mac.js';
-import { parseIpAddr, addressOrigin } from '../probes/linux.js';
+import { parseIpAddr, addressOrigin } from '../probes/linux/collector.js';
 import { splitSections } from '../probes/measurement.js';
 import { inSubnet, isIpv4 } from '../net/ipv4.js';
 import { replayDeps } from './replay.js';

@@ -4,6 +4,7 @@
 // A failure becomes a typed LibvirtError (a TransportError, so the CLI reports it as a failed
 // connection) whose message says what happened and what to do, in the caller's language.
 import { spawn } from 'node:child_process';
+import { isStopping, trackChild } from '../util/cleanup.js';
 import { TransportError, type Lang, type TransportErrorCode } from '../types.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/inspect.js';
@@ -443,7 +444,11 @@ export function runLocal(file: string, argv: string[], env: Record<string, strin
     let tooBig = false;
     let notFound = false;
     let done = false;
-    const child = spawn(file, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // After a signal nothing new starts (the call fails as a transport problem would).
+    if (isStopping()) return resolve({ exitCode: null, stdout: '', stderr: 'labgrade is stopping', timedOut: false, tooBig: false, notFound: false });
+    // Its own process group, killed with labgrade (grader/util/cleanup.ts).
+    const child = spawn(file, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    trackChild(child);
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

@@ -6,6 +6,8 @@ export default {
   specUnknownId: 'neither a file nor the id of a bundled exercise; bundled exercises: {ids} (labgrade exercises lists them)',
   fileNotFound: 'the file does not exist',
   fileUnreadable: 'cannot read the file ({reason})',
+  fileOutside: 'outside the folder the roster names for it, or reached through a symbolic link: refused, not read',
+  yamlTooManyItems: 'too many lines or items ({count}; at most {max} in a file of this kind): refused before parsing',
   fileIsDirectory: 'is a folder, not a file',
   fileNotRegular: 'not a regular file',
   fileTooBig: 'file too big ({size} bytes; at most {max}): it does not look like a labgrade file',
@@ -101,13 +103,14 @@ export default {
   labInsecureWithCa: 'insecure_skip_verify turns certificate checks off: ca_file will not be used',
   labAccessString: 'unknown access method "{value}": use ssh, winrm or agent',
   labDuplicateDomain: 'domain "{domain}" is already used by machine "{other}"',
-  // bounded reads (grader/util/read-input.ts)
+  // bounded reads (grader/inputs/read.ts)
   fileNotRegularKind: 'not a regular file (it is a {type}): labgrade reads regular files only',
   readMissing: '{path}: the file does not exist',
   readDirectory: '{path}: is a folder, not a file',
   readNotRegular: '{path}: not a regular file (it is a {type}); labgrade reads regular files only',
   readTooBig: '{path}: too big ({size} bytes; at most {max})',
   readUnreadable: '{path}: cannot be read ({reason})',
+  readOutside: '{path}: outside the folder the roster names for it: refused, not read',
   // trust (lab files collected from students)
   labStudentField: '{field} is not accepted in a lab file handed in by a student: {reason}. If it is needed, the teacher puts it in the roster (credentials or an inline lab)',
   labStudentPath: 'it names a file on the grading machine',

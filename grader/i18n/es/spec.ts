@@ -6,6 +6,8 @@ export default {
   specUnknownId: 'no es un fichero ni el id de un ejercicio incluido; ejercicios incluidos: {ids} (labgrade exercises los lista)',
   fileNotFound: 'el fichero no existe',
   fileUnreadable: 'no se puede leer el fichero ({reason})',
+  fileOutside: 'fuera de la carpeta que le asigna la lista de clase, o alcanzado por un enlace simbólico: rechazado, no se lee',
+  yamlTooManyItems: 'demasiadas líneas o elementos ({count}; como mucho {max} en un fichero de este tipo): rechazado antes de analizarlo',
   fileIsDirectory: 'es una carpeta, no un fichero',
   fileNotRegular: 'no es un fichero normal',
   fileTooBig: 'fichero demasiado grande ({size} bytes; máximo {max}): no parece un fichero de labgrade',
@@ -101,13 +103,14 @@ export default {
   labInsecureWithCa: 'insecure_skip_verify desactiva la comprobación del certificado: ca_file no se usará',
   labAccessString: 'método de acceso «{value}» desconocido: usa ssh, winrm o agent',
   labDuplicateDomain: 'el dominio «{domain}» ya lo usa la máquina «{other}»',
-  // bounded reads (grader/util/read-input.ts)
+  // bounded reads (grader/inputs/read.ts)
   fileNotRegularKind: 'no es un fichero normal (es {type}): labgrade solo lee ficheros normales',
   readMissing: '{path}: el fichero no existe',
   readDirectory: '{path}: es una carpeta, no un fichero',
   readNotRegular: '{path}: no es un fichero normal (es {type}); labgrade solo lee ficheros normales',
   readTooBig: '{path}: demasiado grande ({size} bytes; máximo {max})',
   readUnreadable: '{path}: no se puede leer ({reason})',
+  readOutside: '{path}: fuera de la carpeta que le asigna la lista de clase: rechazado, no se lee',
   // trust (lab files collected from students)
   labStudentField: '{field} no se acepta en un fichero de laboratorio entregado por un alumno: {reason}. Si hace falta, el profesor lo pone en el roster (credentials o lab en línea)',
   labStudentPath: 'nombra un fichero de la máquina que corrige',

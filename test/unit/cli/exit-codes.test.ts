@@ -112,6 +112,8 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['exercises'], 0],
     [['exercises', '--format', 'json'], 0],
     [['exercises', '--format', 'xml'], 2],
+    [['exercises', '--no-color'], 0],
+    [['--color', 'exercises'], 0],
   ],
   report: [
     [['report', join(root, 'test', 'fixtures', 'reports', 'mixed.result.json'), '--format', 'html'], 0],
