@@ -7,6 +7,7 @@ import { startWsmanServer } from '../test/helpers/wsman-server/index.js';
 import { registerWindowsProbeFixtures } from '../test/fixtures/probes/windows/register.js';
 import { connectWinRm } from '../grader/transports/winrm/index.js';
 import { proberFor } from '../grader/probes/index.js';
+import { identityCheck } from '../grader/probes/identity.js';
 import type { CommandEvidence, Connection, LabVm, OsFamily } from '../grader/types.js';
 
 const RUNS = Number(process.argv[2] ?? 3);
@@ -97,7 +98,7 @@ if (!isRoot) {
       await measure(
         row,
         'linux',
-        async () => (await openGuest(lab.vms.linux as LabVm, { lab, snapshot: snap, os: 'linux', ...(network ? { network } : {}) })).conn,
+        async () => (await openGuest(lab.vms.linux as LabVm, { lab, snapshot: snap, os: 'linux', identity: identityCheck('linux'), ...(network ? { network } : {}) })).conn,
         [...targets],
         'www.labgrade.test',
       );

@@ -6,6 +6,9 @@
 
 // ---------------------------------------------------------------- common
 
+import type { Msg } from './i18n/messages.js';
+export type { Msg } from './i18n/messages.js';
+
 export type Lang = 'es' | 'en';
 /** A user-facing text in both languages (from YAML specs). */
 export interface Text {
@@ -200,8 +203,10 @@ export interface TeacherCredential {
   origin: string;
   /** Host names and IPv4 addresses or CIDR blocks every connection using it must go to (and through). */
   hosts: string[];
-  ssh?: Partial<Pick<SshAccess, 'user' | 'keyFile' | 'password' | 'useAgent' | 'knownHostsFile' | 'acceptNewHostKey'>>;
-  winrm?: Partial<Pick<WinRmAccess, 'user' | 'password' | 'caFile' | 'insecureSkipVerify'>>;
+  /** `port` binds it (default 22); a password is sent only to a host key already pinned. */
+  ssh?: Partial<Pick<SshAccess, 'user' | 'keyFile' | 'password' | 'useAgent' | 'knownHostsFile' | 'acceptNewHostKey' | 'port'>>;
+  /** `scheme` and `port` bind it (default https, 5986; http: 5985). */
+  winrm?: Partial<Pick<WinRmAccess, 'user' | 'password' | 'caFile' | 'insecureSkipVerify' | 'port' | 'scheme'>>;
 }
 
 export interface LabVm {
@@ -506,6 +511,11 @@ export interface Connection {
 // ---------------------------------------------------------------- measured facts
 
 export interface CommandEvidence {
+  /**
+   * Unique within one guest's evidence (`e1`, `e2`...): facts name the entry that produced them
+   * (`evidence` on GuestConfig, Reachability, Resolution, Measured), and checks cite by this id.
+   */
+  id?: string;
   guest: string;
   transport: TransportKind;
   /** What was run, short and readable (e.g. `ip -j -4 addr`). */
@@ -539,7 +549,7 @@ export interface MeasurementError {
   exitCode: number | null;
   /**
    * A denied ping on Linux: the guest's net.ipv4.ping_group_range and whether the user's groups
-   * fall in it. The advice to open it is given only when they do not (probes/describe.ts).
+   * fall in it. The advice to open it is given only when they do not (facts/describe.ts).
    */
   pingGroupRange?: { range: string; userInRange: boolean };
 }
@@ -577,6 +587,8 @@ export interface GuestConfig {
    * (addresses, methods), gateway, dns.
    */
   errors?: Partial<Record<'interfaces' | 'gateway' | 'dns', MeasurementError>>;
+  /** The id of the evidence entry that measured it (CommandEvidence.id). */
+  evidence?: string;
 }
 
 /**
@@ -592,6 +604,10 @@ export interface Reachability {
   detail?: string;
   /** Set with status `error`: why the probe could not be made. */
   error?: MeasurementError;
+  /** The probe as a person would type it for this target alone (`ping -c 1 -W 1 192.168.101.1`), for citing. */
+  command?: string;
+  /** The id of the evidence entry that measured it (CommandEvidence.id). */
+  evidence?: string;
 }
 
 /**
@@ -612,6 +628,10 @@ export interface Resolution {
   error?: MeasurementError;
   /** The lookup tool that ran (`getent`, `nslookup`, `host`, `resolvectl`, `dig`, `Resolve-DnsName`). */
   tool?: string;
+  /** The lookup as a person would type it (`getent ahostsv4 www.example.com`), for citing. */
+  command?: string;
+  /** The id of the evidence entry that measured it (CommandEvidence.id). */
+  evidence?: string;
 }
 
 export interface GuestFacts {
@@ -635,8 +655,13 @@ export interface GuestFacts {
 /** A guest fact a question check needs beyond the configuration and the probes. */
 export type FactRequest = { kind: 'sysctl'; key: string } | { kind: 'nat'; savedFiles: string[] };
 
-/** A measured value or why it could not be measured (never a guess; the words come from the catalogs). */
-export type MeasuredFact<T> = { ok: true; value: T } | { ok: false; error: MeasurementError };
+/**
+ * A measured value, or "could not measure" with its cause (never a guess; the words come from the
+ * catalogs), each with the id of the evidence entry that produced it (CommandEvidence.id).
+ */
+export type Measured<T> = ({ ok: true; value: T } | { ok: false; error: MeasurementError }) & { evidence?: string };
+/** The same shape under its older name. */
+export type MeasuredFact<T> = Measured<T>;
 
 export interface SysctlSetting {
   file: string;
@@ -655,6 +680,8 @@ export interface SysctlFact {
    * systemd-sysctl applies only sysctl.d and no sysctl.d entry links to it (Debian 13).
    */
   ignored?: SysctlSetting[];
+  /** The id of the evidence entry that measured it. */
+  evidence?: string;
 }
 
 /** One source-NAT rule (iptables MASQUERADE/SNAT, or nftables masquerade/snat). */
@@ -679,6 +706,8 @@ export interface NatFacts {
   live: MeasuredFact<NatRule[]>;
   /** The files restored at boot. */
   saved: MeasuredFact<NatSaved[]>;
+  /** The id of the evidence entry that measured it. */
+  evidence?: string;
 }
 
 /** Per-OS probe set; runs commands through a Connection and parses locale-independent output. */
@@ -688,6 +717,8 @@ export interface GuestProber {
   /** Targets are validated (IPv4 literal or hostname) before use; probes run in parallel in the guest. */
   reach(conn: Connection, targets: string[], timeoutMs: number, ev: CommandEvidence[]): Promise<Reachability[]>;
   resolve(conn: Connection, name: string, timeoutMs: number, ev: CommandEvidence[]): Promise<Resolution>;
+  /** Optional: the extra facts checks declare they need (sysctl values, NAT rules: Linux's router facts). */
+  extra?(conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;
   /**
    * Optional: the configuration, the name lookup and the pings of the targets known before any peer
    * is measured, as one script (one round trip). The engine may hand the plan to openGuest, which
@@ -697,8 +728,15 @@ export interface GuestProber {
     plan(req: SurveyRequest): PlannedScript;
     read(result: CommandResult, req: SurveyRequest, guest: string): SurveyFacts;
     /** The result as the separate probes' evidence (configuration, lookup, pings), each cited apart. */
-    parts?(result: CommandResult, req: SurveyRequest): { label: string; stdout: string }[];
+    parts?(result: CommandResult, req: SurveyRequest): SurveyPart[];
   };
+}
+
+/** One probe of a survey's result, as its own evidence: which facts it holds, how it is cited, its output. */
+export interface SurveyPart {
+  key: 'config' | 'lookup' | 'reach';
+  label: string;
+  stdout: string;
 }
 
 /** What a survey asks: the name to look up and the targets to ping, each bounded by timeoutMs. */
@@ -713,6 +751,18 @@ export interface SurveyFacts {
   resolve: Resolution;
   /** One entry per requested target, in order. */
   reach: Reachability[];
+}
+
+/**
+ * How to tell, from inside a guest, whether an address is really this VM (per OS, built by
+ * grader/probes/identity.ts and handed to openGuest by the engine: transports know no OS's commands).
+ */
+export interface IdentityCheck {
+  plan: PlannedScript;
+  /** The plan is the guest's first probe script (a survey): its result is handed back to the caller. */
+  handsBack: boolean;
+  /** The (IPv4 address, MAC) pairs the guest's interfaces hold, or why they could not be read. */
+  read(result: CommandResult, guest: string): MeasuredFact<{ address: string; mac: string }[]>;
 }
 
 /** A constant script with its inputs as positional arguments, and how it is cited as evidence. */
@@ -758,11 +808,28 @@ export interface Verdict {
   /** Machine codes of what was recognised: apipa, firewall-filtered, stale-lease, lab-contradicts-theory... */
   codes: string[];
   evidence: CommandEvidence[];
+  /**
+   * The displayed fields above as words not yet put into a language (grader/i18n/messages.ts), so the
+   * result renders in either language (reports/model.ts). The string fields are the same words in
+   * the result's `lang`, for readers of the JSON; renderers use these when present.
+   */
+  words?: VerdictWords;
+}
+
+export interface VerdictWords {
+  message: Msg;
+  studentAnswer: Msg | null;
+  observed: Msg | null;
+  theory: Msg | null;
+  hints: Msg[];
+  questionTitle?: Msg;
 }
 
 export interface TaskResult {
   id: string;
   title: string;
+  /** The title in both languages (the spec's). */
+  titleWords?: Msg;
   network: { key: string; name: string | null; type: NetworkType | null };
   hostChecks: Verdict[];
   questions: Verdict[];
@@ -804,6 +871,8 @@ export interface GradeResult {
   exitCode: 0 | 1;
   /** Host keys trusted for the first time during this run (accept_new_host_key) and pinned. */
   trustedHostKeys?: TrustedHostKey[];
+  /** `exercise.title`, `errors` and `answerNotices` as words in no language yet (see Verdict.words). */
+  words?: { exerciseTitle: Msg; errors: Msg[]; answerNotices?: Msg[] };
 }
 
 /** A host key pinned on first use: which host, which key, in which known_hosts file. */

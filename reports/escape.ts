@@ -1,18 +1,21 @@
 // Escaping shared by every renderer. Every string that comes from a file or a guest (names,
-// answers, command output) passes through one of these before it reaches a report.
+// answers, command output) passes through one of these before it reaches a report. C1 and bidi
+// controls are shown as visible symbols (`⟨U+202E⟩`) by grader/util/visible.ts's `inert`, in
+// every format.
+import { inert } from '../grader/util/visible.js';
 
 /** C0/C1 controls except tab and newline, DEL, and ANSI escape sequences. */
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
 // eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 /** Characters XML 1.0 cannot carry at all (even escaped), including lone surrogates. */
 // eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** Removes terminal escape sequences and control characters (keeps \n and \t); CRLF -> LF. */
+/** Removes terminal escape sequences and C0 controls (keeps \n and \t); CRLF -> LF; C1 and bidi controls made visible. */
 export function stripControls(s: string): string {
-  return s.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROLS, '');
+  return inert(s.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROLS, ''));
 }
 
 /** Text for HTML element content and attribute values (always quoted with "). */
@@ -29,10 +32,10 @@ export function escapeHtml(s: string | number | null | undefined): string {
 /** Text for XML element content and attribute values; characters XML cannot hold are dropped. */
 export function escapeXml(s: string | number | null | undefined): string {
   if (s === null || s === undefined) return '';
-  return String(s)
+  return inert(String(s)
     .replace(/\r\n?/g, '\n')
     .replace(ANSI, '')
-    .replace(XML_INVALID, '')
+    .replace(XML_INVALID, ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -45,10 +48,10 @@ export function escapeXml(s: string | number | null | undefined): string {
 /** XML element content: like escapeXml but keeps newlines and tabs literal (readable system-out). */
 export function escapeXmlText(s: string | null | undefined): string {
   if (s === null || s === undefined) return '';
-  return String(s)
+  return inert(String(s)
     .replace(/\r\n?/g, '\n')
     .replace(ANSI, '')
-    .replace(XML_INVALID, '')
+    .replace(XML_INVALID, ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');

@@ -2,7 +2,7 @@
 // `vm:<role>` it grades a machine routed through another VM (a Linux VM as router).
 import type { QuestionCheck } from '../types.js';
 import { tc } from './params.js';
-import { configEvidence, guestLabel, probeWords, tr, onMeasuredGuest, } from './util.js';
+import { configEvidence, guestLabel, tr, onMeasuredGuest } from './util.js';
 
 export const defaultGateway: QuestionCheck = onMeasuredGuest({
   name: 'default-gateway',
@@ -15,7 +15,7 @@ export const defaultGateway: QuestionCheck = onMeasuredGuest({
       display: gw ?? tr(ctx, 'noneGateway'),
       codes: gw ? [] : ['no-gateway'],
       explanation: gw ? tc(ctx.lang, 'gwIs', { guest, gateway: gw }) : tc(ctx.lang, 'gwNone', { guest }),
-      evidence: configEvidence(facts, probeWords(facts)),
+      evidence: configEvidence(facts),
     };
   },
 });

@@ -2,16 +2,15 @@
 // the lab file. Statuses: resolved -> yes; not-found / server-failure / no-server / timeout -> no;
 // error -> could not measure.
 import type { QuestionCheck } from '../types.js';
-import { commandFor, evidenceFor, guestLabel, notMeasured, tr, onMeasuredGuest, yesNo } from './util.js';
-import { LOOKUP_COMMANDS } from '../../grader/probes/linux.js';
+import { commandFor, guestLabel, notMeasured, tr, onMeasuredGuest, yesNo, evidenceOf } from './util.js';
 
 export const dnsResolution: QuestionCheck = onMeasuredGuest({
   name: 'dns-resolution',
   kind: 'yes-no',
   observe(ctx, facts) {
-        const name = ctx.lab.probes?.resolveName ?? ctx.spec.probes.resolveName;
+    const name = ctx.lab.probes?.resolveName ?? ctx.spec.probes.resolveName;
     const r = facts.resolve;
-    const evidence = evidenceFor(facts, [name]);
+    const evidence = evidenceOf(facts, facts.resolve?.evidence);
     const guest = guestLabel(facts);
     if (!r) {
       const error = tr(ctx, 'obsResolveNotProbed', { guest, name });
@@ -21,7 +20,7 @@ export const dnsResolution: QuestionCheck = onMeasuredGuest({
       guest,
       name: r.name,
       // The lookup tool that actually ran (getent, busybox nslookup, host, resolvectl, dig...).
-      command: r.tool && LOOKUP_COMMANDS[r.tool] ? LOOKUP_COMMANDS[r.tool]!(r.name) : commandFor(facts, r.name, facts.os === 'windows' ? `Resolve-DnsName ${r.name} -Type A` : `getent ahostsv4 ${r.name}`),
+      command: r.command ?? commandFor(facts, r.name, facts.os === 'windows' ? `Resolve-DnsName ${r.name} -Type A` : `getent ahostsv4 ${r.name}`),
       addresses: r.addresses.join(', '),
       server: r.server ?? (facts.config.dnsServers.join(', ') || tr(ctx, 'none')),
     };

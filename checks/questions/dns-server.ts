@@ -1,14 +1,14 @@
 // dns-server: which DNS server does the guest use? The first server the guest is configured with
 // (the prober asks systemd-resolved for the real ones behind 127.0.0.53); none = null.
 import type { QuestionCheck } from '../types.js';
-import { configEvidence, guestLabel, notMeasured, probeWords, tr, onMeasuredGuest, } from './util.js';
+import { configEvidence, guestLabel, notMeasured, tr, onMeasuredGuest } from './util.js';
 
 export const dnsServer: QuestionCheck = onMeasuredGuest({
   name: 'dns-server',
   kind: 'ipv4',
   observe(ctx, facts) {
         const failed = facts.config.errors?.dns;
-    if (failed) return notMeasured(ctx, failed, tr(ctx, 'what_dns'), configEvidence(facts, probeWords(facts)), guestLabel(facts));
+    if (failed) return notMeasured(ctx, failed, tr(ctx, 'what_dns'), configEvidence(facts), guestLabel(facts));
     const servers = facts.config.dnsServers;
     const first = servers[0] ?? null;
     const guest = guestLabel(facts);
@@ -22,7 +22,7 @@ export const dnsServer: QuestionCheck = onMeasuredGuest({
       display: first ?? tr(ctx, 'none'),
       codes: first ? [] : ['no-dns-server'],
       explanation: parts.join(' '),
-      evidence: configEvidence(facts, probeWords(facts)),
+      evidence: configEvidence(facts),
     };
   },
 });

@@ -3,12 +3,9 @@
 // address there, so the answer is "no" without probing anything.
 import type { QuestionCheck } from '../types.js';
 import { reachObservation } from './reach.js';
+import { hostAddressOf } from '../../grader/facts/interfaces.js';
 import { tc } from './params.js';
-import { configEvidence, guestLabel, probeWords, tr, onMeasuredGuest, yesNo } from './util.js';
-
-export function hostAddressOf(network: { ips: { family: string; address: string }[] } | null): string | null {
-  return network?.ips.find((i) => i.family === 'ipv4')?.address ?? null;
-}
+import { configEvidence, guestLabel, tr, onMeasuredGuest, yesNo } from './util.js';
 
 export const hostReach: QuestionCheck = onMeasuredGuest({
   name: 'host-reach',
@@ -31,7 +28,7 @@ export const hostReach: QuestionCheck = onMeasuredGuest({
         display: yesNo(ctx, false),
         codes: ['host-no-address'],
         explanation: tr(ctx, 'obsHostNoAddress', { guest: guestLabel(facts), network: ctx.network.name }),
-        evidence: configEvidence(facts, probeWords(facts)).slice(0, 2),
+        evidence: configEvidence(facts).slice(0, 2),
       };
     }
     return reachObservation(ctx, facts, [host], { what: tr(ctx, 'whatHost', { target: host, network: ctx.network.name }), filteredMeansLink: true });

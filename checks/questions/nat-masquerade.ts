@@ -4,11 +4,11 @@
 // output interface or source covers every one. Reading the running rules needs root.
 import type { MeasurementError, NatRule, NetworkInfo } from '../../grader/types.js';
 import type { Observation, QuestionCheck } from '../types.js';
-import { SAVED_FILE } from '../../grader/probes/linux-router.js';
+import { SAVED_FILE } from '../../grader/facts/needs.js';
 import { networkFor } from '../host/common.js';
 import { nicOn } from '../../grader/libvirt/attachment.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { domainOf, guestLabel, inSubnet, measurementText, normMac, tr, onMeasuredGuest, yesNo } from './util.js';
+import { domainOf, guestLabel, inSubnet, measurementText, normMac, tr, onMeasuredGuest, yesNo, evidenceOf } from './util.js';
 
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?$/;
 const DEFAULT_FILES = ['/etc/iptables/rules.v4', '/etc/nftables.conf'];
@@ -68,7 +68,7 @@ export const natMasquerade: QuestionCheck = onMeasuredGuest({
     const persistent = p.values.persistent as boolean;
     const files = p.values.saved_files as string[];
     const guest = guestLabel(facts);
-    const evidence = facts.evidence.filter((e) => e.command.includes('iptables') || e.command.includes('nft'));
+    const evidence = evidenceOf(facts, facts.nat?.evidence);
     const fail = (error: string, codes = ['nat-not-measured']): Observation => ({ value: null, display: tr(ctx, 'displayUnknown'), codes, explanation: error, evidence, error });
     // "Could not measure": the command, what happened and the fix, all in the report's language.
     const notMeasured = (err: MeasurementError, what: 'whatNatLive' | 'whatNatSaved', before = ''): Observation =>

@@ -4,7 +4,7 @@
 import type { QuestionCheck } from '../types.js';
 import { bestReach } from './reach.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { commandFor, domainOf, evidenceFor, guestLabel, leasesOf, reachStatusText, taskAddresses, tr, onMeasuredGuest, yesNo } from './util.js';
+import { commandFor, domainOf, guestLabel, leasesOf, reachStatusText, taskAddresses, tr, onMeasuredGuest, yesNo, reachEvidence, configEvidence } from './util.js';
 
 const RULES: ParamRules = { via: { type: 'role', what: 'whatRole', required: true } };
 
@@ -22,7 +22,7 @@ export const reachVia: QuestionCheck = onMeasuredGuest({
     const vg = ctx.guests[viaRole];
     const addrs = vg && vg.ok ? taskAddresses(ctx, vg.facts) : leasesOf(ctx, viaRole).filter((l) => !l.stale && l.network === ctx.network?.name).map((l) => l.address);
     const target = ctx.lab.probes?.outsideHost ?? ctx.spec.probes.outsideHost;
-    const evidence = evidenceFor(facts, [target, 'route']);
+    const evidence = [...reachEvidence(facts, [target]), ...configEvidence(facts)];
     const unknown = (error: string, code: string) => ({ value: null, display: tr(ctx, 'displayUnknown'), codes: [code], explanation: error, evidence, error });
     const no = (code: string, explanation: string) => ({ value: { kind: 'yes-no' as const, value: false }, display: yesNo(ctx, false), codes: [code], explanation, evidence });
     if (addrs.length === 0) return unknown(tc(ctx.lang, 'viaNoAddress', { via, network, guest }), 'via-address-unknown');

@@ -4,7 +4,7 @@
 // could not measure.
 import type { CommandEvidence, GuestFacts, Reachability } from '../../grader/types.js';
 import type { Observation, QuestionContext } from '../types.js';
-import { commandFor, evidenceFor, guestLabel, notMeasured, reachStatusText, tr, yesNo } from './util.js';
+import { commandFor, guestLabel, notMeasured, reachStatusText, tr, yesNo, reachEvidence } from './util.js';
 
 export interface ReachOptions {
   /** What the target is, in words (`198.51.100.10 (outside host)`). */
@@ -22,7 +22,7 @@ export function bestReach(results: Reachability[]): Reachability | null {
 export function reachObservation(ctx: QuestionContext, facts: GuestFacts, targets: string[], opts: ReachOptions): Observation {
   const guest = guestLabel(facts);
   const results = targets.map((tg) => facts.reach[tg]).filter((r): r is Reachability => r !== undefined);
-  const evidence: CommandEvidence[] = evidenceFor(facts, targets);
+  const evidence: CommandEvidence[] = reachEvidence(facts, targets);
   const r = bestReach(results);
   if (!r) {
     const error = tr(ctx, 'obsReachNotProbed', { guest, what: opts.what });

@@ -3,9 +3,9 @@
 // /etc/sysctl.conf)? E.g. forwarding for a Linux router: { key: net.ipv4.ip_forward, value: "1" }.
 import type { QuestionCheck, Observation } from '../types.js';
 import type { MeasurementError, SysctlSetting } from '../../grader/types.js';
-import { SYSCTL_KEY } from '../../grader/probes/linux-router.js';
+import { SYSCTL_KEY } from '../../grader/facts/needs.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { guestLabel, measurementText, tr, onMeasuredGuest, yesNo } from './util.js';
+import { guestLabel, measurementText, tr, onMeasuredGuest, yesNo, evidenceOf } from './util.js';
 
 const RULES: ParamRules = {
   key: { type: 'string', pattern: SYSCTL_KEY, what: 'whatSysctlKey', required: true },
@@ -31,7 +31,7 @@ export const sysctl: QuestionCheck = onMeasuredGuest({
     const want = norm(p.values.value as string);
     const persistent = p.values.persistent as boolean;
     const guest = guestLabel(facts);
-    const evidence = facts.evidence.filter((e) => e.command.includes('/proc/sys'));
+    const evidence = evidenceOf(facts, facts.sysctl?.[key]?.evidence);
     const fact = facts.sysctl?.[key];
     const fail = (error: string, cause?: MeasurementError['cause']): Observation => ({
       value: null,

@@ -4,10 +4,9 @@
 import type { CommandEvidence, GuestAddress, GuestFacts, GuestInterface, HostSnapshot, LeaseInfo, MeasurementError, NetworkInfo, ReachStatus } from '../../grader/types.js';
 import type { GuestOutcome, Observation, QuestionCheck, QuestionContext } from '../types.js';
 import { translator, type Params } from '../../grader/i18n/translate.js';
-import { normalizeMac } from '../../grader/libvirt/mac.js';
-import { nicOn } from '../../grader/libvirt/attachment.js';
+import { interfaceOn, macsOn, normMac } from '../../grader/facts/interfaces.js';
 import { inRange, inSubnet, isLinkLocal } from '../../grader/net/ipv4.js';
-import { measurementText as describeMeasurement } from '../../grader/probes/describe.js';
+import { measurementText as describeMeasurement } from '../../grader/facts/describe.js';
 import es from '../../grader/i18n/es/grade.js';
 import en from '../../grader/i18n/en/grade.js';
 
@@ -18,11 +17,6 @@ export function tr(ctx: { lang: 'es' | 'en' }, key: GradeKey, params?: Params): 
   return t(ctx.lang, key, params);
 }
 
-/** virsh `52:54:00:22:fa:b7`, Windows `52-54-00-22-FA-B7` -> `52:54:00:22:fa:b7` (libvirt's normalizeMac; text that is no MAC is only lower-cased). */
-export function normMac(mac: string): string {
-  return normalizeMac(mac) ?? mac.trim().toLowerCase().replace(/-/g, ':');
-}
-
 export { inRange, inSubnet, isLinkLocal };
 
 /** The domain name the lab file gives for a role (falls back to the spec's default). */
@@ -30,26 +24,7 @@ export function domainOf(ctx: QuestionContext, role: string): string {
   return ctx.lab.vms[role]?.domain ?? ctx.spec.vms[role]?.defaultDomain ?? role;
 }
 
-/** MACs of a domain's NICs attached to a network (type=network source, or its bridge). */
-export function macsOn(snapshot: HostSnapshot, domain: string, net: NetworkInfo | null): string[] {
-  if (!net) return [];
-  const dom = snapshot.domains.find((d) => d.name === domain);
-  if (!dom) return [];
-  return dom.interfaces.filter((i) => nicOn(i, net)).map((i) => normMac(i.mac));
-}
-
-/**
- * The guest interface on a network: matched by MAC against the domain's NICs on that network;
- * when the snapshot cannot tell (no NIC known there), the guest's only non-loopback interface.
- */
-export function interfaceOn(snapshot: HostSnapshot, domain: string, net: NetworkInfo | null, interfaces: GuestInterface[]): GuestInterface | null {
-  const macs = macsOn(snapshot, domain, net);
-  const real = interfaces.filter((i) => i.name !== 'lo' && normMac(i.mac) !== '00:00:00:00:00:00');
-  const byMac = real.find((i) => macs.includes(normMac(i.mac)));
-  if (byMac) return byMac;
-  if (macs.length === 0 && real.length === 1) return real[0]!;
-  return null;
-}
+export { interfaceOn, macsOn, normMac };
 
 /** MACs of the role's NICs on the task's network (from the host snapshot). */
 export function taskMacs(ctx: QuestionContext, role: string): string[] {
@@ -131,41 +106,28 @@ export function onMeasuredGuest(check: GuestCheck): QuestionCheck {
   };
 }
 
-/** Evidence entries that mention one of the words (targets, names); all of them when none does. */
-export function evidenceFor(facts: GuestFacts, words: string[]): CommandEvidence[] {
-  const hit = facts.evidence.filter((e) => words.some((w) => w && (e.command.includes(w) || e.stdout.includes(w))));
-  return hit;
-}
-
-/** Evidence of the configuration probes: every entry not about a reach target or the resolved name. */
-export function configEvidence(facts: GuestFacts, exclude: string[]): CommandEvidence[] {
-  const ex = exclude.filter(Boolean);
-  const cfg = facts.evidence.filter((e) => !ex.some((w) => e.command.includes(w)));
-  return cfg.length > 0 ? cfg : facts.evidence;
-}
-
-/** Every string a check may treat as a probe target or name (to split evidence by purpose). */
-export function probeWords(facts: GuestFacts): string[] {
-  return [...Object.keys(facts.reach), ...(facts.resolve ? [facts.resolve.name] : [])];
-}
-
 /**
- * The command that was run for a target, for citing in a message. A batched probe
- * (`ping -c1 -W1 A B C (in parallel); ...`, or a survey's `ip -j addr; ...; ping -c1 -W1 A B C`)
- * is cited for this target only (`ping -c1 -W1 B`).
+ * The evidence entries that produced a fact, by the ids the facts carry (CommandEvidence.id): a
+ * check cites what measured the fact, never an entry found by matching text.
  */
+export function evidenceOf(facts: GuestFacts, ...ids: (string | undefined)[]): CommandEvidence[] {
+  const want = new Set(ids.filter((x): x is string => typeof x === 'string'));
+  return facts.evidence.filter((e) => e.id !== undefined && want.has(e.id));
+}
+
+/** The evidence of the configuration (addresses, routes, DNS). */
+export function configEvidence(facts: GuestFacts): CommandEvidence[] {
+  return evidenceOf(facts, facts.config.evidence);
+}
+
+/** The evidence of the pings of these targets. */
+export function reachEvidence(facts: GuestFacts, targets: string[]): CommandEvidence[] {
+  return evidenceOf(facts, ...targets.map((tg) => facts.reach[tg]?.evidence));
+}
+
+/** The command that measured a target, as the prober cites it for this target alone (`ping -c1 -W1 B`). */
 export function commandFor(facts: GuestFacts, target: string, fallback: string): string {
-  const words = (x: string) => x.split(/[\s;,()]+/);
-  const label = facts.evidence.find((e) => words(e.command).includes(target))?.command;
-  if (!label) return fallback;
-  // A survey's label lists several commands (`ip -j addr; ...; ping -c1 -W1 A B (side by side)`):
-  // only the one that names the target is cited.
-  const part = label.split(';').find((x) => words(x).includes(target))!.trim();
-  const others = new Set([...Object.keys(facts.reach), ...(facts.resolve ? [facts.resolve.name] : [])]);
-  const tokens = part.split(/\s+/);
-  const first = tokens.findIndex((tk) => others.has(tk) || tk === target);
-  if (first <= 0) return part;
-  return [...tokens.slice(0, first), target].join(' ');
+  return facts.reach[target]?.command ?? fallback;
 }
 
 export function reachStatusText(ctx: QuestionContext, status: ReachStatus): string {
@@ -195,7 +157,7 @@ export function configOnTask(
   ctx: QuestionContext,
   facts: GuestFacts,
 ): { iface: GuestInterface; evidence: CommandEvidence[]; guest: string } | { observation: Observation } {
-  const evidence = configEvidence(facts, probeWords(facts));
+  const evidence = configEvidence(facts);
   const guest = guestLabel(facts);
   const failed = facts.config.errors?.interfaces;
   if (failed) return { observation: notMeasured(ctx, failed, tr(ctx, 'what_interfaces'), evidence, guest) };

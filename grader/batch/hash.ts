@@ -2,7 +2,7 @@
 // answers, the lab description and the options that change a result. Secret values are never
 // hashed (only where they come from).
 import { createHash } from 'node:crypto';
-import { readInput, ReadInputError } from '../util/read-input.js';
+import { readInput, ReadInputError } from '../inputs/read.js';
 import type { LabSource } from './roster.js';
 
 export interface InputHashes {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError, type ExerciseSpec, type InputIssue, type LabFile, type Lang } from '../types.js';
 import { loadLab } from '../inputs/load-lab.js';
+import type { Secrets } from '../inputs/secrets.js';
 import { locate, type PathSeg } from '../inputs/yaml-source.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/batch.js';
@@ -21,24 +22,31 @@ export function parsePath(p: string): PathSeg[] {
   return out;
 }
 
-export async function resolveLab(student: RosterStudent, spec: ExerciseSpec | undefined, lang: Lang): Promise<LabFile> {
+export async function resolveLab(student: RosterStudent, spec: ExerciseSpec | undefined, lang: Lang, secrets?: Secrets): Promise<LabFile> {
   const src = student.lab;
   if (src.kind === 'file') {
     // A lab file named per student is the student's: no local paths, variables, URI parameters or
     // trust-lowering options; the teacher's credentials come from the roster, bound to hosts.
-    const lab = await loadLab(src.path, { lang, trust: 'student', ...(spec ? { spec } : {}) });
+    const lab = await loadLab(src.path, {
+      lang,
+      trust: 'student',
+      ...(spec ? { spec } : {}),
+      ...(src.within !== undefined ? { within: src.within } : {}),
+      ...(student.preread?.lab ? { bytes: student.preread.lab } : {}),
+      ...(secrets ? { secrets } : {}),
+    });
     if (student.credentials) lab.credentials = student.credentials;
     return lab;
   }
-  return loadInline(student, src, spec, lang);
+  return loadInline(student, src, spec, lang, secrets);
 }
 
-async function loadInline(student: RosterStudent, src: Extract<LabSource, { kind: 'inline' }>, spec: ExerciseSpec | undefined, lang: Lang): Promise<LabFile> {
+async function loadInline(student: RosterStudent, src: Extract<LabSource, { kind: 'inline' }>, spec: ExerciseSpec | undefined, lang: Lang, secrets?: Secrets): Promise<LabFile> {
   // The merged lab is loaded from memory (never written to disk: it may hold inline secrets), named
   // as a file in the roster's folder so relative key and secret paths resolve as written there.
   const file = join(src.baseDir, `.labgrade-lab-${student.id}.yaml`);
   try {
-    const lab = await loadLab(file, { lang, text: stringify(src.data), ...(spec ? { spec } : {}) });
+    const lab = await loadLab(file, { lang, text: stringify(src.data), ...(spec ? { spec } : {}), ...(secrets ? { secrets } : {}) });
     lab.file = `${src.origins.roster.display}#students[${student.index}]`;
     return lab;
   } catch (err) {

@@ -8,6 +8,7 @@ import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';
 import { resolveLab } from './lab-source.js';
+import { runSecrets } from '../inputs/secrets.js';
 import type { Roster } from './roster.js';
 
 const t = translator(es, en);
@@ -30,10 +31,12 @@ export async function preflight(roster: Roster, spec: ExerciseSpec, lang: Lang, 
       } else throw err;
     }
     if (s.lab.kind !== 'inline') continue;
+    const secrets = runSecrets();
     try {
-      labs.set(s.id, await resolveLab(s, spec, lang));
+      labs.set(s.id, await resolveLab(s, spec, lang, secrets));
     } catch (err) {
-      if (err instanceof InputError) issues.push(...err.issues);
+      // An inline lab's secrets are its student's: hidden from its own problems, nobody else's.
+      if (err instanceof InputError) issues.push(...err.issues.map((i) => ({ ...i, message: secrets.redact(i.message) })));
       else throw err;
     }
   }

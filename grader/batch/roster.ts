@@ -18,7 +18,7 @@ export type Identity = 'email' | 'idNumber' | 'username' | 'id';
 
 /** Where a student's lab comes from. */
 export type LabSource =
-  | { kind: 'file'; path: string }
+  | { kind: 'file'; path: string; within?: string }
   /** A lab in the lab-file format, already merged (defaults + entry) and with {id} filled in. */
   | { kind: 'inline'; data: Record<string, unknown>; baseDir: string; origins: LabOrigins };
 
@@ -40,12 +40,18 @@ export interface RosterStudent {
   lab: LabSource;
   /** Absolute path of the answers file. */
   answers: string;
+  /** The folder the roster names for the answers file: it must lie inside, with no symbolic link below (studentFolder). */
+  answersWithin?: string;
+  /** The student's files, read once by batch under the student's deadline (grader/batch/run.ts). */
+  preread?: { answers?: Uint8Array; lab?: Uint8Array };
   task: string;
   deadlineSec: number;
   /** Line of the entry in the roster (for messages). */
   line?: number;
   /** The roster's credentials (teacher-owned), for a lab file the student handed in. */
   credentials?: TeacherCredential[];
+  /** Moodle's participant id for the assignment (batch --hand-ins matches by it). */
+  participant?: string;
 }
 
 export interface ExportOptions {
@@ -73,7 +79,7 @@ export const DEFAULT_PER_HOST = 4;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 /** Loads and validates a roster; throws InputError listing every problem. */
-export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
+export async function loadRoster(path: string, lang: Lang, opts: { handIns?: boolean } = {}): Promise<Roster> {
   const src = await readYaml(path, lang);
   const issues = new Issues(lang, src.display, src);
   if (!isRecord(src.data)) {
@@ -133,7 +139,7 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
     const ownLab = own<unknown>(entry, 'lab');
     const defLab = own<unknown>(defaults, 'lab');
     let lab: LabSource | null = null;
-    if (typeof ownLab === 'string') lab = { kind: 'file', path: expandPath(fill(ownLab), baseDir) };
+    if (typeof ownLab === 'string') lab = { kind: 'file', path: expandPath(fill(ownLab), baseDir), within: studentFolder(ownLab, baseDir) };
     else if (isRecord(ownLab)) {
       if (typeof defLab === 'string') issues.error([...at, 'lab'], t(lang, 'labNotMapping'));
       const merged = isRecord(defLab) ? deepMerge(defLab, ownLab) : ownLab;
@@ -143,14 +149,15 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
         baseDir,
         origins: { roster: src, entry: [...at, 'lab'], defaults: isRecord(defLab) ? ['defaults', 'lab'] : null },
       };
-    } else if (typeof defLab === 'string') lab = { kind: 'file', path: expandPath(fill(defLab), baseDir) };
+    } else if (typeof defLab === 'string') lab = { kind: 'file', path: expandPath(fill(defLab), baseDir), within: studentFolder(defLab, baseDir) };
     else if (isRecord(defLab)) {
       lab = { kind: 'inline', data: fillDeep(defLab, fill) as Record<string, unknown>, baseDir, origins: { roster: src, entry: [...at, 'lab'], defaults: ['defaults', 'lab'] } };
     }
-    if (!lab) issues.error(at, t(lang, 'missingLab'));
+    // With hand-ins (batch --hand-ins), the lab and the answers come from each hand-in.
+    if (!lab && !opts.handIns) issues.error(at, t(lang, 'missingLab'));
 
     const answers = own<string>(entry, 'answers') ?? own<string>(defaults, 'answers');
-    if (answers === undefined) issues.error(at, t(lang, 'missingAnswers'));
+    if (answers === undefined && !opts.handIns) issues.error(at, t(lang, 'missingAnswers'));
 
     const student: RosterStudent = {
       index,
@@ -158,6 +165,7 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
       name: String(own(entry, 'name')),
       lab: lab ?? { kind: 'file', path: '' },
       answers: answers === undefined ? '' : expandPath(fill(answers), baseDir),
+      ...(answers === undefined ? {} : { answersWithin: studentFolder(answers, baseDir) }),
       task: own<string>(entry, 'task') ?? own<string>(defaults, 'task') ?? 'auto',
       deadlineSec: own<number>(entry, 'deadline') ?? own<number>(defaults, 'deadline') ?? own<number>(limits, 'deadline') ?? DEFAULT_DEADLINE_SEC,
     };
@@ -166,6 +174,8 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
       if (v !== undefined) student[k] = v;
     }
     if (line !== undefined) student.line = line;
+    const participant = own<string | number>(entry, 'participant');
+    if (participant !== undefined) student.participant = String(participant);
     // Only a lab file the student handed in needs (and gets) the teacher's credentials.
     if (lab?.kind === 'file' && credentials.length > 0) student.credentials = credentials;
     students.push(student);
@@ -183,6 +193,20 @@ export async function loadRoster(path: string, lang: Lang): Promise<Roster> {
     export: exportOpts,
     credentials,
   };
+}
+
+/**
+ * The folder the roster names for a student's file: with `{id}` in the pattern, the folder before
+ * the first component that holds it (`entregas/{id}/respuestas.yaml` -> `entregas`); without, the
+ * file's own folder. The file must lie inside it with no symbolic link below it, so a student's
+ * `entregas/alu09 -> /some/teacher/folder` is refused, never read.
+ */
+export function studentFolder(template: string, baseDir: string): string {
+  const parts = template.split('/');
+  const i = parts.findIndex((p) => p.includes('{id}'));
+  if (i < 0) return dirname(expandPath(template, baseDir));
+  const head = parts.slice(0, i).join('/');
+  return expandPath(head === '' ? (template.startsWith('/') ? '/' : '.') : head, baseDir);
 }
 
 function secretOf(v: unknown, baseDir: string): SecretRef | undefined {
@@ -209,6 +233,7 @@ function credentialOf(raw: unknown, baseDir: string, origin: string): TeacherCre
     if (typeof ssh.agent === 'boolean') s.useAgent = ssh.agent;
     if (typeof ssh.known_hosts === 'string') s.knownHostsFile = expandPath(ssh.known_hosts, baseDir);
     if (typeof ssh.accept_new_host_key === 'boolean') s.acceptNewHostKey = ssh.accept_new_host_key;
+    if (typeof ssh.port === 'number') s.port = ssh.port;
     c.ssh = s;
   }
   const winrm = own<Record<string, unknown>>(raw, 'winrm');
@@ -219,6 +244,8 @@ function credentialOf(raw: unknown, baseDir: string, origin: string): TeacherCre
     if (pw) w.password = pw;
     if (typeof winrm.ca_file === 'string') w.caFile = expandPath(winrm.ca_file, baseDir);
     if (typeof winrm.insecure_skip_verify === 'boolean') w.insecureSkipVerify = winrm.insecure_skip_verify;
+    if (typeof winrm.port === 'number') w.port = winrm.port;
+    if (winrm.scheme === 'http' || winrm.scheme === 'https') w.scheme = winrm.scheme;
     c.winrm = w;
   }
   return c;

@@ -6,8 +6,9 @@
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { InputError, TransportError, type GradeResult, type Lang } from '../types.js';
-import { cleanStaleTemps, ensureDir, PRIVATE_MODES, writeFileAtomic, type OutputModes } from '../util/fs.js';
-import { readInput } from '../util/read-input.js';
+import { cleanStaleTemps, lockOutDir, OutDirError, prepareOutDir, PRIVATE_MODES, writeFileAtomic, type OutLock, type OutputModes } from '../util/fs.js';
+import { readInput, ReadInputError } from '../inputs/read.js';
+import { runSecrets } from '../inputs/secrets.js';
 import { computeTotals, taskPoints } from '../engine/totals.js';
 import { renderers } from '../../reports/index.js';
 import { resultProblems } from '../../reports/validate.js';
@@ -17,6 +18,7 @@ import es from '../i18n/es/batch.js';
 import en from '../i18n/en/batch.js';
 import { combineHashes, fileHash, labHash, sha256, type InputHashes } from './hash.js';
 import { hostKeyOf } from './hosts.js';
+import { sealHolds, sealKey, sealOf } from './seal.js';
 import type { Roster, RosterStudent } from './roster.js';
 import type { BatchEvent, GradeFn, ResultDigest, StudentRecord, StudentStatus } from './types.js';
 
@@ -41,11 +43,16 @@ export interface BatchOptions {
   graceMs?: number;
   /** Modes of the files and folders written (default private: 0600 / 0700). */
   modes?: OutputModes;
+  /**
+   * The caller's hold on `outDir` (grader/util/fs.ts lockOutDir), kept past this call (the CLI
+   * writes the class outputs under it); without one, runBatch takes and releases its own.
+   */
+  lock?: OutLock;
 }
 
 export interface BatchDeps {
   grade: GradeFn;
-  /** Removes secrets from messages (grader/inputs/secrets.ts redact). */
+  /** Removes the teacher's secrets from messages (grader/inputs/secrets.ts redact); each student's own are added per run. */
   redact: (text: string) => string;
   now?: () => Date;
 }
@@ -79,8 +86,41 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
   const started = now();
   const t0 = Date.now();
   const modes = opts.modes ?? PRIVATE_MODES;
-  await ensureDir(opts.outDir, modes.dir);
-  await ensureDir(join(opts.outDir, 'students'), modes.dir);
+  // Created here, or the running user's with no link inside; then held (one run at a time).
+  await openOutDir(opts.outDir, modes, opts.lang);
+  const lock = opts.lock ?? (await takeOutLock(opts.outDir, opts.lang));
+  try {
+    return await runLocked(roster, opts, deps, now, started, t0);
+  } finally {
+    if (!opts.lock) await lock.release();
+  }
+}
+
+/** The output folder made safe (grader/util/fs.ts prepareOutDir); a refusal is the teacher's input error (exit 2). */
+export async function openOutDir(outDir: string, modes: OutputModes, lang: Lang): Promise<void> {
+  try {
+    await prepareOutDir(outDir, modes);
+  } catch (err) {
+    throw outDirInputError(err, lang);
+  }
+}
+
+/** Takes the output folder's lock; a live run holding it is the teacher's input error (exit 2). */
+export async function takeOutLock(outDir: string, lang: Lang): Promise<OutLock> {
+  try {
+    return await lockOutDir(outDir);
+  } catch (err) {
+    throw outDirInputError(err, lang);
+  }
+}
+
+function outDirInputError(err: unknown, lang: Lang): unknown {
+  if (!(err instanceof OutDirError)) return err;
+  const key = ({ 'not-dir': 'outNotDir', 'not-owner': 'outNotOwner', 'link-inside': 'outLinkInside', 'open-to-others': 'outOpenToOthers', locked: 'outLocked' } as const)[err.code];
+  return new InputError(t(lang, key, { path: err.path, detail: err.detail }));
+}
+
+async function runLocked(roster: Roster, opts: BatchOptions, deps: BatchDeps, now: () => Date, started: Date, t0: number): Promise<BatchOutcome> {
   // Temp files of a run that was killed mid-write hold personal data: gone before anything else.
   await cleanStaleTemps(opts.outDir);
   await cleanStaleTemps(join(opts.outDir, 'students'));
@@ -113,16 +153,21 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
       const seconds = opts.deadlineSec ?? student.deadlineSec;
       const signals = [AbortSignal.timeout(Math.round(seconds * 1000)), ...(opts.signal ? [opts.signal] : [])];
       const signal = AbortSignal.any(signals);
+      // Each student file is read once, here (bounded, no-follow, inside the folder the roster
+      // names for it: a refused file is never read, so never hashed); grading uses these bytes.
+      const answers = await readStudentFile(student.answers, student.answersWithin, signal);
+      const lab = student.lab.kind === 'file' ? await readStudentFile(student.lab.path, student.lab.within, signal) : undefined;
       const hashes: InputHashes = {
         spec: specHash,
-        answers: await fileHash(student.answers, signal).catch(() => 'unreadable:deadline'),
-        lab: await labHash(student.lab, signal).catch(() => 'unreadable:deadline'),
+        answers: answers.hash,
+        lab: lab ? lab.hash : await labHash(student.lab, signal).catch(() => 'unreadable:deadline'),
         options: sha256(JSON.stringify({ task: opts.task ?? student.task, lang })),
       };
       const inputHash = combineHashes(hashes);
       const reuse = opts.resume && !signal.aborted ? await reusable(opts.outDir, student.id, inputHash) : null;
-      const hostKey = reuse || signal.aborted ? `student:${student.id}` : await hostKeyOf(student.lab);
-      return { student, hashes, inputHash, reuse, hostKey };
+      const hostKey = reuse || signal.aborted ? `student:${student.id}` : await hostKeyOf(student.lab, lab?.bytes ?? new Uint8Array(0));
+      const preread = { ...(answers.bytes ? { answers: answers.bytes } : {}), ...(lab?.bytes ? { lab: lab.bytes } : {}) };
+      return { student: reuse ? student : { ...student, preread }, hashes, inputHash, reuse, hostKey };
     })),
   );
   emit({ type: 'queued', total: roster.students.length, reused: prepared.filter((p) => p.reuse).length });
@@ -167,12 +212,25 @@ export async function runBatch(roster: Roster, opts: BatchOptions, deps: BatchDe
  * schema; its totals, recomputed from its verdicts, agree with what it says; its status follows
  * from it. Anything else (an edited or swapped file, a missing hash) means grading again.
  */
+/** A student's file read once: its bytes and hash, or the marker of why it was refused / unreadable. */
+async function readStudentFile(path: string, within: string | undefined, signal: AbortSignal): Promise<{ bytes?: Uint8Array; hash: string }> {
+  try {
+    const bytes = await readInput(path, 'yaml', { trust: 'student', signal, ...(within !== undefined ? { within } : {}) });
+    return { bytes, hash: sha256(bytes) };
+  } catch (err) {
+    if (err instanceof ReadInputError) return { hash: `unreadable:${err.code}:${err.reason}` };
+    return { hash: 'unreadable:deadline' };
+  }
+}
+
 export async function reusable(outDir: string, id: string, inputHash: string): Promise<{ record: StudentRecord; result: GradeResult } | null> {
   const files = studentFiles(id);
   try {
     const record = JSON.parse((await readInput(join(outDir, files.status), 'result')).toString('utf8')) as StudentRecord;
     if (record?.status !== 'graded' || record.inputHash !== inputHash || record.id !== id) return null;
     if (typeof record.resultHash !== 'string' || typeof record.reportHash !== 'string') return null;
+    // Sealed by this user's key: an edited status with recomputed hashes is graded again.
+    if (!sealHolds(record, await sealKey())) return null;
     const bytes = await readInput(join(outDir, files.json), 'result');
     if (sha256(bytes) !== record.resultHash) return null;
     if (sha256(await readInput(join(outDir, files.html), 'result')) !== record.reportHash) return null;
@@ -221,12 +279,15 @@ async function gradeOne(
 
   let result: GradeResult | null = null;
   let failure: { code: string; message: string } | null = null;
-  const work = (async () => deps.grade({ ...student, task: opts.task ?? student.task }, { signal: ac.signal, lang }))();
+  // This student's redaction: the teacher's secrets and the student's own, nobody else's.
+  const secrets = runSecrets();
+  const redact = (s: string) => secrets.redact(deps.redact(s));
+  const work = (async () => deps.grade({ ...student, task: opts.task ?? student.task }, { signal: ac.signal, lang, secrets }))();
   try {
     result = await Promise.race([work, aborted]);
   } catch (err) {
     if (err instanceof CancelledError) failure = { code: 'cancelled', message: t(lang, 'errCancelled') };
-    else failure = describeFailure(err, lang, deps.redact);
+    else failure = describeFailure(err, lang, redact);
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onCancel);
@@ -245,7 +306,7 @@ async function gradeOne(
     const unmeasured = result.totals.error;
     if (result.errors.length > 0 || unmeasured > 0) {
       status = 'incomplete';
-      failure = { code: 'incomplete', message: deps.redact(result.errors[0] ?? t(lang, 'errIncomplete', { count: unmeasured })) };
+      failure = { code: 'incomplete', message: redact(result.errors[0] ?? t(lang, 'errIncomplete', { count: unmeasured })) };
     } else if (result.totals.maxPoints <= 0) {
       // Everything skipped (no task found, VMs missing): there is no grade to give.
       status = 'incomplete';
@@ -273,6 +334,8 @@ async function gradeOne(
     resultHash: sha256(json),
     reportHash: sha256(html),
   };
+  const key = await sealKey();
+  if (key) record.seal = sealOf(record, key);
   // Result, report, then the sidecar: a sidecar on disk means the other two are complete.
   const modes = opts.modes ?? PRIVATE_MODES;
   await writeFileAtomic(join(opts.outDir, files.json), json, modes.file, modes.dir);

@@ -2,6 +2,7 @@
 // the injectable grading function, and the events the progress display listens to.
 import type { GradeResult, Lang, Outcome, TrustedHostKey } from '../types.js';
 import type { InputHashes } from './hash.js';
+import type { Secrets } from '../inputs/secrets.js';
 import type { RosterStudent } from './roster.js';
 
 /**
@@ -28,10 +29,18 @@ export interface StudentRecord {
   /** sha256 of the result file and of the report as written (--resume verifies both). */
   resultHash?: string;
   reportHash?: string;
+  /**
+   * HMAC-SHA256 over id, status, inputHash, resultHash and reportHash with the teacher's key
+   * (grader/batch/seal.ts, outside --out): --resume trusts only a status it sealed itself.
+   */
+  seal?: string;
 }
 
-/** Grades one student. Must honour `signal` where it can (deadline, Ctrl-C). */
-export type GradeFn = (student: RosterStudent, ctx: { signal: AbortSignal; lang: Lang }) => Promise<GradeResult>;
+/**
+ * Grades one student. Must honour `signal` where it can (deadline, Ctrl-C). `secrets` is the
+ * student's own redaction registry (over the teacher's): their secrets go there, never further.
+ */
+export type GradeFn = (student: RosterStudent, ctx: { signal: AbortSignal; lang: Lang; secrets: Secrets }) => Promise<GradeResult>;
 
 /** The compact part of a result the class summary needs (results themselves are not kept in memory). */
 export interface ResultDigest {

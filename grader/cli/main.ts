@@ -30,6 +30,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   init: () => import('./commands/init.js'),
   doctor: () => import('./commands/doctor.js'),
   exercises: () => import('./commands/exercises.js'),
+  report: () => import('./commands/report.js'),
+  handin: () => import('./commands/handin.js'),
   completion: () => import('./commands/completion.js'),
 };
 
@@ -84,6 +86,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = exitCodes.input;
     return;
   }
+  // Ctrl-C / SIGTERM: every child process goes with labgrade (grader/util/cleanup.ts).
+  (await import('../util/cleanup.js')).installSignalStop();
   const program = await buildProgram(ctx, argv[commandIndex(argv)]);
   try {
     await program.parseAsync(argv);

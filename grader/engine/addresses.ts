@@ -3,7 +3,7 @@
 import type { ExerciseSpec, HostSnapshot, LabFile, NetworkInfo, SpecTask } from '../types.js';
 import type { GuestOutcome } from '../../checks/types.js';
 import { findDomain } from './lookup.js';
-import { interfaceOn, normMac } from '../../checks/questions/util.js';
+import { interfaceOn, normMac } from '../facts/interfaces.js';
 
 export function taskAddresses(
   spec: ExerciseSpec,

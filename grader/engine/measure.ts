@@ -21,18 +21,19 @@ import type {
   Reachability,
   Resolution,
   SpecTask,
+  SurveyFacts,
   SurveyRequest,
 } from '../types.js';
 import type { GuestOutcome } from '../../checks/types.js';
 import type { EngineDeps } from './deps.js';
 import { REASON_OF } from '../transports/access-reason.js';
 import { domainName, findDomain } from './lookup.js';
-import { interfaceOn, normMac } from '../../checks/questions/util.js';
-import { hostAddressOf } from '../../checks/questions/host-reach.js';
+import { interfaceOn, normMac } from '../facts/interfaces.js';
+import { hostAddressOf } from '../facts/interfaces.js';
 import { translator } from '../i18n/translate.js';
 import { rolesAsked } from '../inputs/asked.js';
 import { unmeasuredExtra } from '../probes/extra.js';
-import { excerpt, recordRun, runProbe } from '../probes/evidence.js';
+import { evidenceOfError, recordParts, recordRun } from '../probes/evidence.js';
 import type { FactRequest } from '../types.js';
 import es from '../i18n/es/grade.js';
 import en from '../i18n/en/grade.js';
@@ -241,9 +242,10 @@ async function extraFor(input: MeasureInput, role: string, os: OsFamily, conn: C
   }
 }
 
-/** The survey's one entry as one per part: same run, each part's own label and output. */
-function splitEvidence(whole: CommandEvidence, parts: { label: string; stdout: string }[]): CommandEvidence[] {
-  return parts.map((p, i) => ({ ...whole, command: p.label, stdout: excerpt(p.stdout), stderr: i === 0 ? whole.stderr : '' }));
+/** A survey's facts with the evidence ids of the parts that measured them. */
+function citeSurvey(f: SurveyFacts, ids: Record<string, string | undefined>): SurveyFacts {
+  const at = (id: string | undefined) => (id ? { evidence: id } : {});
+  return { config: { ...f.config, ...at(ids.config) }, resolve: { ...f.resolve, ...at(ids.lookup) }, reach: f.reach.map((r) => ({ ...r, ...at(ids.reach) })) };
 }
 
 export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
@@ -294,13 +296,16 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       const t1 = Date.now() - (first?.durationMs ?? 0);
       try {
         if (plan && prober.survey) {
-          const at = evidence.length;
-          const r = first ?? (await runProbe(conn, plan.label, plan.script, plan.args, { timeoutMs: plan.timeoutMs }, evidence));
-          if (first) recordRun(conn, plan.label, first, plan.timeoutMs, evidence);
+          // The run that openGuest already made (its identity check), else the survey now; a broken
+          // channel is recorded by runProbe and handled below.
+          const r = first ?? (await conn.runScript(plan.script, plan.args, { timeoutMs: plan.timeoutMs }).catch((err: unknown) => {
+            recordRun(conn, plan!.label, { exitCode: null, stdout: '', stderr: '', durationMs: 0, truncated: false, timedOut: false }, plan!.timeoutMs, evidence, redact((err as Error)?.message ?? String(err)));
+            throw err;
+          }));
           // One evidence entry per part, so each question cites (and shows) its own command and output.
-          const parts = prober.survey.parts?.(r, req);
-          if (parts) evidence.splice(at, 1, ...splitEvidence(evidence[at]!, parts));
-          const f = prober.survey.read(r, req, conn.target);
+          const parts = prober.survey.parts?.(r, req) ?? [{ key: 'config' as const, label: plan.label, stdout: r.stdout }];
+          const ids = recordParts(conn, r, plan.timeoutMs, parts, evidence);
+          const f = citeSurvey(prober.survey.read(r, req, conn.target), { config: ids.config, lookup: ids.lookup ?? ids.config, reach: ids.reach ?? ids.config });
           return { role, conn, config: f.config, early: { resolve: f.resolve, reach: f.reach }, evidence, connectMs: t1 - t0, configMs: Date.now() - t1 };
         }
         const config = await prober.config(conn, evidence);
@@ -350,15 +355,17 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       const brokenReach = (list: string[]) => (err: unknown): Reachability[] =>
         list.map((target) => {
           const detail = redact((err as Error)?.message ?? String(err));
-          return { target, status: 'error', detail, error: { command: `ping ${target}`, guest: redact(conn.target), tool: 'ping', cause: 'transport', detail, exitCode: null } };
+          const evidence = evidenceOfError(err);
+          return { target, status: 'error', detail, error: { command: `ping ${target}`, guest: redact(conn.target), tool: 'ping', cause: 'transport', detail, exitCode: null }, ...(evidence ? { evidence } : {}) };
         });
       const reachOf = (list: string[]): Promise<Reachability[]> =>
         list.length === 0 ? Promise.resolve([]) : prober.reach(conn, list, probes.timeoutMs, p.evidence).catch(brokenReach(list));
       const resolveNow = (): Promise<Resolution> =>
         prober.resolve(conn, probes.resolveName, probes.timeoutMs, p.evidence).catch((err: unknown): Resolution => {
           const detail = redact((err as Error)?.message ?? String(err));
-          p.evidence.push({ guest, transport: conn.kind, command: `resolve ${probes.resolveName}`, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: detail });
+          const evidence = evidenceOfError(err);
           return {
+            ...(evidence ? { evidence } : {}),
             name: probes.resolveName,
             status: 'error',
             addresses: [],

@@ -66,7 +66,15 @@ export async function loadAnswers(path: string, spec: ExerciseSpec, opts: LoadAn
   const strict = opts.strict ?? false;
   const strays: InputIssue[] = [];
   const lang = langOf(opts);
-  const src = await readYaml(path, lang, opts);
+  // Answers are always the student's (trust 'student': the student item limit; no-follow and
+  // `within` when batch names the folder).
+  const src = await readYaml(path, lang, {
+    trust: opts.noFollow || opts.within !== undefined ? 'student' : 'teacher',
+    ...(opts.noFollow ? { noFollow: true } : {}),
+    ...(opts.within !== undefined ? { within: opts.within } : {}),
+    ...(opts.bytes ? { bytes: opts.bytes } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);
   await validateSchema(src, 'answers', issues);

@@ -6,7 +6,7 @@ import type { AccessMethod, AgentAccess, ExerciseSpec, LabFile, LabVm, OsFamily,
 import { didYouMean } from './did-you-mean.js';
 import { parseUri } from '../libvirt/uri.js';
 import { isProbeTarget } from './parse-answer.js';
-import { expandPath, registerSecret } from './secrets.js';
+import { expandPath, teacherSecrets, type Secrets } from './secrets.js';
 import { Issues, entries, formatPath, isRecord, langOf, own, parseYamlText, readYaml, requireTopMap, validateSchema, type LoadOptions, type PathSeg } from './yaml-source.js';
 
 export const DEFAULT_URI = 'qemu:///system';
@@ -28,20 +28,32 @@ export interface LoadLabOptions extends LoadOptions {
   trust?: 'teacher' | 'student';
   /** The file's text, already in memory (a roster's inline lab): `path` then only names it and anchors relative paths. */
   text?: string;
+  /** Where its inline secrets are registered for redaction: the run's registry (default: the process's, for one-run commands). */
+  secrets?: Secrets;
 }
 
 /** Loads and validates a lab file; throws InputError listing every problem. */
 export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<LabFile> {
   const lang = langOf(opts);
-  const src = opts.text !== undefined ? parseYamlText(Buffer.from(opts.text, 'utf8'), path, resolve(path), lang) : await readYaml(path, lang, { noFollow: opts.noFollow ?? opts.trust === 'student' });
+  const trust = opts.trust ?? 'teacher';
+  const src =
+    opts.text !== undefined
+      ? parseYamlText(Buffer.from(opts.text, 'utf8'), path, resolve(path), lang, trust)
+      : await readYaml(path, lang, {
+          trust,
+          noFollow: opts.noFollow ?? trust === 'student',
+          ...(opts.within !== undefined ? { within: opts.within } : {}),
+          ...(opts.bytes ? { bytes: opts.bytes } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
   const issues = new Issues(lang, src.display, src);
   requireTopMap(src, issues);
   // Register inline secrets before anything could be printed.
   for (const [, vm] of entries(own(src.data, 'vms'))) {
     const access = own(vm, 'access');
-    if (Array.isArray(access)) for (const a of access) registerInline(own(own(a, 'ssh') ?? own(a, 'winrm'), 'password'));
+    if (Array.isArray(access)) for (const a of access) registerInline(own(own(a, 'ssh') ?? own(a, 'winrm'), 'password'), opts.secrets);
   }
-  registerInline(own(own(src.data, 'host_ssh'), 'password'));
+  registerInline(own(own(src.data, 'host_ssh'), 'password'), opts.secrets);
   await validateSchema(src, 'lab', issues);
   issues.throwIfAny();
   const d = src.data as Record<string, unknown>;
@@ -108,9 +120,9 @@ export async function loadLab(path: string, opts: LoadLabOptions = {}): Promise<
   return lab;
 }
 
-function registerInline(secret: unknown): void {
-  if (typeof secret === 'string') registerSecret(secret);
-  else if (isRecord(secret) && typeof secret.value === 'string') registerSecret(secret.value);
+function registerInline(secret: unknown, into: Secrets = teacherSecrets): void {
+  if (typeof secret === 'string') into.add(secret);
+  else if (isRecord(secret) && typeof secret.value === 'string') into.add(secret.value);
 }
 
 function secretRef(v: unknown, at: PathSeg[], baseDir: string, issues: Issues): SecretRef {
@@ -201,8 +213,11 @@ function studentChecks(d: Record<string, unknown>, issues: Issues): void {
     // test:///<path> loads an XML file of the grading machine; only the built-in test:///default is a name.
     if (uri.startsWith('test:') && uri.split('?')[0] !== 'test:///default') refuse(['uri'], 'labStudentUriLocal');
     // The host and user reach ssh's command line through libvirt: plain names and addresses only.
+    // A URI the parser cannot read (an empty or non-numeric port: `qemu+ssh://-oProxyCommand=...:/system`)
+    // is refused too: no host check is ever skipped.
     const u = parseUri(uri);
-    if (u && ((u.host !== null && !isProbeTarget(u.host)) || (u.user !== null && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(u.user)))) refuse(['uri'], 'labStudentUriHost');
+    const local = uri.startsWith('test:');
+    if ((!u && !local) || (u && ((u.host !== null && !isProbeTarget(u.host)) || (u.user !== null && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(u.user))))) refuse(['uri'], 'labStudentUriHost');
   }
   if (own(d, 'netns') !== undefined) refuse(['netns'], 'labStudentNetns');
   const secret = (s: unknown, at: PathSeg[]) => {

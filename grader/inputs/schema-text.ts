@@ -26,6 +26,10 @@ export const PATTERN_TEXT: Record<string, keyof typeof es> = {
   'a Host entry of ~/.ssh/config': 'pattern.configHost',
   'vm:<role>: the address VM <role> has on the task\'s network': 'pattern.vmAddress',
   'a user name (DOMAIN\\\\user or user@domain allowed) without spaces or \':\'': 'pattern.winrmUser',
+  'sha256: and 64 hexadecimal digits': 'pattern.build',
+  '64 hexadecimal digits (a sha256)': 'pattern.sha256',
+  'answers.yaml or runs/<n>/ lab.yaml, evidence.jsonl, result.json or report.html': 'pattern.handinPath',
+  "Moodle's participant id: digits": 'pattern.participant',
 };
 
 /** What a pattern expects, from its schema description; a generic phrase if it has no entry. */

@@ -4,7 +4,7 @@
 // InputIssue; the loaders throw one InputError listing all of them.
 import { patternText, typeText } from './schema-text.js';
 import { readFile } from 'node:fs/promises';
-import { readInput, ReadInputError } from '../util/read-input.js';
+import { readInput, ReadInputError, type Trust } from './read.js';
 import { importBuiltValidator } from '../util/validators.js';
 import { resolve } from 'node:path';
 import {
@@ -31,6 +31,14 @@ export type SpecMsg = keyof typeof es;
 
 /** Largest input file accepted (specs, lab files and answers are a few KiB). */
 export const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Most lines plus flow items (`,` `[` `{`) accepted, counted before parsing (linear, fast): the YAML
+ * library's time grows faster than the text, and a student's file under 1 MiB with 93,000 keys
+ * must be refused in milliseconds, not parsed for a minute. A teacher's roster for a big class
+ * stays far below the teacher limit; a student's lab or answers file (even with pasted command
+ * output) below the student one.
+ */
+export const MAX_ITEMS: Readonly<Record<Trust, number>> = { teacher: 50_000, student: 5_000 };
 /** Deepest nesting accepted (the formats need about 6 levels). */
 export const MAX_DEPTH = 32;
 const MAX_ALIASES = 200;
@@ -48,6 +56,11 @@ export interface LoadOptions {
   warnings?: InputIssue[];
   /** The file was handed in by a student: a symbolic link is refused (it could point at our files). */
   noFollow?: boolean;
+  /** The folder a student's file must lie in, no symbolic link below it (grader/inputs/read.ts). */
+  within?: string;
+  /** The file's bytes, already read once (batch reads each student file once, under its deadline). */
+  bytes?: Uint8Array;
+  signal?: AbortSignal;
 }
 
 export function langOf(opts?: LoadOptions): Lang {
@@ -181,17 +194,37 @@ function single(lang: Lang, display: string, key: SpecMsg, params?: Params): Inp
  * Reads and parses one YAML file. Throws InputError for anything that prevents building a value
  * (missing file, too big, binary, syntax errors, aliases gone wild, reserved keys, deep nesting).
  */
-export async function readYaml(path: string, lang: Lang, opts: { noFollow?: boolean } = {}): Promise<YamlSource> {
+export interface ReadYamlOptions {
+  noFollow?: boolean;
+  /** Who supplied the file (grader/inputs/read.ts): a student's is read no-follow, inside `within`, with the student item limit. */
+  trust?: Trust;
+  /** The folder a student's file must lie in (no symbolic link below it). */
+  within?: string;
+  signal?: AbortSignal;
+  /** The file's bytes, already read once by the bounded reader (not read again). */
+  bytes?: Uint8Array;
+}
+
+export async function readYaml(path: string, lang: Lang, opts: ReadYamlOptions = {}): Promise<YamlSource> {
   const display = path;
   const file = resolve(path);
-  let buf: Buffer;
-  try {
-    buf = await readInput(file, 'yaml', { maxBytes: MAX_FILE_BYTES, ...(opts.noFollow ? { noFollow: true } : {}) });
-  } catch (err) {
-    if (!(err instanceof ReadInputError)) throw err;
-    throw readInputIssue(err, lang, display);
+  let buf: Uint8Array;
+  if (opts.bytes) buf = opts.bytes;
+  else {
+    try {
+      buf = await readInput(file, 'yaml', {
+        maxBytes: MAX_FILE_BYTES,
+        ...(opts.noFollow ? { noFollow: true } : {}),
+        ...(opts.trust ? { trust: opts.trust } : {}),
+        ...(opts.within !== undefined ? { within: opts.within } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof ReadInputError)) throw err;
+      throw readInputIssue(err, lang, display);
+    }
   }
-  return parseYamlText(buf, display, file, lang);
+  return parseYamlText(buf, display, file, lang, opts.trust ?? 'teacher');
 }
 
 /** The InputError for a file the bounded reader refused (grader/util/read-input.ts). */
@@ -205,14 +238,23 @@ export function readInputIssue(err: ReadInputError, lang: Lang, display: string)
       return single(lang, display, 'fileNotRegularKind', { type: err.reason });
     case 'too-big':
       return single(lang, display, 'fileTooBig', { size: err.size ?? 0, max: err.max ?? 0 });
+    case 'outside':
+      return single(lang, display, 'fileOutside');
     default:
       return single(lang, display, 'fileUnreadable', { reason: err.reason });
   }
 }
 
 /** Parses YAML from a buffer (exported for tests and for stdin). */
-export function parseYamlText(buf: Uint8Array, display: string, file: string, lang: Lang): YamlSource {
+export function parseYamlText(buf: Uint8Array, display: string, file: string, lang: Lang, trust: Trust = 'teacher'): YamlSource {
   if (buf.includes(0)) throw single(lang, display, 'fileBinary');
+  // Lines and flow items, counted on the bytes before anything is decoded or parsed.
+  let items = 0;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === 0x0a || c === 0x2c || c === 0x5b || c === 0x7b) items++;
+  }
+  if (items > MAX_ITEMS[trust]) throw single(lang, display, 'yamlTooManyItems', { count: items, max: MAX_ITEMS[trust] });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(buf);

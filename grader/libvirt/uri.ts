@@ -15,9 +15,15 @@ export interface UriInfo {
   params: URLSearchParams;
 }
 
+/**
+ * The parts of a libvirt URI, or null when it is not one. A port that is given must be a number
+ * 1-65535: `qemu+ssh://-oProxyCommand=...:/system` (empty or non-numeric port) is no URI at all,
+ * and callers that check the host of a student's URI refuse a null (grader/inputs/load-lab.ts).
+ */
 export function parseUri(uri: string): UriInfo | null {
-  const m = /^([a-z][a-z0-9]*)(?:\+([a-z0-9]+))?:\/\/(?:([^@/?#]*)@)?([^/?#:]*|\[[^\]]*\])(?::(\d+))?(\/[^?#]*)?(?:\?([^#]*))?$/i.exec(uri.trim());
+  const m = /^([a-z][a-z0-9]*)(?:\+([a-z0-9]+))?:\/\/(?:([^@/?#]*)@)?([^/?#:]*|\[[^\]]*\])(?::([^/?#]*))?(\/[^?#]*)?(?:\?([^#]*))?$/i.exec(uri.trim());
   if (!m) return null;
+  if (m[5] !== undefined && (!/^\d{1,5}$/.test(m[5]) || Number(m[5]) < 1 || Number(m[5]) > 65535)) return null;
   return {
     scheme: m[2] ? `${m[1]}+${m[2]}` : m[1]!,
     driver: m[1]!.toLowerCase(),

@@ -8,6 +8,7 @@
 // result is always the one-shot result. See docs/en/benchmarks.md for why (profile, figures).
 import { randomBytes } from 'node:crypto';
 import { POLKIT_WARNING, type VirshExec, type VirshExecResult } from './virsh.js';
+import { isStopping, trackChild } from '../util/cleanup.js';
 import { shQuote } from '../transports/quote.js';
 
 /** A running `virsh -q -c URI` with stdout and stderr merged. */
@@ -31,14 +32,19 @@ const PROMPT = 'virsh # ';
 
 /** A queued call handed back unrun: it waited too long behind a busy shell (see VirshShellPool). */
 const SPILL = Symbol('spill');
+/** A call whose shell was closed by the pool (the run ended, or a signal): never run again elsewhere. */
+const CLOSED = Symbol('closed');
 
 interface Pending {
   line: string;
   mark: string;
   maxBytes: number;
-  resolve: (r: VirshExecResult | null | typeof SPILL) => void;
+  resolve: (r: VirshExecResult | null | typeof SPILL | typeof CLOSED) => void;
   timer: NodeJS.Timeout;
 }
+
+/** The answer to a call made after the pool closed: failed, nothing started. */
+const CLOSED_RESULT: VirshExecResult = { exitCode: null, stdout: '', stderr: 'virsh shells closed', timedOut: false, tooBig: false, notFound: false };
 
 class Shell {
   private buf = '';
@@ -59,7 +65,7 @@ class Shell {
   }
 
   /** null: the shell could not answer (the caller runs the call the one-shot way). */
-  run(args: string[], timeoutMs: number, maxBytes: number, spillAfterMs?: number): Promise<VirshExecResult | null | typeof SPILL> {
+  run(args: string[], timeoutMs: number, maxBytes: number, spillAfterMs?: number): Promise<VirshExecResult | null | typeof SPILL | typeof CLOSED> {
     if (this.dead) return Promise.resolve(null);
     return new Promise((resolve) => {
       const mark = `@@labgrade-${randomBytes(6).toString('hex')}@@`;
@@ -125,12 +131,13 @@ class Shell {
     this.next();
   }
 
-  kill(): void {
+  /** `closing`: the pool is closing: pending calls end (CLOSED) instead of running the one-shot way. */
+  kill(closing = false): void {
     if (this.dead) return;
     this.dead = true;
     for (const p of [...(this.current ? [this.current] : []), ...this.queue.splice(0)]) {
       clearTimeout(p.timer);
-      p.resolve(null);
+      p.resolve(closing || isStopping() ? CLOSED : null);
     }
     this.current = null;
     try {
@@ -160,6 +167,8 @@ export class VirshShellPool {
   ) {}
 
   readonly exec: VirshExec = async (argv, o) => {
+    if (isStopping()) return CLOSED_RESULT;
+    if (this.closed) return this.oneShot(argv, o);
     const c = argv.indexOf('-c');
     const prefix = c >= 0 ? argv.slice(0, c + 2) : [];
     const args = argv.slice(prefix.length);
@@ -170,6 +179,7 @@ export class VirshShellPool {
       const fresh = (await this.pick(prefix, true)).shell;
       r = fresh ? await fresh.run(args, o.timeoutMs, o.maxOutputBytes) : null;
     }
+    if (r === CLOSED) return CLOSED_RESULT;
     return (r === SPILL ? null : r) ?? this.oneShot(argv, o);
   };
 
@@ -198,8 +208,11 @@ export class VirshShellPool {
     return { shell: live.reduce((a, b) => (b.load < a.load ? b : a)), mayGrow: room };
   }
 
+  private closed = false;
+
   closeAll(): void {
-    for (const list of this.shells.values()) for (const p of list) void p.then((s) => s?.kill());
+    this.closed = true;
+    for (const list of this.shells.values()) for (const p of list) void p.then((s) => s?.kill(true));
     this.shells.clear();
   }
 }
@@ -208,7 +221,10 @@ export class VirshShellPool {
 export function localShellOpener(virshPath: string, env: Record<string, string>): ShellOpener {
   return async (prefix) => {
     const { spawn } = await import('node:child_process');
-    const child = spawn('sh', ['-c', 'exec "$@" 2>&1', 'sh', virshPath, ...prefix], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
+    if (isStopping()) throw new Error('labgrade is stopping');
+    // Its own process group, killed with labgrade (grader/util/cleanup.ts).
+    const child = spawn('sh', ['-c', 'exec "$@" 2>&1', 'sh', virshPath, ...prefix], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+    trackChild(child);
     child.stdout!.setEncoding('utf8');
     child.stdin!.on('error', () => undefined);
     // Idle shells never keep the process alive (a pending call's deadline timer does).

@@ -4,6 +4,7 @@
 // A failure becomes a typed LibvirtError (a TransportError, so the CLI reports it as a failed
 // connection) whose message says what happened and what to do, in the caller's language.
 import { spawn } from 'node:child_process';
+import { isStopping, trackChild } from '../util/cleanup.js';
 import { TransportError, type Lang, type TransportErrorCode } from '../types.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/inspect.js';
@@ -224,7 +225,20 @@ export interface VirshOptions {
   execUri?: string;
   /** With `exec`: it still runs here (long-lived local shells, virsh-shell.ts), not on a remote host. */
   local?: boolean;
+  /** Told of every call as it ends (the hand-in's evidence, grader/handin/recorder.ts). */
+  record?: VirshRecordFn;
 }
+
+/** One virsh call as it ended: its arguments after `-c URI`, and what came back or what broke. */
+export interface VirshCall {
+  args: string[];
+  startedAt: number;
+  durationMs: number;
+  result?: VirshExecResult;
+  /** The executor itself failed (the SSH connection to the host). */
+  error?: { code: TransportErrorCode; message: string };
+}
+export type VirshRecordFn = (call: VirshCall) => void;
 
 /** What ran: exit code and output (a remote executor fills it from an SSH channel). */
 export interface VirshExecResult {
@@ -261,6 +275,7 @@ export class Virsh {
   private readonly exec: VirshExec | undefined;
   private readonly execUri: string | undefined;
   private readonly local: boolean;
+  private readonly record: VirshRecordFn | undefined;
 
   constructor(opts: VirshOptions) {
     this.uri = withSshDefaults(opts.uri, { keyFile: opts.sshKeyFile });
@@ -273,6 +288,7 @@ export class Virsh {
     this.exec = opts.exec;
     this.execUri = opts.execUri;
     this.local = opts.local ?? false;
+    this.record = opts.record;
   }
 
   /** Runs remotely (through an executor) rather than as a local process. */
@@ -293,6 +309,7 @@ export class Virsh {
       ...(this.exec ? { exec: this.exec } : {}),
       ...(this.execUri ? { execUri: this.execUri } : {}),
       local: this.local,
+      ...(this.record ? { record: this.record } : {}),
     });
   }
 
@@ -312,7 +329,9 @@ export class Virsh {
     let r: VirshExecResult;
     try {
       r = await exec(argv, { timeoutMs, maxOutputBytes: this.maxOutputBytes });
+      this.record?.({ args, startedAt: started, durationMs: Date.now() - started, result: r });
     } catch (e) {
+      this.record?.({ args, startedAt: started, durationMs: Date.now() - started, error: { code: e instanceof TransportError ? e.code : 'unreachable', message: String((e as Error)?.message ?? e) } });
       if (e instanceof LibvirtError) throw e;
       // The SSH connection to the host failed: the same kinds as OpenSSH's failures under virsh,
       // with ssh2's own (already precise and localized) message.
@@ -425,7 +444,11 @@ export function runLocal(file: string, argv: string[], env: Record<string, strin
     let tooBig = false;
     let notFound = false;
     let done = false;
-    const child = spawn(file, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // After a signal nothing new starts (the call fails as a transport problem would).
+    if (isStopping()) return resolve({ exitCode: null, stdout: '', stderr: 'labgrade is stopping', timedOut: false, tooBig: false, notFound: false });
+    // Its own process group, killed with labgrade (grader/util/cleanup.ts).
+    const child = spawn(file, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    trackChild(child);
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

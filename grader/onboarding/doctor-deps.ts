@@ -48,8 +48,9 @@ export function realDoctorDeps(lang: Lang): DoctorDeps {
  */
 async function openOne(lab: LabFile, vm: LabVm, method: AccessMethod, snapshot: HostSnapshot, os: OsFamily, lang: Lang): Promise<Connection> {
   const { openGuest, GuestUnreachableError } = await import('../transports/open.js');
+  const { identityCheck } = await import('../probes/identity.js');
   try {
-    const opened = await openGuest({ ...vm, access: [method] }, { lab, snapshot, os, lang });
+    const opened = await openGuest({ ...vm, access: [method] }, { lab, snapshot, os, lang, identity: identityCheck(os) });
     // The same trail `check` records: a connection used with a caveat (identity not verified) says so.
     const usedWith = opened.tried.find((x) => x.outcome === 'used' && x.reason !== null);
     if (usedWith) (opened.conn as Connection & { accessCaveat?: string }).accessCaveat = usedWith.detail;

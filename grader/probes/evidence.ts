@@ -22,14 +22,15 @@ export async function runProbe(
   args: string[],
   opts: RunOptions,
   ev: CommandEvidence[],
-): Promise<CommandResult> {
+): Promise<CommandResult & { evidence: string }> {
   const started = Date.now();
   try {
     const r = await conn.runScript(script, args, opts);
-    recordRun(conn, label, r, opts.timeoutMs ?? 10000, ev);
-    return r;
+    return { ...r, evidence: recordRun(conn, label, r, opts.timeoutMs ?? 10000, ev) };
   } catch (err) {
+    const id = nextId(ev);
     ev.push({
+      id,
       guest: conn.target,
       transport: conn.kind,
       command: label,
@@ -39,13 +40,28 @@ export async function runProbe(
       durationMs: Date.now() - started,
       error: redact(err instanceof TransportError ? `${err.code}: ${err.message}` : String((err as Error)?.message ?? err)),
     });
+    // The entry that says the channel broke: the caller's "could not measure" cites it.
+    if (err && typeof err === 'object') Object.defineProperty(err, 'evidence', { value: id, configurable: true });
     throw err;
   }
 }
 
-/** The evidence of a script that already ran (runProbe's, or one run by openGuest as its identity check). */
-export function recordRun(conn: Connection, label: string, r: CommandResult, timeoutMs: number, ev: CommandEvidence[]): void {
+/** The next evidence id of a guest's evidence list (`e1`, `e2`, ...). */
+export function nextId(ev: CommandEvidence[]): string {
+  return `e${ev.length + 1}`;
+}
+
+/** The evidence id a probe's thrown error carries (runProbe recorded the broken run). */
+export function evidenceOfError(err: unknown): string | undefined {
+  const id = (err as { evidence?: unknown } | null)?.evidence;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** The evidence of a script that already ran (runProbe's, or one run by openGuest as its identity check); returns its id. */
+export function recordRun(conn: Connection, label: string, r: CommandResult, timeoutMs: number, ev: CommandEvidence[], broken?: string): string {
+  const id = nextId(ev);
   const e: CommandEvidence = {
+    id,
     guest: conn.target,
     transport: conn.kind,
     command: label,
@@ -54,9 +70,23 @@ export function recordRun(conn: Connection, label: string, r: CommandResult, tim
     stderr: excerpt(r.stderr),
     durationMs: r.durationMs,
   };
-  if (r.timedOut) e.error = `timed out after ${timeoutMs} ms`;
+  if (broken !== undefined) e.error = redact(broken);
+  else if (r.timedOut) e.error = `timed out after ${timeoutMs} ms`;
   else if (r.truncated) e.error = 'output truncated';
   ev.push(e);
+  return id;
+}
+
+/**
+ * A survey's run as one evidence entry per part (configuration, lookup, pings), each with its own
+ * label, output and id; returns the ids by part. The whole run's stderr goes with the first part.
+ */
+export function recordParts(conn: Connection, r: CommandResult, timeoutMs: number, parts: { key: string; label: string; stdout: string }[], ev: CommandEvidence[]): Record<string, string> {
+  const ids: Record<string, string> = {};
+  parts.forEach((p, i) => {
+    ids[p.key] = recordRun(conn, p.label, { ...r, stdout: p.stdout, stderr: i === 0 ? r.stderr : '' }, timeoutMs, ev);
+  });
+  return ids;
 }
 
 /** JSON.parse that returns undefined instead of throwing (guest output is untrusted). */

@@ -1,7 +1,9 @@
-// Extra guest facts that some question checks ask for (checks' `needs`), per OS. Kept apart from
-// the per-OS config/reach probers: only tasks whose questions need them pay for them.
-import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasureCause, MeasurementError, OsFamily } from '../types.js';
-import { linuxRouterFacts } from './linux-router.js';
+// Extra guest facts that some question checks ask for (checks' `needs`): each OS's collector
+// measures them (`GuestProber.extra`: Linux's router facts, grader/probes/linux/router.ts); only
+// tasks whose questions need them pay for them.
+import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasureCause, Measured, OsFamily } from '../types.js';
+import { couldNotMeasure } from './measurement.js';
+import { proberFor } from './index.js';
 
 export type ExtraFacts = Pick<GuestFacts, 'sysctl' | 'nat'>;
 
@@ -17,7 +19,7 @@ export interface ExtraFailure {
  * same cause, each naming the command that would have measured it.
  */
 export function unmeasuredExtra(requests: FactRequest[], why: ExtraFailure): ExtraFacts {
-  const error = (command: string, tool: string): { ok: false; error: MeasurementError } => ({ ok: false, error: { command, guest: why.guest, tool, cause: why.cause, detail: why.detail, exitCode: null } });
+  const error = <T>(command: string, tool: string): Measured<T> => couldNotMeasure({ command, guest: why.guest, tool, cause: why.cause, detail: why.detail, exitCode: null });
   const out: ExtraFacts = {};
   for (const r of requests) {
     if (r.kind === 'sysctl') {
@@ -27,8 +29,10 @@ export function unmeasuredExtra(requests: FactRequest[], why: ExtraFailure): Ext
   return out;
 }
 
+/** The extra facts asked of a guest, measured by its OS's collector (`GuestProber.extra`); an OS without them says so per fact. */
 export async function extraFacts(os: OsFamily, conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<ExtraFacts> {
   if (requests.length === 0) return {};
-  if (os === 'linux') return linuxRouterFacts(conn, requests, ev);
+  const collector = proberFor(os);
+  if (collector.extra) return collector.extra(conn, requests, ev);
   return unmeasuredExtra(requests, { guest: conn.target, cause: 'failed', detail: `sysctl values and iptables/nftables rules are Linux facts; this guest is ${os}` });
 }

@@ -3,7 +3,7 @@ import type { OsFamily, GuestProber, Lang } from '../types.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/probes.js';
 import en from '../i18n/en/probes.js';
-import { linuxProber } from './linux.js';
+import { linuxProber } from './linux/collector.js';
 import { windowsProber } from './windows.js';
 
 export const probers: Record<OsFamily, GuestProber> = { linux: linuxProber, windows: windowsProber };

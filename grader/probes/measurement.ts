@@ -10,9 +10,9 @@
 //      exists to detect silence (ping, a name lookup) and only when its tool was present and ran,
 //      the silence is the fact.
 //   5. Anything the parser cannot read: not measured (`unparseable`, or `failed` with the exit code).
-import type { CommandResult, MeasureCause, MeasurementError } from '../types.js';
+import type { CommandResult, Measured, MeasureCause, MeasurementError } from '../types.js';
 
-export type { MeasureCause, MeasurementError };
+export type { Measured, MeasureCause, MeasurementError };
 
 /** A command as it ran inside a batched script (one section) or as a whole script. */
 export interface ToolRun {
@@ -28,8 +28,6 @@ export interface ToolRun {
   killed: boolean;
 }
 
-export type Measured<T> = { ok: true; value: T } | { ok: false; error: MeasurementError };
-
 export interface Interpretation<T> {
   /** Reads the output; undefined when it says nothing readable. May read partial output. */
   parse: (run: ToolRun) => T | undefined;
@@ -38,6 +36,11 @@ export interface Interpretation<T> {
    * bound". Never given for configuration probes.
    */
   silence?: (run: ToolRun) => T;
+}
+
+/** "Could not measure", as every collector reports it: the one constructor of a failed Measured<T>. */
+export function couldNotMeasure<T>(error: MeasurementError): Measured<T> {
+  return { ok: false, error };
 }
 
 /** timeout(1) (124), and SIGKILL/SIGTERM as sh reports them (busybox timeout, watchdogs). */

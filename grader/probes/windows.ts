@@ -5,6 +5,11 @@
 import type {
   AddressOrigin,
   CommandEvidence,
+  CommandResult,
+  PlannedScript,
+  SurveyFacts,
+  SurveyPart,
+  SurveyRequest,
   Connection,
   GuestAddress,
   GuestConfig,
@@ -16,7 +21,7 @@ import type {
 } from '../types.js';
 import { normalizeMac } from '../libvirt/mac.js';
 import { asArray, runProbe, tryJson } from './evidence.js';
-import { interpret, runOf, type Measured } from './measurement.js';
+import { interpret, runOf, scriptPart, type Measured } from './measurement.js';
 import { classifyReach, neighbourState } from './reach.js';
 import { assertTarget, assertTargets, isIpv4 } from './targets.js';
 
@@ -44,9 +49,7 @@ $r | ConvertTo-Json -Depth 4 -Compress
  * a real bound (Test-Connection in Windows PowerShell 5.1 has no timeout parameter and waits ~4 s per
  * target); then Find-NetRoute gives the route and next hop, Get-NetNeighbor its state.
  */
-export const WINDOWS_REACH_SCRIPT = String.raw`$t = [int]$args[0]
-$targets = @($args | Select-Object -Skip 1)
-$jobs = @()
+const REACH_START = String.raw`$jobs = @()
 foreach ($h in $targets) {
   $job = [ordered]@{ target = $h; address = $null; task = $null; error = $null }
   try {
@@ -56,7 +59,10 @@ foreach ($h in $targets) {
   } catch { $job.error = [string]$_.FullyQualifiedErrorId }
   $jobs += $job
 }
-$tasks = @($jobs | Where-Object { $_.task } | ForEach-Object { $_.task })
+`;
+
+/** Waits for the pings started by REACH_START, then reads each target's route and neighbour; prints the JSON. */
+const REACH_END = String.raw`$tasks = @($jobs | Where-Object { $_.task } | ForEach-Object { $_.task })
 if ($tasks.Count -gt 0) { try { [void][System.Threading.Tasks.Task]::WaitAll([System.Threading.Tasks.Task[]]$tasks, $t + 2000) } catch { } }
 $out = foreach ($j in $jobs) {
   $o = [ordered]@{ target = $j.target; address = $j.address; status = $null; error = $j.error; code = $null; routeError = $null; nextHop = $null; ifIndex = $null; neighbor = $null; neighborState = $null }
@@ -85,34 +91,67 @@ $out = foreach ($j in $jobs) {
 ConvertTo-Json -InputObject @($out) -Depth 3 -Compress
 `;
 
+export const WINDOWS_REACH_SCRIPT = String.raw`$t = [int]$args[0]
+$targets = @($args | Select-Object -Skip 1)
+` + REACH_START + REACH_END;
+
 /**
  * $args[0] = name, $args[1] = timeout ms. Resolve-DnsName runs in a separate runspace so the wait
  * is bounded even when -QuickTimeout is not quick; errors are reported by FullyQualifiedErrorId and
  * native error code (locale independent).
  */
-export const WINDOWS_RESOLVE_SCRIPT = String.raw`$n = $args[0]; $t = [int]$args[1]
+const RESOLVE_START = String.raw`$sw = [System.Diagnostics.Stopwatch]::StartNew()
 $res = [ordered]@{ servers = @(); serversError = $null; done = $false; addresses = @(); errorId = $null; nativeCode = $null }
 try {
   $up = @(Get-NetAdapter -ErrorAction Stop | Where-Object { [string]$_.Status -eq 'Up' } | ForEach-Object { $_.ifIndex })
   $res.servers = @(Get-DnsClientServerAddress -AddressFamily IPv4 -ErrorAction Stop | Where-Object { $up -contains $_.InterfaceIndex } | ForEach-Object { $_.ServerAddresses } | Where-Object { $_ })
 } catch { $res.serversError = [string]$_.FullyQualifiedErrorId }
-$ps = [PowerShell]::Create()
-[void]$ps.AddCommand('Resolve-DnsName').AddParameter('Name', $n).AddParameter('Type', 'A').AddParameter('DnsOnly').AddParameter('QuickTimeout').AddParameter('ErrorAction', 'SilentlyContinue')
-$h = $ps.BeginInvoke()
-if ($h.AsyncWaitHandle.WaitOne($t)) {
+$lookupPs = [PowerShell]::Create()
+[void]$lookupPs.AddCommand('Resolve-DnsName').AddParameter('Name', $n).AddParameter('Type', 'A').AddParameter('DnsOnly').AddParameter('QuickTimeout').AddParameter('ErrorAction', 'SilentlyContinue')
+$lookup = $lookupPs.BeginInvoke()
+`;
+
+/** Waits what is left of the bound for the lookup started by RESOLVE_START; prints the JSON. */
+const RESOLVE_END = String.raw`$left = [int][Math]::Max(0, $t - $sw.ElapsedMilliseconds)
+if ($lookup.AsyncWaitHandle.WaitOne($left)) {
   $res.done = $true
   try {
-    $recs = $ps.EndInvoke($h)
+    $recs = $lookupPs.EndInvoke($lookup)
     $res.addresses = @($recs | Where-Object { [string]$_.Type -eq 'A' -or [string]$_.QueryType -eq 'A' } | ForEach-Object { [string]$_.IPAddress } | Where-Object { $_ })
   } catch { $res.errorId = [string]$_.FullyQualifiedErrorId }
-  if ($ps.Streams.Error.Count -gt 0) {
-    $e = $ps.Streams.Error[0]
+  if ($lookupPs.Streams.Error.Count -gt 0) {
+    $e = $lookupPs.Streams.Error[0]
     $res.errorId = [string]$e.FullyQualifiedErrorId
     if ($e.Exception.PSObject.Properties['NativeErrorCode']) { $res.nativeCode = [int]$e.Exception.NativeErrorCode }
   }
-} else { try { $ps.Stop() } catch { } }
+} else { try { $lookupPs.Stop() } catch { } }
 $res | ConvertTo-Json -Depth 3 -Compress
 `;
+
+export const WINDOWS_RESOLVE_SCRIPT = String.raw`$n = $args[0]; $t = [int]$args[1]
+` + RESOLVE_START + RESOLVE_END;
+
+/**
+ * $args[0] = name, $args[1] = timeout ms, then the targets known in advance: the configuration,
+ * the lookup and the pings in ONE PowerShell (one powershell.exe per guest, like the Linux survey).
+ * The lookup (its own runspace) and the pings (async) start first and run while the configuration
+ * is read; each part is printed between @@LG-PART markers as soon as it is complete, so a part cut
+ * off by the bound is told from one that ended.
+ */
+export const WINDOWS_SURVEY_SCRIPT = [
+  String.raw`$n = $args[0]; $t = [int]$args[1]
+$targets = @($args | Select-Object -Skip 2)
+`,
+  RESOLVE_START,
+  REACH_START,
+  "'@@LG-PART-BEGIN config'\n& {\n",
+  WINDOWS_CONFIG_SCRIPT,
+  "}\n'@@LG-PART-END config'\n'@@LG-PART-BEGIN reach'\n& {\n",
+  REACH_END,
+  "}\n'@@LG-PART-END reach'\n'@@LG-PART-BEGIN lookup'\n",
+  RESOLVE_END,
+  "'@@LG-PART-END lookup'\n",
+].join('');
 
 // ------------------------------------------------------------------ parsing (pure, fixture-tested)
 
@@ -362,67 +401,123 @@ export function parseWindowsResolve(stdout: string, name: string, _timedOut: boo
   return res('error');
 }
 
-// ------------------------------------------------------------------ the prober
+// ------------------------------------------------------------------ the survey (one PowerShell)
 
 const SCRIPT_SLACK_MS = 15_000; // powershell.exe start-up is slow
+const CONFIG_TIMEOUT_MS = 30_000;
+
+const CONFIG_LABEL = 'Get-NetAdapter; Get-NetIPAddress; Get-NetIPInterface; Get-NetRoute 0.0.0.0/0; Get-DnsClientServerAddress; Get-DnsClient; Get-NetFirewallProfile; Get-NetConnectionProfile';
+const reachLabel = (targets: string[], ms: number): string => `Ping.SendPingAsync(${targets.join(', ')}, ${ms} ms); Find-NetRoute; Get-NetNeighbor`;
+const resolveLabel = (name: string, ms: number): string => `Resolve-DnsName ${name} -Type A -DnsOnly -QuickTimeout (bounded ${ms} ms)`;
+const boundMs = (timeoutMs: number): number => Math.max(200, Math.round(timeoutMs));
+
+/** Output as Windows prints it (CRLF) with Unix line ends, for the part markers. */
+function lf(s: string): string {
+  return s.replace(/\r\n/g, '\n');
+}
+
+/**
+ * One part of a survey as a measurement: its JSON when the part ended and reads as JSON; else why
+ * not, from the whole run (PowerShell missing or denied, cut off by the bound, unreadable output).
+ */
+function surveyPart(r: CommandResult, name: string, command: string, guest: string): Measured<unknown> & { cut: boolean } {
+  const part = scriptPart(lf(r.stdout), name);
+  const cut = !part.ended && (r.timedOut || r.truncated || r.exitCode === null);
+  if (part.ended) {
+    const j = tryJson(part.text);
+    if (j !== undefined) return { ok: true, value: j, cut };
+  }
+  const run = runOf(r, command, 'powershell');
+  const m = interpret({ ...run, stdout: part.text, killed: run.killed || cut }, guest, { parse: () => undefined });
+  if (m.ok) return { ok: false, error: { command, guest, tool: 'powershell', cause: 'unparseable', detail: 'no result', exitCode: r.exitCode }, cut };
+  return { ...m, cut };
+}
+
+/** The configuration of a config document, or every part "not measured" for the same reason. */
+function configOf(m: Measured<unknown>, guest: string): GuestConfig {
+  if (!m.ok) {
+    const e = m.error;
+    return { interfaces: [], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null, errors: { interfaces: e, gateway: e, dns: e } };
+  }
+  return parseWindowsConfig(JSON.stringify(m.value), guest);
+}
+
+function reachOf(m: Measured<unknown>, targets: string[], cut: boolean, guest: string, exitCode: number | null, ms: number): Reachability[] {
+  const command = (target: string): string => `Ping.SendPingAsync(${target}, ${ms} ms)`;
+  if (!m.ok) {
+    return targets.map((target) => ({ target, status: cut ? 'probe-timeout' : 'error', detail: m.error.detail, error: { ...m.error, command: `Ping.SendPingAsync(${target})` }, command: command(target) }));
+  }
+  return parseWindowsReach(JSON.stringify(m.value), targets, cut).map((x) => ({
+    ...(x.status === 'error' && !x.error && x.detail !== 'name-not-resolved'
+      ? { ...x, error: { command: `Ping.SendPingAsync(${x.target})`, guest, tool: 'powershell' as const, cause: 'unparseable' as const, detail: x.detail ?? '', exitCode } }
+      : x),
+    command: command(x.target),
+  }));
+}
+
+function resolveOf(m: Measured<unknown>, name: string, cut: boolean): Resolution {
+  const command = `Resolve-DnsName ${name} -Type A`;
+  if (!m.ok) return { name, status: 'error', addresses: [], server: null, error: m.error, tool: 'Resolve-DnsName', command };
+  return { ...parseWindowsResolve(JSON.stringify(m.value), name, cut), tool: 'Resolve-DnsName', command };
+}
+
+// ------------------------------------------------------------------ the prober
 
 export const windowsProber: GuestProber = {
   os: 'windows',
 
   async config(conn: Connection, ev: CommandEvidence[]): Promise<GuestConfig> {
-    const r = await runProbe(
-      conn,
-      'Get-NetAdapter; Get-NetIPAddress; Get-NetIPInterface; Get-NetRoute 0.0.0.0/0; Get-DnsClientServerAddress; Get-DnsClient; Get-NetFirewallProfile; Get-NetConnectionProfile',
-      WINDOWS_CONFIG_SCRIPT,
-      [],
-      { timeoutMs: 30_000 },
-      ev,
-    );
-    const m = scriptJson(r, 'Get-NetAdapter; Get-NetIPAddress; Get-NetRoute; Get-DnsClientServerAddress', conn.target);
-    if (!m.ok) {
-      const e = m.error;
-      return { interfaces: [], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null, errors: { interfaces: e, gateway: e, dns: e } };
-    }
-    return parseWindowsConfig(r.stdout, conn.target);
+    const r = await runProbe(conn, CONFIG_LABEL, WINDOWS_CONFIG_SCRIPT, [], { timeoutMs: CONFIG_TIMEOUT_MS }, ev);
+    return { ...configOf(scriptJson(r, 'Get-NetAdapter; Get-NetIPAddress; Get-NetRoute; Get-DnsClientServerAddress', conn.target), conn.target), evidence: r.evidence };
   },
 
   async reach(conn, targets, timeoutMs, ev): Promise<Reachability[]> {
     const valid = assertTargets(targets, 'probe targets');
     if (valid.length === 0) return [];
-    const ms = Math.max(200, Math.round(timeoutMs));
-    const r = await runProbe(
-      conn,
-      `Ping.SendPingAsync(${valid.join(', ')}, ${ms} ms); Find-NetRoute; Get-NetNeighbor`,
-      WINDOWS_REACH_SCRIPT,
-      [String(ms), ...valid],
-      { timeoutMs: ms + 2000 + SCRIPT_SLACK_MS },
-      ev,
-    );
-    const m = scriptJson(r, `Ping.SendPingAsync(${valid.join(', ')})`, conn.target);
-    if (!m.ok) {
-      return valid.map((target) => ({ target, status: r.timedOut ? 'probe-timeout' : 'error', detail: m.error.detail, error: { ...m.error, command: `Ping.SendPingAsync(${target})` } }));
-    }
-    return parseWindowsReach(r.stdout, valid, r.timedOut).map((x) =>
-      x.status === 'error' && !x.error && x.detail !== 'name-not-resolved'
-        ? { ...x, error: { command: `Ping.SendPingAsync(${x.target})`, guest: conn.target, tool: 'powershell', cause: 'unparseable', detail: x.detail ?? '', exitCode: r.exitCode } }
-        : x,
-    );
+    const ms = boundMs(timeoutMs);
+    const r = await runProbe(conn, reachLabel(valid, ms), WINDOWS_REACH_SCRIPT, [String(ms), ...valid], { timeoutMs: ms + 2000 + SCRIPT_SLACK_MS }, ev);
+    return reachOf(scriptJson(r, `Ping.SendPingAsync(${valid.join(', ')})`, conn.target), valid, r.timedOut, conn.target, r.exitCode, ms).map((x) => ({ ...x, evidence: r.evidence }));
+  },
+
+  survey: {
+    plan(req: SurveyRequest): PlannedScript {
+      const name = assertTarget(req.name, 'resolve name');
+      const targets = assertTargets(req.targets, 'probe targets');
+      const ms = boundMs(req.timeoutMs);
+      return {
+        label: `${CONFIG_LABEL}; ${resolveLabel(name, ms)}${targets.length > 0 ? `; ${reachLabel(targets, ms)}` : ''} (one PowerShell)`,
+        script: WINDOWS_SURVEY_SCRIPT,
+        args: [name, String(ms), ...targets],
+        timeoutMs: CONFIG_TIMEOUT_MS + ms + 2000 + SCRIPT_SLACK_MS,
+      };
+    },
+    parts(r: CommandResult, req: SurveyRequest) {
+      const ms = boundMs(req.timeoutMs);
+      const out = lf(r.stdout);
+      const parts: SurveyPart[] = [
+        { key: 'config' as const, label: CONFIG_LABEL, stdout: scriptPart(out, 'config').text },
+        { key: 'lookup' as const, label: resolveLabel(req.name, ms), stdout: scriptPart(out, 'lookup').text },
+      ];
+      if (req.targets.length > 0) parts.push({ key: 'reach' as const, label: reachLabel(req.targets, ms), stdout: scriptPart(out, 'reach').text });
+      return parts;
+    },
+    read(r: CommandResult, req: SurveyRequest, guest: string): SurveyFacts {
+      const config = surveyPart(r, 'config', 'Get-NetAdapter; Get-NetIPAddress; Get-NetRoute; Get-DnsClientServerAddress', guest);
+      const reach = surveyPart(r, 'reach', `Ping.SendPingAsync(${req.targets.join(', ')})`, guest);
+      const lookup = surveyPart(r, 'lookup', `Resolve-DnsName ${req.name} -Type A`, guest);
+      return {
+        config: configOf(config, guest),
+        resolve: resolveOf(lookup, req.name, lookup.cut),
+        reach: req.targets.length > 0 ? reachOf(reach, req.targets, reach.cut, guest, r.exitCode, boundMs(req.timeoutMs)) : [],
+      };
+    },
   },
 
   async resolve(conn, name, timeoutMs, ev): Promise<Resolution> {
     const valid = assertTarget(name, 'resolve name');
-    const ms = Math.max(200, Math.round(timeoutMs));
-    const r = await runProbe(
-      conn,
-      `Resolve-DnsName ${valid} -Type A -DnsOnly -QuickTimeout (bounded ${ms} ms)`,
-      WINDOWS_RESOLVE_SCRIPT,
-      [valid, String(ms)],
-      { timeoutMs: ms + SCRIPT_SLACK_MS },
-      ev,
-    );
+    const ms = boundMs(timeoutMs);
+    const r = await runProbe(conn, resolveLabel(valid, ms), WINDOWS_RESOLVE_SCRIPT, [valid, String(ms)], { timeoutMs: ms + SCRIPT_SLACK_MS }, ev);
     // A script that gave no result document did not look anything up: not a silence.
-    const m = scriptJson(r, `Resolve-DnsName ${valid} -Type A`, conn.target);
-    if (!m.ok) return { name: valid, status: 'error', addresses: [], server: null, error: m.error, tool: 'Resolve-DnsName' };
-    return { ...parseWindowsResolve(r.stdout, valid, r.timedOut), tool: 'Resolve-DnsName' };
+    return { ...resolveOf(scriptJson(r, `Resolve-DnsName ${valid} -Type A`, conn.target), valid, r.timedOut), evidence: r.evidence };
   },
 };

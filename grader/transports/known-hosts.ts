@@ -5,7 +5,7 @@
 // as the raw public-key blob the server sent, so the key type is part of the comparison.
 import { createHmac } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
-import { readInputText, ReadInputError } from '../util/read-input.js';
+import { readInputText, ReadInputError } from '../inputs/read.js';
 import { dirname } from 'node:path';
 
 export interface KnownHostEntry {

@@ -2,6 +2,7 @@
 // ARGS...` with the same deadline and output cap as the remote transports. Used by tests and
 // benchmarks, and to probe the host's own view where that is wanted.
 import { spawn } from 'node:child_process';
+import { isStopping, trackChild } from '../util/cleanup.js';
 import type { CommandResult, Connection, RunOptions } from '../types.js';
 import { BoundedBuffer, makeResult, normalizeRunOptions } from './output.js';
 
@@ -25,7 +26,9 @@ export class LocalConnection implements Connection {
       let timedOut = false;
       let done = false;
       const [cmd, ...pre] = this.shell;
+      if (isStopping()) return resolve(makeResult(null, out, err, started, { timedOut: false }));
       const child = spawn(cmd!, [...pre, '-c', script, 'sh', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      trackChild(child);
       const killAll = (): void => {
         try {
           if (child.pid) process.kill(-child.pid, 'SIGKILL');

@@ -9,7 +9,7 @@
 // all, so network methods are skipped with that reason and the agent is used when allowed.
 // Streams: through the libvirt host for qemu+ssh URIs (SSH direct-tcpip), from inside `lab.netns`
 // (a pipe process) for labs whose bridges live in a namespace, else direct TCP.
-import { describeReadInputError, readInput, ReadInputError } from '../util/read-input.js';
+import { describeReadInputError, readInput, ReadInputError } from '../inputs/read.js';
 import { dirname } from 'node:path';
 import {
   TransportError,
@@ -33,7 +33,7 @@ import en from '../i18n/en/transport.js';
 import { Virsh } from '../libvirt/virsh.js';
 import { isRemoteUri, parseUri } from '../libvirt/uri.js';
 import { normalizeMac } from '../libvirt/mac.js';
-import { resolveSecret, redact } from '../inputs/secrets.js';
+import { resolveSecret, redact, type Secrets } from '../inputs/secrets.js';
 import { AgentConnection, type VirshRunner } from './agent.js';
 import { connectSsh } from './ssh.js';
 import { HostPool, hostPool } from './host-pool.js';
@@ -43,12 +43,9 @@ import { netnsFor } from './netns-detect.js';
 import { passwordEnvName, selfCheckPassword } from './self-password.js';
 import { directOpener, jumpOpener, netnsOpener, type StreamOpener } from './stream.js';
 import { connectWinRm } from './winrm/index.js';
-import { LINUX_IDENTITY_SCRIPT, NO_HINTS, parseInterfaces, parseIpAddr } from '../probes/linux.js';
-import { asArray, tryJson } from '../probes/evidence.js';
-import { interpret, runOf, sectionRun, splitSections } from '../probes/measurement.js';
-import { measurementText } from '../probes/describe.js';
+import { measurementText } from '../facts/describe.js';
 import { REASON_OF } from './access-reason.js';
-import type { AccessAttempt, AccessReason, CommandResult, MeasurementError, PlannedScript } from '../types.js';
+import type { AccessAttempt, AccessReason, CommandResult, IdentityCheck, MeasurementError } from '../types.js';
 
 const t = translator(es, en);
 
@@ -98,10 +95,12 @@ export interface OpenGuestContext {
   /** TCP connect bound, ms (default 8000). */
   connectTimeoutMs?: number;
   /**
-   * A Linux guest's first probe script (its output holds an `addr` section): run as the identity
-   * check in place of a script of its own, so checking the address costs no extra round trip.
+   * How to check that an address found for the guest is really it (per OS; grader/probes/identity.ts,
+   * handed in by the engine). When it is the guest's first probe script, its result comes back as `first`.
    */
-  firstScript?: PlannedScript;
+  identity: IdentityCheck;
+  /** The run's redaction registry (grader/inputs/secrets.ts): an inline password is hidden from this run's output only. */
+  secrets?: Secrets;
 }
 
 /** No access method worked; `tried` says what was tried and why each failed. */
@@ -171,10 +170,6 @@ export { sshOptions };
 
 // ------------------------------------------------------------------ identity check
 
-/** The PowerShell that lists a Windows guest's IPv4 addresses with their adapters' MACs (identity check). */
-export const WINDOWS_IDENTITY =
-  "Get-NetIPAddress -AddressFamily IPv4 | ForEach-Object { [pscustomobject]@{ a = [string]$_.IPAddress; m = [string](Get-NetAdapter -InterfaceIndex $_.InterfaceIndex -ErrorAction SilentlyContinue).MacAddress } } | ConvertTo-Json -Compress";
-
 /**
  * Is this address really this VM? `match`: an interface with one of `macs` holds `address`;
  * `mismatch`: the guest's interfaces were read and none does (e.g. a stale lease); `cannot-check`:
@@ -183,23 +178,13 @@ export const WINDOWS_IDENTITY =
  */
 export type IdentityVerdict = ({ verdict: 'match' } | { verdict: 'mismatch' } | { verdict: 'cannot-check'; error: MeasurementError }) & { first?: CommandResult };
 
-export async function verifyIdentity(conn: Connection, os: OsFamily, macs: string[], address: string, firstScript?: PlannedScript): Promise<IdentityVerdict> {
+export async function verifyIdentity(conn: Connection, identity: IdentityCheck, macs: string[], address: string): Promise<IdentityVerdict> {
   const want = new Set(macs.map((m) => normalizeMac(m)).filter((m): m is string => m !== null));
-  if (os === 'windows') {
-    const r = await conn.runScript(WINDOWS_IDENTITY, [], { timeoutMs: 30_000 });
-    const m = interpret(runOf(r, 'Get-NetIPAddress; Get-NetAdapter', 'powershell'), conn.target, { parse: (x) => tryJson(x.stdout) ?? undefined });
-    if (!m.ok) return { verdict: 'cannot-check', error: m.error };
-    return asArray<{ a?: string; m?: string }>(m.value).some((x) => x.a === address && want.has(normalizeMac(x.m) ?? '')) ? { verdict: 'match' } : { verdict: 'mismatch' };
-  }
-  const r = firstScript
-    ? await conn.runScript(firstScript.script, firstScript.args, { timeoutMs: firstScript.timeoutMs })
-    : await conn.runScript(LINUX_IDENTITY_SCRIPT, [], { timeoutMs: 15_000 });
-  const first = firstScript ? { first: r } : {};
-  const run = sectionRun(splitSections(r.stdout), 'addr', 'ip -j addr show', 'ip', r.timedOut) ?? runOf(r, 'ip -j addr show', 'ip');
-  const m = interpret(run, conn.target, { parse: (x) => parseIpAddr(x.stdout) });
+  const r = await conn.runScript(identity.plan.script, identity.plan.args, { timeoutMs: identity.plan.timeoutMs });
+  const first = identity.handsBack ? { first: r } : {};
+  const m = identity.read(r, conn.target);
   if (!m.ok) return { verdict: 'cannot-check', error: m.error, ...first };
-  const ifs = parseInterfaces(m.value, NO_HINTS);
-  return { verdict: ifs.some((i) => want.has(i.mac) && i.ipv4.some((a) => a.address === address)) ? 'match' : 'mismatch', ...first };
+  return { verdict: m.value.some((x) => x.address === address && want.has(normalizeMac(x.mac) ?? '')) ? 'match' : 'mismatch', ...first };
 }
 
 // ------------------------------------------------------------------ openGuest
@@ -290,7 +275,11 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
       let agentError: string | null = null;
       try {
         // The snapshot saw no agent: one quick try only, then the leases.
-        const ifs = await (await agent(dom.agentConnected === false ? 2000 : undefined)).networkInterfaces();
+        // The snapshot's guest-ping answered moments ago: ask for the addresses without pinging again
+        // (if the agent went away the call fails and the leases are used; as an access method the
+        // agent is still waited for).
+        const a = dom.agentConnected === true ? AgentConnection.attach({ domain: vm.domain, virsh, os: ctx.os, lang }) : await agent(dom.agentConnected === false ? 2000 : undefined);
+        const ifs = await a.networkInterfaces();
         const want = new Set(macs.map((m) => normalizeMac(m)));
         for (const i of ifs.filter((x) => want.has(normalizeMac(x.mac ?? '')))) {
           for (const a of i.addresses) if (a.family === 'ipv4' && isUsableIpv4(a.address)) candidates.push({ address: a.address, source: 'agent' });
@@ -351,7 +340,7 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
         if (c.source !== 'lab') {
           let id: IdentityVerdict;
           try {
-            id = await verifyIdentity(opened, ctx.os, macs, c.address, ctx.os === 'linux' ? ctx.firstScript : undefined);
+            id = await verifyIdentity(opened, ctx.identity, macs, c.address);
           } catch (e) {
             await opened.close();
             throw e;
@@ -399,7 +388,7 @@ async function openNetwork(given: SshAccess | WinRmAccess, host: string, ctx: Op
   const lab = ctx.lab;
   const jumping = given.jump === 'libvirt-host' || (given.jump === 'auto' && isRemoteUri(lab.uri));
   // The teacher's credential for this very path (target and jump host), checked before any byte is sent.
-  let m = withTeacherCredential(given, lab, host, jumping ? (parseUri(lab.uri)?.host ?? '') : null);
+  let m = withTeacherCredential(given, lab, host, jumping ? { host: parseUri(lab.uri)?.host ?? '', port: parseUri(lab.uri)?.port ?? 22 } : null);
   // A lab of one's own without a password (as init writes it): LABGRADE_<ROLE>_PASSWORD or the prompt's.
   if (!m.password) {
     const own = selfCheckPassword(role, lab);
@@ -430,10 +419,10 @@ async function openNetwork(given: SshAccess | WinRmAccess, host: string, ctx: Op
   try {
     let conn: Connection;
     if (m.kind === 'ssh') {
-      const o = await sshOptions(m, host, lab, lang);
+      const o = await sshOptions(m, host, lab, lang, ctx.secrets);
       conn = await connectSsh({ ...o, openStream: opener, os: ctx.os, ...(via ? { via } : {}) });
     } else {
-      const password = await resolveSecret(m.password!, dirname(lab.file), { lang, where: `winrm ${m.user}@${host}` });
+      const password = await resolveSecret(m.password!, dirname(lab.file), { lang, where: `winrm ${m.user}@${host}`, ...(ctx.secrets ? { secrets: ctx.secrets } : {}) });
       let ca: Buffer | undefined;
       if (m.caFile) {
         try {

@@ -3,7 +3,7 @@
 // and `IdentityFile` (repeatable; `~` and the tokens %h %p %r %u %d %% expanded). As in OpenSSH the
 // first value found for a keyword wins and IdentityFile accumulates. `Match` blocks, `Include` and
 // every other keyword are ignored (listed in `ignored` so callers can say so).
-import { readInputText, ReadInputError } from '../util/read-input.js';
+import { readInputText, ReadInputError } from '../inputs/read.js';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { matchPattern } from './known-hosts.js';

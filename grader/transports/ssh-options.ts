@@ -2,12 +2,12 @@
 // resolved, OpenSSH's defaults where nothing is said.
 import { dirname } from 'node:path';
 import type { LabFile, Lang, SshAccess } from '../types.js';
-import { resolveSecret } from '../inputs/secrets.js';
+import { resolveSecret, type Secrets } from '../inputs/secrets.js';
 import { defaultIdentityFiles, type SshOptions } from './ssh.js';
 import { expandTokens, loadSshConfig } from './ssh-config.js';
 
 /** SshOptions from a lab file's ssh access (ssh config subset, secrets resolved, defaults). */
-export async function sshOptions(a: SshAccess, host: string, lab: LabFile, lang: Lang): Promise<SshOptions> {
+export async function sshOptions(a: SshAccess, host: string, lab: LabFile, lang: Lang, secrets?: Secrets): Promise<SshOptions> {
   let user = a.user;
   let port = a.port;
   let realHost = host;
@@ -22,7 +22,7 @@ export async function sshOptions(a: SshAccess, host: string, lab: LabFile, lang:
   }
   let password: string | undefined;
   if (a.password) {
-    password = await resolveSecret(a.password, dirname(lab.file), { lang, where: `ssh ${user}@${realHost}` });
+    password = await resolveSecret(a.password, dirname(lab.file), { lang, where: `ssh ${user}@${realHost}`, ...(secrets ? { secrets } : {}) });
   }
   const agentSocket = a.useAgent ? process.env.SSH_AUTH_SOCK : undefined;
   // A student's lab never falls back to the teacher's own keys: the roster's credentials say which.

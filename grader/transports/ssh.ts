@@ -1,7 +1,7 @@
 // SSH transport (ssh2): one authenticated connection per guest, reused for every probe; each
 // runScript is one exec channel, with a client-side deadline and output cap. Host keys are checked
 // against known_hosts (see known-hosts.ts) before any credential is sent.
-import { describeReadInputError, readInput, ReadInputError } from '../util/read-input.js';
+import { describeReadInputError, readInput, ReadInputError } from '../inputs/read.js';
 import { fingerprint, recordTrustedHostKey } from './host-key-log.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';

@@ -7,6 +7,7 @@
 //  - jump: through the libvirt host of a qemu+ssh URI, as an SSH `direct-tcpip` channel (forwardOut).
 // Every failure is a TransportError: refused / unreachable / timeout, naming host:port.
 import net from 'node:net';
+import { isStopping, trackChild } from '../util/cleanup.js';
 import { Duplex } from 'node:stream';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
@@ -230,7 +231,10 @@ async function spawnRelay(command: string, prefix: string[], lang: Lang, timeout
   const dir = mkdtempSync(join(tmpdir(), 'labgrade-relay-'));
   chmodSync(dir, 0o700);
   const socketPath = join(dir, 'relay.sock');
-  const child = spawn(command, [...prefix, process.execPath, ...relayArgs(), socketPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+  if (isStopping()) throw new TransportError('config', `netns relay (${command})`, 'labgrade is stopping');
+  // Its own process group, killed with labgrade (grader/util/cleanup.ts).
+  const child = spawn(command, [...prefix, process.execPath, ...relayArgs(), socketPath], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  trackChild(child);
   const cleanup = (): void => {
     relays.delete(key);
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Every .ts/.mjs file under the folders (relative to the repository, `/`-separated), sorted. */
+/** Every .ts/.mjs file under the folders (or the file itself) (relative to the repository, `/`-separated), sorted. */
 export function sourceFiles(...folders: string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
@@ -16,7 +16,10 @@ export function sourceFiles(...folders: string[]): string[] {
       else if (/\.(ts|mjs)$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
     }
   };
-  for (const f of folders) walk(f);
+  for (const f of folders) {
+    if (statSync(join(ROOT, f)).isDirectory()) walk(f);
+    else out.push(f);
+  }
   return out.sort();
 }
 

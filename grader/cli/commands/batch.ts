@@ -14,8 +14,12 @@ import en from '../../i18n/en/batch.js';
 import esShard from '../../i18n/es/shard.js';
 import enShard from '../../i18n/en/shard.js';
 
+import esHandin from '../../i18n/es/handin.js';
+import enHandin from '../../i18n/en/handin.js';
+
 const t = translator(es, en);
 const ts = translator(esShard, enShard);
+const th = translator(esHandin, enHandin);
 
 interface BatchCliOptions {
   roster: string;
@@ -29,6 +33,10 @@ interface BatchCliOptions {
   identity?: string;
   shard?: string;
   publicOutputs?: boolean;
+  handIns?: string;
+  since?: string;
+  until?: string;
+  acceptBuild?: string[];
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -47,7 +55,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--scale <max>', t(L, 'optScale'))
     .option('--identity <field>', t(L, 'optIdentity'))
     .option('--shard <K/N>', ts(L, 'optShard'))
-    .option('--public-outputs', t(L, 'optPublicOutputs'));
+    .option('--public-outputs', t(L, 'optPublicOutputs'))
+    .option('--hand-ins <dir|zip>', th(L, 'optHandIns'))
+    .option('--since <date>', th(L, 'optSince'))
+    .option('--until <date>', th(L, 'optUntil'))
+    .option('--accept-build <sha256>', th(L, 'optAcceptBuild'), (v: string, prev: string[] = []) => [...prev, v]);
   withVerbosity(cmd, L).action(async (specPath: string, opts: BatchCliOptions) => {
       process.exitCode = await runBatchCli(specPath, opts, ctx);
     });
@@ -64,6 +76,7 @@ function num(lang: CliContext['lang'], option: string, value: string | undefined
 
 export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
+  if (opts.handIns !== undefined) return runHandInsCli(specPath, opts, ctx);
   const concurrency = num(lang, '--concurrency', opts.concurrency, 1, 256, true);
   const perHost = num(lang, '--per-host', opts.perHost, 1, 64, true);
   const deadlineSec = num(lang, '--deadline', opts.deadline, 1, 86400, false);
@@ -77,7 +90,8 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const shard = shardMod ? shardMod.parseShard(opts.shard!) : null;
   if (shardMod && !shard) throw new InputError(ts(lang, 'badShard', { value: opts.shard! }));
 
-  const [{ loadSpec }, { loadRoster }, { runBatch }, { preflight }, { realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }, { questionChecks }] =
+  const { stopAll } = await import('../../util/cleanup.js');
+  const [{ loadSpec }, { loadRoster }, { runBatch, openOutDir, takeOutLock }, { preflight }, { realGrader, redact }, { writeClassOutputs }, { Progress }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }, { questionChecks }] =
     await Promise.all([
       import('../../inputs/load-spec.js'),
       import('../../batch/roster.js'),
@@ -113,82 +127,147 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   const inlineLabs = await preflight(roster, spec, lang, opts.task);
   const outDir = resolve(opts.out);
   const exercise = { id: spec.id, title: spec.title[lang], file: spec.file };
-
-  // -q: no progress (notes such as an interrupt still show); -v: one line per student even on a terminal.
-  const quiet = ctx.verbosity === 'quiet';
-  const progress = new Progress(process.stderr, lang, ctx.verbosity === 'normal' || ctx.verbosity === undefined ? Boolean(process.stderr.isTTY) : false);
-  const controller = new AbortController();
-  let interrupts = 0;
-  const STOP_AFTER_SEC = 15;
-  const onSigint = () => {
-    interrupts++;
-    // A second signal quits at once: every finished student is already on disk.
-    if (interrupts > 1) process.exit(130);
-    progress.note(t(lang, 'interrupted'));
-    controller.abort();
-    // Whatever still runs (a connection library ignoring the abort) cannot hold the batch: the
-    // class outputs get a few seconds to be written, then the process ends. unref: it never
-    // keeps an otherwise finished process alive.
-    setTimeout(() => {
-      progress.note(t(lang, 'stopping', { seconds: STOP_AFTER_SEC }));
-      process.exit(130);
-    }, STOP_AFTER_SEC * 1000).unref();
-  };
-  // Last line of defence for a long class run: a stray error event in some connection library must
-  // not kill the process and every running student with it. It is reported; the student it belonged
-  // to ends at their deadline and gets an error report, the others carry on.
-  const onStray = (err: unknown) => {
-    const e = err as Error;
-    progress.note(t(lang, 'strayError', { message: redact(e?.message ?? String(err)) }));
-    if (debugging(ctx.verbosity) && e?.stack) process.stderr.write(`${redact(e.stack)}\n`);
-  };
-  process.on('uncaughtException', onStray);
-  process.on('unhandledRejection', onStray);
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  let outcome;
+  // The output folder: created here, or the running user's with no link inside; held by this run
+  // (a second run on it refuses) until the class outputs are written.
+  await openOutDir(outDir, modes, lang);
+  const lock = await takeOutLock(outDir, lang);
   try {
-    outcome = await runBatch(
-      roster,
-      {
-        exercise,
-        outDir,
-        concurrency: concurrency ?? roster.limits.concurrency,
-        perHost: perHost ?? roster.limits.perHost,
-        resume: Boolean(opts.resume),
-        ...(opts.task !== undefined ? { task: opts.task } : {}),
-        ...(deadlineSec !== undefined ? { deadlineSec } : {}),
-        lang,
-        signal: controller.signal,
-        onEvent: quiet ? () => undefined : progress.onEvent,
-        modes,
-      },
-      { grade: realGrader(spec, inlineLabs), redact },
-    );
+    // -q: no progress (notes such as an interrupt still show); -v: one line per student even on a terminal.
+    const quiet = ctx.verbosity === 'quiet';
+    const progress = new Progress(process.stderr, lang, ctx.verbosity === 'normal' || ctx.verbosity === undefined ? Boolean(process.stderr.isTTY) : false);
+    const controller = new AbortController();
+    let interrupts = 0;
+    const STOP_AFTER_SEC = 15;
+    const onSigint = () => {
+      interrupts++;
+      // A second signal quits at once: every finished student is already on disk.
+      if (interrupts > 1) process.exit(130);
+      progress.note(t(lang, 'interrupted'));
+      // Nothing new starts, and every child process (virsh, relays) goes now.
+      stopAll();
+      controller.abort();
+      // Whatever still runs (a connection library ignoring the abort) cannot hold the batch: the
+      // class outputs get a few seconds to be written, then the process ends. unref: it never
+      // keeps an otherwise finished process alive.
+      setTimeout(() => {
+        progress.note(t(lang, 'stopping', { seconds: STOP_AFTER_SEC }));
+        process.exit(130);
+      }, STOP_AFTER_SEC * 1000).unref();
+    };
+    // Last line of defence for a long class run: a stray error event in some connection library must
+    // not kill the process and every running student with it. It is reported; the student it belonged
+    // to ends at their deadline and gets an error report, the others carry on.
+    const onStray = (err: unknown) => {
+      const e = err as Error;
+      progress.note(t(lang, 'strayError', { message: redact(e?.message ?? String(err)) }));
+      if (debugging(ctx.verbosity) && e?.stack) process.stderr.write(`${redact(e.stack)}\n`);
+    };
+    process.on('uncaughtException', onStray);
+    process.on('unhandledRejection', onStray);
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    let outcome;
+    try {
+      outcome = await runBatch(
+        roster,
+        {
+          exercise,
+          outDir,
+          concurrency: concurrency ?? roster.limits.concurrency,
+          perHost: perHost ?? roster.limits.perHost,
+          resume: Boolean(opts.resume),
+          ...(opts.task !== undefined ? { task: opts.task } : {}),
+          ...(deadlineSec !== undefined ? { deadlineSec } : {}),
+          lang,
+          signal: controller.signal,
+          onEvent: quiet ? () => undefined : progress.onEvent,
+          modes,
+          lock,
+        },
+        { grade: realGrader(spec, inlineLabs), redact },
+      );
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+      process.off('uncaughtException', onStray);
+      process.off('unhandledRejection', onStray);
+    }
+    if (shardMod && shard) {
+      const { fileHash } = await import('../../batch/hash.js');
+      await shardMod.writeManifest(outDir, shardMod.buildManifest(shard, roster, await fileHash(roster.file), classSize, outcome, { exercise, lang }), modes);
+      const graded = outcome.students.filter((s) => s.record?.status === 'graded').length;
+      process.stdout.write(`${ts(lang, 'shardWrote', { k: shard.k, n: shard.n, count: roster.students.length, total: classSize })}\n`);
+      if (outcome.interrupted) return 130;
+      return graded === roster.students.length ? 0 : 1;
+    }
+    const summary = await writeClassOutputs(roster, outcome, { outDir, exercise, lang, modes });
+    const c = summary.counts;
+    if (!quiet) process.stderr.write(`${t(lang, 'finished', { graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending, seconds: (outcome.wallMs / 1000).toFixed(1) })}\n`);
+    process.stdout.write(`${t(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
+    if (outcome.interrupted) {
+      // Abandoned gradings may still hold sockets or child processes: once everything finished is on
+      // disk, they must not keep the process alive (unref: this timer alone never does).
+      setTimeout(() => process.exit(130), 500).unref();
+      return 130;
+    }
+    return c.graded === c.students ? 0 : 1;
   } finally {
-    progress.stop();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    process.off('uncaughtException', onStray);
-    process.off('unhandledRejection', onStray);
+    await lock.release();
   }
-  if (shardMod && shard) {
-    const { fileHash } = await import('../../batch/hash.js');
-    await shardMod.writeManifest(outDir, shardMod.buildManifest(shard, roster, await fileHash(roster.file), classSize, outcome, { exercise, lang }), modes);
-    const graded = outcome.students.filter((s) => s.record?.status === 'graded').length;
-    process.stdout.write(`${ts(lang, 'shardWrote', { k: shard.k, n: shard.n, count: roster.students.length, total: classSize })}\n`);
-    if (outcome.interrupted) return 130;
-    return graded === roster.students.length ? 0 : 1;
+}
+
+function dateOpt(lang: CliContext['lang'], option: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new InputError(th(lang, 'badDate', { option, value }));
+  return d;
+}
+
+/** `batch --hand-ins`: the class from its hand-ins (grader/handin/batch.ts), no guest contacted. */
+async function runHandInsCli(specPath: string, opts: BatchCliOptions, ctx: CliContext): Promise<number> {
+  const lang = ctx.lang;
+  const since = dateOpt(lang, '--since', opts.since);
+  const until = dateOpt(lang, '--until', opts.until);
+  const [{ loadSpec }, { loadRoster }, { gradeHandIns }, { buildHash, }, { sha256 }, { redact }, { readFile }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }, { questionChecks }] = await Promise.all([
+    import('../../inputs/load-spec.js'),
+    import('../../batch/roster.js'),
+    import('../../handin/batch.js'),
+    import('../../handin/format.js'),
+    import('../../handin/evidence.js'),
+    import('../../inputs/secrets.js'),
+    import('node:fs/promises'),
+    import('node:path'),
+    import('../../util/fs.js'),
+    import('../../../checks/questions/index.js'),
+  ]);
+  const spec = await loadSpec(specPath, { lang, checks: questionChecks });
+  const roster = await loadRoster(opts.roster, lang, { handIns: true });
+  const { HandInRefused } = await import('../../handin/read.js');
+  const outDir = resolve(opts.out);
+  let cls;
+  try {
+    cls = await gradeHandIns({
+      spec,
+      specSha256: sha256(await readFile(spec.file)),
+      lang,
+      build: await buildHash(),
+      acceptBuilds: opts.acceptBuild ?? [],
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
+      redact,
+      roster,
+      source: resolve(opts.handIns!),
+      outDir,
+      modes: opts.publicOutputs ? PUBLIC_MODES : PRIVATE_MODES,
+      onStudent: (s) => process.stderr.write(`${th(lang, 'batchStudent', { id: s.id, score: s.percent === null ? '—' : `${s.percent} %`, trust: th(lang, `trust_${s.trust}`) })}\n`),
+    });
+  } catch (e) {
+    if (e instanceof HandInRefused) throw new InputError(e.message);
+    throw e;
   }
-  const summary = await writeClassOutputs(roster, outcome, { outDir, exercise, lang, modes });
-  const c = summary.counts;
-  if (!quiet) process.stderr.write(`${t(lang, 'finished', { graded: c.graded, incomplete: c.incomplete, failed: c.failed, pending: c.pending, seconds: (outcome.wallMs / 1000).toFixed(1) })}\n`);
-  process.stdout.write(`${t(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
-  if (outcome.interrupted) {
-    // Abandoned gradings may still hold sockets or child processes: once everything finished is on
-    // disk, they must not keep the process alive (unref: this timer alone never does).
-    setTimeout(() => process.exit(130), 500).unref();
-    return 130;
-  }
-  return c.graded === c.students ? 0 : 1;
+  const n = (x: string) => cls.students.filter((s) => s.trust === x).length;
+  process.stderr.write(`${th(lang, 'batchDone', { count: cls.students.length, ok: n('ok'), review: n('review'), withheld: n('withheld'), missing: n('missing'), unmatched: cls.unmatched.length })}\n`);
+  process.stdout.write(`${th(lang, 'batchWrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json'), feedback: join(outDir, 'feedback.zip') })}\n`);
+  return cls.students.every((s) => s.trust === 'ok') ? 0 : 1;
 }

@@ -3,15 +3,17 @@
 // failed or could not be measured, 2 input error. The engine loads only inside the action.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { InputError } from '../../types.js';
+import { formatOption } from '../format-option.js';
 import { withVerbosity } from '../verbosity.js';
 import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/grade.js';
 import en from '../../i18n/en/grade.js';
+import esHandin from '../../i18n/es/handin.js';
+import enHandin from '../../i18n/en/handin.js';
 
 const t = translator(es, en);
-const FORMATS = ['text', 'json', 'junit', 'html'] as const;
+const th = translator(esHandin, enHandin);
 
 interface CheckOptions {
   lab: string;
@@ -19,6 +21,7 @@ interface CheckOptions {
   task: string;
   format: string;
   output?: string;
+  handIn?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -31,7 +34,8 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--answers <file>', t(L, 'cliCheckAnswers'))
     .option('--task <id|all|auto>', t(L, 'cliCheckTask'), 'auto')
     .option('--format <format>', t(L, 'cliCheckFormat'), 'text')
-    .option('-o, --output <file>', t(L, 'cliCheckOutput'));
+    .option('-o, --output <file>', t(L, 'cliCheckOutput'))
+    .option('--hand-in <zip>', th(L, 'cliHandInOpt'));
   withVerbosity(cmd, L).action(async (specPath: string, opts: CheckOptions) => {
       process.exitCode = await runCheck(specPath, opts, ctx);
     });
@@ -39,9 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
 
 export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
-  if (!(FORMATS as readonly string[]).includes(opts.format)) {
-    throw new InputError(t(lang, 'cliBadFormat', { format: opts.format, valid: FORMATS.join(', ') }));
-  }
+  const format = formatOption('result', opts.format, lang);
   checkOutputPath(opts.output, '-o', lang);
   // Load the engine while the input files are read; start inspecting the host (virsh, mostly
   // waiting) as soon as the lab file is known, while the answers are still being validated.
@@ -66,7 +68,10 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
   // A WinRM password the file does not hold (init writes none): asked on a terminal, never echoed.
   await (await import('../../transports/password-prompt.js')).askMissingPasswords(lab, lang);
   const [{ gradeStudent, startInspection }, { defaultDeps }, { renderers, wantColor }, { writeOutput }] = await enginePromise;
-  const deps = defaultDeps(lang);
+  // A hand-in keeps the raw evidence of every measurement (grader/handin/evidence.ts).
+  const handin = opts.handIn ? await import('../../handin/evidence.js') : null;
+  const recorder = handin ? new handin.EvidenceRecorder() : undefined;
+  const deps = defaultDeps(lang, recorder ? { recorder } : {});
   const inspection = startInspection(deps, lab);
   const answers = await loadAnswers(opts.answers, spec, { lang });
   const showProgress = ctx.verbosity === 'verbose' || (ctx.verbosity !== 'quiet' && Boolean(process.stderr.isTTY));
@@ -80,10 +85,15 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
     inspection,
     ...(showProgress ? { onProgress: (_stage, line) => process.stderr.write(`${line}\n`) } : {}),
   });
-  const format = opts.format as (typeof FORMATS)[number];
   const toFile = opts.output !== undefined && opts.output !== '-';
   const content = renderers[format](result, { lang, color: format === 'text' && !toFile && wantColor(process.stdout) });
   await writeOutput(opts.output, content);
   if (toFile && ctx.verbosity !== 'quiet') process.stderr.write(`${t(lang, 'cliWrote', { file: opts.output })}\n`);
+  if (opts.handIn && recorder) {
+    const { writeCheckHandIn } = await import('../../handin/check.js');
+    const w = await writeCheckHandIn({ path: opts.handIn, specFile: spec.file, specId: spec.id, labPath: opts.lab, answersPath: opts.answers, task: opts.task, result, recorder, redact: deps.redact, lang });
+    if (w.replaced && ctx.verbosity !== 'quiet') process.stderr.write(`${th(lang, 'cliHandInReplaced', { task: opts.task })}\n`);
+    if (ctx.verbosity !== 'quiet') process.stderr.write(`${th(lang, 'cliWroteHandIn', { file: opts.handIn, runs: w.manifest.runs.length, tasks: w.manifest.runs.map((r) => r.task).join(', ') })}\n`);
+  }
   return result.exitCode;
 }

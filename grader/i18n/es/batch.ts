@@ -29,6 +29,11 @@ export default {
   badInteger: '{option}: se esperaba un número entero entre {min} y {max}, no «{value}»',
   badIdentity: '--identity: usa email, idNumber, username o id, no «{value}»',
   // per-student errors
+  outNotDir: '--out {path}: no es una carpeta',
+  outNotOwner: '--out {path}: la carpeta es de otro usuario ({detail}); usa una carpeta tuya o una nueva que cree labgrade',
+  outLinkInside: '--out {path}: hay un enlace simbólico dentro de la carpeta de salida; labgrade solo escribe en carpetas sin enlaces (bórralo o usa una carpeta nueva)',
+  outOpenToOthers: '--out {path}: otros usuarios pueden escribir en esta carpeta (permisos {detail}); usa una carpeta en la que solo escribas tú, o una nueva que cree labgrade',
+  outLocked: '--out {path}: otra ejecución de labgrade está escribiendo en esta carpeta ({detail}); espera a que termine o usa otra carpeta',
   errDeadline: 'la corrección no terminó en {seconds, number} s y se abandonó',
   errCancelled: 'corrección interrumpida (Ctrl-C)',
   errInput: 'entrada no válida: {message}',

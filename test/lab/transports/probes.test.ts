@@ -7,6 +7,7 @@ import { loadLab } from '../../../grader/inputs/load-lab.js';
 import { inspectHost } from '../../../grader/libvirt/snapshot.js';
 import { openGuest, GuestUnreachableError, type OpenedGuest } from '../../../grader/transports/open.js';
 import { proberFor } from '../../../grader/probes/index.js';
+import { identityCheck } from '../../../grader/probes/identity.js';
 import type { CommandEvidence, HostSnapshot, LabFile, LabVm } from '../../../grader/types.js';
 
 const linux = proberFor('linux');
@@ -19,7 +20,7 @@ async function setup(roles: Record<string, string>, opts: Parameters<typeof labF
 
 async function open(lab: LabFile, snap: HostSnapshot, role: string, network: string): Promise<OpenedGuest> {
   const vm = lab.vms[role] as LabVm;
-  return openGuest(vm, { lab, snapshot: snap, os: vm.os ?? 'linux', network: snap.networks.find((n) => n.name === network)! });
+  return openGuest(vm, { lab, snapshot: snap, os: vm.os ?? 'linux', identity: identityCheck(vm.os ?? 'linux'), network: snap.networks.find((n) => n.name === network)! });
 }
 
 describe('lab: transports and Linux probes', function () {
@@ -164,7 +165,7 @@ describe('lab: transports and Linux probes', function () {
     snap.leases.push({ network: 'red-nat', mac: LAB.guests['debian12-iso'].mac, address: LAB.guests.win10.nat, prefix: 24 });
     const nat = snap.networks.find((n) => n.name === 'red-nat')!;
     try {
-      await openGuest(lab.vms.linux!, { lab, snapshot: snap, os: 'linux', network: nat });
+      await openGuest(lab.vms.linux!, { lab, snapshot: snap, os: 'linux', identity: identityCheck('linux'), network: nat });
       expect.fail('must not accept another guest');
     } catch (e) {
       expect(e).to.be.instanceOf(GuestUnreachableError);

@@ -77,7 +77,7 @@ describe('batch: a student\'s lab file never reaches the teacher\'s secrets, fil
   - hosts: [192.0.2.0/24]
     ssh: { user: root, password: { file: ${secretFile} } }
   - hosts: [127.0.0.1]
-    ssh: { user: root, password: { file: bound_password }, known_hosts: teacher_known_hosts }
+    ssh: { user: root, port: ${bound.port}, password: { file: bound_password }, known_hosts: teacher_known_hosts }
 defaults:
   lab: labs/{id}.yaml
   answers: answers/ref.yaml

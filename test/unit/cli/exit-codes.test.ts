@@ -82,6 +82,12 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--concurrency', 'x'], 2],
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--shard', '3/2'], 2],
     [['batch', 'clase2-redes', '--roster', badYaml, '--out', '/nonexistent/labgrade-dir/out'], 2],
+    [['batch', 'clase2-redes', '--roster', badYaml, '--out', join(tmp, 'out'), '--hand-ins', tmp, '--since', 'yesterday'], 2],
+  ],
+  handin: [[['handin', 'bogus'], 2]],
+  'handin show': [
+    [['handin', 'show', join(tmp, 'missing.zip')], 2],
+    [['handin', 'show', badYaml], 2],
   ],
   'batch-merge': [
     [['batch', 'merge', '--out', join(tmp, 'merged')], 2],
@@ -106,6 +112,14 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['exercises'], 0],
     [['exercises', '--format', 'json'], 0],
     [['exercises', '--format', 'xml'], 2],
+    [['exercises', '--no-color'], 0],
+    [['--color', 'exercises'], 0],
+  ],
+  report: [
+    [['report', join(root, 'test', 'fixtures', 'reports', 'mixed.result.json'), '--format', 'html'], 0],
+    [['report', join(root, 'test', 'fixtures', 'reports', 'mixed.result.json'), '--format', 'xml'], 2],
+    [['report', join(root, 'README.md')], 2],
+    [['report', join(root, 'package.json')], 2],
   ],
 };
 

@@ -53,6 +53,22 @@ describe('Spanish help and usage errors: no English words', function () {
     }
   });
 
+  it('Spanish output of commands a newcomer runs first: exercises, doctor, validate, answers init, bad --task', () => {
+    const NO_SOCKET = 'qemu+unix:///system?socket=/nonexistent/labgrade-test-sock';
+    const runs = [
+      ['exercises'],
+      ['doctor', '--uri', NO_SOCKET],
+      ['validate', '/etc/hostname'],
+      ['answers', 'init', 'clase2-redes', '-o', '/nonexistent/labgrade-dir/a.yaml'],
+      ['check', 'clase2-redes', '--lab', '/etc/hostname', '--answers', '/etc/hostname', '--task', 'bogus'],
+    ];
+    for (const args of runs) {
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'labgrade.js'), '--lang', 'es', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const text = `${r.stdout}${r.stderr}`.replace(/\S*\/\S*/g, '');
+      expect(englishWords(text), `${args.join(' ')}:\n${text}`).to.deep.equal([]);
+    }
+  });
+
   it('VM states are in Spanish (inspect, lab status)', () => {
     for (const s of DOMAIN_STATES) expect(englishWords(domainStateWord('es', s)), s).to.deep.equal([]);
     expect(domainStateWord('es', 'running')).to.equal('en marcha');

@@ -1,7 +1,7 @@
 // Helpers of the question checks and the theory logic: citing a batched probe for one target,
 // subnet/range arithmetic, theory against values, answer comparison.
 import { expect } from 'chai';
-import { commandFor, normMac } from '../../../checks/questions/util.js';
+import { commandFor, configEvidence, evidenceOf, normMac, reachEvidence } from '../../../checks/questions/util.js';
 import { inRange, inSubnet } from '../../../grader/net/ipv4.js';
 import { compare, renderTheory, theoryHolds } from '../../../grader/engine/grade.js';
 import { diagnoseNetwork } from '../../../grader/engine/network.js';
@@ -25,20 +25,26 @@ const facts = (command: string): GuestFacts => ({
 });
 
 describe('question-check helpers', () => {
-  it('cites a batched ping for one target', () => {
+  it('cites the command the prober names for the target, never a command found by matching text', () => {
     const f = facts('ping -c1 -W1 198.51.100.10 192.168.101.1 192.168.101.219 (in parallel); ip -j route get; ip -j neigh');
+    // The fixture's facts carry no command: the fallback, although an evidence label names the target.
+    expect(commandFor(f, '192.168.101.219', 'ping 192.168.101.219')).to.equal('ping 192.168.101.219');
+    f.reach['192.168.101.219'] = { ...f.reach['192.168.101.219']!, command: 'ping -c1 -W1 192.168.101.219' };
     expect(commandFor(f, '192.168.101.219', 'ping')).to.equal('ping -c1 -W1 192.168.101.219');
     expect(commandFor(f, '10.0.0.1', 'ping 10.0.0.1')).to.equal('ping 10.0.0.1');
-    // Does not match an address that is a prefix of another.
-    expect(commandFor(facts('ping -c1 192.168.101.10'), '192.168.101.1', 'fallback')).to.equal('fallback');
   });
 
-  it('cites only the ping of a survey, not the configuration commands before it', async () => {
-    const { linuxProber } = await import('../../../grader/probes/linux.js');
-    const plan = linuxProber.survey!.plan({ name: 'www.labgrade.test', targets: ['198.51.100.10', '192.168.101.1', '192.168.101.219'], timeoutMs: 1000 });
-    const f = facts(plan.label);
-    expect(commandFor(f, '192.168.101.1', 'ping')).to.equal('ping -c1 -W1 192.168.101.1');
-    expect(commandFor(f, '198.51.100.10', 'ping')).to.equal('ping -c1 -W1 198.51.100.10');
+  it('cites evidence by the id the fact names: the pings part of a survey, not the configuration before it', () => {
+    const f = facts('ip -j addr; ip -j -4 route');
+    f.evidence = [
+      { ...f.evidence[0]!, id: 'e1', command: 'ip -j addr; ip -j -4 route (mentions 192.168.101.1)' },
+      { ...f.evidence[0]!, id: 'e2', command: 'ping -c1 -W1 198.51.100.10 192.168.101.1' },
+    ];
+    f.config.evidence = 'e1';
+    f.reach['192.168.101.1'] = { ...f.reach['192.168.101.1']!, evidence: 'e2' };
+    expect(reachEvidence(f, ['192.168.101.1']).map((e) => e.id)).to.deep.equal(['e2']);
+    expect(configEvidence(f).map((e) => e.id)).to.deep.equal(['e1']);
+    expect(evidenceOf(f, undefined)).to.deep.equal([]);
   });
 
   it('does address arithmetic', () => {

@@ -1,7 +1,7 @@
 // The linux-router prober's parsers: sysctl files in boot order, iptables-save and nft rulesets,
 // and the rule that a failed measurement is never a fact (recorded outputs in fixtures/exercises).
 import { expect } from 'chai';
-import { parseIptablesNat, parseNftNat, parseNat, parseSysctl, sysctlAssignments, sysctlOrder, linuxRouterFacts } from '../../../grader/probes/linux-router.js';
+import { parseIptablesNat, parseNftNat, parseNat, parseSysctl, sysctlAssignments, sysctlOrder, linuxRouterFacts } from '../../../grader/probes/linux/router.js';
 import { extraFacts } from '../../../grader/probes/extra.js';
 import { splitSections } from '../../../grader/probes/measurement.js';
 import type { CommandEvidence, CommandResult, Connection } from '../../../grader/types.js';
@@ -39,6 +39,7 @@ describe('linux-router prober', () => {
     const ok = await linuxRouterFacts(conn(fx('router-ok.txt'), seen), [{ kind: 'sysctl', key: 'net.ipv4.ip_forward' }, { kind: 'nat', savedFiles: ['/etc/iptables/rules.v4'] }], ev);
     expect(seen[0]).to.deep.equal(['1', 'net.ipv4.ip_forward', '1', '/etc/iptables/rules.v4']);
     expect(ok.sysctl!['net.ipv4.ip_forward']).to.deep.equal({
+      evidence: ev[0]!.id,
       key: 'net.ipv4.ip_forward',
       live: { ok: true, value: '1' },
       persisted: { ok: true, value: [{ file: '/etc/sysctl.d/99-sysctl.conf -> /etc/sysctl.conf', line: 3, value: '1' }] },

@@ -8,7 +8,7 @@ import {
   parseDhcpClients,
   parseResolvectl,
   linuxProber,
-} from '../../../grader/probes/linux.js';
+} from '../../../grader/probes/linux/collector.js';
 import { LocalConnection } from '../../../grader/transports/local.js';
 import type { CommandEvidence } from '../../../grader/types.js';
 

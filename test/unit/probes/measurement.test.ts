@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { interpret, splitSections, toolFailure, type ToolRun } from '../../../grader/probes/measurement.js';
-import { linuxProber, parseLinuxConfig, parseLinuxReach, parseLinuxResolve, parseIpAddrText, parseProcRoute, LOOKUP_PARSERS } from '../../../grader/probes/linux.js';
+import { linuxProber, parseLinuxConfig, parseLinuxReach, parseLinuxResolve, parseIpAddrText, parseProcRoute, LOOKUP_PARSERS } from '../../../grader/probes/linux/collector.js';
 import { windowsProber } from '../../../grader/probes/windows.js';
 import type { CommandResult, Connection, GuestConfig, GuestFacts, Reachability, Resolution } from '../../../grader/types.js';
 import { questionChecks } from '../../../checks/questions/index.js';

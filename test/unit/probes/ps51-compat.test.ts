@@ -9,7 +9,7 @@ import { WINDOWS_SCRIPTS } from '../../helpers/windows-scripts.js';
 import { PRELUDE, wrapScript } from '../../../grader/transports/winrm/powershell.js';
 
 /** Modules (outside i18n) that hold PowerShell meant for a guest: each must feed WINDOWS_SCRIPTS. */
-const SCRIPT_MODULES = ['grader/probes/windows.ts', 'grader/onboarding/doctor.ts', 'grader/transports/open.ts', 'grader/transports/winrm/powershell.ts'];
+const SCRIPT_MODULES = ['grader/probes/windows.ts', 'grader/probes/identity.ts', 'grader/onboarding/doctor.ts', 'grader/transports/winrm/powershell.ts'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalConnection } from '../../../grader/transports/local.js';
-import { linuxProber } from '../../../grader/probes/linux.js';
-import { measurementFix } from '../../../grader/probes/describe.js';
+import { linuxProber } from '../../../grader/probes/linux/collector.js';
+import { measurementFix } from '../../../grader/facts/describe.js';
 import type { CommandEvidence } from '../../../grader/types.js';
 
 const HELPERS = resolve('test/helpers/dns');
@@ -63,7 +63,7 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
     try {
       const t0 = Date.now();
       const r = await linuxProber.resolve(conn, 'www.labgrade.test', 3000, []);
-      expect(r).to.deep.equal({ name: 'www.labgrade.test', status: 'resolved', addresses: ['198.51.100.10'], server: '127.0.0.1', tool: 'nslookup' });
+      expect(r).to.deep.include({ name: 'www.labgrade.test', status: 'resolved', addresses: ['198.51.100.10'], server: '127.0.0.1', tool: 'nslookup', command: 'nslookup -type=a www.labgrade.test' });
       expect(Date.now() - t0).to.be.below(3000); // did not wait for the bound
       expect((await linuxProber.resolve(conn, 'nx.labgrade.test', 3000, [])).status).to.equal('not-found');
     } finally {
@@ -88,7 +88,7 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
     const { conn, dir } = await guest(busyboxNet());
     try {
       const r = await linuxProber.reach(conn, ['127.0.0.1', '192.0.2.77'], 1000, []);
-      expect(r).to.deep.equal([
+      expect(r.map(({ target, status }) => ({ target, status }))).to.deep.equal([
         { target: '127.0.0.1', status: 'replied' },
         { target: '192.0.2.77', status: 'no-route' },
       ]);
@@ -156,10 +156,11 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
       expect(bare.stdout + bare.stderr).to.match(/are you root/);
       const ev: CommandEvidence[] = [];
       const r = await linuxProber.reach(conn, ['127.0.0.1'], 1000, ev);
-      expect(r).to.deep.equal([{ target: '127.0.0.1', status: 'replied' }]);
+      expect(r).to.deep.equal([{ target: '127.0.0.1', status: 'replied', command: 'ping -c1 -W1 127.0.0.1', evidence: ev[0]!.id }]);
       expect(ev[0]!.stdout).to.include(`@@LG-TOOL ping ${dir}/ping`);
       const { facts } = await survey(conn, ['127.0.0.1']);
-      expect(facts.reach).to.deep.equal(r);
+      // The same fact; a survey's parts get their evidence ids from the engine.
+      expect(facts.reach).to.deep.equal(r.map(({ evidence: _e, ...x }) => x));
     } finally {
       await rm(dir, { recursive: true, force: true });
       await rm(holder, { recursive: true, force: true });
@@ -178,9 +179,14 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
     const { conn, dir } = await guest(busyboxNet());
     try {
       const { facts } = await survey(conn, ['127.0.0.1', '192.0.2.77']);
-      expect(facts.reach).to.deep.equal(await linuxProber.reach(conn, ['127.0.0.1', '192.0.2.77'], 1000, []));
-      expect(facts.resolve).to.deep.equal(await linuxProber.resolve(conn, 'www.labgrade.test', 1000, []));
-      expect(facts.config).to.deep.equal(await linuxProber.config(conn, []));
+      // The same facts; the separate probes also name their evidence entry (the engine cites a survey's parts).
+      const cited = <T extends { evidence?: string }>(x: T): Omit<T, 'evidence'> => {
+        const { evidence: _e, ...rest } = x;
+        return rest;
+      };
+      expect(facts.reach).to.deep.equal((await linuxProber.reach(conn, ['127.0.0.1', '192.0.2.77'], 1000, [])).map(cited));
+      expect(facts.resolve).to.deep.equal(cited(await linuxProber.resolve(conn, 'www.labgrade.test', 1000, [])));
+      expect(facts.config).to.deep.equal(cited(await linuxProber.config(conn, [])));
       expect(facts.resolve).to.deep.include({ status: 'resolved', addresses: ['198.51.100.10'], tool: 'nslookup' });
       expect(facts.config.errors).to.equal(undefined);
     } finally {

@@ -4,7 +4,7 @@
 // measure", never a "no".
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { linuxProber } from '../../../grader/probes/linux.js';
+import { linuxProber } from '../../../grader/probes/linux/collector.js';
 import type { CommandResult, SurveyRequest } from '../../../grader/types.js';
 
 const recorded = readFileSync('test/fixtures/probes/linux/survey-nat.txt', 'utf8');

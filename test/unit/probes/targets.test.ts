@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { checkTarget, assertTarget } from '../../../grader/probes/targets.js';
-import { linuxProber } from '../../../grader/probes/linux.js';
+import { linuxProber } from '../../../grader/probes/linux/collector.js';
 import { windowsProber } from '../../../grader/probes/windows.js';
 import { InputError, type CommandResult, type Connection } from '../../../grader/types.js';
 

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openGuest, GuestUnreachableError, verifyIdentity } from '../../../grader/transports/open.js';
+import { identityCheck } from '../../../grader/probes/identity.js';
 import { netnsOpener } from '../../../grader/transports/stream.js';
 import { connectSsh } from '../../../grader/transports/ssh.js';
 import type { CommandResult, Connection, HostSnapshot, LabFile, LabVm, NetworkInfo, SshAccess } from '../../../grader/types.js';
@@ -80,7 +81,7 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
   it('uses the first method that works and keeps the reasons of the others', async () => {
     const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ host: '127.0.0.1', password: { file: pwFile } }), { kind: 'agent' }] };
     const fake = new FakeAgent();
-    const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: fake });
+    const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', identity: identityCheck('linux'), virsh: fake });
     expect(g.address).to.equal('agent');
     expect(g.conn.kind).to.equal('agent');
     expect(g.tried).to.have.length(2);
@@ -93,7 +94,7 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
   it('connects over SSH with an explicit host', async () => {
     await writeFile(pwFile, 's3cret-pw\n');
     const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ host: '127.0.0.1', password: { file: pwFile } })] };
-    const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: new FakeAgent() });
+    const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', identity: identityCheck('linux'), virsh: new FakeAgent() });
     expect(g.address).to.equal('127.0.0.1');
     expect((await g.conn.runScript('echo "$1"', ['hola'])).stdout).to.equal('hola\n');
     await g.conn.close();
@@ -104,12 +105,12 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
     const saved = process.env.LABGRADE_LINUX_PASSWORD;
     process.env.LABGRADE_LINUX_PASSWORD = 's3cret-pw';
     try {
-      const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: new FakeAgent() });
+      const g = await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', identity: identityCheck('linux'), virsh: new FakeAgent() });
       expect(g.address).to.equal('127.0.0.1');
       await g.conn.close();
       // The same file handed in by a student: the variable of whoever grades is not used.
       try {
-        await openGuest(vm, { lab: { ...lab, trust: 'student' }, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: new FakeAgent() });
+        await openGuest(vm, { lab: { ...lab, trust: 'student' }, snapshot: snapshot(net('red-nat', true)), os: 'linux', identity: identityCheck('linux'), virsh: new FakeAgent() });
         expect.fail('a student lab must not get the grader\'s variable');
       } catch (e) {
         expect((e as GuestUnreachableError).tried[0]).to.include({ code: 'config' });
@@ -125,7 +126,7 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
     expect(missingPasswords({ ...lab, vms: { windows: win } })).to.deep.equal([{ role: 'windows', user: 'alumno', env: 'LABGRADE_WINDOWS_PASSWORD' }]);
     expect(missingPasswords({ ...lab, trust: 'student', vms: { windows: win } })).to.deep.equal([]);
     try {
-      await openGuest(win, { lab, snapshot: snapshot(net('red-nat', true)), os: 'windows', virsh: new FakeAgent() });
+      await openGuest(win, { lab, snapshot: snapshot(net('red-nat', true)), os: 'windows', identity: identityCheck('windows'), virsh: new FakeAgent() });
       expect.fail('no password');
     } catch (e) {
       expect((e as GuestUnreachableError).tried[0]!.error).to.include('export LABGRADE_WINDOWS_PASSWORD=');
@@ -135,7 +136,7 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
   it('very isolated network: network methods skipped with the reason, agent used', async () => {
     const vm: LabVm = { role: 'linux', domain: 'debian12', access: [ssh({ password: { file: pwFile } }), { kind: 'agent' }] };
     const n = net('red-muy-aislada', false);
-    const g = await openGuest(vm, { lab, snapshot: snapshot(n), os: 'linux', network: n, virsh: new FakeAgent() });
+    const g = await openGuest(vm, { lab, snapshot: snapshot(n), os: 'linux', identity: identityCheck('linux'), network: n, virsh: new FakeAgent() });
     expect(g.conn.kind).to.equal('agent');
     expect(g.tried[0]!.error).to.include('red-muy-aislada').and.include('agent');
   });
@@ -146,7 +147,7 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
     const snap = snapshot(n, { leases: [{ network: 'red-nat', mac: MAC, address: '127.0.0.1', prefix: 8 }] });
     snap.domains[0]!.agentChannel = false;
     try {
-      await openGuest(vm, { lab, snapshot: snap, os: 'linux', network: n, virsh: new FakeAgent() });
+      await openGuest(vm, { lab, snapshot: snap, os: 'linux', identity: identityCheck('linux'), network: n, virsh: new FakeAgent() });
       expect.fail('should not accept');
     } catch (e) {
       expect(e).to.be.instanceOf(GuestUnreachableError);
@@ -162,7 +163,7 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
     const fake = new FakeAgent();
     fake.interfaces = [];
     try {
-      await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', virsh: fake });
+      await openGuest(vm, { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux', identity: identityCheck('linux'), virsh: fake });
       expect.fail('no address');
     } catch (e) {
       expect((e as GuestUnreachableError).tried[0]!.error).to.include('host:');
@@ -170,7 +171,7 @@ describe('transports/open (openGuest) with a test SSH server and a fake agent', 
     const snap = snapshot(net('red-nat', true));
     snap.domains[0]!.state = 'shut off';
     try {
-      await openGuest(vm, { lab, snapshot: snap, os: 'linux', virsh: fake });
+      await openGuest(vm, { lab, snapshot: snap, os: 'linux', identity: identityCheck('linux'), virsh: fake });
       expect.fail('stopped');
     } catch (e) {
       expect((e as GuestUnreachableError).code).to.equal('domain-not-running');
@@ -269,7 +270,7 @@ describe('transports/open: jump through the libvirt host of a qemu+ssh URI', fun
       };
       const { JumpPool } = await import('../../../grader/transports/open.js');
       const jumps = new JumpPool();
-      const ctx = { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux' as const, virsh: new FakeAgent(), jumps };
+      const ctx = { lab, snapshot: snapshot(net('red-nat', true)), os: 'linux' as const, identity: identityCheck('linux'), virsh: new FakeAgent(), jumps };
       const a = await openGuest(vm, ctx);
       const b = await openGuest(vm, ctx);
       expect(a.conn.target).to.include('via admin@127.0.0.1');
@@ -300,14 +301,14 @@ describe('transports/open: the identity check tells "cannot check" from "does no
     `@@LG-BEGIN addr\n[{"ifindex":2,"ifname":"enp1s0","flags":["UP","LOWER_UP"],"operstate":"UP","link_type":"ether","address":"${mac}","addr_info":[{"family":"inet","local":"192.0.2.50","prefixlen":24}]}]\n@@LG-ERR addr\n\n@@LG-END addr 0\n`;
 
   it('Linux: match, mismatch (another MAC: a stale lease), cannot-check (`ip` missing, unparseable, cut off)', async () => {
-    expect(await verifyIdentity(conn(res(ADDR(MAC))), 'linux', [MAC], '192.0.2.50')).to.deep.equal({ verdict: 'match' });
-    expect(await verifyIdentity(conn(res(ADDR('52:54:00:99:99:99'))), 'linux', [MAC], '192.0.2.50')).to.deep.equal({ verdict: 'mismatch' });
-    const missing = await verifyIdentity(conn(res(NO_IP)), 'linux', [MAC], '192.0.2.50');
+    expect(await verifyIdentity(conn(res(ADDR(MAC))), identityCheck('linux'), [MAC], '192.0.2.50')).to.deep.equal({ verdict: 'match' });
+    expect(await verifyIdentity(conn(res(ADDR('52:54:00:99:99:99'))), identityCheck('linux'), [MAC], '192.0.2.50')).to.deep.equal({ verdict: 'mismatch' });
+    const missing = await verifyIdentity(conn(res(NO_IP)), identityCheck('linux'), [MAC], '192.0.2.50');
     expect(missing.verdict).to.equal('cannot-check');
     expect(missing.verdict === 'cannot-check' && missing.error).to.include({ cause: 'tool-missing', tool: 'ip' });
-    const junk = await verifyIdentity(conn(res('@@LG-BEGIN addr\nwhat\n@@LG-END addr 0\n')), 'linux', [MAC], '192.0.2.50');
+    const junk = await verifyIdentity(conn(res('@@LG-BEGIN addr\nwhat\n@@LG-END addr 0\n')), identityCheck('linux'), [MAC], '192.0.2.50');
     expect(junk.verdict === 'cannot-check' && junk.error.cause).to.equal('unparseable');
-    const cut = await verifyIdentity(conn(res('', { exitCode: null, timedOut: true })), 'linux', [MAC], '192.0.2.50');
+    const cut = await verifyIdentity(conn(res('', { exitCode: null, timedOut: true })), identityCheck('linux'), [MAC], '192.0.2.50');
     expect(cut.verdict === 'cannot-check' && cut.error.cause).to.equal('cut-off');
   });
 
@@ -316,18 +317,18 @@ describe('transports/open: the identity check tells "cannot check" from "does no
     const survey = `@@LG-PART-BEGIN config\n${ADDR(MAC)}@@LG-PART-END config\n@@LG-PING 0 0 64 bytes from 198.51.100.10\n`;
     const c: Connection = { kind: 'ssh', target: 'ssh usuario@192.0.2.50:22', runScript: async (script) => (ran.push(script), res(survey)), close: async () => undefined };
     const plan = { label: 'survey', script: 'SURVEY-SCRIPT', args: ['www.labgrade.test', '1', '198.51.100.10'], timeoutMs: 15000 };
-    const id = await verifyIdentity(c, 'linux', [MAC], '192.0.2.50', plan);
+    const id = await verifyIdentity(c, identityCheck('linux', plan), [MAC], '192.0.2.50');
     expect(id.verdict).to.equal('match');
     expect(id.first?.stdout).to.equal(survey);
     expect(ran).to.deep.equal(['SURVEY-SCRIPT']);
     // A mismatch still hands the run back (the caller drops it with the connection).
-    expect((await verifyIdentity(conn(res(ADDR('52:54:00:99:99:99'))), 'linux', [MAC], '192.0.2.50', plan)).verdict).to.equal('mismatch');
+    expect((await verifyIdentity(conn(res(ADDR('52:54:00:99:99:99'))), identityCheck('linux', plan), [MAC], '192.0.2.50')).verdict).to.equal('mismatch');
   });
 
   it('Windows: cmdlet missing or unreadable output is cannot-check, not a mismatch', async () => {
-    const ok = await verifyIdentity(conn(res('[{"a":"192.0.2.50","m":"52-54-00-AA-BB-01"}]')), 'windows', [MAC], '192.0.2.50');
+    const ok = await verifyIdentity(conn(res('[{"a":"192.0.2.50","m":"52-54-00-AA-BB-01"}]')), identityCheck('windows'), [MAC], '192.0.2.50');
     expect(ok).to.deep.equal({ verdict: 'match' });
-    const nf = await verifyIdentity(conn(res('', { exitCode: 1, stderr: "Get-NetIPAddress : The term 'Get-NetIPAddress' is not recognized as the name of a cmdlet" })), 'windows', [MAC], '192.0.2.50');
+    const nf = await verifyIdentity(conn(res('', { exitCode: 1, stderr: "Get-NetIPAddress : The term 'Get-NetIPAddress' is not recognized as the name of a cmdlet" })), identityCheck('windows'), [MAC], '192.0.2.50');
     expect(nf.verdict === 'cannot-check' && nf.error.cause).to.equal('tool-missing');
   });
 
@@ -351,7 +352,7 @@ describe('transports/open: the identity check tells "cannot check" from "does no
       const snap = snapshot(n, { leases: [{ network: 'red-nat', mac: MAC, address: '127.0.0.1', prefix: 8 }] });
       const fake = new FakeAgent();
       fake.interfaces = []; // the agent runs commands but reports no address: the lease is the only candidate
-      const g = await openGuest({ role: 'linux', domain: 'debian12', access: [ssh, { kind: 'agent' }] }, { lab, snapshot: snap, os: 'linux', network: n, virsh: fake });
+      const g = await openGuest({ role: 'linux', domain: 'debian12', access: [ssh, { kind: 'agent' }] }, { lab, snapshot: snap, os: 'linux', identity: identityCheck('linux'), network: n, virsh: fake });
       expect(g.conn.kind).to.equal('agent');
       expect(g.tried.map((x) => [x.outcome, x.reason])).to.deep.equal([
         ['skipped', 'identity-unverified'],
@@ -361,7 +362,7 @@ describe('transports/open: the identity check tells "cannot check" from "does no
       await g.conn.close();
 
       // With no other method, the unverified connection is used, and says so.
-      const only = await openGuest({ role: 'linux', domain: 'debian12', access: [ssh] }, { lab, snapshot: { ...snap, domains: [{ ...snap.domains[0]!, agentChannel: false }] }, os: 'linux', network: n, virsh: fake });
+      const only = await openGuest({ role: 'linux', domain: 'debian12', access: [ssh] }, { lab, snapshot: { ...snap, domains: [{ ...snap.domains[0]!, agentChannel: false }] }, os: 'linux', identity: identityCheck('linux'), network: n, virsh: fake });
       expect(only.conn.kind).to.equal('ssh');
       expect(only.tried.at(-1)).to.include({ outcome: 'used', reason: 'identity-unverified' });
       await only.conn.close();

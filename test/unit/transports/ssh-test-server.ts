@@ -19,6 +19,8 @@ export interface TestServer {
   /** direct-tcpip destinations asked for (host:port). */
   forwards: string[];
   connections: number;
+  /** Every password offered to it (right or wrong), in order. */
+  passwordsSeen: string[];
   /** Active client connections (tests can cut them). */
   clients: Set<SrvConn>;
   close(): Promise<void>;
@@ -60,6 +62,7 @@ export async function startTestServer(opts: {
     commands: [],
     forwards: [],
     connections: 0,
+    passwordsSeen: [],
     clients: new Set(),
     close: async () => undefined,
   };
@@ -82,6 +85,7 @@ export async function startTestServer(opts: {
     client.on('close', () => state.clients.delete(client));
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
+      if (ctx.method === 'password') state.passwordsSeen.push(ctx.password);
       if (ctx.username !== user) return ctx.reject();
       if (ctx.method === 'password') {
         const a = Buffer.from(ctx.password);

@@ -8,6 +8,7 @@ import type {
   CommandResult,
   PlannedScript,
   SurveyFacts,
+  SurveyPart,
   SurveyRequest,
   Connection,
   GuestAddress,
@@ -18,13 +19,14 @@ import type {
   Reachability,
   Resolution,
   ResolveStatus,
-} from '../types.js';
-import { normalizeMac } from '../libvirt/mac.js';
-import { inSubnet } from '../net/ipv4.js';
-import { runProbe, tryJson } from './evidence.js';
-import { interpret, KILLED_CODES, scriptPart, sectionRun, splitSections, withoutParts, type Section, type ToolRun } from './measurement.js';
-import { classifyReach, neighbourState } from './reach.js';
-import { assertTarget, assertTargets, isIpv4 } from './targets.js';
+} from '../../types.js';
+import { normalizeMac } from '../../libvirt/mac.js';
+import { inSubnet } from '../../net/ipv4.js';
+import { runProbe, tryJson } from '../evidence.js';
+import { interpret, KILLED_CODES, scriptPart, sectionRun, splitSections, withoutParts, type Section, type ToolRun } from '../measurement.js';
+import { classifyReach, neighbourState } from '../reach.js';
+import { assertTarget, assertTargets, isIpv4 } from '../targets.js';
+import { linuxRouterFacts } from './router.js';
 
 // ------------------------------------------------------------------ scripts
 
@@ -830,11 +832,25 @@ const reachLabel = (seconds: number, targets: string[]): string => `ping -c1 -W$
 const resolveLabel = (name: string, seconds: number): string =>
   `getent ahostsv4 ${name} (or nslookup -type=a, host -t A, resolvectl query -4, dig +short A), bounded ${seconds}s`;
 
+/** Each ping result with the command that measured it, as cited to a student, and its evidence id. */
+function cited(rs: Reachability[], seconds: number, evidence?: string): Reachability[] {
+  return rs.map((x) => ({ ...x, command: `ping -c1 -W${seconds} ${x.target}`, ...(evidence ? { evidence } : {}) }));
+}
+
+/** The lookup with the command of the tool that ran, as a person would type it, for citing. */
+function lookupCited(r: Resolution): Resolution {
+  const cmd = r.tool ? LOOKUP_COMMANDS[r.tool] : undefined;
+  return cmd ? { ...r, command: cmd(r.name) } : r;
+}
+
 /** Slack added to a probe script's deadline over the probes' own bound (transport overhead). */
 const SCRIPT_SLACK_MS = 8000;
 
 export const linuxProber: GuestProber = {
   os: 'linux',
+
+  // The router facts (kernel parameters, source NAT) are this collector's too.
+  extra: linuxRouterFacts,
 
   async config(conn: Connection, ev: CommandEvidence[]): Promise<GuestConfig> {
     const r = await runProbe(
@@ -845,7 +861,7 @@ export const linuxProber: GuestProber = {
       { timeoutMs: 15_000 },
       ev,
     );
-    return parseLinuxConfig(r.stdout, conn.target, r.timedOut);
+    return { ...parseLinuxConfig(r.stdout, conn.target, r.timedOut), evidence: r.evidence };
   },
 
   async reach(conn, targets, timeoutMs, ev): Promise<Reachability[]> {
@@ -860,7 +876,7 @@ export const linuxProber: GuestProber = {
       { timeoutMs: seconds * 1000 * 2 + SCRIPT_SLACK_MS },
       ev,
     );
-    return parseLinuxReach(r.stdout, valid, r.timedOut, conn.target, seconds);
+    return cited(parseLinuxReach(r.stdout, valid, r.timedOut, conn.target, seconds), seconds, r.evidence);
   },
 
   survey: {
@@ -875,13 +891,13 @@ export const linuxProber: GuestProber = {
         timeoutMs: Math.max(15_000, seconds * 1000 * 2 + SCRIPT_SLACK_MS),
       };
     },
-    parts(r: CommandResult, req: SurveyRequest): { label: string; stdout: string }[] {
+    parts(r: CommandResult, req: SurveyRequest): SurveyPart[] {
       const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
-      const out = [
-        { label: CONFIG_LABEL, stdout: scriptPart(r.stdout, 'config').text },
-        { label: resolveLabel(req.name, seconds), stdout: scriptPart(r.stdout, 'lookup').text },
+      const out: SurveyPart[] = [
+        { key: 'config', label: CONFIG_LABEL, stdout: scriptPart(r.stdout, 'config').text },
+        { key: 'lookup', label: resolveLabel(req.name, seconds), stdout: scriptPart(r.stdout, 'lookup').text },
       ];
-      if (req.targets.length > 0) out.push({ label: reachLabel(seconds, req.targets), stdout: withoutParts(r.stdout, ['config', 'lookup']) });
+      if (req.targets.length > 0) out.push({ key: 'reach', label: reachLabel(seconds, req.targets), stdout: withoutParts(r.stdout, ['config', 'lookup']) });
       return out;
     },
     read(r: CommandResult, req: SurveyRequest, guest: string): SurveyFacts {
@@ -892,8 +908,8 @@ export const linuxProber: GuestProber = {
       const cut = r.timedOut || r.truncated || r.exitCode === null;
       return {
         config: parseLinuxConfig(config.text, guest, !config.ended && cut),
-        resolve: parseLinuxResolve(lookup.text, req.name, !lookup.ended && cut, guest),
-        reach: req.targets.length > 0 ? parseLinuxReach(r.stdout, req.targets, cut, guest, seconds) : [],
+        resolve: lookupCited(parseLinuxResolve(lookup.text, req.name, !lookup.ended && cut, guest)),
+        reach: req.targets.length > 0 ? cited(parseLinuxReach(r.stdout, req.targets, cut, guest, seconds), seconds) : [],
       };
     },
   },
@@ -909,6 +925,6 @@ export const linuxProber: GuestProber = {
       { timeoutMs: seconds * 1000 + SCRIPT_SLACK_MS },
       ev,
     );
-    return parseLinuxResolve(r.stdout, valid, r.timedOut, conn.target);
+    return { ...lookupCited(parseLinuxResolve(r.stdout, valid, r.timedOut, conn.target)), evidence: r.evidence };
   },
 };

@@ -4,15 +4,13 @@
 // A failed measurement is never a fact: a missing tool, a permission denied (the NAT table needs
 // root), a script cut off before it got there or unreadable output becomes { ok: false, error } with
 // a MeasurementError (grader/probes/measurement.ts): the command, the guest, the cause and the
-// guest's own words. The checks put it in words in the report's language (grader/probes/describe.ts).
-import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasureCause, MeasuredFact, MeasurementError, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../types.js';
-import { runProbe } from './evidence.js';
-import { splitSections } from './measurement.js';
+// guest's own words. The checks put it in words in the report's language (grader/facts/describe.ts).
+import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasureCause, MeasuredFact, MeasurementError, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../../types.js';
+import { runProbe } from '../evidence.js';
+import { couldNotMeasure, splitSections } from '../measurement.js';
+import { SAVED_FILE, SYSCTL_KEY } from '../../facts/needs.js';
 
-/** A sysctl key as a spec may name it: `net.ipv4.ip_forward`, `net.ipv4.conf.eth0.forwarding`. */
-export const SYSCTL_KEY = /^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/;
-/** An absolute file path a spec may name for saved rules (teacher-owned input, still constrained). */
-export const SAVED_FILE = /^\/[A-Za-z0-9_./-]+$/;
+export { SAVED_FILE, SYSCTL_KEY };
 
 /** Directories of sysctl.d(5) in priority order; /etc/sysctl.conf is read last (procps `sysctl --system`). */
 const SYSCTL_DIRS = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d', '/lib/sysctl.d'];
@@ -120,8 +118,7 @@ function permissionText(body: string): boolean {
 
 /** A measurement that could not be made, as every prober reports it. */
 function notMeasured<T>(command: string, tool: string, guest: string, cause: MeasureCause, detail: string, exitCode: number | null): MeasuredFact<T> {
-  const error: MeasurementError = { command, guest, tool, cause, detail, exitCode };
-  return { ok: false, error };
+  return couldNotMeasure({ command, guest, tool, cause, detail, exitCode });
 }
 
 /**
@@ -307,8 +304,8 @@ export async function linuxRouterFacts(conn: Connection, requests: FactRequest[]
   const sections = splitSections(r.stdout);
   const out: Pick<GuestFacts, 'sysctl' | 'nat'> = {};
   if (keys.length > 0) {
-    out.sysctl = Object.fromEntries(keys.map((k, i) => [k, parseSysctl(k, sections.get(`live${i}`), sections.get('conf'), sections.get('sysd'), conn.target)]));
+    out.sysctl = Object.fromEntries(keys.map((k, i) => [k, { ...parseSysctl(k, sections.get(`live${i}`), sections.get('conf'), sections.get('sysd'), conn.target), evidence: r.evidence }]));
   }
-  if (natReq.length > 0) out.nat = parseNat(sections, files, conn.target);
+  if (natReq.length > 0) out.nat = { ...parseNat(sections, files, conn.target), evidence: r.evidence };
   return out;
 }
