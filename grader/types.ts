@@ -6,6 +6,9 @@
 
 // ---------------------------------------------------------------- common
 
+import type { Msg } from './i18n/messages.js';
+export type { Msg } from './i18n/messages.js';
+
 export type Lang = 'es' | 'en';
 /** A user-facing text in both languages (from YAML specs). */
 export interface Text {
@@ -805,11 +808,28 @@ export interface Verdict {
   /** Machine codes of what was recognised: apipa, firewall-filtered, stale-lease, lab-contradicts-theory... */
   codes: string[];
   evidence: CommandEvidence[];
+  /**
+   * The displayed fields above as words not yet put into a language (grader/i18n/messages.ts), so the
+   * result renders in either language (reports/model.ts). The string fields are the same words in
+   * the result's `lang`, for readers of the JSON; renderers use these when present.
+   */
+  words?: VerdictWords;
+}
+
+export interface VerdictWords {
+  message: Msg;
+  studentAnswer: Msg | null;
+  observed: Msg | null;
+  theory: Msg | null;
+  hints: Msg[];
+  questionTitle?: Msg;
 }
 
 export interface TaskResult {
   id: string;
   title: string;
+  /** The title in both languages (the spec's). */
+  titleWords?: Msg;
   network: { key: string; name: string | null; type: NetworkType | null };
   hostChecks: Verdict[];
   questions: Verdict[];
@@ -851,6 +871,8 @@ export interface GradeResult {
   exitCode: 0 | 1;
   /** Host keys trusted for the first time during this run (accept_new_host_key) and pinned. */
   trustedHostKeys?: TrustedHostKey[];
+  /** `exercise.title`, `errors` and `answerNotices` as words in no language yet (see Verdict.words). */
+  words?: { exerciseTitle: Msg; errors: Msg[]; answerNotices?: Msg[] };
 }
 
 /** A host key pinned on first use: which host, which key, in which known_hosts file. */

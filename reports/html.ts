@@ -4,22 +4,12 @@
 // forbids any script or external fetch even if an escape were missed. Every string from files or
 // guests goes through escapeHtml.
 import { visible } from '../grader/util/visible.js';
-import type { CommandEvidence, GradeResult, TaskResult, Verdict } from '../grader/types.js';
+import type { CommandEvidence, GradeResult, Verdict } from '../grader/types.js';
 import { escapeHtml as h } from './escape.js';
 import { BASE_CSS, CSP } from './html-style.js';
 import { defineRenderer } from './types.js';
-import {
-  accessLine,
-  fmtPercent,
-  fmtPoints,
-  groupByQuestion,
-  labelsFor,
-  outcomeLabel,
-  questionLabel,
-  shownOutcome,
-  skippedTaskReason,
-  type Labels,
-} from './labels.js';
+import { accessLine } from './labels.js';
+import { fmtPercent, fmtPoints, outcomeLabel, present, type Labels, type ReportModel, type Shown, type TaskView, type VerdictView } from './model.js';
 
 const REPORT_CSS = `
 .access-guest ul { margin: 4px 0 12px; padding-left: 20px; } .access-guest li { margin: 3px 0; } .access-failed code { text-decoration: line-through; text-decoration-thickness: 1px; }
@@ -65,8 +55,9 @@ const REPORT_CSS = `
 `;
 
 export const html = defineRenderer('html', 'html', 'text/html; charset=utf-8', (r, opts) => {
-  const { lang, t } = labelsFor(r, opts);
-  const title = `${t('reportTitle')} — ${r.student.name} — ${r.exercise.title || r.exercise.id}`;
+  const m = present(r, opts.lang);
+  const { lang, t } = m;
+  const title = `${t('reportTitle')} — ${r.student.name} — ${m.exerciseTitle}`;
   return `<!DOCTYPE html>
 <html lang="${lang}">
 <head>
@@ -78,12 +69,12 @@ export const html = defineRenderer('html', 'html', 'text/html; charset=utf-8', (
 <style>${BASE_CSS}${REPORT_CSS}</style>
 </head>
 <body>
-${header(r, t)}
+${header(m)}
 <main>
-${r.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${r.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}
-${summary(r, t)}
-${r.trustedHostKeys?.length ? `<div class="alert" role="note"><strong>${h(t('trustedHostKeys'))}</strong><ul>${r.trustedHostKeys.map((k) => `<li>${h(t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))}</li>`).join('')}</ul></div>` : ''}${r.answerNotices?.length ? `<div class="alert notices"><strong>${h(t('answerNotices'))}</strong><ul>${r.answerNotices.map((e) => `<li>${h(visible(e))}</li>`).join('')}</ul></div>` : ''}
-${r.tasks.length === 0 ? `<div class="card muted">${h(t('noTasks'))}</div>` : r.tasks.map((task) => taskSection(task, t)).join('\n')}
+${m.errors.length ? `<div class="alert" role="alert"><strong>${h(t('errors'))}</strong><ul>${m.errors.map((e) => `<li>${h(e)}</li>`).join('')}</ul></div>` : ''}
+${summary(m)}
+${r.trustedHostKeys?.length ? `<div class="alert" role="note"><strong>${h(t('trustedHostKeys'))}</strong><ul>${r.trustedHostKeys.map((k) => `<li>${h(t('trustedHostKey', { host: k.host, port: k.port, type: k.keyType, fingerprint: k.fingerprint, file: k.file }))}</li>`).join('')}</ul></div>` : ''}${m.answerNotices.length ? `<div class="alert notices"><strong>${h(t('answerNotices'))}</strong><ul>${m.answerNotices.map((e) => `<li>${h(visible(e))}</li>`).join('')}</ul></div>` : ''}
+${m.tasks.length === 0 ? `<div class="card muted">${h(t('noTasks'))}</div>` : m.tasks.map((tv) => taskSection(tv, t)).join('\n')}
 ${accessSection(r, t)}
 <footer>
   <div>${h(t('generatedBy', { tool: r.tool.name, version: r.tool.version, date: fmtDate(r.finishedAt) }))}</div>
@@ -112,10 +103,11 @@ function accessSection(r: GradeResult, t: Labels): string {
   return `<section class="card" id="access" aria-label="${h(t('accessTitle'))}"><div class="section-label">${h(t('accessTitle'))}</div>${guests}</section>`;
 }
 
-function header(r: GradeResult, t: Labels): string {
+function header(m: ReportModel): string {
+  const { result: r, t } = m;
   const s = r.student;
   const meta = [
-    [t('exercise'), `${r.exercise.title || r.exercise.id} (${r.exercise.id})`],
+    [t('exercise'), `${m.exerciseTitle} (${r.exercise.id})`],
     s.id ? [t('studentId'), s.id] : null,
     s.email ? [t('email'), s.email] : null,
     [t('lab'), r.lab.uri],
@@ -136,18 +128,20 @@ function ratio(points: number, max: number): number {
   return max > 0 ? Math.max(0, Math.min(100, (points / max) * 100)) : 0;
 }
 
-function summary(r: GradeResult, t: Labels): string {
-  const tot = r.totals;
+function summary(m: ReportModel): string {
+  const { t } = m;
+  const tot = m.totals;
   const chips = (['pass', 'fail', 'error', 'skip'] as const)
     .map((o) => `<span class="pill ${o}" data-count="${o}">${h(outcomeLabel(t, o))}: ${tot[o]}</span>`)
     .join('');
-  const rows = r.tasks
-    .map((task) => {
+  const rows = m.tasks
+    .map((tv) => {
+      const task = tv.task;
       const pct = ratio(task.points, task.maxPoints);
-      if (skippedTaskReason(task) !== null) {
-        return `<div class="row muted"><a href="#task-${h(task.id)}">${h(task.title || task.id)}</a><div class="small">${h(outcomeLabel(t, 'skip'))}</div><div class="pts">–</div></div>`;
+      if (tv.skippedReason !== null) {
+        return `<div class="row muted"><a href="#task-${h(task.id)}">${h(tv.title)}</a><div class="small">${h(outcomeLabel(t, 'skip'))}</div><div class="pts">–</div></div>`;
       }
-      return `<div class="row"><a href="#task-${h(task.id)}">${h(task.title || task.id)}</a>
+      return `<div class="row"><a href="#task-${h(task.id)}">${h(tv.title)}</a>
   <div class="${barClass(pct)}" role="img" aria-label="${fmtPercent(pct, t.lang)} %"><span style="width:${pct.toFixed(1)}%"></span></div>
   <div class="pts">${fmtPoints(task.points, t.lang)}/${fmtPoints(task.maxPoints, t.lang)}</div></div>`;
     })
@@ -155,84 +149,87 @@ function summary(r: GradeResult, t: Labels): string {
   return `<section class="card" id="summary" aria-label="${h(t('summary'))}">
 <div class="scoreboard">
   <div><div class="muted small">${h(t('score'))}</div>
-    <div class="big" id="score-percent">${tot.maxPoints > 0 ? `${fmtPercent(tot.percent, t.lang)}<small> %</small>` : '–'}</div>
-    <div class="muted">${fmtPoints(tot.points, t.lang)} / ${fmtPoints(tot.maxPoints, t.lang)} ${h(t('points').toLowerCase())}</div></div>
+    <div class="big" id="score-percent">${tot.maxPoints > 0 && !m.nothingGraded ? `${fmtPercent(tot.percent, t.lang)}<small> %</small>` : '–'}</div>
+    <div class="muted">${m.nothingGraded ? h(t('noScore')) : `${fmtPoints(tot.points, t.lang)} / ${fmtPoints(tot.maxPoints, t.lang)} ${h(t('points').toLowerCase())}`}</div></div>
   <div><div class="tasks-summary">${rows}</div><div class="counts">${chips}</div></div>
 </div>
-${attention(r, t)}
+${attention(m)}
 </section>`;
 }
 
-function taskSection(task: TaskResult, t: Labels): string {
+function taskSection(tv: TaskView, t: Labels): string {
+  const task = tv.task;
   const net = task.network;
   const netText = net.name ? `${net.name}${net.type ? ` · ${net.type}` : ''}` : t('networkMissing');
-  const host = task.hostChecks.length
+  const host = tv.hostChecks.length
     ? `<div class="section-label">${h(t('hostChecks'))}</div>
 <table class="hostchecks"><tbody>
-${task.hostChecks.map((v) => hostRow(v, t)).join('\n')}
+${tv.hostChecks.map((v) => hostRow(v, t)).join('\n')}
 </tbody></table>`
     : '';
-  const skipped = skippedTaskReason(task);
+  const skipped = tv.skippedReason;
   if (skipped !== null) {
     return `<section class="card task skipped-task" id="task-${h(task.id)}">
-<div class="task-head"><div><h2>${h(task.title || task.id)}</h2><div class="net">${h(t('network'))}: ${h(netText)}</div></div>
+<div class="task-head"><div><h2>${h(tv.title)}</h2><div class="net">${h(t('network'))}: ${h(netText)}</div></div>
 <div class="pts">${fmtPoints(task.points, t.lang)} / ${fmtPoints(task.maxPoints, t.lang)}</div></div>
 <p class="muted"><span class="pill skip">${h(outcomeLabel(t, 'skip'))}</span> ${h(skipped)}</p>
 </section>`;
   }
-  const questions = groupByQuestion(task.questions)
+  const questions = tv.questions
     .map(
       (g) => `<div class="question" id="q-${h(task.id)}-${h(g.question)}">
-<h3>${h(questionLabel(t, g.question, g.verdicts[0]?.questionTitle))} <span class="muted small mono">${h(g.question)}</span></h3>
+<h3>${h(g.label)} <span class="muted small mono">${h(g.question)}</span></h3>
 ${g.verdicts.map((v) => verdictBlock(v, t)).join('\n')}
 </div>`,
     )
     .join('\n');
   return `<section class="card task" id="task-${h(task.id)}">
-<div class="task-head"><div><h2>${h(task.title || task.id)}</h2><div class="net">${h(t('network'))}: ${h(netText)}</div></div>
+<div class="task-head"><div><h2>${h(tv.title)}</h2><div class="net">${h(t('network'))}: ${h(netText)}</div></div>
 <div class="pts">${fmtPoints(task.points, t.lang)} / ${fmtPoints(task.maxPoints, t.lang)}</div></div>
 ${host}
 ${questions ? `<div class="section-label">${h(t('questions'))}</div>${questions}` : ''}
 </section>`;
 }
 
-function pill(v: Verdict, t: Labels): string {
-  const shown = shownOutcome(v);
-  return `<span class="pill ${shown}" data-outcome="${shown}">${h(outcomeLabel(t, shown))}</span>`;
+function pill(shown: Shown, label: string): string {
+  return `<span class="pill ${shown}" data-outcome="${shown}">${h(label)}</span>`;
 }
 
-function hostRow(v: Verdict, t: Labels): string {
+function hostRow(vv: VerdictView, t: Labels): string {
+  const v = vv.verdict;
   const extra = [
-    v.hints.length ? `<div class="hints">${v.hints.map((x) => h(x)).join('<br>')}</div>` : '',
+    vv.hints.length ? `<div class="hints">${vv.hints.map((x) => h(x)).join('<br>')}</div>` : '',
     v.evidence.length ? evidence(v.evidence, t) : '',
   ].join('');
-  return `<tr data-verdict="${h(v.id)}" id="${anchor(v)}"><td>${pill(v, t)}</td><td class="what"><b>${h(v.subject ?? '')}</b>${h(v.check)}</td><td class="msg">${h(v.message)}${extra}</td></tr>`;
+  return `<tr data-verdict="${h(v.id)}" id="${anchor(v)}"><td>${pill(vv.shown, vv.outcomeLabel)}</td><td class="what"><b>${h(v.subject ?? '')}</b>${h(v.check)}</td><td class="msg">${h(vv.message)}${extra}</td></tr>`;
 }
 
-function verdictBlock(v: Verdict, t: Labels): string {
-  const shown = shownOutcome(v);
+function verdictBlock(vv: VerdictView, t: Labels): string {
+  const v = vv.verdict;
+  const shown = vv.shown;
   const facts = [
-    ...answerFacts(v, t),
-    v.observed !== null ? `<dt>${h(t('observed'))}</dt><dd class="observed">${h(v.observed)}</dd>` : '',
-    v.theory !== null ? `<dt>${h(t('theory'))}</dt><dd class="theory">${h(v.theory)}</dd>` : '',
+    ...answerFacts(vv, t),
+    vv.observed !== null ? `<dt>${h(t('observed'))}</dt><dd class="observed">${h(vv.observed)}</dd>` : '',
+    vv.theory !== null ? `<dt>${h(t('theory'))}</dt><dd class="theory">${h(vv.theory)}</dd>` : '',
   ].join('');
-  const hints = v.hints.length
-    ? `<div class="hints"><strong>${h(t('hints'))}</strong><ul>${v.hints.map((x) => `<li>${h(x)}</li>`).join('')}</ul></div>`
+  const hints = vv.hints.length
+    ? `<div class="hints"><strong>${h(t('hints'))}</strong><ul>${vv.hints.map((x) => `<li>${h(x)}</li>`).join('')}</ul></div>`
     : '';
   return `<div class="verdict ${shown}" data-verdict="${h(v.id)}" id="${anchor(v)}">
-  <div class="who">${pill(v, t)}<div>${h(v.role ?? '')}</div><span class="pts">${fmtPoints(v.points, t.lang)} / ${fmtPoints(v.maxPoints, t.lang)}</span></div>
+  <div class="who">${pill(shown, vv.outcomeLabel)}<div>${h(v.role ?? '')}</div><span class="pts">${fmtPoints(v.points, t.lang)} / ${fmtPoints(v.maxPoints, t.lang)}</span></div>
   <div><dl class="facts">${facts}</dl>
-  ${v.message ? `<p class="explain">${h(v.message)}</p>` : ''}
+  ${vv.message ? `<p class="explain">${h(vv.message)}</p>` : ''}
   ${hints}
   ${evidence(v.evidence, t)}</div>
 </div>`;
 }
 
 /** The answer as written (escaped, controls shown as symbols, lines kept) and as read. */
-function answerFacts(v: Verdict, t: Labels): string[] {
+function answerFacts(vv: VerdictView, t: Labels): string[] {
+  const v = vv.verdict;
   const written = v.answerWritten ?? null;
   if (written === null) {
-    return [`<dt>${h(t('answer'))}</dt><dd class="answer">${v.studentAnswer === null ? `<span class="muted">${h(t('noAnswer'))}</span>` : h(v.studentAnswer)}</dd>`];
+    return [`<dt>${h(t('answer'))}</dt><dd class="answer">${vv.studentAnswer === null ? `<span class="muted">${h(t('noAnswer'))}</span>` : h(vv.studentAnswer)}</dd>`];
   }
   const shown = written
     .replace(/\r\n?/g, '\n')
@@ -242,7 +239,7 @@ function answerFacts(v: Verdict, t: Labels): string[] {
     .trim();
   return [
     `<dt>${h(t('answerWritten'))}</dt><dd class="written"><pre>${h(shown)}</pre></dd>`,
-    `<dt>${h(t('answerRead'))}</dt><dd class="answer">${v.studentAnswer === null ? `<span class="unreadable">${h(t('answerUnreadable'))}</span>` : h(v.studentAnswer)}</dd>`,
+    `<dt>${h(t('answerRead'))}</dt><dd class="answer">${vv.studentAnswer === null ? `<span class="unreadable">${h(t('answerUnreadable'))}</span>` : h(vv.studentAnswer)}</dd>`,
     v.answerIgnored?.length ? `<dt>${h(t('answerIgnored'))}</dt><dd class="ignored">${h(v.answerIgnored.map((w) => visible(w)).join(', '))}</dd>` : '',
   ];
 }
@@ -260,13 +257,15 @@ ${e.error ? `<pre class="ev-error">${h(`${t('commandError')}: ${e.error}`)}</pre
 }
 
 /** Links to every failed or unmeasured item, so the reader goes straight to what matters. */
-function attention(r: GradeResult, t: Labels): string {
-  const items = r.tasks.flatMap((task) =>
-    [...task.hostChecks, ...task.questions]
-      .filter((v) => v.outcome === 'fail' || v.outcome === 'error')
-      .map((v) => {
-        const what = v.question !== undefined ? `${questionLabel(t, v.question, v.questionTitle)} · ${v.role ?? ''}` : `${v.check} · ${v.subject ?? ''}`;
-        return `<li>${pill(v, t)}<a href="#${anchor(v)}">${h(task.title || task.id)}: ${h(what)}</a></li>`;
+function attention(m: ReportModel): string {
+  const { t } = m;
+  const items = m.tasks.flatMap((tv) =>
+    tv.verdicts
+      .filter((vv) => vv.verdict.outcome === 'fail' || vv.verdict.outcome === 'error')
+      .map((vv) => {
+        const v = vv.verdict;
+        const what = vv.questionLabel !== null ? `${vv.questionLabel} · ${v.role ?? ''}` : `${v.check} · ${v.subject ?? ''}`;
+        return `<li>${pill(vv.shown, vv.outcomeLabel)}<a href="#${anchor(v)}">${h(tv.title)}: ${h(what)}</a></li>`;
       }),
   );
   if (items.length === 0) return '';

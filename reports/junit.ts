@@ -6,22 +6,24 @@
 // a testcase's is the time of the commands behind it, a suite's the sum of its testcases, the
 // whole run's from the result's start and end.
 import { visible } from '../grader/util/visible.js';
-import type { CommandEvidence, GradeResult, TaskResult, Verdict } from '../grader/types.js';
+import type { CommandEvidence, GradeResult } from '../grader/types.js';
 import { escapeXml, escapeXmlText } from './escape.js';
 import { defineRenderer } from './types.js';
-import { accessLine, fmtPercent, fmtPoints, labelsFor, outcomeLabel, questionLabel, shownOutcome, studentLine, type Labels } from './labels.js';
+import { accessLine, studentLine } from './labels.js';
+import { fmtPercent, fmtPoints, outcomeLabel, present, type Labels, type ReportModel, type TaskView, type VerdictView } from './model.js';
 
 export const junit = defineRenderer('junit', 'xml', 'application/xml', (r, opts) => {
-  const { t } = labelsFor(r, opts);
-  const suites = r.tasks.map((task) => suite(r, task, t));
-  if (r.errors.length || r.tasks.length === 0) {
+  const m = present(r, opts.lang);
+  const { t } = m;
+  const suites = m.tasks.map((tv) => suite(m, tv));
+  if (m.errors.length || m.tasks.length === 0) {
     // Problems that stopped part of the run are an errored testcase, so CI never reads "0 tests" as green.
     suites.push({
       counts: { tests: 1, failures: 0, errors: 1, skipped: 0 },
       lines: [
         `  <testsuite name="labgrade" tests="1" failures="0" errors="1" skipped="0" time="${runTime(r)}" timestamp="${escapeXml(r.startedAt)}">`,
         `    <testcase classname="labgrade.run" name="run-errors" time="${runTime(r)}">`,
-        `      <error message="${escapeXml(r.errors[0] ?? t('noTasks'))}" type="run">${escapeXmlText(r.errors.join('\n') || t('noTasks'))}</error>`,
+        `      <error message="${escapeXml(m.errors[0] ?? t('noTasks'))}" type="run">${escapeXmlText(m.errors.join('\n') || t('noTasks'))}</error>`,
         '    </testcase>',
         '  </testsuite>',
       ],
@@ -38,24 +40,26 @@ export const junit = defineRenderer('junit', 'xml', 'application/xml', (r, opts)
   return `${lines.join('\n')}\n`;
 });
 
-function suite(r: GradeResult, task: TaskResult, t: Labels) {
+function suite(m: ReportModel, tv: TaskView) {
+  const { result: r, t } = m;
+  const task = tv.task;
   const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const cases: string[] = [];
-  const all = [...task.hostChecks, ...task.questions];
-  const ms = all.reduce((n, v) => n + evidenceMs(v.evidence), 0);
-  for (const v of all) {
+  const all = tv.verdicts;
+  const ms = all.reduce((n, vv) => n + evidenceMs(vv.verdict.evidence), 0);
+  for (const vv of all) {
     counts.tests++;
-    const shown = shownOutcome(v);
+    const shown = vv.shown;
     if (shown === 'fail') counts.failures++;
     else if (shown === 'error') counts.errors++;
     else if (shown === 'skip') counts.skipped++;
-    cases.push(...testcase(task, v, t));
+    cases.push(...testcase(tv, vv, t));
   }
   const net = task.network.name ?? t('networkMissing');
   const lines = [
     `  <testsuite name="${escapeXml(`labgrade.${task.id}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="${seconds(ms)}" timestamp="${escapeXml(r.startedAt)}">`,
     '    <properties>',
-    prop('title', task.title),
+    prop('title', tv.title),
     prop('student', studentLine(r)),
     prop('exercise', r.exercise.id),
     prop('task', task.id),
@@ -84,20 +88,22 @@ function prop(name: string, value: string): string {
   return `      <property name="${escapeXml(name)}" value="${escapeXml(value)}"/>`;
 }
 
-function testcase(task: TaskResult, v: Verdict, t: Labels): string[] {
+function testcase(tv: TaskView, vv: VerdictView, t: Labels): string[] {
+  const task = tv.task;
+  const v = vv.verdict;
   const isQuestion = v.question !== undefined;
   const classname = isQuestion ? `labgrade.${task.id}.${v.question}` : `labgrade.${task.id}.host`;
   const name = v.id;
-  const title = isQuestion ? `${questionLabel(t, v.question!, v.questionTitle)}${v.role ? ` [${v.role}]` : ''}` : `${v.check}${v.subject ? ` ${v.subject}` : ''}`;
-  const shown = shownOutcome(v);
-  const detail = details(v, t);
+  const title = isQuestion ? `${vv.questionLabel}${v.role ? ` [${v.role}]` : ''}` : `${v.check}${v.subject ? ` ${v.subject}` : ''}`;
+  const shown = vv.shown;
+  const detail = details(vv, t);
   const lines = [`    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}" time="${seconds(evidenceMs(v.evidence))}">`];
-  if (shown === 'fail') lines.push(`      <failure message="${escapeXml(v.message)}" type="${escapeXml(v.codes[0] ?? 'fail')}">${escapeXmlText(detail)}</failure>`);
-  else if (shown === 'error') lines.push(`      <error message="${escapeXml(v.message)}" type="${escapeXml(v.codes[0] ?? 'error')}">${escapeXmlText(detail)}</error>`);
-  else if (shown === 'skip') lines.push(`      <skipped message="${escapeXml(v.message)}"/>`);
+  if (shown === 'fail') lines.push(`      <failure message="${escapeXml(vv.message)}" type="${escapeXml(v.codes[0] ?? 'fail')}">${escapeXmlText(detail)}</failure>`);
+  else if (shown === 'error') lines.push(`      <error message="${escapeXml(vv.message)}" type="${escapeXml(v.codes[0] ?? 'error')}">${escapeXmlText(detail)}</error>`);
+  else if (shown === 'skip') lines.push(`      <skipped message="${escapeXml(vv.message)}"/>`);
   const out = [
     title,
-    shown === 'warning' ? `${outcomeLabel(t, 'warning')}: ${v.message}` : '',
+    shown === 'warning' ? `${outcomeLabel(t, 'warning')}: ${vv.message}` : '',
     shown === 'pass' ? detail : '',
     evidenceText(v.evidence, t),
   ].filter(Boolean).join('\n\n');
@@ -106,20 +112,21 @@ function testcase(task: TaskResult, v: Verdict, t: Labels): string[] {
   return lines;
 }
 
-function details(v: Verdict, t: Labels): string {
+function details(vv: VerdictView, t: Labels): string {
+  const v = vv.verdict;
   const rows = [
     ...(v.answerWritten === undefined || v.answerWritten === null
-      ? [`${t('answer')}: ${v.studentAnswer ?? t('noAnswer')}`]
+      ? [`${t('answer')}: ${vv.studentAnswer ?? t('noAnswer')}`]
       : [
           `${t('answerWritten')}: ${visible(v.answerWritten.trim(), 400)}`,
-          `${t('answerRead')}: ${v.studentAnswer ?? t('answerUnreadable')}`,
+          `${t('answerRead')}: ${vv.studentAnswer ?? t('answerUnreadable')}`,
           v.answerIgnored?.length ? `${t('answerIgnored')}: ${v.answerIgnored.join(', ')}` : '',
         ]),
-    v.observed !== null ? `${t('observed')}: ${v.observed}` : '',
-    v.theory !== null ? `${t('theory')}: ${v.theory}` : '',
+    vv.observed !== null ? `${t('observed')}: ${vv.observed}` : '',
+    vv.theory !== null ? `${t('theory')}: ${vv.theory}` : '',
     `${t('points')}: ${fmtPoints(v.points, t.lang)}/${fmtPoints(v.maxPoints, t.lang)}`,
-    `${t('explanation')}: ${v.message}`,
-    ...v.hints.map((h) => `${t('hint')}: ${h}`),
+    `${t('explanation')}: ${vv.message}`,
+    ...vv.hints.map((h) => `${t('hint')}: ${h}`),
   ];
   return rows.filter(Boolean).join('\n');
 }

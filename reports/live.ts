@@ -16,7 +16,8 @@ import esBatch from '../grader/i18n/es/batch.js';
 import enBatch from '../grader/i18n/en/batch.js';
 import esReport from '../grader/i18n/es/report.js';
 import enReport from '../grader/i18n/en/report.js';
-import { questionShort, questionTitle } from '../grader/batch/summary.js';
+import { questionTitle } from '../grader/batch/summary.js';
+import { questionShort } from './summary.js';
 
 const tw = translator(esWatch, enWatch);
 const tb = translator(esBatch, enBatch);

@@ -5,7 +5,8 @@ import { PRIVATE_MODES, writeFileAtomic, type OutputModes } from '../util/fs.js'
 import { toolVersion } from '../version.js';
 import type { Roster } from './roster.js';
 import type { BatchOutcome } from './run.js';
-import { buildSummary, renderClassJson, renderCsv, renderSummaryHtml, type ClassSummary } from './summary.js';
+import { buildSummary, type ClassSummary } from './summary.js';
+import { registry } from '../../reports/index.js';
 
 export async function writeClassOutputs(
   roster: Roster,
@@ -14,8 +15,8 @@ export async function writeClassOutputs(
 ): Promise<ClassSummary> {
   const summary = buildSummary(roster, outcome, { exercise: opts.exercise, lang: opts.lang, version: toolVersion() });
   const m = opts.modes ?? PRIVATE_MODES;
-  await writeFileAtomic(join(opts.outDir, 'class.json'), renderClassJson(summary), m.file, m.dir);
-  await writeFileAtomic(join(opts.outDir, 'grades.csv'), renderCsv(summary), m.file, m.dir);
-  await writeFileAtomic(join(opts.outDir, 'index.html'), renderSummaryHtml(summary), m.file, m.dir);
+  await writeFileAtomic(join(opts.outDir, 'class.json'), registry.summary.json(summary), m.file, m.dir);
+  await writeFileAtomic(join(opts.outDir, 'grades.csv'), registry.summary.csv(summary), m.file, m.dir);
+  await writeFileAtomic(join(opts.outDir, 'index.html'), registry.summary.html(summary), m.file, m.dir);
   return summary;
 }

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   doctor: () => import('./commands/doctor.js'),
   exercises: () => import('./commands/exercises.js'),
   watch: () => import('./commands/watch.js'),
+  report: () => import('./commands/report.js'),
   handin: () => import('./commands/handin.js'),
   completion: () => import('./commands/completion.js'),
 };

@@ -15,6 +15,8 @@ import { resolveRefs } from './answer-refs.js';
 import { computeExitCode, computeTotals, taskPoints } from './totals.js';
 import { interfaceOn, normMac } from '../facts/interfaces.js';
 import { toolVersion } from '../version.js';
+import { both, msg, say, type Msg } from '../i18n/messages.js';
+import { allInBoth, inBoth } from './words.js';
 import { rolesAsked } from '../inputs/asked.js';
 import { taskAddresses } from './addresses.js';
 import { translator } from '../i18n/translate.js';
@@ -108,10 +110,16 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
   const timings = { inspectMs: 0, connectMs: 0, probeMs: 0, gradeMs: 0 };
   // Answers under keys the exercise does not have (a typo in a question id): said in the report,
   // without stopping anything (the question meant is graded as unanswered).
-  const answerNotices = (answers.strayKeys ?? []).map((k) => {
+  const noticeWords = (answers.strayKeys ?? []).map((k) => {
     const where = [k.line, k.column].filter((x) => x !== undefined).join(':');
-    return t(lang, 'answerKeyIgnored', { where: `${k.path ?? ''}${where ? ` (${where})` : ''}`, message: k.message });
+    return msg('grade', 'answerKeyIgnored', { where: `${k.path ?? ''}${where ? ` (${where})` : ''}`, message: k.message });
   });
+  const answerNotices = noticeWords.map((m) => say(lang, m));
+  const errorWords: Msg[] = [];
+  const error = (m: Msg) => {
+    errorWords.push(m);
+    errors.push(say(lang, m));
+  };
 
   // 1. Inspect the host.
   progress('inspect', t(lang, 'progressInspect', { uri: lab.uri }));
@@ -125,9 +133,9 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
     inspectMs = r.ms;
   } catch (err) {
     inspected = false;
-    const msg = t(lang, 'inspectFailed', { uri: lab.uri, message: deps.redact((err as Error)?.message ?? String(err)) });
-    errors.push(msg);
-    snapshot = emptySnapshot(lab, deps.now(), msg);
+    const m = msg('grade', 'inspectFailed', { uri: lab.uri, message: deps.redact((err as Error)?.message ?? String(err)) });
+    error(m);
+    snapshot = emptySnapshot(lab, deps.now(), say(lang, m));
   }
   timings.inspectMs = inspectMs ?? Date.now() - t0;
 
@@ -137,7 +145,7 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
     const where = Object.keys(spec.vms)
       .map((role) => `${domainName(spec, lab, role)}: ${attachedNetworks(findDomain(spec, lab, snapshot, role)).join(', ') || '-'}`)
       .join('; ');
-    errors.push(t(lang, 'noTaskDetected', { where }));
+    error(msg('grade', 'noTaskDetected', { where }));
   }
   progress('select', t(lang, 'progressTasks', { tasks: selected.map((x) => x.id).join(', ') || '-' }));
 
@@ -151,6 +159,7 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
       const taskResult: TaskResult = {
         id: task.id,
         title: task.title[lang],
+        titleWords: both(task.title.es, task.title.en),
         network: { key: task.network, name: network?.name ?? (lab.networks[task.network] ?? null), type: network?.type ?? null },
         hostChecks: [],
         questions: [],
@@ -164,15 +173,16 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
       const skip = skipped.find((s) => s.task.id === task.id);
       if (skip || !selected.includes(task)) {
         const reason = !inspected
-          ? t(lang, 'skipNoSnapshot')
+          ? msg('grade', 'skipNoSnapshot')
           : skip?.reason === 'not-detected'
-            ? t(lang, 'skipNotDetected', { network: netName })
-            : t(lang, 'skipNotSelected', { selection: sel });
+            ? msg('grade', 'skipNotDetected', { network: netName })
+            : msg('grade', 'skipNotSelected', { selection: sel });
         for (const qid of task.questions) {
           const q = spec.questions[qid];
           if (!q) continue;
           for (const role of rolesAsked(task, qid)) {
-            taskResult.questions.push(skipVerdict(task, q, role, maxPer(q), answerFor(answers, task.id, qid, role), reason, skip?.reason ?? 'not-selected', lang));
+            const answer = answerFor(answers, task.id, qid, role);
+            taskResult.questions.push(inBoth(lang, (l) => skipVerdict(task, q, role, maxPer(q), answer, say(l, reason), skip?.reason ?? 'not-selected', l)));
           }
         }
         tasks.push(taskResult);
@@ -181,7 +191,7 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
 
       // 3. Host checks of the task.
       t0 = Date.now();
-      if (inspected) taskResult.hostChecks = runHostChecks(deps.hostChecks, { spec, task, lab, snapshot, lang }, lang);
+      if (inspected) taskResult.hostChecks = allInBoth(lang, (l) => runHostChecks(deps.hostChecks, { spec, task, lab, snapshot, lang: l }, l));
       timings.gradeMs += Date.now() - t0;
 
       // 4. Measure the VMs attached to the task's network.
@@ -198,8 +208,8 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
       // 5. Observe and grade every question for every VM.
       t0 = Date.now();
       progress('grade', t(lang, 'progressGrade', { task: task.id }));
-      const diagnosis = diagnoseNetwork(spec.networks[task.network], network, netName, lang);
-      const networkTitle = spec.networks[task.network]?.title[lang] ?? task.network;
+      const diagnosis = { es: diagnoseNetwork(spec.networks[task.network], network, netName, 'es'), en: diagnoseNetwork(spec.networks[task.network], network, netName, 'en') };
+      const networkTitle = (l: Lang) => spec.networks[task.network]?.title[l] ?? task.network;
       const vmAddresses = taskAddresses(spec, lab, snapshot, task, network, guests);
       for (const qid of task.questions) {
         const question = spec.questions[qid];
@@ -213,20 +223,16 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
           const dom = findDomain(spec, lab, snapshot, role);
           if (!attached.includes(role)) {
             const reason = !inspected
-              ? t(lang, 'skipNoSnapshot')
+              ? msg('grade', 'skipNoSnapshot')
               : !dom
-                ? t(lang, 'skipNoDomain', { domain: domainName(spec, lab, role) })
+                ? msg('grade', 'skipNoDomain', { domain: domainName(spec, lab, role) })
                 : !network
-                  ? t(lang, 'skipNoNetwork', { network: netName })
-                  : t(lang, 'skipNotAttached', { domain: dom.name, network: netName, where: attachedNetworks(dom).join(', ') || '-' });
-            taskResult.questions.push(skipVerdict(task, question, role, maxPer(question), answer, reason, 'vm-not-on-network', lang));
+                  ? msg('grade', 'skipNoNetwork', { network: netName })
+                  : msg('grade', 'skipNotAttached', { domain: dom.name, network: netName, where: attachedNetworks(dom).join(', ') || '-' });
+            taskResult.questions.push(inBoth(lang, (l) => skipVerdict(task, question, role, maxPer(question), answer, say(l, reason), 'vm-not-on-network', l)));
             continue;
           }
-          const observation = safeObserve(
-            deps.questionChecks[question.check],
-            { spec, task, question, role, lab, snapshot, network, guests, lang },
-            lang,
-          );
+          const observation = (l: Lang) => safeObserve(deps.questionChecks[question.check], { spec, task, question, role, lab, snapshot, network, guests, lang: l }, l);
           const g = guests[role];
           const have = new Set(
             g && g.ok ? (interfaceOn(snapshot, g.facts.domain, network, g.facts.config.interfaces)?.ipv4 ?? []).map((a) => a.address) : [],
@@ -237,24 +243,27 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
           const staleLeases = !measured ? [] : snapshot.leases
             .filter((l) => macs.includes(normMac(l.mac)) && !have.has(l.address))
             .map((l) => ({ address: l.address, network: l.network }));
+          const vmNames = Object.fromEntries(task.vms.map((r) => [r, domainName(spec, lab, r)]));
           taskResult.questions.push(
-            gradeQuestion({
-              task,
-              question,
-              role,
-              answer,
-              observation,
-              theory: task.theory[qid],
-              network,
-              networkTitle,
-              diagnosis,
-              staleLeases,
-              allNetworks: snapshot.networks,
-              maxPoints: maxPer(question),
-              lang,
-              vmAddresses,
-              vmNames: Object.fromEntries(task.vms.map((r) => [r, domainName(spec, lab, r)])),
-            }),
+            inBoth(lang, (l) =>
+              gradeQuestion({
+                task,
+                question,
+                role,
+                answer,
+                observation: observation(l),
+                theory: task.theory[qid],
+                network,
+                networkTitle: networkTitle(l),
+                diagnosis: diagnosis[l],
+                staleLeases,
+                allNetworks: snapshot.networks,
+                maxPoints: maxPer(question),
+                lang: l,
+                vmAddresses,
+                vmNames,
+              }),
+            ),
           );
         }
       }
@@ -297,6 +306,7 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
     ...(answerNotices.length > 0 ? { answerNotices } : {}),
     access,
     exitCode: computeExitCode(tasks, errors),
+    words: { exerciseTitle: both(spec.title.es, spec.title.en), errors: errorWords, ...(noticeWords.length > 0 ? { answerNotices: noticeWords } : {}) },
   };
   progress('done', t(lang, 'progressDone', { points: result.totals.points, max: result.totals.maxPoints, percent: result.totals.percent }));
   return result;

@@ -11,7 +11,8 @@ import { basename, join } from 'node:path';
 import type { ExerciseSpec, GradeResult, Lang } from '../types.js';
 import type { Roster, RosterStudent } from '../batch/roster.js';
 import type { ClassSummary } from '../batch/summary.js';
-import { renderCsv, scaleGrade } from '../batch/summary.js';
+import { scaleGrade } from '../batch/summary.js';
+import { registry } from '../../reports/index.js';
 import { renderers } from '../../reports/index.js';
 import { escapeHtml as h } from '../../reports/escape.js';
 import { PRIVATE_MODES, writeFileAtomic, type OutputModes } from '../util/fs.js';
@@ -224,7 +225,7 @@ export async function gradeHandIns(o: HandInBatchOptions): Promise<HandInClass> 
   await writeFileAtomic(join(o.outDir, 'class.json'), `${JSON.stringify(cls, null, 2)}\n`, m.file, m.dir);
   // The gradebook CSV through batch's one writer; withheld grades are left out (never a blank grade).
   const csvInput = { lang, students, export: { ...o.roster.export, column: o.roster.export.column ?? o.spec.title[lang], file: 'grades.csv', mapTo: '' } } as unknown as ClassSummary;
-  await writeFileAtomic(join(o.outDir, 'grades.csv'), renderCsv(csvInput), m.file, m.dir);
+  await writeFileAtomic(join(o.outDir, 'grades.csv'), registry.summary.csv(csvInput), m.file, m.dir);
   await writeFileAtomic(join(o.outDir, 'index.html'), renderClassHtml(cls), m.file, m.dir);
   // Moodle's feedback zip: each report in its participant's folder.
   const fb: { name: string; data: Buffer }[] = [];

@@ -606,29 +606,3 @@ function winrmFailure(r: Run, role: string, m: WinRmAccess, e: TransportError, m
       return { message: r.tr('fail.access.other', p), fix: r.tr('fix.access.other') };
   }
 }
-
-// ---------------------------------------------------------------- rendering
-
-export function renderDoctorText(rep: DoctorReport, lang: Lang, opts: { quiet?: boolean } = {}): string {
-  const word = (s: CheckStatus): string => t(lang, `doctor.status.${s}`);
-  const width = Math.max(...(['ok', 'warn', 'fail', 'skip'] as const).map((s) => word(s).length));
-  const out: string[] = [t(lang, 'doctor.title'), ''];
-  const pad = ' '.repeat(width + 4);
-  for (const c of rep.checks) {
-    // -q: only what needs attention (the summary below still counts every check).
-    if (opts.quiet && (c.status === 'ok' || c.status === 'skip')) continue;
-    const msg = c.message.split('\n');
-    out.push(`  ${word(c.status).padEnd(width)}  ${c.title}: ${msg[0]}`);
-    for (const l of msg.slice(1)) out.push(`${pad}${l}`);
-    if (c.fix && (c.status === 'fail' || c.status === 'warn')) {
-      const fix = c.fix.split('\n');
-      out.push(`${pad}${t(lang, 'doctor.fix')} ${fix[0]}`);
-      for (const l of fix.slice(1)) out.push(`${pad}  ${l}`);
-    }
-  }
-  const n = (s: CheckStatus) => rep.checks.filter((c) => c.status === s).length;
-  out.push('');
-  const anyFail = rep.checks.some((c) => c.status === 'fail');
-  out.push(t(lang, rep.canGrade ? 'doctor.summary.ok' : anyFail ? 'doctor.summary.fail' : 'doctor.summary.noLab', { ok: n('ok'), warn: n('warn'), fail: n('fail'), skip: n('skip') }));
-  return `${out.join('\n')}\n`;
-}

@@ -3,7 +3,7 @@
 // failed or could not be measured, 2 input error. The engine loads only inside the action.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { InputError } from '../../types.js';
+import { formatOption } from '../format-option.js';
 import { withVerbosity } from '../verbosity.js';
 import { checkOutputPath } from '../output-path.js';
 import { translator } from '../../i18n/translate.js';
@@ -14,7 +14,6 @@ import enHandin from '../../i18n/en/handin.js';
 
 const t = translator(es, en);
 const th = translator(esHandin, enHandin);
-const FORMATS = ['text', 'json', 'junit', 'html'] as const;
 
 interface CheckOptions {
   lab: string;
@@ -44,9 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
 
 export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
-  if (!(FORMATS as readonly string[]).includes(opts.format)) {
-    throw new InputError(t(lang, 'cliBadFormat', { format: opts.format, valid: FORMATS.join(', ') }));
-  }
+  const format = formatOption('result', opts.format, lang);
   checkOutputPath(opts.output, '-o', lang);
   // Load the engine while the input files are read; start inspecting the host (virsh, mostly
   // waiting) as soon as the lab file is known, while the answers are still being validated.
@@ -88,7 +85,6 @@ export async function runCheck(specPath: string, opts: CheckOptions, ctx: CliCon
     inspection,
     ...(showProgress ? { onProgress: (_stage, line) => process.stderr.write(`${line}\n`) } : {}),
   });
-  const format = opts.format as (typeof FORMATS)[number];
   const toFile = opts.output !== undefined && opts.output !== '-';
   const content = renderers[format](result, { lang, color: format === 'text' && !toFile && wantColor(process.stdout) });
   await writeOutput(opts.output, content);

@@ -3,7 +3,7 @@
 // Exit 0 grading can run, 1 it cannot, 2 bad usage. Never a stack trace.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { InputError } from '../../types.js';
+import { formatOption } from '../format-option.js';
 import { resolveUri, uriOption } from '../uri-option.js';
 import { withVerbosity } from '../verbosity.js';
 import { translator } from '../../i18n/translate.js';
@@ -37,13 +37,14 @@ export function register(program: Command, ctx: CliContext): void {
 
 export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
-  if (opts.format !== 'text' && opts.format !== 'json') throw new InputError(t(lang, 'cli.badFormat', { format: opts.format }));
+  const format = formatOption('doctor', opts.format, lang);
   const { uri, fromCli } = resolveUri(opts.uri, lang);
-  const [{ runDoctor, renderDoctorText }, { realDoctorDeps }, { shippedSpecPath }, { resolveExerciseArg }] = await Promise.all([
+  const [{ runDoctor }, { realDoctorDeps }, { shippedSpecPath }, { resolveExerciseArg }, { registry }] = await Promise.all([
     import('../../onboarding/doctor.js'),
     import('../../onboarding/doctor-deps.js'),
     import('../../inputs/paths.js'),
     import('../../inputs/exercises.js'),
+    import('../../../reports/index.js'),
   ]);
   const report = await runDoctor(realDoctorDeps(lang), {
     lang,
@@ -55,6 +56,6 @@ export async function runDoctorCli(opts: DoctorCliOptions, ctx: CliContext): Pro
     uriFromCli: fromCli,
     noConnect: opts.connect === false,
   });
-  process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorText(report, lang, { quiet: ctx.verbosity === 'quiet' }));
+  process.stdout.write(registry.doctor[format](report, { lang, quiet: ctx.verbosity === 'quiet' }));
   return report.exitCode;
 }

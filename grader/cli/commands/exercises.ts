@@ -2,13 +2,12 @@
 // Exit 0; 2 on bad usage or an exercise that does not load.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { InputError } from '../../types.js';
+import { formatOption } from '../format-option.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/cli.js';
 import en from '../../i18n/en/cli.js';
 
 const t = translator(es, en);
-const FORMATS = ['text', 'json'];
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -22,7 +21,7 @@ export function register(program: Command, ctx: CliContext): void {
 
 export async function runExercises(opts: { format: string }, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
-  if (!FORMATS.includes(opts.format)) throw new InputError(t(lang, 'badFormat', { format: opts.format, valid: FORMATS.join(', ') }));
+  const format = formatOption('listing', opts.format, lang);
   const [{ bundledExerciseIds, bundledExercisePath }, { loadSpec }] = await Promise.all([import('../../inputs/exercises.js'), import('../../inputs/load-spec.js')]);
   const list = [];
   for (const id of bundledExerciseIds()) {
@@ -30,7 +29,7 @@ export async function runExercises(opts: { format: string }, ctx: CliContext): P
     const spec = await loadSpec(path, { lang });
     list.push({ id, title: spec.title[lang] ?? spec.title.en ?? id, path, tasks: spec.tasks.map((x) => x.id) });
   }
-  if (opts.format === 'json') {
+  if (format === 'json') {
     process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     return 0;
   }

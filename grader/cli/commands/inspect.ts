@@ -5,7 +5,7 @@
 // (or libvirt unreachable); 2: bad usage or lab file.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { InputError } from '../../types.js';
+import { formatOption } from '../format-option.js';
 import { resolveUri, uriOption } from '../uri-option.js';
 import { withVerbosity } from '../verbosity.js';
 import { translator } from '../../i18n/translate.js';
@@ -37,13 +37,13 @@ export function register(program: Command, ctx: CliContext): void {
 
 export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
-  const format = opts.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new InputError(t(lang, 'cli.badFormat', { format }));
+  const format = formatOption('inspect', opts.format, lang);
   resolveUri(opts.uri, lang);
-  const [{ inspectHost }, { renderInspectText, summarizeLab, inspectExitCode }, { writeOutput }] = await Promise.all([
+  const [{ inspectHost }, { summarizeLab, inspectExitCode }, { writeOutput }, { registry }] = await Promise.all([
     import('../../libvirt/snapshot.js'),
-    import('../../libvirt/render.js'),
+    import('../../libvirt/lab-summary.js'),
     import('../io.js'),
+    import('../../../reports/index.js'),
   ]);
   let lab = null;
   if (opts.lab) {
@@ -55,6 +55,6 @@ export async function runInspect(opts: InspectCliOptions, ctx: CliContext): Prom
   const virsh = virshFor(lab ? { ...lab, uri } : { uri, file: `${process.cwd()}/-` }, lang);
   const snapshot = await inspectHost(uri, { lang, agentPing: opts.agent !== false, virsh, concurrency: virsh.remote ? 8 : 4 });
   const summary = lab ? summarizeLab(snapshot, lab) : null;
-  await writeOutput(undefined, format === 'json' ? JSON.stringify(snapshot, null, 2) : renderInspectText(snapshot, lang, lab));
+  await writeOutput(undefined, registry.inspect[format](snapshot, { lang, lab }));
   return inspectExitCode(snapshot, summary);
 }

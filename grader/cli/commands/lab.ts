@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { translator, type Params } from '../../i18n/translate.js';
 import es from '../../i18n/es/lab.js';
 import en from '../../i18n/en/lab.js';
+import { formatOption } from '../format-option.js';
 import { SCENARIOS, DEFAULT_SCENARIO } from '../../lab/scenarios.js';
 import { FLAVOUR_NAMES, DEFAULT_FLAVOUR } from '../../lab/flavours.js';
 import { withVerbosity, debugging } from '../verbosity.js';
@@ -24,11 +25,8 @@ function withFormat(cmd: Command, lang: CliContext['lang']): Command {
 
 /** true for JSON; throws the usage error (exit 2) for anything but text/json. */
 async function wantsJson(o: FormatOpts, lang: CliContext['lang']): Promise<boolean> {
-  if (o.format !== 'text' && o.format !== 'json') {
-    const { InputError } = await import('../../types.js');
-    throw new InputError(t(lang, 'badFormat', { format: o.format }));
-  }
-  return o.json === true || o.format === 'json';
+  const format = formatOption('listing', o.format, lang);
+  return o.json === true || format === 'json';
 }
 import { domainStateWord } from '../../libvirt/state-words.js';
 const DEFAULT_LAB_FILE = '/var/lib/labgrade/lab.yaml';

@@ -4,6 +4,7 @@
 // key path; with --format json, one record per file on stdout).
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { formatOption } from '../format-option.js';
 import { InputError } from '../../types.js';
 import { visible } from '../../util/visible.js';
 import { translator } from '../../i18n/translate.js';
@@ -38,8 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runValidate(files: string[], opts: ValidateCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   if (opts.kind !== undefined && !(KINDS as readonly string[]).includes(opts.kind)) throw new InputError(t(lang, 'validateBadKind'));
-  const format = opts.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new InputError(t(lang, 'validateBadFormat', { format }));
+  const format = formatOption('listing', opts.format, lang);
   const [{ validateFiles }, { formatIssues, formatIssue }] = await Promise.all([import('../../inputs/validate-files.js'), import('../io.js')]);
   const results = await validateFiles(files, {
     lang,

@@ -171,7 +171,6 @@ export default {
   cliCheckFormat: 'report format: text, json, junit or html',
   cliCheckOutput: 'write the report to FILE (default: standard output)',
   cliCheckQuiet: 'do not show progress on standard error',
-  cliBadFormat: 'Unknown format "{format}"; valid ones: {valid}',
   cliWrote: 'Report written to {file}',
   cliDemoDesc: 'Bring up the bundled lab and grade two sample students (as root)',
   cliDemoOut: 'folder to write the reports to',

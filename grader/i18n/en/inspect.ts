@@ -127,7 +127,6 @@ export default {
   'cli.optUri': 'libvirt URI (default: the lab file\'s, or qemu:///system)',
   'cli.optFormat': 'output format: text or json',
   'cli.optNoAgent': 'do not ask the VMs\' QEMU guest agents',
-  'cli.badFormat': 'unknown format "{format}": use text or json',
   'render.header': 'libvirt host {uri} (read {at})',
   'render.readOnly': 'Read-only connection: the QEMU guest agent could not be asked.',
   'render.networks': 'Networks ({count})',

@@ -37,7 +37,6 @@ export default {
   optFlavour: 'what runs in each VM: one flavour for all, or a list role=flavour / vm=flavour (roles: linux, windows; flavours: {names}; default {def})',
   optUser: 'which SSH login the lab file uses, per role: root (the lab key) or usuario (unprivileged, by password); e.g. windows=usuario (default root)',
   optFormat: 'output format: text or json',
-  badFormat: '--format takes text or json, not "{format}"',
   optNoLabFile: 'do not write the lab file',
   optLabFile: 'where to write the lab file (default {def})',
   cmdLab: 'a real, sandboxed libvirt lab for tests and demos (root only)',

@@ -202,5 +202,4 @@ export default {
   'cli.doctor.optUri': 'libvirt URI when there is no lab file',
   'cli.doctor.optFormat': 'output format: text or json',
   'cli.doctor.optNoConnect': 'do not try to log into the VMs (libvirt checks only)',
-  'cli.badFormat': 'Unknown format: {format} (text or json)',
 } satisfies Record<keyof typeof es, string>;

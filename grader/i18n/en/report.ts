@@ -94,4 +94,12 @@ export default {
   reason_protocol: 'protocol error',
   reason_permission_denied: 'for what the method in use was not permitted to run',
   language: 'en',
+  cliReportDesc: 'Render a stored result (check --format json) again, in the language of this run (--lang)',
+  cliReportArg: 'a result written by check --format json or by batch (students/*.json)',
+  cliReportFormat: 'text, json, junit or html',
+  cliReportOutput: 'write to this file instead of the standard output',
+  cliReportNotJson: '{file} is not JSON: give a result written by check --format json',
+  cliReportVersion: '{file} is not a labgrade result this version reads (result version {version}; it reads 1)',
+  cliReportInvalid: '{file} is not a valid labgrade result: {problems}',
+  cliReportOldWords: 'This result was written before results kept their words: its explanations stay in "{lang}", the labels follow --lang.',
 } satisfies Record<keyof typeof es, string>;

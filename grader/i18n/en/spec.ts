@@ -191,7 +191,6 @@ export default {
   validateSummary: '{ok} valid, {bad} with errors',
   validateUnknownKind: 'cannot tell the kind of file (neither exercise, lab, answers nor roster): use --kind spec|lab|answers|roster',
   validateOptFormat: 'output format: text or json',
-  validateBadFormat: '--format takes text or json, not "{format}"',
   validateBadKind: '--kind must be spec, lab, answers or roster',
   validateDesc: 'check exercise, lab or answers files (exits 0 when valid, 2 when not)',
   validateArgFiles: 'files to check',

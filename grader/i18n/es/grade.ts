@@ -179,7 +179,6 @@ export default {
   cliCheckFormat: 'formato del informe: text, json, junit o html',
   cliCheckOutput: 'escribe el informe en FICHERO (por defecto, la salida estándar)',
   cliCheckQuiet: 'no muestra el progreso en la salida de error',
-  cliBadFormat: 'Formato desconocido «{format}»; los válidos son: {valid}',
   cliWrote: 'Informe escrito en {file}',
   cliDemoDesc: 'Monta el laboratorio de ejemplo y corrige dos alumnos de muestra (como root)',
   cliDemoOut: 'carpeta donde escribir los informes',

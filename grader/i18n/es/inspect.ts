@@ -132,7 +132,6 @@ export default {
   'cli.optUri': 'URI de libvirt (por defecto la del fichero del laboratorio, o qemu:///system)',
   'cli.optFormat': 'formato de salida: text o json',
   'cli.optNoAgent': 'no consultar el agente de QEMU de las máquinas',
-  'cli.badFormat': 'formato desconocido «{format}»: usa text o json',
   'render.header': 'Host libvirt {uri} (leído {at})',
   'render.readOnly': 'Conexión de solo lectura: no se ha podido consultar el agente de QEMU.',
   'render.networks': 'Redes ({count})',

@@ -36,7 +36,6 @@ export default {
   optFlavour: 'qué sistema corre en cada máquina virtual: un sabor para todas o una lista rol=sabor / máquina=sabor (roles: linux, windows; sabores: {names}; por defecto {def})',
   optUser: 'con qué usuario entra por SSH el fichero de laboratorio, por rol: root (clave del laboratorio) o usuario (sin privilegios, contraseña); p. ej. windows=usuario (por defecto root)',
   optFormat: 'formato de salida: text o json',
-  badFormat: '--format admite text o json, no «{format}»',
   optNoLabFile: 'no escribir el fichero de laboratorio',
   optLabFile: 'dónde escribir el fichero de laboratorio (por defecto {def})',
   cmdLab: 'laboratorio libvirt real y aislado para pruebas y demostraciones (solo root)',

@@ -205,5 +205,4 @@ export default {
   'cli.doctor.optUri': 'URI de libvirt cuando no hay fichero de laboratorio',
   'cli.doctor.optFormat': 'formato de salida: text o json',
   'cli.doctor.optNoConnect': 'no intentar entrar en las máquinas (solo comprobaciones de libvirt)',
-  'cli.badFormat': 'Formato desconocido: {format} (text o json)',
 };

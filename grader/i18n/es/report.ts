@@ -94,4 +94,12 @@ export default {
   reason_protocol: 'error de protocolo',
   reason_permission_denied: 'para lo que el método en uso no tenía permiso de ejecutar',
   language: 'es',
+  cliReportDesc: 'Vuelve a generar un resultado guardado (check --format json), en el idioma de esta ejecución (--lang)',
+  cliReportArg: 'un resultado escrito por check --format json o por batch (students/*.json)',
+  cliReportFormat: 'text, json, junit o html',
+  cliReportOutput: 'escribe en este fichero en lugar de la salida estándar',
+  cliReportNotJson: '{file} no es JSON: indica un resultado escrito por check --format json',
+  cliReportVersion: '{file} no es un resultado de labgrade que esta versión lea (versión del resultado {version}; lee la 1)',
+  cliReportInvalid: '{file} no es un resultado de labgrade válido: {problems}',
+  cliReportOldWords: 'Este resultado se escribió antes de que los resultados guardaran sus textos: sus explicaciones siguen en «{lang}»; las etiquetas siguen --lang.',
 };

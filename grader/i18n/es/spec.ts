@@ -191,7 +191,6 @@ export default {
   validateSummary: '{ok, plural, one {# válido} other {# válidos}}, {bad} con errores',
   validateUnknownKind: 'no se reconoce el tipo de fichero (ni ejercicio, ni laboratorio, ni respuestas, ni lista de clase): usa --kind spec|lab|answers|roster',
   validateOptFormat: 'formato de salida: text o json',
-  validateBadFormat: '--format admite text o json, no «{format}»',
   validateBadKind: '--kind debe ser spec, lab, answers o roster',
   validateDesc: 'comprueba ficheros de ejercicio, de laboratorio o de respuestas (sale con 0 si son válidos, 2 si no)',
   validateArgFiles: 'ficheros a comprobar',

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureLab, guestSsh, useScenario, LAB } from '../../helpers/lab.js';
 import { runInit } from '../../../grader/onboarding/init.js';
-import { runDoctor, renderDoctorText, type DoctorReport } from '../../../grader/onboarding/doctor.js';
+import { runDoctor, type DoctorReport } from '../../../grader/onboarding/doctor.js';
+import { doctorText } from '../../../reports/doctor.js';
 import { realDoctorDeps } from '../../../grader/onboarding/doctor-deps.js';
 import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import { loadLab } from '../../../grader/inputs/load-lab.js';
@@ -52,7 +53,7 @@ async function doctor(labPath: string, lang: 'en' | 'es' = 'en'): Promise<Doctor
   const rep = await runDoctor(realDoctorDeps(lang), { lang, labPath, labExplicit: true, specPath: SPEC, uri: LAB.uri });
   // Shown in the test log: what a student would read.
   // eslint-disable-next-line no-console
-  console.log(renderDoctorText(rep, lang).replace(/^/gm, '        '));
+  console.log(doctorText(rep, { lang }).replace(/^/gm, '        '));
   return rep;
 }
 

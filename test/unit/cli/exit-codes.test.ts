@@ -121,6 +121,12 @@ const TABLE: Record<string, [string[], 0 | 1 | 2][]> = {
     [['exercises', '--no-color'], 0],
     [['--color', 'exercises'], 0],
   ],
+  report: [
+    [['report', join(root, 'test', 'fixtures', 'reports', 'mixed.result.json'), '--format', 'html'], 0],
+    [['report', join(root, 'test', 'fixtures', 'reports', 'mixed.result.json'), '--format', 'xml'], 2],
+    [['report', join(root, 'README.md')], 2],
+    [['report', join(root, 'package.json')], 2],
+  ],
 };
 
 function commandPaths(cmd: Command, prefix = ''): string[] {

@@ -29,7 +29,7 @@ describe('labgrade check: input errors (exit 2)', () => {
   it('rejects an unknown format', async () => {
     const r = await run(['check', SPEC, '--lab', '/nonexistent/lab.yaml', '--answers', ANSWERS, '--format', 'pdf', '--lang', 'en']);
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.match(/Unknown format "pdf"; valid ones: text, json, junit, html/);
+    expect(r.stderr).to.match(/--format takes text, json, junit, html, not "pdf"/);
   });
 
   it('rejects an unknown task, listing the valid ones', async () => {

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   runDoctor,
-  renderDoctorText,
   parseIcmpResult,
   sshTargetHost,
   type DoctorDeps,
   type DoctorOptions,
   type DoctorReport,
 } from '../../../grader/onboarding/doctor.js';
+import { doctorText } from '../../../reports/doctor.js';
 import { LibvirtError, classifyVirshFailure, describeFailure } from '../../../grader/libvirt/virsh.js';
 import { InputError, TransportError, type AccessMethod, type CommandResult, type Connection, type LabFile, type LabVm } from '../../../grader/types.js';
 import { courseSpec, domain, isolatedNet, natNet, snapshot, veryIsolatedNet } from '../../fixtures/onboarding/snapshots.js';
@@ -83,7 +83,7 @@ describe('onboarding: doctor', () => {
       'vm.windows', 'vm.windows.agent-channel', 'vm.windows.agent', 'vm.windows.winrm', 'vm.windows.icmp',
     ]);
     expect(rep.exitCode).to.equal(0);
-    expect(renderDoctorText(rep, 'en')).to.contain('All set: grading can run');
+    expect(doctorText(rep, { lang: 'en' })).to.contain('All set: grading can run');
   });
 
   it('virsh missing: the apt-get fix, later checks skipped', async () => {
@@ -168,7 +168,7 @@ describe('onboarding: doctor', () => {
     const rep = await runDoctor(deps({ exists: false }), { ...base, labPath: 'lab.yaml', labExplicit: false });
     expect(rep.exitCode).to.equal(0);
     expect(rep.canGrade).to.equal(false);
-    expect(renderDoctorText(rep, 'en')).to.match(/no lab file was checked/).and.not.match(/All set/);
+    expect(doctorText(rep, { lang: 'en' })).to.match(/no lab file was checked/).and.not.match(/All set/);
   });
 
   it('network missing (did you mean), inactive (net-start), not autostarted (warning)', async () => {

@@ -1,49 +1,16 @@
-// `labgrade inspect` output: what labgrade sees on the libvirt host, for students to debug their
-// setup before grading. Text for people; JSON is the HostSnapshot itself.
-import type { HostSnapshot, LabFile, Lang, LeaseInfo, NetworkInfo } from '../types.js';
-import { translator } from '../i18n/translate.js';
-import { domainStateWord } from './state-words.js';
-import es from '../i18n/es/inspect.js';
-import en from '../i18n/en/inspect.js';
-import { didYouMean, hasDhcp, hostAddressOn } from './lookup.js';
-import { networkTypeLabel } from './type-label.js';
+// `labgrade inspect` output (registered in reports/index.ts): what labgrade sees on the libvirt host,
+// for students to debug their setup before grading. Text for people; JSON is the HostSnapshot itself.
+import type { HostSnapshot, LabFile, Lang, LeaseInfo, NetworkInfo } from '../grader/types.js';
+import { translator } from '../grader/i18n/translate.js';
+import es from '../grader/i18n/es/inspect.js';
+import en from '../grader/i18n/en/inspect.js';
+import { hasDhcp, hostAddressOn } from '../grader/libvirt/lookup.js';
+import { defineRenderer } from './types.js';
+import { summarizeLab } from '../grader/libvirt/lab-summary.js';
+import { networkTypeLabel } from '../grader/libvirt/type-label.js';
+import { domainStateWord } from '../grader/libvirt/state-words.js';
 
 const t = translator(es, en);
-
-export interface LabSummary {
-  networks: { key: string; name: string; found: boolean; suggestions: string[] }[];
-  vms: { role: string; domain: string; found: boolean; suggestions: string[]; networks: string[] }[];
-}
-
-/** How the lab file's names map onto what exists (exact names, as the grader uses them). */
-export function summarizeLab(snapshot: HostSnapshot, lab: LabFile): LabSummary {
-  const netNames = snapshot.networks.map((n) => n.name);
-  const domNames = snapshot.domainNames ?? snapshot.domains.map((d) => d.name);
-  return {
-    networks: Object.entries(lab.networks).map(([key, name]) => {
-      const found = netNames.includes(name);
-      return { key, name, found, suggestions: found ? [] : didYouMean(name, netNames) };
-    }),
-    vms: Object.entries(lab.vms).map(([role, vm]) => {
-      const dom = snapshot.domains.find((d) => d.name === vm.domain);
-      const found = domNames.includes(vm.domain);
-      return {
-        role,
-        domain: vm.domain,
-        found,
-        suggestions: found ? [] : didYouMean(vm.domain, domNames),
-        networks: dom ? [...new Set(dom.interfaces.map((i) => i.network ?? `${i.type}:${i.source || '-'}`))] : [],
-      };
-    }),
-  };
-}
-
-/** 0 when everything could be read and every name of the lab file exists, else 1. */
-export function inspectExitCode(snapshot: HostSnapshot, lab: LabSummary | null): 0 | 1 {
-  if (snapshot.problems.length > 0) return 1;
-  if (lab && (lab.networks.some((n) => !n.found) || lab.vms.some((v) => !v.found))) return 1;
-  return 0;
-}
 
 function pad(rows: string[][]): string[] {
   const widths: number[] = [];
@@ -82,7 +49,7 @@ function leaseNote(lang: Lang, l: LeaseInfo, snapshot: HostSnapshot): string {
     : t(lang, 'render.staleGone');
 }
 
-export function renderInspectText(snapshot: HostSnapshot, lang: Lang, lab: LabFile | null = null): string {
+export const inspectText = defineRenderer<HostSnapshot, { lang: Lang; lab?: LabFile | null }, 'text'>('text', 'txt', 'text/plain; charset=utf-8', (snapshot, { lang, lab = null }) => {
   const out: string[] = [];
   out.push(t(lang, 'render.header', { uri: snapshot.uri, at: snapshot.takenAt }));
   if (snapshot.readOnly) out.push(t(lang, 'render.readOnly'));
@@ -157,4 +124,6 @@ export function renderInspectText(snapshot: HostSnapshot, lang: Lang, lab: LabFi
     for (const p of snapshot.problems) out.push(`  - ${p}`);
   }
   return `${out.join('\n')}\n`;
-}
+});
+
+export const inspectJson = defineRenderer<HostSnapshot, object, 'json'>('json', 'json', 'application/json', (snapshot) => JSON.stringify(snapshot, null, 2));
