@@ -37,8 +37,9 @@ export interface ValidateOptions {
   kind?: FileKind;
   /**
    * Exercise for answers and lab files. Without it, the one rule every command follows: an answers
-   * file is checked against the exercise it names (`exercise:`); a lab file against the exercise
-   * the answers files of the same run name; else the shipped one.
+   * file is checked against the exercise it names (`exercise:`); a lab file against the exercise it
+   * names (`labgrade init` writes it), else the one the answers files of the same run name; else the
+   * shipped one.
    */
   specPath?: string;
 }
@@ -114,7 +115,9 @@ export async function validateFiles(files: string[], opts: ValidateOptions): Pro
         let specPath = opts.specPath;
         if (!specPath) {
           const src = await source(file);
-          const ex = kind === 'answers' && !(src instanceof InputError) ? own(src.data, 'exercise') : labExercise;
+          const itsOwn = src instanceof InputError ? undefined : own(src.data, 'exercise');
+          // answers and lab files name their exercise; a lab file that does not follows the run's answers files
+          const ex = kind === 'answers' ? itsOwn : (itsOwn ?? labExercise);
           specPath = typeof ex === 'string' ? exerciseNamedBy(ex, file, lang) : shippedSpecPath();
         }
         const s = await getSpec(specPath);

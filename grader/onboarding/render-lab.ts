@@ -4,6 +4,7 @@ import { Document, isMap, isScalar, isSeq, type Pair, type Scalar, type YAMLMap 
 import type { AccessMethod, Lang, ProbeTargets } from '../types.js';
 import type { Note, ProposedLab } from './propose.js';
 import { noteText, oneLine, t } from './notes.js';
+import { bundledExerciseIds } from '../inputs/exercises.js';
 
 /** One access method as the lab file spells it (grader/inputs/load-lab.ts, exercises/schema/lab.schema.json). */
 export function accessToYaml(a: AccessMethod): unknown {
@@ -112,7 +113,10 @@ export interface RenderOptions {
 }
 
 export function renderLabYaml(lab: ProposedLab, notes: Note[], o: RenderOptions): string {
-  const doc = new Document(labToYamlData(lab));
+  // A bundled exercise's id goes in the file, so that `labgrade validate lab.yaml` checks it against
+  // that exercise (an exercise given as a path is not named: a student's file names no local path).
+  const named = bundledExerciseIds().includes(o.exerciseId) ? { exercise: o.exerciseId } : {};
+  const doc = new Document({ ...named, ...labToYamlData(lab) });
   const date = o.date ?? new Date().toISOString().slice(0, 10);
   const header = [
     ...(o.schemaRef ? [` yaml-language-server: $schema=${o.schemaRef}`] : []),
