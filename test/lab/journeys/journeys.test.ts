@@ -170,8 +170,9 @@ describe('journeys through the CLI on the real lab', function () {
         expectSpanish(init, 'init');
         const text = readFileSync(join(dir, 'lab.yaml'), 'utf8');
         expect(text).not.to.match(/^\s*(key|known_hosts|netns|password|env|file):/m);
-        // A lab file names no exercise: validate is told which (else it checks against clase2-redes).
-        const v = await labgrade(['validate', '--student', '--spec', j.exercise, 'lab.yaml'], dir);
+        // The lab file names its exercise, so validate checks it against that one, as the student types it.
+        expect(text).to.match(new RegExp(`^exercise: ${j.exercise}$`, 'm'));
+        const v = await labgrade(['validate', '--student', 'lab.yaml'], dir);
         expect(v.code, show(v)).to.equal(0);
         expectSpanish(v, 'validate --student');
       });
