@@ -8,7 +8,7 @@
 import type { Lang } from '../grader/types.js';
 import type { WatchSnapshot } from '../grader/watch/state.js';
 import { escapeHtml as h } from './escape.js';
-import { BASE_CSS } from './html-style.js';
+import { BASE_CSS, CSP } from './html-style.js';
 import { translator } from '../grader/i18n/translate.js';
 import esWatch from '../grader/i18n/es/watch.js';
 import enWatch from '../grader/i18n/en/watch.js';
@@ -24,6 +24,9 @@ const tb = translator(esBatch, enBatch);
 const tr = translator(esReport, enReport);
 
 /** The page's Content-Security-Policy for one response's nonce. */
+/** The CSP a served student report (reports/html.ts) is sent with: the report's own, from one place. */
+export const REPORT_CSP = CSP;
+
 export function liveCsp(nonce: string): string {
   return `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 }

@@ -12,8 +12,7 @@ import type { Lang } from '../types.js';
 import { translator } from '../i18n/translate.js';
 import es from '../i18n/es/watch.js';
 import en from '../i18n/en/watch.js';
-import { CSP as REPORT_CSP } from '../../reports/html-style.js';
-import { liveCsp, renderLivePage } from '../../reports/live.js';
+import { REPORT_CSP, liveCsp, renderLivePage } from '../../reports/live.js';
 import { decide, type Listen } from './access.js';
 import type { WatchSnapshot } from './state.js';
 
