@@ -277,8 +277,8 @@ export async function openGuest(vm: LabVm, ctx: OpenGuestContext): Promise<Opene
         // The snapshot saw no agent: one quick try only, then the leases.
         // The snapshot's guest-ping answered moments ago: ask for the addresses without pinging again
         // (if the agent went away the call fails and the leases are used; as an access method the
-        // agent is still waited for).
-        const a = dom.agentConnected === true ? AgentConnection.attach({ domain: vm.domain, virsh, os: ctx.os, lang }) : await agent(dom.agentConnected === false ? 2000 : undefined);
+        // agent is still waited for). A domain with no agent channel has no agent to ask: agent() says so.
+        const a = dom.agentChannel && dom.agentConnected === true ? AgentConnection.attach({ domain: vm.domain, virsh, os: ctx.os, lang }) : await agent(dom.agentConnected === false ? 2000 : undefined);
         const ifs = await a.networkInterfaces();
         const want = new Set(macs.map((m) => normalizeMac(m)));
         for (const i of ifs.filter((x) => want.has(normalizeMac(x.mac ?? '')))) {
