@@ -3,7 +3,7 @@
 // exercises/schema/roster.schema.json, then checked for what a schema cannot say (unique ids and
 // identities, a lab and an answers file for everyone, known placeholders). Every problem is an
 // InputIssue naming roster:line:column.
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import type { Lang, SecretRef, TeacherCredential } from '../types.js';
 import { Issues, isRecord, own, readYaml, validateSchema, type PathSeg, type YamlSource, locate } from '../inputs/yaml-source.js';
 import type { FileKind } from '../inputs/paths.js';
@@ -204,7 +204,13 @@ export async function loadRoster(path: string, lang: Lang, opts: { handIns?: boo
 export function studentFolder(template: string, baseDir: string): string {
   const parts = template.split('/');
   const i = parts.findIndex((p) => p.includes('{id}'));
-  if (i < 0) return dirname(expandPath(template, baseDir));
+  if (i < 0) {
+    // An explicit path: every folder below the roster's own is checked (a student's folder named in it
+    // may be a planted link); a path outside the roster's folder, from the file's own folder.
+    const path = expandPath(template, baseDir);
+    const base = resolve(baseDir);
+    return path.startsWith(base + sep) ? base : dirname(path);
+  }
   const head = parts.slice(0, i).join('/');
   return expandPath(head === '' ? (template.startsWith('/') ? '/' : '.') : head, baseDir);
 }

@@ -72,8 +72,8 @@ students:
     } else expect.fail('inline expected');
     expect(l!.answers).to.equal('/abs/luis.yaml');
     expect(l!.deadlineSec).to.equal(30);
-    // A student's file lies inside the folder the roster names for it (no {id}: the file's own folder).
-    expect(m!.lab).to.deep.equal({ kind: 'file', path: join(dir, 'labs/marta.yaml'), within: join(dir, 'labs') });
+    // A student's file lies inside the folder the roster names for it (no {id}: the roster's folder).
+    expect(m!.lab).to.deep.equal({ kind: 'file', path: join(dir, 'labs/marta.yaml'), within: dir });
     expect(a!.answersWithin).to.equal(join(dir, 'answers'));
     expect(m!.task).to.equal('nat');
     expect(m!.line).to.equal(22);

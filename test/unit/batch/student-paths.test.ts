@@ -66,11 +66,15 @@ students:
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('the folder of a pattern is the part before {id}; without {id}, the file\'s own folder', () => {
+  it('the folder of a pattern is the part before {id}; without {id}, the roster\'s folder (else the file\'s own)', () => {
     expect(studentFolder('entregas/{id}/respuestas.yaml', '/c')).to.equal('/c/entregas');
     expect(studentFolder('{id}.yaml', '/c')).to.equal('/c');
     expect(studentFolder('/srv/x/alu-{id}/a.yaml', '/c')).to.equal('/srv/x');
-    expect(studentFolder('answers/ref.yaml', '/c')).to.equal('/c/answers');
+    // An explicit path below the roster: every folder under the roster's is checked, so a student's
+    // folder planted as a link (entregas/s23 -> a teacher folder) is refused (bench/batch-hostile found it).
+    expect(studentFolder('answers/ref.yaml', '/c')).to.equal('/c');
+    expect(studentFolder('entregas/s23/private.yaml', '/c')).to.equal('/c');
+    expect(studentFolder('/srv/y/ref.yaml', '/c')).to.equal('/srv/y');
   });
 
   it('the reader refuses a link anywhere below the folder, and a path outside it, before reading', async () => {
