@@ -39,8 +39,11 @@ export interface QuestionCheck {
   name: string;
   kind: AnswerKind;
   observe(ctx: QuestionContext): Observation;
-  /** Extra guest facts this question needs (measured once per VM it is asked of). */
-  needs?(question: SpecQuestion): FactRequest[];
+  /**
+   * Every guest fact this question needs (configuration, pings, the lookup, sysctl, NAT), measured
+   * once per VM it is asked of: the collectors plan their one survey from these and nothing else.
+   */
+  needs(question: SpecQuestion): FactRequest[];
   /** Problems with the question's `params`, localized (none = valid). */
   validateParams?(params: Record<string, unknown>, ctx: { networks: string[]; roles: string[]; lang: Lang }): string[];
 }

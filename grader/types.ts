@@ -660,8 +660,26 @@ export interface GuestFacts {
   nat?: NatFacts;
 }
 
-/** A guest fact a question check needs beyond the configuration and the probes. */
-export type FactRequest = { kind: 'sysctl'; key: string } | { kind: 'nat'; savedFiles: string[] };
+/**
+ * A guest fact a question check needs (`QuestionCheck.needs`). The engine gathers the needs of the
+ * questions asked of each VM (grader/engine/measure.ts `planOf`) and the VM's collector plans its
+ * one survey from them: `config` (always measured: it is also the identity check and gives the
+ * peers' addresses), `reach` of the outside host, of the host's address on the task's network or of
+ * every address the task's other VMs have there, `resolve` (the probes' name), and the extra facts
+ * `sysctl` and `nat`. What a sysctl or NAT request may name is in grader/facts/needs.ts.
+ */
+export type FactRequest =
+  | { kind: 'config' }
+  | { kind: 'reach'; target: ReachTarget }
+  | { kind: 'resolve' }
+  | { kind: 'sysctl'; key: string }
+  | { kind: 'nat'; savedFiles: string[] };
+
+/** Which pings a check needs: the outside host, the host's address, the task's other VMs. */
+export type ReachTarget = 'outside' | 'host' | 'peers';
+
+/** The needs measured by a collector's `extra` (kernel parameters, NAT rules). */
+export type ExtraRequest = Extract<FactRequest, { kind: 'sysctl' | 'nat' }>;
 
 /**
  * A measured value, or "could not measure" with its cause (never a guess; the words come from the
@@ -726,7 +744,7 @@ export interface GuestProber {
   reach(conn: Connection, targets: string[], timeoutMs: number, ev: CommandEvidence[]): Promise<Reachability[]>;
   resolve(conn: Connection, name: string, timeoutMs: number, ev: CommandEvidence[]): Promise<Resolution>;
   /** Optional: the extra facts checks declare they need (sysctl values, NAT rules: Linux's router facts). */
-  extra?(conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;
+  extra?(conn: Connection, requests: ExtraRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;
   /**
    * Optional: the configuration, the name lookup and the pings of the targets known before any peer
    * is measured, as one script (one round trip). The engine may hand the plan to openGuest, which
@@ -747,16 +765,21 @@ export interface SurveyPart {
   stdout: string;
 }
 
-/** What a survey asks: the name to look up and the targets to ping, each bounded by timeoutMs. */
+/**
+ * What a survey asks, planned from the checks' needs: the configuration always; the name to look up
+ * (null: no lookup) and the targets to ping (none: no ping), each bounded by timeoutMs. The script
+ * holds only the probes asked for.
+ */
 export interface SurveyRequest {
-  name: string;
+  name: string | null;
   targets: string[];
   timeoutMs: number;
 }
 
 export interface SurveyFacts {
   config: GuestConfig;
-  resolve: Resolution;
+  /** null when the request had no name (no lookup ran). */
+  resolve: Resolution | null;
   /** One entry per requested target, in order. */
   reach: Reachability[];
 }

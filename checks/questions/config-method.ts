@@ -9,6 +9,7 @@ import { addressText, configOnTask, isLinkLocal, mainAddress, tr, onMeasuredGues
 export const configMethod: QuestionCheck = onMeasuredGuest({
   name: 'config-method',
   kind: 'config-method',
+  needs: () => [{ kind: 'config' }],
   observe(ctx, facts) {
         const onTask = configOnTask(ctx, facts);
     if ('observation' in onTask) return onTask.observation;

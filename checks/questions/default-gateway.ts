@@ -7,6 +7,7 @@ import { configEvidence, guestLabel, notMeasured, tr, onMeasuredGuest } from './
 export const defaultGateway: QuestionCheck = onMeasuredGuest({
   name: 'default-gateway',
   kind: 'ipv4',
+  needs: () => [{ kind: 'config' }],
   observe(ctx, facts) {
     const guest = guestLabel(facts);
     // A routing table that could not be read is not "no gateway".

@@ -7,6 +7,7 @@ import { commandFor, guestLabel, notMeasured, tr, onMeasuredGuest, yesNo, eviden
 export const dnsResolution: QuestionCheck = onMeasuredGuest({
   name: 'dns-resolution',
   kind: 'yes-no',
+  needs: () => [{ kind: 'config' }, { kind: 'resolve' }],
   observe(ctx, facts) {
     const name = ctx.lab.probes?.resolveName ?? ctx.spec.probes.resolveName;
     const r = facts.resolve;

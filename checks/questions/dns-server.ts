@@ -6,6 +6,7 @@ import { configEvidence, guestLabel, notMeasured, tr, onMeasuredGuest } from './
 export const dnsServer: QuestionCheck = onMeasuredGuest({
   name: 'dns-server',
   kind: 'ipv4',
+  needs: () => [{ kind: 'config' }],
   observe(ctx, facts) {
     const dns = facts.config.dns;
     if (!dns.ok) return notMeasured(ctx, dns.error, tr(ctx, 'what_dns'), configEvidence(facts), guestLabel(facts));

@@ -10,6 +10,7 @@ import { configEvidence, guestLabel, tr, onMeasuredGuest, yesNo } from './util.j
 export const hostReach: QuestionCheck = onMeasuredGuest({
   name: 'host-reach',
   kind: 'yes-no',
+  needs: () => [{ kind: 'config' }, { kind: 'reach', target: 'host' }],
   observe(ctx, facts) {
     if (!ctx.network) {
       const error = tr(ctx, 'obsNetworkMissing', { network: ctx.lab.networks[ctx.task.network] ?? ctx.task.network });

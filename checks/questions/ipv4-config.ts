@@ -18,6 +18,7 @@ import {
 export const ipv4Config: QuestionCheck = onMeasuredGuest({
   name: 'ipv4-config',
   kind: 'ipv4-config',
+  needs: () => [{ kind: 'config' }],
   observe(ctx, facts) {
         const onTask = configOnTask(ctx, facts);
     if ('observation' in onTask) return onTask.observation;

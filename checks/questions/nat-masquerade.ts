@@ -58,7 +58,7 @@ export const natMasquerade: QuestionCheck = onMeasuredGuest({
   validateParams: (params, ctx) => readParams(RULES, params, ctx).problems,
   needs(q) {
     const files = Array.isArray(q.params?.saved_files) ? (q.params.saved_files as unknown[]).filter((f): f is string => typeof f === 'string' && SAVED_FILE.test(f)) : DEFAULT_FILES;
-    return [{ kind: 'nat', savedFiles: files }];
+    return [{ kind: 'config' }, { kind: 'nat', savedFiles: files }];
   },
   observe(ctx, facts) {
     const p = paramsFor(ctx, RULES, 'nat-masquerade');

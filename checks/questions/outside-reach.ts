@@ -7,6 +7,7 @@ import { tr, onMeasuredGuest, } from './util.js';
 export const outsideReach: QuestionCheck = onMeasuredGuest({
   name: 'outside-reach',
   kind: 'yes-no',
+  needs: () => [{ kind: 'config' }, { kind: 'reach', target: 'outside' }],
   observe(ctx, facts) {
     const target = ctx.lab.probes?.outsideHost ?? ctx.spec.probes.outsideHost;
     return reachObservation(ctx, facts, [target], { what: tr(ctx, 'whatOutside', { target }), filteredMeansLink: false });

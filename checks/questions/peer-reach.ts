@@ -23,6 +23,7 @@ export function peerTargets(ctx: QuestionContext, peer: string): { addresses: st
 export const peerReach: QuestionCheck = onMeasuredGuest({
   name: 'peer-reach',
   kind: 'yes-no',
+  needs: () => [{ kind: 'config' }, { kind: 'reach', target: 'peers' }],
   observe(ctx, facts) {
     const peers = ctx.task.vms.filter((r) => r !== ctx.role);
     if (peers.length === 0) {

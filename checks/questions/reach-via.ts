@@ -11,6 +11,7 @@ const RULES: ParamRules = { via: { type: 'role', what: 'whatRole', required: tru
 export const reachVia: QuestionCheck = onMeasuredGuest({
   name: 'reach-via',
   kind: 'yes-no',
+  needs: () => [{ kind: 'config' }, { kind: 'reach', target: 'outside' }],
   validateParams: (params, ctx) => readParams(RULES, params, ctx).problems,
   observe(ctx, facts) {
     const p = paramsFor(ctx, RULES, 'reach-via');

@@ -22,7 +22,7 @@ export const sysctl: QuestionCheck = onMeasuredGuest({
   validateParams: (params, ctx) => readParams(RULES, params, ctx).problems,
   needs(q) {
     const key = q.params?.key;
-    return typeof key === 'string' && SYSCTL_KEY.test(key) ? [{ kind: 'sysctl', key }] : [];
+    return [{ kind: 'config' }, ...(typeof key === 'string' && SYSCTL_KEY.test(key) ? [{ kind: 'sysctl' as const, key }] : [])];
   },
   observe(ctx, facts) {
     const p = paramsFor(ctx, RULES, 'sysctl');

@@ -1,6 +1,6 @@
 // What the engine needs from the other stages, injectable so unit tests run without a host.
 import type { HostCheck, QuestionCheck } from '../../checks/types.js';
-import type { AccessAttempt, CommandEvidence, CommandResult, Connection, PlannedScript, FactRequest, GuestFacts, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
+import type { AccessAttempt, CommandEvidence, CommandResult, Connection, PlannedScript, ExtraRequest, GuestFacts, GuestProber, HostSnapshot, LabFile, LabVm, NetworkInfo, OsFamily, ExerciseSpec } from '../types.js';
 
 export interface OpenContext {
   spec: ExerciseSpec;
@@ -31,7 +31,7 @@ export interface EngineDeps {
   openGuest(vm: LabVm, ctx: OpenContext): Promise<OpenedConnection>;
   proberFor(os: OsFamily): GuestProber;
   /** Extra facts some question checks need (sysctl values, NAT rules); unset = none can be measured. */
-  extraFacts?(os: OsFamily, conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;
+  extraFacts?(os: OsFamily, conn: Connection, requests: ExtraRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>>;
   hostChecks: HostCheck[];
   questionChecks: Record<string, QuestionCheck>;
   /** Removes every known secret from a string (grader/inputs/secrets.ts). */

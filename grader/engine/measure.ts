@@ -35,7 +35,7 @@ import { rolesAsked } from '../inputs/asked.js';
 import { unmeasuredExtra } from '../probes/extra.js';
 import { evidenceOfError, recordParts, recordRun } from '../probes/evidence.js';
 import { reachFailed, resolveFailed } from '../probes/measurement.js';
-import type { FactRequest } from '../types.js';
+import type { ExtraRequest, FactRequest, ReachTarget } from '../types.js';
 import es from '../i18n/es/grade.js';
 import en from '../i18n/en/grade.js';
 
@@ -215,28 +215,48 @@ interface Phase1 {
   role: string;
   conn?: Connection;
   config?: GuestConfig;
-  /** From the survey (probers that have one): the lookup, and the pings of targets known early. */
-  early?: { resolve: Resolution; reach: Reachability[] };
+  /** From the survey (probers that have one): the lookup (null: not asked), and the pings of targets known early. */
+  early?: { resolve: Resolution | null; reach: Reachability[] };
   evidence: CommandEvidence[];
   failure?: { error: string; code: string };
   connectMs: number;
   configMs: number;
 }
 
-/** The extra facts the task's questions asked of this role need (none for most exercises). */
+/** Every fact the task's questions asked of this role declare they need (`QuestionCheck.needs`). */
 export function factRequests(spec: ExerciseSpec, task: SpecTask, role: string, checks: EngineDeps['questionChecks']): FactRequest[] {
   const out: FactRequest[] = [];
   for (const qid of task.questions) {
     const q = spec.questions[qid];
     const c = q && Object.hasOwn(checks, q.check) ? checks[q.check] : undefined;
-    if (!q || !c?.needs || !rolesAsked(task, qid).includes(role)) continue;
+    if (!q || !c || !rolesAsked(task, qid).includes(role)) continue;
     out.push(...c.needs(q));
   }
   return out;
 }
 
-async function extraFor(input: MeasureInput, role: string, os: OsFamily, conn: Connection, ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>> {
-  const requests = factRequests(input.spec, input.task, role, input.deps.questionChecks);
+/**
+ * What to measure in one VM for one task, from its questions' needs: the configuration always (it
+ * is the identity check and gives the peers' addresses), the pings and the lookup only when a
+ * question asked of this VM needs them, and the extra facts (sysctl, NAT).
+ */
+export interface GuestPlan {
+  reach: Set<ReachTarget>;
+  resolve: boolean;
+  extra: ExtraRequest[];
+}
+
+export function planOf(requests: FactRequest[]): GuestPlan {
+  const plan: GuestPlan = { reach: new Set(), resolve: false, extra: [] };
+  for (const r of requests) {
+    if (r.kind === 'reach') plan.reach.add(r.target);
+    else if (r.kind === 'resolve') plan.resolve = true;
+    else if (r.kind === 'sysctl' || r.kind === 'nat') plan.extra.push(r);
+  }
+  return plan;
+}
+
+async function extraFor(input: MeasureInput, requests: ExtraRequest[], os: OsFamily, conn: Connection, ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>> {
   if (requests.length === 0) return {};
   const guest = input.deps.redact(conn.target);
   if (!input.deps.extraFacts) return unmeasuredExtra(requests, { guest, cause: 'failed', detail: 'this grader was built without extra fact probes' });
@@ -252,7 +272,7 @@ async function extraFor(input: MeasureInput, role: string, os: OsFamily, conn: C
 /** A survey's facts with the evidence ids of the parts that measured them. */
 function citeSurvey(f: SurveyFacts, ids: Record<string, string | undefined>): SurveyFacts {
   const at = (id: string | undefined) => (id ? { evidence: id } : {});
-  return { config: { ...f.config, ...at(ids.config) }, resolve: { ...f.resolve, ...at(ids.lookup) }, reach: f.reach.map((r) => ({ ...r, ...at(ids.reach) })) };
+  return { config: { ...f.config, ...at(ids.config) }, resolve: f.resolve ? { ...f.resolve, ...at(ids.lookup) } : null, reach: f.reach.map((r) => ({ ...r, ...at(ids.reach) })) };
 }
 
 export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
@@ -269,6 +289,19 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
     return snapshot.leases.filter((l) => network && l.network === network.name && macs.includes(normMac(l.mac))).map((l) => l.address);
   };
   const peersOf = (role: string): string[] => task.vms.filter((r) => r !== role);
+  // What each VM's questions need: only those pings and that lookup are sent.
+  const plans = new Map(roles.map((role) => [role, planOf(factRequests(spec, task, role, deps.questionChecks))]));
+  const planFor = (role: string): GuestPlan => plans.get(role) ?? planOf([]);
+  const targetsOf = (role: string, peerAddresses: (peer: string) => string[]): string[] => {
+    const want = planFor(role).reach;
+    return [
+      ...new Set([
+        ...(want.has('outside') ? [probes.outsideHost] : []),
+        ...(want.has('host') && hostAddr ? [hostAddr] : []),
+        ...(want.has('peers') ? peersOf(role).flatMap(peerAddresses) : []),
+      ]),
+    ];
+  };
 
   // Phase 1: connect, then the configuration, every VM in parallel. With a survey (Linux), the same
   // round trip also looks the name up and pings what is known already (outside, host, the peers'
@@ -280,8 +313,8 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       const prober = deps.proberFor(os);
       const evidence: CommandEvidence[] = [];
       const req: SurveyRequest = {
-        name: probes.resolveName,
-        targets: [...new Set([probes.outsideHost, ...(hostAddr ? [hostAddr] : []), ...peersOf(role).flatMap(leasedTo)])],
+        name: planFor(role).resolve ? probes.resolveName : null,
+        targets: targetsOf(role, leasedTo),
         timeoutMs: probes.timeoutMs,
       };
       let plan: PlannedScript | undefined;
@@ -357,7 +390,8 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       }
       const prober = deps.proberFor(os);
       const conn = p.conn;
-      const targets = [...new Set([probes.outsideHost, ...(hostAddr ? [hostAddr] : []), ...peersOf(p.role).flatMap(addressesOf)])];
+      const plan = planFor(p.role);
+      const targets = targetsOf(p.role, addressesOf);
       // The channel broke: not measured (cause transport), never a "no".
       const brokenReach = (list: string[]) => (err: unknown): Reachability[] =>
         list.map((target) => {
@@ -374,7 +408,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
           return resolveFailed(probes.resolveName, { command: `resolve ${probes.resolveName}`, guest: redact(conn.target), tool: 'resolve', cause: 'transport', detail, exitCode: null }, evidence ? { evidence } : {});
         });
       let reach: Reachability[];
-      let resolve: Resolution;
+      let resolve: Resolution | null;
       if (p.early) {
         // Early results for targets that turned out not to matter (a stale lease) are dropped.
         const known = new Map(p.early.reach.map((r) => [r.target, r]));
@@ -383,7 +417,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         reach = targets.map((tg) => byTarget.get(tg)!).filter((r) => r !== undefined);
         resolve = p.early.resolve;
       } else {
-        [reach, resolve] = await Promise.all([reachOf(targets), resolveNow()]);
+        [reach, resolve] = await Promise.all([reachOf(targets), plan.resolve ? resolveNow() : Promise.resolve(null)]);
       }
       // A negative result where the theory expects a positive one is measured once more before it
       // is believed (a busy host or a slow first DNS forward can lose one probe); expected
@@ -395,7 +429,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
           .map((r) => r.target)
           .filter((tg) => (tg === probes.outsideHost && expectYes.outside) || (tg === hostAddr && expectYes.host) || (tg !== probes.outsideHost && tg !== hostAddr && expectYes.peer));
       const retry = worthRetry(reach);
-      const retryResolve = expectYes.dns && (!resolve.ok || resolve.value.status === 'timeout' || resolve.value.status === 'not-found' || resolve.value.status === 'server-failure');
+      const retryResolve = expectYes.dns && resolve !== null && (!resolve.ok || resolve.value.status === 'timeout' || resolve.value.status === 'not-found' || resolve.value.status === 'server-failure');
       if (retry.length > 0 || retryResolve) {
         const [again, again2] = await Promise.all([
           retry.length > 0 ? prober.reach(conn, retry, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : Promise.resolve([] as Reachability[]),
@@ -411,7 +445,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       // through the next access method of the lab file that opens (the guest agent runs as root),
       // and both methods are named in the access trail.
       const denied = reach.filter((r) => !r.ok && r.error.cause === 'permission-denied').map((r) => r.target);
-      const resolveDenied = !resolve.ok && resolve.error.cause === 'permission-denied';
+      const resolveDenied = resolve !== null && !resolve.ok && resolve.error.cause === 'permission-denied';
       if (denied.length > 0 || resolveDenied) {
         const what = [...(denied.length > 0 ? [`ping ${denied.join(', ')}`] : []), ...(resolveDenied ? [`resolve ${probes.resolveName}`] : [])].join('; ');
         const alt = await pool.fallback(p.role, os, network, conn, t(lang, 'fallbackUsed', { first: redact(conn.target), what }));
@@ -431,7 +465,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
           if (again2 && again2.ok) resolve = again2;
         }
       }
-      const extra = await extraFor(input, p.role, os, conn, p.evidence);
+      const extra = await extraFor(input, plan.extra, os, conn, p.evidence);
       const facts: GuestFacts = {
         role: p.role,
         domain: guest,

@@ -1,7 +1,7 @@
 // Extra guest facts that some question checks ask for (checks' `needs`): each OS's collector
 // measures them (`GuestProber.extra`: Linux's router facts, grader/probes/linux/router.ts); only
 // tasks whose questions need them pay for them.
-import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasureCause, Measured, OsFamily } from '../types.js';
+import type { CommandEvidence, Connection, ExtraRequest, GuestFacts, MeasureCause, Measured, OsFamily } from '../types.js';
 import { couldNotMeasure } from './measurement.js';
 import { proberFor } from './index.js';
 
@@ -18,7 +18,7 @@ export interface ExtraFailure {
  * Facts that cannot be measured at all: every request answered with a MeasurementError of the
  * same cause, each naming the command that would have measured it.
  */
-export function unmeasuredExtra(requests: FactRequest[], why: ExtraFailure): ExtraFacts {
+export function unmeasuredExtra(requests: ExtraRequest[], why: ExtraFailure): ExtraFacts {
   const error = <T>(command: string, tool: string): Measured<T> => couldNotMeasure({ command, guest: why.guest, tool, cause: why.cause, detail: why.detail, exitCode: null });
   const out: ExtraFacts = {};
   for (const r of requests) {
@@ -30,7 +30,7 @@ export function unmeasuredExtra(requests: FactRequest[], why: ExtraFailure): Ext
 }
 
 /** The extra facts asked of a guest, measured by its OS's collector (`GuestProber.extra`); an OS without them says so per fact. */
-export async function extraFacts(os: OsFamily, conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<ExtraFacts> {
+export async function extraFacts(os: OsFamily, conn: Connection, requests: ExtraRequest[], ev: CommandEvidence[]): Promise<ExtraFacts> {
   if (requests.length === 0) return {};
   const collector = proberFor(os);
   if (collector.extra) return collector.extra(conn, requests, ev);

@@ -142,20 +142,23 @@ export const WINDOWS_RESOLVE_SCRIPT = String.raw`$n = $args[0]; $t = [int]$args[
  * is read; each part is printed between @@LG-PART markers as soon as it is complete, so a part cut
  * off by the bound is told from one that ended.
  */
-export const WINDOWS_SURVEY_SCRIPT = [
-  String.raw`$n = $args[0]; $t = [int]$args[1]
+export function windowsSurveyScript(lookup: boolean, pings: boolean): string {
+  return [
+    String.raw`$n = $args[0]; $t = [int]$args[1]
 $targets = @($args | Select-Object -Skip 2)
 `,
-  RESOLVE_START,
-  REACH_START,
-  "'@@LG-PART-BEGIN config'\n& {\n",
-  WINDOWS_CONFIG_SCRIPT,
-  "}\n'@@LG-PART-END config'\n'@@LG-PART-BEGIN reach'\n& {\n",
-  REACH_END,
-  "}\n'@@LG-PART-END reach'\n'@@LG-PART-BEGIN lookup'\n",
-  RESOLVE_END,
-  "'@@LG-PART-END lookup'\n",
-].join('');
+    lookup ? RESOLVE_START : '',
+    pings ? REACH_START : '',
+    "'@@LG-PART-BEGIN config'\n& {\n",
+    WINDOWS_CONFIG_SCRIPT,
+    "}\n'@@LG-PART-END config'\n",
+    pings ? "'@@LG-PART-BEGIN reach'\n& {\n" + REACH_END + "}\n'@@LG-PART-END reach'\n" : '',
+    lookup ? "'@@LG-PART-BEGIN lookup'\n" + RESOLVE_END + "'@@LG-PART-END lookup'\n" : '',
+  ].join('');
+}
+
+/** The whole survey (a plan that asks less gets `windowsSurveyScript(lookup, pings)`: only what it asks). */
+export const WINDOWS_SURVEY_SCRIPT = windowsSurveyScript(true, true);
 
 // ------------------------------------------------------------------ parsing (pure, fixture-tested)
 
@@ -481,34 +484,34 @@ export const windowsProber: GuestProber = {
   },
 
   survey: {
+    // Only the probes asked for (the plan comes from the checks' needs), still one PowerShell.
     plan(req: SurveyRequest): PlannedScript {
-      const name = assertTarget(req.name, 'resolve name');
+      const name = req.name === null ? null : assertTarget(req.name, 'resolve name');
       const targets = assertTargets(req.targets, 'probe targets');
       const ms = boundMs(req.timeoutMs);
+      const probes = name !== null || targets.length > 0;
       return {
-        label: `${CONFIG_LABEL}; ${resolveLabel(name, ms)}${targets.length > 0 ? `; ${reachLabel(targets, ms)}` : ''} (one PowerShell)`,
-        script: WINDOWS_SURVEY_SCRIPT,
-        args: [name, String(ms), ...targets],
-        timeoutMs: CONFIG_TIMEOUT_MS + ms + 2000 + SCRIPT_SLACK_MS,
+        label: `${CONFIG_LABEL}${name !== null ? `; ${resolveLabel(name, ms)}` : ''}${targets.length > 0 ? `; ${reachLabel(targets, ms)}` : ''} (one PowerShell)`,
+        script: windowsSurveyScript(name !== null, targets.length > 0),
+        args: [name ?? '', String(ms), ...targets],
+        timeoutMs: probes ? CONFIG_TIMEOUT_MS + ms + 2000 + SCRIPT_SLACK_MS : CONFIG_TIMEOUT_MS + SCRIPT_SLACK_MS,
       };
     },
     parts(r: CommandResult, req: SurveyRequest) {
       const ms = boundMs(req.timeoutMs);
       const out = lf(r.stdout);
-      const parts: SurveyPart[] = [
-        { key: 'config' as const, label: CONFIG_LABEL, stdout: scriptPart(out, 'config').text },
-        { key: 'lookup' as const, label: resolveLabel(req.name, ms), stdout: scriptPart(out, 'lookup').text },
-      ];
+      const parts: SurveyPart[] = [{ key: 'config' as const, label: CONFIG_LABEL, stdout: scriptPart(out, 'config').text }];
+      if (req.name !== null) parts.push({ key: 'lookup' as const, label: resolveLabel(req.name, ms), stdout: scriptPart(out, 'lookup').text });
       if (req.targets.length > 0) parts.push({ key: 'reach' as const, label: reachLabel(req.targets, ms), stdout: scriptPart(out, 'reach').text });
       return parts;
     },
     read(r: CommandResult, req: SurveyRequest, guest: string): SurveyFacts {
       const config = surveyPart(r, 'config', 'Get-NetAdapter; Get-NetIPAddress; Get-NetRoute; Get-DnsClientServerAddress', guest);
       const reach = surveyPart(r, 'reach', `Ping.SendPingAsync(${req.targets.join(', ')})`, guest);
-      const lookup = surveyPart(r, 'lookup', `Resolve-DnsName ${req.name} -Type A`, guest);
+      const lookup = req.name === null ? null : surveyPart(r, 'lookup', `Resolve-DnsName ${req.name} -Type A`, guest);
       return {
         config: configOf(config, guest),
-        resolve: resolveOf(lookup, req.name, lookup.cut, guest),
+        resolve: lookup && req.name !== null ? resolveOf(lookup, req.name, lookup.cut, guest) : null,
         reach: req.targets.length > 0 ? reachOf(reach, req.targets, reach.cut, guest, r.exitCode, boundMs(req.timeoutMs)) : [],
       };
     },

@@ -88,8 +88,8 @@ export function fromResolution(r: Resolution): FlatResolution {
 }
 
 /** Survey facts in the flat form. */
-export function fromSurvey(f: SurveyFacts): { config: FlatConfig; resolve: FlatResolution; reach: FlatReach[] } {
-  return { config: fromConfig(f.config), resolve: fromResolution(f.resolve), reach: f.reach.map(fromReach) };
+export function fromSurvey(f: SurveyFacts): { config: FlatConfig; resolve: FlatResolution | null; reach: FlatReach[] } {
+  return { config: fromConfig(f.config), resolve: f.resolve ? fromResolution(f.resolve) : null, reach: f.reach.map(fromReach) };
 }
 
 /** A prober whose answers come in the flat form (for tests that assert on probe results). */

@@ -169,23 +169,44 @@ export const LINUX_REACH_SCRIPT = LINUX_PRELUDE + BOUNDED + PING_FUNCS + 't=$1; 
 /** $1 = name, $2 = timeout in whole seconds (see `lookup`). */
 export const LINUX_RESOLVE_SCRIPT = LINUX_PRELUDE + BOUNDED + LOOKUP_FUNCS + 'lookup "$1" "$2"\n';
 
-/**
- * $1 = name, $2 = timeout in whole seconds, then the targets known in advance: the configuration,
- * the lookup and the pings in ONE round trip, side by side. The configuration streams as it is read
- * (what was printed before a cut still counts); the lookup and the pings are gathered meanwhile and
- * printed after it, so no two writers share stdout. Parts are fenced with @@LG-PART markers.
- */
-export const LINUX_SURVEY_SCRIPT = LINUX_PRELUDE + CONFIG_FUNCS + BOUNDED + LOOKUP_FUNCS + PING_FUNCS + String.raw`n=$1; t=$2; shift 2
-{ printf '@@LG-PART-BEGIN config\n'; config_all; printf '@@LG-PART-END config\n'; } &
+/** The survey's body, in pieces: the parts a plan does not ask for are left out of the script. */
+const SURVEY_ARGS = 'n=$1; t=$2; shift 2\n';
+const SURVEY_CONFIG_BG = String.raw`{ printf '@@LG-PART-BEGIN config\n'; config_all; printf '@@LG-PART-END config\n'; } &
 _c=$!
 _probes=$(
-  { _l=$(lookup "$n" "$t"); printf '@@LG-PART-BEGIN lookup\n%s\n@@LG-PART-END lookup\n' "$_l"; } &
-  pings "$@"
-  wait
+`;
+const SURVEY_LOOKUP = String.raw`  { _l=$(lookup "$n" "$t"); printf '@@LG-PART-BEGIN lookup\n%s\n@@LG-PART-END lookup\n' "$_l"; } &
+`;
+const SURVEY_PINGS = '  pings "$@"\n';
+const SURVEY_END = String.raw`  wait
 )
 wait "$_c"
 printf '%s\n' "$_probes"
 `;
+const SURVEY_CONFIG_ONLY = String.raw`printf '@@LG-PART-BEGIN config\n'; config_all; printf '@@LG-PART-END config\n'
+`;
+
+/**
+ * The survey script for a plan: the configuration always; the lookup only when a name is asked,
+ * the pings only when there are targets. Every variant is built from constant pieces (no input of
+ * any kind reaches the text); $1 = name ('' when none), $2 = timeout in whole seconds, then the targets.
+ */
+export function linuxSurveyScript(lookup: boolean, pings: boolean): string {
+  if (!lookup && !pings) return LINUX_PRELUDE + CONFIG_FUNCS + SURVEY_ARGS + SURVEY_CONFIG_ONLY;
+  return (
+    LINUX_PRELUDE + CONFIG_FUNCS + BOUNDED + (lookup ? LOOKUP_FUNCS : '') + (pings ? PING_FUNCS : '') +
+    SURVEY_ARGS + SURVEY_CONFIG_BG + (lookup ? SURVEY_LOOKUP : '') + (pings ? SURVEY_PINGS : '') + SURVEY_END
+  );
+}
+
+/**
+ * $1 = name, $2 = timeout in whole seconds, then the targets known in advance: the configuration,
+ * the lookup and the pings in ONE round trip, side by side. The configuration streams as it is read
+ * (what was printed before a cut still counts); the lookup and the pings are gathered meanwhile and
+ * printed after it, so no two writers share stdout. Parts are fenced with @@LG-PART markers. (The
+ * whole survey; a plan that asks less gets `linuxSurveyScript(lookup, pings)`.)
+ */
+export const LINUX_SURVEY_SCRIPT = linuxSurveyScript(true, true);
 
 // ------------------------------------------------------------------ parsing (pure, fixture-tested)
 
@@ -878,23 +899,23 @@ export const linuxProber: GuestProber = {
   },
 
   survey: {
+    // Only the probes asked for: no name, no lookup; no targets, no ping (the plan comes from the checks' needs).
     plan(req: SurveyRequest): PlannedScript {
-      const name = assertTarget(req.name, 'resolve name');
+      const name = req.name === null ? null : assertTarget(req.name, 'resolve name');
       const targets = assertTargets(req.targets, 'probe targets');
       const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
+      const probes = [...(name !== null ? [`getent ahostsv4 ${name}`] : []), ...(targets.length > 0 ? [`ping -c1 -W${seconds} ${targets.join(' ')}`] : [])];
       return {
-        label: `ip -j addr; ip -j -4 route; cat /etc/resolv.conf; nmcli; DHCP clients; getent ahostsv4 ${name}${targets.length > 0 ? `; ping -c1 -W${seconds} ${targets.join(' ')}` : ''} (side by side)`,
-        script: LINUX_SURVEY_SCRIPT,
-        args: [name, String(seconds), ...targets],
-        timeoutMs: Math.max(15_000, seconds * 1000 * 2 + SCRIPT_SLACK_MS),
+        label: `ip -j addr; ip -j -4 route; cat /etc/resolv.conf; nmcli; DHCP clients${probes.length > 0 ? `; ${probes.join('; ')} (side by side)` : ''}`,
+        script: linuxSurveyScript(name !== null, targets.length > 0),
+        args: [name ?? '', String(seconds), ...targets],
+        timeoutMs: name === null && targets.length === 0 ? 15_000 : Math.max(15_000, seconds * 1000 * 2 + SCRIPT_SLACK_MS),
       };
     },
     parts(r: CommandResult, req: SurveyRequest): SurveyPart[] {
       const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
-      const out: SurveyPart[] = [
-        { key: 'config', label: CONFIG_LABEL, stdout: scriptPart(r.stdout, 'config').text },
-        { key: 'lookup', label: resolveLabel(req.name, seconds), stdout: scriptPart(r.stdout, 'lookup').text },
-      ];
+      const out: SurveyPart[] = [{ key: 'config', label: CONFIG_LABEL, stdout: scriptPart(r.stdout, 'config').text }];
+      if (req.name !== null) out.push({ key: 'lookup', label: resolveLabel(req.name, seconds), stdout: scriptPart(r.stdout, 'lookup').text });
       if (req.targets.length > 0) out.push({ key: 'reach', label: reachLabel(seconds, req.targets), stdout: withoutParts(r.stdout, ['config', 'lookup']) });
       return out;
     },
@@ -906,7 +927,7 @@ export const linuxProber: GuestProber = {
       const cut = r.timedOut || r.truncated || r.exitCode === null;
       return {
         config: parseLinuxConfig(config.text, guest, !config.ended && cut),
-        resolve: lookupCited(parseLinuxResolve(lookup.text, req.name, !lookup.ended && cut, guest)),
+        resolve: req.name === null ? null : lookupCited(parseLinuxResolve(lookup.text, req.name, !lookup.ended && cut, guest)),
         reach: req.targets.length > 0 ? cited(parseLinuxReach(r.stdout, req.targets, cut, guest, seconds), seconds) : [],
       };
     },

@@ -5,7 +5,7 @@
 // root), a script cut off before it got there or unreadable output becomes { ok: false, error } with
 // a MeasurementError (grader/probes/measurement.ts): the command, the guest, the cause and the
 // guest's own words. The checks put it in words in the report's language (grader/facts/describe.ts).
-import type { CommandEvidence, Connection, FactRequest, GuestFacts, MeasureCause, MeasuredFact, MeasurementError, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../../types.js';
+import type { CommandEvidence, Connection, ExtraRequest, GuestFacts, MeasureCause, MeasuredFact, MeasurementError, NatFacts, NatRule, NatSaved, SysctlFact, SysctlSetting } from '../../types.js';
 import { runProbe } from '../evidence.js';
 import { couldNotMeasure, splitSections } from '../measurement.js';
 import { SAVED_FILE, SYSCTL_KEY } from '../../facts/needs.js';
@@ -294,9 +294,9 @@ export function parseNat(sections: Map<string, { body: string; rc: number | null
 
 // ------------------------------------------------------------------ run
 
-export async function linuxRouterFacts(conn: Connection, requests: FactRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>> {
+export async function linuxRouterFacts(conn: Connection, requests: ExtraRequest[], ev: CommandEvidence[]): Promise<Pick<GuestFacts, 'sysctl' | 'nat'>> {
   const keys = [...new Set(requests.flatMap((r) => (r.kind === 'sysctl' && SYSCTL_KEY.test(r.key) ? [r.key] : [])))];
-  const natReq = requests.filter((r): r is Extract<FactRequest, { kind: 'nat' }> => r.kind === 'nat');
+  const natReq = requests.filter((r): r is Extract<ExtraRequest, { kind: 'nat' }> => r.kind === 'nat');
   const files = [...new Set(natReq.flatMap((r) => r.savedFiles.filter((f) => SAVED_FILE.test(f))))];
   const args = [String(keys.length), ...keys, natReq.length > 0 ? '1' : '0', ...files];
   const label = [keys.length > 0 ? `cat /proc/sys/{${keys.join(',')}}; sysctl.d files` : '', natReq.length > 0 ? `iptables-save -t nat; nft list ruleset; cat ${files.join(' ')}` : ''].filter(Boolean).join('; ');

@@ -381,7 +381,7 @@ describe('engine: tasks, connections, robustness', () => {
 
   it('a crashing check or host check does not stop the others', async () => {
     const { questionChecks } = await import('../../../checks/questions/index.js');
-    const broken = { ...questionChecks, 'dns-server': { name: 'dns-server', kind: 'ipv4' as const, observe: () => { throw new Error('boom'); } } };
+    const broken = { ...questionChecks, 'dns-server': { name: 'dns-server', kind: 'ipv4' as const, needs: () => [], observe: () => { throw new Error('boom'); } } };
     const hostChecks = [{ name: 'explodes', run: () => { throw new Error('kaboom'); } }];
     const { r } = await grade('nat', { deps: { questionChecks: broken, hostChecks } });
     expect(v(r, 'nat.dns_server.linux').outcome).to.equal('error');

@@ -35,13 +35,13 @@ async function run(o: { leases: LeaseInfo[]; identityRuns?: boolean; guests?: Pa
   const prober: GuestProber = {
     ...base,
     survey: {
-      plan: (req: SurveyRequest) => ({ label: 'survey', script: 'SURVEY', args: [req.name, ...req.targets], timeoutMs: 1000 }),
+      plan: (req: SurveyRequest) => ({ label: 'survey', script: 'SURVEY', args: [req.name ?? '', ...req.targets], timeoutMs: 1000 }),
       read(r, req, guest) {
         const role = roleOf(guest) as 'linux' | 'windows';
         surveys.push({ role, targets: req.targets });
         expect(JSON.parse(r.stdout)).to.deep.equal([req.name, ...req.targets]);
         const g = guests[role];
-        return { config: toConfig(g.config), resolve: toResolution({ ...g.resolve, name: req.name }), reach: req.targets.map((target) => toReach({ target, status: g.reach[target] ?? 'no-neighbour' })) };
+        return { config: toConfig(g.config), resolve: req.name === null ? null : toResolution({ ...g.resolve, name: req.name }), reach: req.targets.map((target) => toReach({ target, status: g.reach[target] ?? 'no-neighbour' })) };
       },
     },
   };

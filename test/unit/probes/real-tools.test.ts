@@ -222,7 +222,7 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
       const { facts } = await survey(conn, ['127.0.0.1']);
       expect(facts.reach.map((x) => [x.status, x.error?.cause])).to.deep.equal([['error', 'permission-denied']]);
       expect(facts.config.errors).to.equal(undefined);
-      expect(facts.resolve.status).to.equal('resolved');
+      expect(facts.resolve!.status).to.equal('resolved');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -240,8 +240,8 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
       expect(r.timedOut).to.equal(true);
       const facts = linuxProber.survey!.read(r, req, conn.target);
       expect(facts.config.errors).to.equal(undefined);
-      expect(facts.resolve.status).to.equal('error');
-      expect(facts.resolve.error?.cause).to.equal('cut-off');
+      expect(facts.resolve!.status).to.equal('error');
+      expect(facts.resolve!.error?.cause).to.equal('cut-off');
       expect(facts.reach.map((x) => x.status)).to.not.include('no-reply');
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -46,8 +46,8 @@ describe('probes/linux survey (config + lookup + pings in one round trip)', () =
     expect(f.config.interfaces.find((i) => i.name === 'eth0')).to.not.equal(undefined);
     expect(f.config.defaultGateway).to.equal('192.168.101.1');
     expect(f.config.errors?.dns?.cause).to.equal('cut-off');
-    expect(f.resolve.status).to.equal('error');
-    expect(f.resolve.error?.cause).to.equal('cut-off');
+    expect(f.resolve!.status).to.equal('error');
+    expect(f.resolve!.error?.cause).to.equal('cut-off');
     expect(f.reach.map((r) => r.status)).to.deep.equal(['probe-timeout', 'probe-timeout', 'probe-timeout']);
   });
 
@@ -55,7 +55,7 @@ describe('probes/linux survey (config + lookup + pings in one round trip)', () =
     const end = recorded.indexOf('@@LG-PART-END config\n') + '@@LG-PART-END config\n'.length;
     const f = read(result(recorded.slice(0, end), true));
     expect(f.config.errors).to.equal(undefined);
-    expect(f.resolve.error?.cause).to.equal('cut-off');
+    expect(f.resolve!.error?.cause).to.equal('cut-off');
     for (const r of f.reach) expect(r.status).to.be.oneOf(['probe-timeout', 'error']);
   });
 
@@ -78,7 +78,7 @@ describe('probes/linux survey (config + lookup + pings in one round trip)', () =
   it('output that is not a survey at all measures nothing', () => {
     const f = read(result('\u001b[2J garbage\n@@LG-PART-BEGIN config\n{{{\n'));
     expect(f.config.errors?.interfaces).to.not.equal(undefined);
-    expect(f.resolve.status).to.equal('error');
+    expect(f.resolve!.status).to.equal('error');
     expect(f.reach.every((r) => r.status === 'error')).to.equal(true);
   });
 });

@@ -14,7 +14,7 @@ import { startWsmanServer, type WsmanServer, type PowerShellRequest } from '../.
 import { registerWindowsProbeFixtures, windowsSurveyOutput } from '../../fixtures/probes/windows/register.js';
 import { answersFile, courseSpec, fakeDeps, labFile, MAC, referenceAnswers, referenceGuests, snapshot } from '../../fixtures/engine/world.js';
 
-const REQ: SurveyRequest = { name: 'www.labgrade.test', targets: ['198.51.100.10', '192.168.101.1', '192.168.101.218'], timeoutMs: 1000 };
+const REQ = { name: 'www.labgrade.test', targets: ['198.51.100.10', '192.168.101.1', '192.168.101.218'], timeoutMs: 1000 } satisfies SurveyRequest;
 const res = (stdout: string, o: Partial<CommandResult> = {}): CommandResult => ({ exitCode: 0, stdout, stderr: '', durationMs: 5, truncated: false, timedOut: false, ...o });
 const survey = windowsProber.survey!;
 const WIN_MAC = '52:54:00:22:fa:b7';
@@ -41,8 +41,8 @@ describe('probes/windows survey: one PowerShell per guest', function () {
       ['192.168.101.218', 'filtered'],
     ]);
     expect(f.reach[2]!.command).to.equal('Ping.SendPingAsync(192.168.101.218, 1000 ms)');
-    expect(f.resolve.ok && f.resolve.value).to.deep.include({ status: 'resolved', addresses: ['198.51.100.10'] });
-    expect(f.resolve.tool).to.equal('Resolve-DnsName');
+    expect(f.resolve!.ok && f.resolve!.value).to.deep.include({ status: 'resolved', addresses: ['198.51.100.10'] });
+    expect(f.resolve!.tool).to.equal('Resolve-DnsName');
     // Its parts are cited apart, each with its own label and output.
     expect(survey.parts!(res(windowsSurveyOutput(REQ.name, REQ.targets)), REQ).map((p) => p.key)).to.deep.equal(['config', 'lookup', 'reach']);
   });
@@ -55,13 +55,13 @@ describe('probes/windows survey: one PowerShell per guest', function () {
       expect(r.ok).to.equal(false);
       expect(!r.ok && r.error.cause).to.equal('cut-off');
     }
-    expect(!f.resolve.ok && f.resolve.error.cause).to.equal('cut-off');
+    expect(!f.resolve!.ok && f.resolve!.error.cause).to.equal('cut-off');
   });
 
   it('cut off after the pings: the pings count; only the lookup is not measured', () => {
     const f = survey.read(res(windowsSurveyOutput(REQ.name, REQ.targets, { cutAfter: 'reach' }), { exitCode: null, timedOut: true }), REQ, 'g');
     expect(f.reach.map((r) => r.ok && r.value.status)).to.deep.equal(['replied', 'replied', 'filtered']);
-    expect(!f.resolve.ok && f.resolve.error.cause).to.equal('cut-off');
+    expect(!f.resolve!.ok && f.resolve!.error.cause).to.equal('cut-off');
   });
 
   it('an unreadable configuration part is "could not measure" (unparseable) for the configuration alone', () => {
@@ -69,18 +69,18 @@ describe('probes/windows survey: one PowerShell per guest', function () {
     const f = survey.read(res(out), REQ, 'g');
     expect(!f.config.interfaces.ok && f.config.interfaces.error.cause).to.equal('unparseable');
     expect(!f.config.gateway.ok && f.config.gateway.error.cause).to.equal('unparseable');
-    expect(f.resolve.ok && f.resolve.value.status).to.equal('resolved');
+    expect(f.resolve!.ok && f.resolve!.value.status).to.equal('resolved');
     expect(f.reach[0]!.ok && f.reach[0]!.value.status).to.equal('replied');
   });
 
   it('PowerShell itself missing or denied: every part is "could not measure" with that cause', () => {
     const missing = survey.read(res('', { exitCode: 1, stderr: "powershell : The term 'powershell' is not recognized as the name of a cmdlet" }), REQ, 'g');
     expect(!missing.config.interfaces.ok && missing.config.interfaces.error.cause).to.equal('tool-missing');
-    expect(!missing.resolve.ok && missing.resolve.error.cause).to.equal('tool-missing');
+    expect(!missing.resolve!.ok && missing.resolve!.error.cause).to.equal('tool-missing');
     expect(missing.reach.every((r) => !r.ok && r.error.cause === 'tool-missing')).to.equal(true);
     const denied = survey.read(res('', { exitCode: 1, stderr: 'Access is denied.' }), REQ, 'g');
     expect(!denied.config.dns.ok && denied.config.dns.error.cause).to.equal('permission-denied');
-    expect(!denied.resolve.ok && denied.resolve.error.cause).to.equal('permission-denied');
+    expect(!denied.resolve!.ok && denied.resolve!.error.cause).to.equal('permission-denied');
   });
 
   it('the identity check reads the survey: it runs as the check and its result comes back', () => {
