@@ -20,6 +20,8 @@ import type { WatchSnapshot } from '../../../grader/watch/state.js';
 import type { ExerciseSpec, GradeResult } from '../../../grader/types.js';
 import { runWatchCli } from '../../../grader/cli/commands/watch.js';
 import { runBatchCli } from '../../../grader/cli/commands/batch.js';
+import { startWatchServer } from '../../../grader/watch/server.js';
+import { CHROMIUM, chromiumAvailable } from '../reports/chromium.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SPEC = `${root}exercises/clase2-redes.yaml`;
@@ -220,6 +222,61 @@ describe('watch --hand-ins: hand-ins dropped while watch runs', function () {
     } catch (e) {
       expect((e as Error).name).to.equal('InputError');
       expect((e as Error).message).to.match(/neither a folder nor a file/);
+    }
+  });
+
+  it('the page (headless Chromium): trust and reasons per student, Waiting for no hand-in, a hand-in for nobody listed; a drop updates the open page', async function () {
+    if (!chromiumAvailable()) this.skip();
+    const { chromium } = await import('playwright-core');
+    const ana = await handInBytes(dir, 'ana', BUILD);
+    await writeFile(join(src.source, 'ana.zip'), ana);
+    await writeFile(join(src.source, 'zoe.zip'), await handInBytes(dir, 'zoe', BUILD));
+    const out = join(dir, 'out');
+    let latest: WatchSnapshot | null = null;
+    const server = await startWatchServer({ listen: { host: '127.0.0.1', port: 0 }, token: null, lang: 'en', outDir: out, ids: new Set(roster.students.map((x) => x.id)), snapshot: () => latest! });
+    const ac = new AbortController();
+    const running = runWatch(
+      roster,
+      {
+        exercise: { id: spec.id, title: spec.title.en, file: spec.file },
+        outDir: out,
+        concurrency: 1,
+        perHost: 1,
+        lang: 'en',
+        everySec: 3600,
+        stuckAfter: 3,
+        signal: ac.signal,
+        handIns: { ...src, settleMs: 300 },
+        onRound: (_i, x) => {
+          latest = x;
+          server.publish('round', x);
+        },
+      },
+      { grade: () => Promise.reject(new Error('no live grading')), redact: (x) => x },
+    );
+    const origin = `http://127.0.0.1:${server.port}`;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const requests: string[] = [];
+    try {
+      await until('round 1', () => latest && latest.round >= 1);
+      const page = await browser.newPage();
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(`${origin}/`, { waitUntil: 'load' });
+      await page.waitForSelector('tr[data-student="ana"] [data-trust]');
+      for (const id of ['bea', 'carla', 'dan']) await page.waitForSelector(`tr[data-student="${id}"] [data-waiting="${id}"]`);
+      expect(await page.isVisible('#unmatched')).to.equal(true);
+      expect(await page.textContent('[data-unmatched]')).to.equal('zoe');
+      // Carla drops Ana's very zip: both flagged on the open page, no reload.
+      await writeFile(join(src.source, 'carla.zip'), ana);
+      await page.waitForSelector('tr[data-student="carla"] [data-trust="withheld"]');
+      await page.waitForSelector('tr[data-student="ana"] li[data-flag="same-hand-in"]');
+      expect(await page.$('tr[data-student="carla"] [data-waiting]')).to.equal(null);
+      for (const r of requests) expect(new URL(r).origin, r).to.equal(origin);
+    } finally {
+      await browser.close();
+      ac.abort();
+      await running;
+      await server.close();
     }
   });
 });
