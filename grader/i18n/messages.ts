@@ -38,6 +38,16 @@ export function both(es: string, en: string): Msg {
   return { es, en };
 }
 
+/** Data shown as it is in every language (an address, a name, a guest's own words). */
+export function data(s: string): Msg {
+  return { es: s, en: s };
+}
+
+/** Several messages, one after another (empty ones are left out when said). */
+export function join(parts: Msg[], sep = ' '): Msg {
+  return sep === ' ' ? { join: parts } : { join: parts, sep };
+}
+
 export function isMsg(x: unknown): x is Msg {
   if (x === null || typeof x !== 'object') return false;
   const o = x as Record<string, unknown>;

@@ -1,5 +1,5 @@
 // The one vocabulary of answer words, per language: yes, no, none and unsure. Every answer reader
-// takes its words from here (grader/inputs/answers/yes-no.ts, fields.ts, address.ts through
+// takes its words from here (grader/answers/kinds/yes-no.ts, fields.ts, grader/answers/kinds/ipv4.ts through
 // parse-answer.ts's isNone), so "ninguno" means the same in every kind of question and a new word
 // is added once. Words are folded (lower case, no accents: grader/inputs/answers/text.ts fold);
 // students mix languages, so the readers accept the union of both.

@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import { commandFor, configEvidence, evidenceOf, normMac, reachEvidence } from '../../../checks/questions/util.js';
 import { inRange, inSubnet } from '../../../grader/net/ipv4.js';
-import { compare, renderTheory, theoryHolds } from '../../../grader/engine/grade.js';
+import { compare, renderTheory, theoryHolds } from '../../../grader/answers/index.js';
+import { say } from '../../../grader/i18n/messages.js';
 import { diagnoseNetwork } from '../../../grader/engine/network.js';
 import type { GuestFacts } from '../../../grader/types.js';
 import { courseSpec, networks } from '../../fixtures/engine/world.js';
@@ -59,16 +60,16 @@ describe('question-check helpers', () => {
   it('resolves symbolic theory against the network', () => {
     const nat = networks()[0]!;
     const th = courseSpec().tasks[0]!.theory.vm_config;
-    expect(theoryHolds(th, { kind: 'ipv4-config', address: '192.168.101.218', prefix: 24, gateway: '192.168.101.1', dns: ['192.168.101.1'] }, nat)).to.equal(true);
-    expect(theoryHolds(th, { kind: 'ipv4-config', address: '192.168.101.3', prefix: 24, gateway: '192.168.101.1', dns: ['192.168.101.1'] }, nat)).to.equal(false);
-    expect(theoryHolds({ kind: 'ipv4', value: 'host-address' }, { kind: 'ipv4', value: '192.168.101.1' }, nat)).to.equal(true);
-    expect(theoryHolds({ kind: 'ipv4', value: 'none' }, { kind: 'ipv4', value: null }, nat)).to.equal(true);
-    expect(renderTheory(th, nat, 'en')).to.equal(
+    expect(theoryHolds(th, { kind: 'ipv4-config', address: '192.168.101.218', prefix: 24, gateway: '192.168.101.1', dns: ['192.168.101.1'] }, { net: nat, vms: {}, names: {} })).to.equal(true);
+    expect(theoryHolds(th, { kind: 'ipv4-config', address: '192.168.101.3', prefix: 24, gateway: '192.168.101.1', dns: ['192.168.101.1'] }, { net: nat, vms: {}, names: {} })).to.equal(false);
+    expect(theoryHolds({ kind: 'ipv4', value: 'host-address' }, { kind: 'ipv4', value: '192.168.101.1' }, { net: nat, vms: {}, names: {} })).to.equal(true);
+    expect(theoryHolds({ kind: 'ipv4', value: 'none' }, { kind: 'ipv4', value: null }, { net: nat, vms: {}, names: {} })).to.equal(true);
+    expect(say('en', renderTheory(th!, { net: nat, vms: {}, names: {} }))).to.equal(
       "an address in the DHCP range 192.168.101.128-192.168.101.254, gateway 192.168.101.1 (the host's address on the network), DNS 192.168.101.1 (the host's address on the network)",
     );
     // The subnet test cannot be made on a network without <ip>: unknown, not false.
     const viso = networks()[2]!;
-    expect(theoryHolds({ kind: 'ipv4-config', address: 'network-subnet', gateway: 'none', dns: 'none' }, { kind: 'ipv4-config', address: '172.22.0.2', prefix: 16, gateway: null, dns: [] }, viso)).to.equal(null);
+    expect(theoryHolds({ kind: 'ipv4-config', address: 'network-subnet', gateway: 'none', dns: 'none' }, { kind: 'ipv4-config', address: '172.22.0.2', prefix: 16, gateway: null, dns: [] }, { net: viso, vms: {}, names: {} })).to.equal(null);
   });
 
   it('compares answers per kind', () => {

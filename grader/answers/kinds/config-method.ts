@@ -1,7 +1,10 @@
+// The config-method kind (how the machine got its address).
 // static/dynamic: "manual", "estática", "fija", "por DHCP", "automática", "dinámica", "DHCP", and
 // the "DHCP habilitado: sí/no" / "DHCP Enabled: Yes/No" line of a pasted `ipconfig /all`.
 // A negated word counts as the other ("sin DHCP" is static); both at once is ambiguous.
-import { FILLER, foldedWords, hostility, reportIgnored, tokenize, typoOf, type Reading } from './text.js';
+import { msg } from '../../i18n/messages.js';
+import { mapReading, notScalar, type AnswerKindModule } from '../kind.js';
+import { FILLER, foldedWords, hostility, reportIgnored, tokenize, typoOf, type Reading } from '../../inputs/answers/text.js';
 
 const DYNAMIC = ['dinamica', 'dinamico', 'dinamicas', 'dinamicos', 'dynamic', 'dynamically', 'dinamicamente', 'dhcp', 'automatica', 'automatico', 'automatic', 'automatically', 'automaticamente', 'auto', 'dhcpv4'];
 const STATIC = ['estatica', 'estatico', 'estaticas', 'estaticos', 'static', 'statically', 'estaticamente', 'manual', 'manually', 'manualmente', 'fija', 'fijo', 'fijas', 'fixed', 'a mano'];
@@ -46,3 +49,19 @@ export function readMethod(input: string): Reading<'static' | 'dynamic'> {
   if (!dyn && !stat) return { ok: false, code: 'ansMethodUnknown', params: { value: input.trim() } };
   return { ok: true, value: dyn ? 'dynamic' : 'static', ignored: reportIgnored(ignored) };
 }
+
+// ------------------------------------------------------------------ the kind
+
+export const configMethodKind: AnswerKindModule<'config-method'> = {
+  kind: 'config-method',
+  read(v) {
+    if (typeof v === 'number') return { ok: false, code: 'ansMethodUnknown', params: { value: String(v) } };
+    if (typeof v !== 'string') return notScalar(v);
+    return mapReading(readMethod(v), (value) => ({ kind: 'config-method' as const, value }));
+  },
+  render: (v) => msg('grade', v.value),
+  compare: (answer, observed) => ({ score: answer.value === observed.value ? 1 : 0, wrongFields: [] }),
+  renderTheory: (th) => msg('grade', th.value),
+  theoryHolds: (th, v) => th.value === v.value,
+  saysTheoryAgrees: true,
+};

@@ -1,10 +1,15 @@
+// The ipv4-config kind: address, prefix, gateway and DNS servers, graded per field.
 // An IPv4 configuration as students write it: free text ("IP 192.168.101.218/24, gw .1, dns
 // 192.168.101.1"), one field per line, a map { address, gateway, dns } whose values are free text
 // themselves, or pasted `ipconfig [/all]`, `ip a`, `ip r`, `nmcli dev show` output.
 import type { AddressRef, AnswerValue } from '../../types.js';
-import { configField, isNone, parseIpv4 } from '../parse-answer.js';
-import { scanFields, type Field, type Scan } from './fields.js';
-import { hostility, reportIgnored, type Problem, type Reading } from './text.js';
+import { configField, isNone, parseIpv4 } from '../../inputs/parse-answer.js';
+import { scanFields, type Field, type Scan } from '../../inputs/answers/fields.js';
+import { hostility, reportIgnored, type Problem, type Reading } from '../../inputs/answers/text.js';
+import { inRange, inSubnet } from '../../net/ipv4.js';
+import { data, join, msg, type Msg } from '../../i18n/messages.js';
+import { mapReading, type AnswerKindModule, type ValueOf } from '../kind.js';
+import { addrHolds, addressOrNone, dnsHolds, refName, refText, theoryAddressText } from '../addresses.js';
 
 /** The ipv4-config answer as read, before the engine resolves named addresses (`unresolved`). */
 export type ConfigReading = Omit<Extract<AnswerValue, { kind: 'ipv4-config' }>, 'kind' | 'unresolved'>;
@@ -109,3 +114,103 @@ function fromScan(s: Scan): Reading<ConfigReading> {
   const out: Reading<ConfigReading> = { ok: true, value, ignored: reportIgnored(ignored) };
   return s.pasted ? { ...out, pasted: s.pasted } : out;
 }
+
+// ------------------------------------------------------------------ the kind
+
+function sameSet(a: string[], b: string[]): boolean {
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((e) => y.has(e));
+}
+
+/** A configuration in words: "192.168.101.218/24, puerta de enlace 192.168.101.1, DNS 192.168.101.1". */
+export function configWords(address: Msg, gateway: Msg, dns: Msg): Msg {
+  return msg('grade', 'valueConfig', { address, gateway, dns });
+}
+
+export const ipv4ConfigKind: AnswerKindModule<'ipv4-config'> = {
+  kind: 'ipv4-config',
+  read(v) {
+    return mapReading(readConfig(v), (c) => {
+      const value: ValueOf<'ipv4-config'> = { kind: 'ipv4-config', address: c.address, prefix: c.prefix, gateway: c.gateway, dns: c.dns };
+      if (c.gatewayRef) value.gatewayRef = c.gatewayRef;
+      if (c.dnsRefs) value.dnsRefs = c.dnsRefs;
+      return value;
+    });
+  },
+  render(v) {
+    const addr = v.address ? data(`${v.address}${v.prefix !== null ? `/${v.prefix}` : ''}`) : msg('grade', 'none');
+    const unresolved = v.unresolved ?? [];
+    const gw = v.gatewayRef ? refText(v.gatewayRef, unresolved.includes(v.gatewayRef) ? null : v.gateway) : addressOrNone(v.gateway, 'noneGateway');
+    const dnsParts: Msg[] = v.dns.map(data);
+    for (const r of v.dnsRefs ?? []) if (unresolved.includes(r)) dnsParts.push(refText(r, null));
+    const named = (v.dnsRefs ?? []).filter((r) => !unresolved.includes(r)).map(refName);
+    const list = join(dnsParts, ', ');
+    const dns = dnsParts.length ? (named.length ? msg('grade', 'valueNamed', { list, names: join(named, ', ') }) : list) : msg('grade', 'none');
+    return configWords(addr, gw, dns);
+  },
+  compare(answer, observed) {
+    const unresolved = answer.unresolved ?? [];
+    const gwUnresolved = answer.gatewayRef !== undefined && unresolved.includes(answer.gatewayRef);
+    const dnsUnresolved = (answer.dnsRefs ?? []).some((r) => unresolved.includes(r));
+    const fields: [string, boolean][] = [
+      ['address', answer.address === observed.address],
+      ['prefix', answer.prefix === observed.prefix],
+      ['gateway', !gwUnresolved && answer.gateway === observed.gateway],
+      ['dns', !dnsUnresolved && sameSet(answer.dns, observed.dns)],
+    ];
+    const ok = fields.filter(([, x]) => x).length;
+    return { score: ok / fields.length, wrongFields: fields.filter(([, x]) => !x).map(([k]) => k) };
+  },
+  renderTheory(th, ctx) {
+    const v4 = ctx.net?.ips.find((i) => i.family === 'ipv4');
+    const ranges = v4?.dhcpRanges.map((r) => `${r.start}-${r.end}`).join(', ');
+    const address =
+      th.address === 'dhcp-range'
+        ? msg('grade', 'theoryInDhcpRange', { range: ranges || '-' })
+        : th.address === 'network-subnet'
+          ? msg('grade', 'theoryInSubnet', { subnet: v4 ? `${v4.address}/${v4.prefix}` : '-' })
+          : msg('grade', 'theoryAnyAddress');
+    return configWords(address, theoryAddressText(th.gateway, ctx, 'noneGateway'), theoryAddressText(th.dns, ctx));
+  },
+  theoryHolds(th, c, ctx) {
+    const v4 = ctx.net?.ips.find((i) => i.family === 'ipv4');
+    let address: boolean | null;
+    if (th.address === 'any') address = true;
+    else if (th.address === 'dhcp-range') address = c.address !== null && (v4?.dhcpRanges ?? []).some((r) => inRange(c.address!, r.start, r.end));
+    else address = v4 ? c.address !== null && inSubnet(c.address, v4.address, v4.prefix) : null;
+    const gateway = addrHolds(th.gateway, c.gateway, ctx.net, ctx.vms);
+    const dns = dnsHolds(th.dns, c.dns, ctx.net, ctx.vms);
+    if (address === false || !gateway || !dns) return false;
+    return address;
+  },
+  // Graded per field: the theory speaks of the whole configuration, not of the fields that differ.
+  saysTheoryAgrees: false,
+  mistakes(answer, ctx) {
+    const codes: string[] = [];
+    const words: Msg[] = [];
+    const addr = answer.address;
+    if (!addr) return { codes, words };
+    // An address libvirt still leases to this VM, which it no longer has.
+    const lease = ctx.staleLeases.find((l) => l.address === addr);
+    if (lease) {
+      codes.push('answer-is-stale-lease');
+      words.push(msg('grade', 'msgAnswerIsStaleLease', { address: addr, network: lease.network }));
+    }
+    const net = ctx.network;
+    if (net && !ctx.codes.has('answer-is-stale-lease') && !lease) {
+      const v4 = net.ips.find((i) => i.family === 'ipv4');
+      if (v4 && !inSubnet(addr, v4.address, v4.prefix)) {
+        codes.push('answer-other-network');
+        const other = ctx.allNetworks.find((n) => n.name !== net.name && n.ips.some((i) => i.family === 'ipv4' && inSubnet(addr, i.address, i.prefix)));
+        const subnet = `${v4.address}/${v4.prefix}`;
+        words.push(
+          other
+            ? msg('grade', 'msgAnswerOtherNetwork', { address: addr, network: net.name, subnet, other: other.name })
+            : msg('grade', 'msgAnswerOutsideSubnet', { address: addr, network: net.name, subnet }),
+        );
+      }
+    }
+    return { codes, words };
+  },
+};

@@ -1,11 +1,14 @@
+// The yes-no kind (connectivity, resolution, forwarding...: a yes or a no).
 // yes/no as students write it: "sí, hay conectividad", "si", "no hay ping", "funciona",
 // "no responde", "correcto", "ok", "yes it works", "no (timeout)". Each word that says yes or no
 // is a signal; a negation flips the next "it works" word ("no responde", "sin conectividad");
 // "no hay problema" is a yes. Signals both ways make the answer ambiguous: unreadable, never a guess.
 // An answer that says the student does not know ("no lo sé", "ni idea") never reaches this reader:
 // readAnswer (index.ts) makes it unsure first (vocabulary.ts).
-import { FILLER, foldedWords, hostility, reportIgnored, tokenize, typoOf, type Reading } from './text.js';
-import { NO_WORDS, YES_WORDS } from './vocabulary.js';
+import { FILLER, foldedWords, hostility, reportIgnored, tokenize, typoOf, type Reading } from '../../inputs/answers/text.js';
+import { NO_WORDS, YES_WORDS } from '../../inputs/answers/vocabulary.js';
+import { msg } from '../../i18n/messages.js';
+import { mapReading, notScalar, type AnswerKindModule } from '../kind.js';
 
 const YES = YES_WORDS;
 const NO = NO_WORDS;
@@ -84,3 +87,25 @@ export function readYesNo(input: string | boolean): Reading<boolean> {
   if (!yes && !no) return { ok: false, code: 'ansYesNoUnknown', params: { value: input.trim() } };
   return { ok: true, value: yes, ignored: reportIgnored(ignored) };
 }
+
+// ------------------------------------------------------------------ the kind
+
+export const yesNoKind: AnswerKindModule<'yes-no'> = {
+  kind: 'yes-no',
+  read(v) {
+    if (typeof v === 'boolean') return { ok: true, value: { kind: 'yes-no', value: v }, ignored: [] };
+    if (typeof v === 'number') return { ok: false, code: 'ansYesNoUnknown', params: { value: String(v) } };
+    if (typeof v !== 'string') return notScalar(v);
+    return mapReading(readYesNo(v), (value) => ({ kind: 'yes-no' as const, value }));
+  },
+  render: (v) => msg('grade', v.value ? 'yes' : 'no'),
+  compare: (answer, observed) => ({ score: answer.value === observed.value ? 1 : 0, wrongFields: [] }),
+  renderTheory: (th) => msg('grade', th.value ? 'yes' : 'no'),
+  theoryHolds: (th, v) => th.value === v.value,
+  saysTheoryAgrees: true,
+  mistakes(answer, ctx) {
+    // A ping without reply whose neighbour resolved: the link works, a firewall drops ICMP.
+    if (ctx.codes.has('firewall-filtered') && !answer.value) return { codes: ['answered-no-but-link-works'], words: [msg('grade', 'msgFilteredAnsweredNo')] };
+    return { codes: [], words: [] };
+  },
+};
