@@ -77,7 +77,7 @@ describe('contracts: one shape for "not measured"', () => {
     const spec = courseSpec();
     spec.questions.gw = { id: 'gw', prompt: { es: '¿gw?', en: 'gw?' }, kind: 'ipv4', check: 'default-gateway', points: 1, hints: {} };
     const task = spec.tasks.find((t) => t.id === 'nat')!;
-    task.questions.push('gw');
+    task.questions = [...task.questions, 'gw'];
     task.theory.gw = { kind: 'ipv4', value: 'host-address' };
     const guests = referenceGuests('nat');
     const error = { command: 'ip -j -4 route show', guest: 'g', tool: 'ip', cause: 'tool-missing' as const, detail: 'ip: not found', exitCode: 127 };
