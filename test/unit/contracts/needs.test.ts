@@ -8,6 +8,7 @@ import { factRequests, planOf } from '../../../grader/engine/measure.js';
 import { linuxProber } from '../../../grader/probes/linux/collector.js';
 import { windowsProber } from '../../../grader/probes/windows.js';
 import { gradeStudent } from '../../../grader/engine/run.js';
+import { LocalConnection } from '../../../grader/transports/local.js';
 import { answersFile, courseSpec, fakeDeps, labFile, referenceAnswers, referenceGuests, snapshot } from '../../fixtures/engine/world.js';
 import { toConfig, toReach, toResolution } from '../../helpers/facts.js';
 
@@ -56,6 +57,17 @@ describe('contracts: probes planned from the checks\' declared needs', () => {
       expect(pings).to.not.match(os === 'linux' ? /lookup\(\)/ : /Resolve-DnsName/);
     });
   }
+
+  it('linux: the configuration-only survey runs in a real sh and measures the configuration (this machine, no packet sent)', async () => {
+    const plan = linuxProber.survey!.plan(CONFIG_ONLY);
+    const r = await new LocalConnection().runScript(plan.script, plan.args, { timeoutMs: plan.timeoutMs });
+    const f = linuxProber.survey!.read(r, CONFIG_ONLY, 'local');
+    expect(f.config.interfaces.ok, JSON.stringify(f.config.interfaces)).to.equal(true);
+    expect(f.config.gateway.ok, JSON.stringify(f.config.gateway)).to.equal(true);
+    expect(f.resolve).to.equal(null);
+    expect(f.reach).to.deep.equal([]);
+    expect(r.stdout).to.not.match(/@@LG-PING|@@LG-PART-BEGIN lookup/);
+  });
 
   it('a survey read without a name has no lookup and no part for it', () => {
     const r = { exitCode: 0, stdout: '@@LG-PART-BEGIN config\n@@LG-PART-END config\n', stderr: '', durationMs: 1, truncated: false, timedOut: false };
