@@ -1,7 +1,7 @@
 // Measures the VMs of one task: opens each VM's connection (once per VM for the whole run, shared
-// through the pool), reads its configuration, then probes the targets that matter for the task —
-// the outside host, every address the peers have on the task's network, the host's address there —
-// and resolves the test name. VMs are measured in parallel, and the probes of one VM in parallel.
+// through the pool), reads its configuration, then probes the targets its questions need (each
+// check declares them: the outside host, every address the peers have on the task's network, the
+// host's address there) and resolves the test name only when a question needs it. VMs are measured in parallel, and the probes of one VM in parallel.
 // A VM that cannot be reached becomes a GuestOutcome error with the reason; the others go on.
 import { TransportError } from '../types.js';
 import type {
