@@ -14,6 +14,7 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runUnderLabLock } from './_lab-lock.mjs';
+import { inlineLabRoster } from './_lab-roster.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,10,100').split(',').map(Number);
@@ -36,15 +37,13 @@ const { LIBVIRT_URI } = (await import(join(root, 'dist', 'grader', 'lab', 'const
 process.stdout.write('bringing the lab to scenario "all"…\n');
 await lab.labUp({ scenario: 'all', labFile: false, skipPackages: true });
 const work = mkdtempSync(join(tmpdir(), 'labgrade-bench-batch-'));
-const labFile = await lab.writeLabFile(join(work, 'lab.yaml'), { linux: GUESTS[0], windows: GUESTS[1] });
 const spec = join(root, 'exercises', 'clase2-redes.yaml');
 const answers = join(root, 'exercises', 'demo', 'answers-correct.yaml');
 
+// The lab inline in the roster (the teacher's), as bench/watch.mjs: bench/_lab-roster.mjs says why.
 function roster(n) {
-  const lines = ['version: 1', 'defaults:', `  lab: ${labFile}`, `  answers: ${answers}`, '  task: nat', 'students:'];
-  for (let i = 0; i < n; i++) lines.push(`  - { id: s${String(i).padStart(3, '0')}, name: Student ${i}, email: s${i}@bench.invalid }`);
   const file = join(work, `roster-${n}.yaml`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  writeFileSync(file, inlineLabRoster(lab, GUESTS, { answers, entries: n }));
   return file;
 }
 

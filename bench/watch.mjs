@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runUnderLabLock } from './_lab-lock.mjs';
+import { inlineLabRoster } from './_lab-roster.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES = Number(process.env.BENCH_WATCH_ENTRIES ?? 30);
@@ -30,30 +31,11 @@ const lab = await import(join(root, 'dist', 'grader', 'lab', 'index.js'));
 process.stdout.write('bringing the lab to scenario "all"…\n');
 await lab.labUp({ scenario: 'all', labFile: false, skipPackages: true });
 const work = mkdtempSync(join(tmpdir(), 'labgrade-bench-watch-'));
-// The lab inline in the roster (the teacher's): a lab file would be a student's, and a student's
-// lab file may not name the grading machine's key, known_hosts or network namespace.
-const C = lab.labConstants;
-const ssh = `{ ssh: { user: root, key: ${C.paths.sshKey}, known_hosts: ${C.paths.knownHosts} } }`;
+// The lab inline in the roster (the teacher's): bench/_lab-roster.mjs says why.
 const spec = join(root, 'exercises', 'clase2-redes.yaml');
 const answers = join(root, 'exercises', 'demo', 'answers-correct.yaml');
-const lines = [
-  'version: 1',
-  'defaults:',
-  '  lab:',
-  `    uri: ${C.LIBVIRT_URI}`,
-  `    netns: ${C.LAB_NETNS}`,
-  '    networks: { nat: red-nat, isolated: red-aislada, very_isolated: red-muy-aislada }',
-  `    probes: { outside_host: ${C.upstream.outsideHost}, resolve_name: ${C.upstream.testName}, timeout_ms: 1000 }`,
-  '    vms:',
-  `      linux: { domain: ${GUESTS[0]}, access: [${ssh}, agent] }`,
-  `      windows: { domain: ${GUESTS[1]}, os: linux, access: [${ssh}, agent] }`,
-  `  answers: ${answers}`,
-  '  task: nat',
-  'students:',
-];
-for (let i = 0; i < ENTRIES; i++) lines.push(`  - { id: s${String(i).padStart(3, '0')}, name: Student ${i}, email: s${i}@bench.invalid }`);
 const roster = join(work, 'roster.yaml');
-writeFileSync(roster, `${lines.join('\n')}\n`);
+writeFileSync(roster, inlineLabRoster(lab, GUESTS, { answers, entries: ENTRIES }));
 
 const TICK = 100; // USER_HZ on Linux
 function cpuSec(pid) {

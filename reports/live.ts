@@ -15,13 +15,15 @@ import enWatch from '../grader/i18n/en/watch.js';
 import esBatch from '../grader/i18n/es/batch.js';
 import enBatch from '../grader/i18n/en/batch.js';
 import esReport from '../grader/i18n/es/report.js';
-import enReport from '../grader/i18n/en/report.js';
+import esHandin from '../grader/i18n/es/handin.js';
+import enHandin from '../grader/i18n/en/handin.js';
 import { questionTitle } from '../grader/batch/summary.js';
 import { questionShort } from './summary.js';
+import { CELL_CSS, CELL_OUTCOMES, CELL_SYMBOL, cellLabel, cellLabels } from './cells.js';
 
 const tw = translator(esWatch, enWatch);
 const tb = translator(esBatch, enBatch);
-const tr = translator(esReport, enReport);
+const th = translator(esHandin, enHandin);
 
 /** The page's Content-Security-Policy for one response's nonce. */
 /** The CSP a served student report (reports/html.ts) is sent with: the report's own, from one place. */
@@ -39,7 +41,7 @@ function embed(value: unknown): string {
 function labels(lang: Lang, snap: Pick<WatchSnapshot, 'stuckAfter'>): Record<string, unknown> {
   const W = (k: keyof typeof esWatch, p?: Record<string, number>) => tw(lang, k, p);
   const B = (k: keyof typeof esBatch) => tb(lang, k);
-  const R = (k: keyof typeof esReport) => tr(lang, k);
+  const H = (k: keyof typeof esHandin) => th(lang, k);
   // Question labels by question id (the report's catalogue), for columns that appear later too.
   const qShort: Record<string, string> = {};
   const qTitle: Record<string, string> = {};
@@ -76,14 +78,13 @@ function labels(lang: Lang, snap: Pick<WatchSnapshot, 'stuckAfter'>): Record<str
     status_incomplete: B('statusIncomplete'),
     status_failed: B('statusFailed'),
     status_pending: B('statusPending'),
-    outcome: {
-      pass: R('outcome_pass'),
-      fail: R('outcome_fail'),
-      error: R('outcome_error'),
-      skip: R('outcome_skip'),
-      warning: R('outcome_warning'),
-      partial: B('partial'),
-    },
+    outcome: cellLabels(lang),
+    symbol: CELL_SYMBOL,
+    waiting: W('waiting'),
+    waitingHelp: W('waitingHelp'),
+    trust: { ok: H('trust_ok'), review: H('trust_review'), withheld: H('trust_withheld'), missing: H('trust_missing') },
+    trustTitle: H('colTrust'),
+    unmatchedTitle: H('unmatchedTitle'),
     qShort,
     qTitle,
   };
@@ -106,13 +107,6 @@ table.matrix th.col { writing-mode: vertical-rl; transform: rotate(180deg); font
 table.matrix td.cell { text-align: center; padding: 3px 2px; min-width: 34px; font-weight: 700; border-left: 1px solid #fff; cursor: pointer; }
 table.matrix td.cell a { color: inherit; text-decoration: none; display: block; }
 table.matrix td.cell small { display: block; font-weight: 400; font-size: .66rem; opacity: .8; }
-td.cell.pass { background: var(--pass-bg); color: var(--pass); }
-td.cell.fail { background: var(--fail-bg); color: var(--fail); }
-td.cell.error { background: var(--error-bg); color: var(--error); }
-td.cell.skip { background: var(--skip-bg); color: var(--skip); }
-td.cell.warning { background: var(--warning-bg); color: var(--warning); }
-td.cell.partial { background: #fff1d6; color: #9a5b00; }
-td.cell.none { color: var(--line); }
 td.cell.stuck { outline: 3px solid var(--fail); outline-offset: -3px; }
 tr.stale td { opacity: .6; }
 td.name { white-space: nowrap; }
@@ -121,6 +115,11 @@ td.name small { display: block; color: var(--muted); }
 .badge.stuck { background: var(--fail); color: #fff; }
 .badge.stale { background: var(--skip-bg); color: var(--skip); border: 1px solid var(--line); }
 .badge.running, .badge.queued { background: #ddf4ff; color: var(--accent); }
+.badge.waiting, .badge.trust-missing { background: var(--skip-bg); color: var(--skip); border: 1px solid var(--line); }
+.badge.trust-ok { background: var(--pass-bg); color: var(--pass); }
+.badge.trust-review { background: var(--warning-bg); color: var(--warning); }
+.badge.trust-withheld { background: var(--fail); color: #fff; }
+td.name ul.reasons { margin: 2px 0 0 1em; padding: 0; font-size: .72rem; color: var(--muted); white-space: normal; max-width: 28em; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .legend { display: flex; gap: 14px; flex-wrap: wrap; font-size: .8rem; color: var(--muted); margin-top: 10px; }
 .mistake { padding: 10px 0; border-bottom: 1px solid var(--line); }
@@ -136,7 +135,6 @@ const CLIENT = String.raw`
   'use strict';
   var L = JSON.parse(document.getElementById('labels').textContent);
   var state = JSON.parse(document.getElementById('initial').textContent);
-  var SYMBOL = { pass: '✔', fail: '✘', partial: '½', error: '?', skip: '–', warning: '!' };
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -197,6 +195,8 @@ const CLIENT = String.raw`
     var body = el('tbody');
     var live = {};
     s.students.forEach(function (x) { live[x.id] = x; });
+    var hand = {};
+    if (s.handIns) s.handIns.students.forEach(function (x) { hand[x.id] = x; });
     s.class.students.forEach(function (st) {
       var w = live[st.id] || { cells: {}, grading: 'idle', stale: false, stuck: false };
       var row = el('tr');
@@ -214,7 +214,16 @@ const CLIENT = String.raw`
       if (w.stuck) { var b = el('span', 'badge stuck', L.stuck); b.title = L.stuckHelp; b.setAttribute('data-stuck', st.id); name.appendChild(b); }
       if (w.stale) { var b2 = el('span', 'badge stale', L.stale); b2.title = L.staleHelp; b2.setAttribute('data-stale', st.id); name.appendChild(b2); }
       if (w.grading !== 'idle') name.appendChild(el('span', 'badge ' + w.grading, w.grading === 'running' ? L.running : L.queued));
+      var hi = hand[st.id];
+      if (hi && hi.trust === 'missing') { var bw = el('span', 'badge waiting', L.waiting); bw.title = L.waitingHelp; bw.setAttribute('data-waiting', st.id); name.appendChild(bw); }
+      else if (hi) { var bt = el('span', 'badge trust-' + hi.trust, L.trust[hi.trust] || hi.trust); bt.title = L.trustTitle; bt.setAttribute('data-trust', hi.trust); name.appendChild(bt); }
+      else if (!s.handIns && st.status === 'pending' && w.grading === 'idle') { var bp = el('span', 'badge waiting', L.waiting); bp.setAttribute('data-waiting', st.id); name.appendChild(bp); }
       name.appendChild(el('small', '', st.id));
+      if (hi && hi.flags.length) {
+        var ul = el('ul', 'reasons');
+        hi.flags.forEach(function (f) { var li = el('li', '', f.reason); li.setAttribute('data-flag', f.code); ul.appendChild(li); });
+        name.appendChild(ul);
+      }
       row.appendChild(name);
       var status = el('td', '', L['status_' + st.status] || st.status);
       row.appendChild(status);
@@ -222,10 +231,10 @@ const CLIENT = String.raw`
       s.class.columns.forEach(function (c) {
         var cell = w.cells[c.id];
         var o = st.verdicts[c.id] || (cell ? cell.outcome : '');
-        var td = el('td', 'cell ' + (o ? o : 'none'));
+        var td = el('td', 'cell ' + (L.symbol[o] ? o : 'none'));
         td.setAttribute('data-cell', st.id + '|' + c.id);
         td.setAttribute('data-outcome', o);
-        var link = el('a', '', o ? (SYMBOL[o] || '') : '·');
+        var link = el('a', '', o ? (L.symbol[o] || '') : '·');
         link.href = reportHref(st.id);
         link.target = '_blank';
         link.rel = 'noopener';
@@ -260,10 +269,21 @@ const CLIENT = String.raw`
       box.appendChild(d);
     });
   }
+  function renderUnmatched(s) {
+    var box = document.getElementById('unmatched');
+    box.replaceChildren();
+    if (!s.handIns || !s.handIns.unmatched.length) { box.hidden = true; return; }
+    box.hidden = false;
+    box.appendChild(el('h2', '', L.unmatchedTitle));
+    var ul = el('ul');
+    s.handIns.unmatched.forEach(function (u) { var li = el('li', '', u); li.setAttribute('data-unmatched', u); ul.appendChild(li); });
+    box.appendChild(ul);
+  }
   function render(s) {
     renderHeader(s);
     renderKpis(s);
     renderMatrix(s);
+    renderUnmatched(s);
     renderMistakes(s);
     document.getElementById('updated').textContent = L.updated + ': ' + time(new Date().toISOString());
   }
@@ -297,7 +317,7 @@ export function renderLivePage(snap: WatchSnapshot, opts: { lang: Lang; nonce: s
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${h(`${tw(lang, 'pageTitle')} — ${title}`)}</title>
-<style nonce="${nonce}">${BASE_CSS}${LIVE_CSS}</style>
+<style nonce="${nonce}">${BASE_CSS}${LIVE_CSS}${CELL_CSS}</style>
 </head>
 <body data-round="${snap.round}" data-events="0">
 <header class="top"><div class="inner">
@@ -309,8 +329,9 @@ export function renderLivePage(snap: WatchSnapshot, opts: { lang: Lang; nonce: s
 <section class="kpis" id="kpis"></section>
 <section class="card" id="matrix"><h2>${h(tb(lang, 'matrix'))}</h2>
 <div class="matrix-wrap"><table class="matrix" id="matrix-table"></table></div>
-<div class="legend"><span>✔ ${h(tr(lang, 'outcome_pass'))}</span><span>½ ${h(tb(lang, 'partial'))}</span><span>✘ ${h(tr(lang, 'outcome_fail'))}</span><span>? ${h(tr(lang, 'outcome_error'))}</span><span>– ${h(tr(lang, 'outcome_skip'))}</span><span>! ${h(tr(lang, 'outcome_warning'))}</span><span>${h(`${tw(lang, 'stuck')}: ${tw(lang, 'stuckHelp', { n: snap.stuckAfter })}`)}</span></div>
+<div class="legend">${CELL_OUTCOMES.map((o) => `<span>${CELL_SYMBOL[o]} ${h(cellLabel(lang, o))}</span>`).join('')}<span>${h(`${tw(lang, 'stuck')}: ${tw(lang, 'stuckHelp', { n: snap.stuckAfter })}`)}</span></div>
 </section>
+<section class="card" id="unmatched" hidden></section>
 <section class="card" id="mistakes"><h2>${h(tb(lang, 'mistakes'))}</h2><div id="mistake-list"></div></section>
 </main>
 <script type="application/json" id="labels">${embed(labels(lang, snap))}</script>

@@ -12,6 +12,7 @@ import enReport from '../grader/i18n/en/report.js';
 import type { ExportOptions } from '../grader/batch/roster.js';
 import type { StudentStatus } from '../grader/batch/types.js';
 import { defineRenderer } from './types.js';
+import { CELL_CSS, CELL_OUTCOMES, CELL_SYMBOL, cellClass, cellLabel, cellSymbol } from './cells.js';
 import { MOODLE_MAP, questionTitle, type ClassStudent, type ClassSummary } from '../grader/batch/summary.js';
 
 const t = translator(es, en);
@@ -47,8 +48,6 @@ export const summaryCsv = defineRenderer<ClassSummary, object, 'csv'>('csv', 'cs
 
 export const summaryJson = defineRenderer<ClassSummary, object, 'json'>('json', 'json', 'application/json', (summary) => `${JSON.stringify(summary, null, 2)}\n`);
 
-const OUTCOME_CLASS: Record<string, string> = { pass: 'pass', fail: 'fail', partial: 'partial', error: 'error', skip: 'skip', warning: 'warning' };
-const SYMBOL: Record<string, string> = { pass: '✔', fail: '✘', partial: '½', error: '?', skip: '–', warning: '!' };
 
 const SUMMARY_CSS = `
 main { max-width: 1280px; }
@@ -73,13 +72,6 @@ table.matrix th.role { writing-mode: vertical-rl; transform: rotate(180deg); tex
 table.matrix td.cell.qfirst { border-left: 1px solid var(--line); }
 table.matrix td.cell { text-align: center; padding: 4px 2px; min-width: 26px; font-weight: 700; border-left: 1px solid #fff; }
 table.matrix td.cell.first { border-left: 2px solid var(--line); }
-td.cell.pass { background: var(--pass-bg); color: var(--pass); }
-td.cell.fail { background: var(--fail-bg); color: var(--fail); }
-td.cell.error { background: var(--error-bg); color: var(--error); }
-td.cell.skip { background: var(--skip-bg); color: var(--skip); }
-td.cell.warning { background: var(--warning-bg); color: var(--warning); }
-td.cell.partial { background: #fff1d6; color: #9a5b00; }
-td.cell.none { color: var(--line); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.name { white-space: nowrap; }
 td.name small { display: block; color: var(--muted); font-weight: 400; }
@@ -145,9 +137,7 @@ function renderSummaryHtml(s: ClassSummary): string {
       const cells = s.columns
         .map((c) => {
           const o = st.verdicts[c.id];
-          const cls = o ? OUTCOME_CLASS[o] ?? 'none' : 'none';
-          const label = o === 'partial' ? L('partial') : o ? R(`outcome_${o}` as keyof typeof esReport) : '';
-          return `<td class="cell ${cls}${firstOfTask.has(c.id) ? ' first' : firstOfQuestion.has(c.id) ? ' qfirst' : ''}" title="${h(`${c.id}: ${label}`)}" data-cell="${h(`${st.id}|${c.id}`)}" data-outcome="${h(o ?? '')}">${o ? SYMBOL[o] ?? '' : '·'}</td>`;
+          return `<td class="cell ${cellClass(o)}${firstOfTask.has(c.id) ? ' first' : firstOfQuestion.has(c.id) ? ' qfirst' : ''}" title="${h(`${c.id}: ${cellLabel(lang, o)}`)}" data-cell="${h(`${st.id}|${c.id}`)}" data-outcome="${h(o ?? '')}">${cellSymbol(o)}</td>`;
         })
         .join('');
       const sub = [st.email, st.idNumber].filter(Boolean).join(' · ');
@@ -156,14 +146,7 @@ function renderSummaryHtml(s: ClassSummary): string {
       return `<tr data-student="${h(st.id)}"><td class="name">${h(st.name)}<small>${h(st.id)}${sub ? ` · ${h(sub)}` : ''}</small></td><td><span class="status ${st.status}">${h(statusLabel(st.status))}</span>${st.reused ? ` <span class="muted small">(${h(L('reused'))})</span>` : ''}</td><td class="num">${h(grade)}</td><td class="num">${st.percent === null ? '–' : formatNumber(lang, st.percent, 1)}</td>${cells}<td>${link}</td></tr>`;
     })
     .join('\n');
-  const legend = `<div class="legend"><strong>${h(L('legend'))}:</strong>${(['pass', 'partial', 'fail', 'error', 'skip', 'warning'] as const)
-    .map((o) =>
-      o === 'partial'
-        ? `<span><span class="sw" style="background:#fff1d6;border:1px solid #9a5b00"></span>${SYMBOL[o]} ${h(L('partial'))}</span>`
-        : `<span><span class="sw" style="background:var(--${o}-bg);border:1px solid var(--${o})"></span>${SYMBOL[o]} ${h(R(`outcome_${o}`))}</span>`,
-    )
-    .join('')}</div>`;
-
+  const legend = `<div class="legend"><strong>${h(L('legend'))}:</strong>${CELL_OUTCOMES.map((o) => `<span><span class="sw ${o}"></span>${CELL_SYMBOL[o]} ${h(cellLabel(lang, o))}</span>`).join('')}</div>`;
   const gradedTotal = s.students.filter((x) => x.status === 'graded' || x.status === 'incomplete').length;
   const mistakes = s.mistakes.length
     ? s.mistakes
@@ -205,7 +188,7 @@ ${pinned.map((p) => `<tr data-pinned="${h(p.id)}"><td class="name">${h(p.name)}<
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(`${L('summaryTitle')} — ${s.exercise.title || s.exercise.id}`)}</title>
-<style>${BASE_CSS}${SUMMARY_CSS}</style>
+<style>${BASE_CSS}${SUMMARY_CSS}${CELL_CSS}</style>
 </head>
 <body>
 <header class="top"><div class="inner">

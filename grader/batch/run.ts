@@ -329,15 +329,9 @@ async function gradeOne(
 
   let status: StudentStatus;
   if (result) {
-    const unmeasured = result.totals.error;
-    if (result.errors.length > 0 || unmeasured > 0) {
-      status = 'incomplete';
-      failure = { code: 'incomplete', message: redact(result.errors[0] ?? t(lang, 'errIncomplete', { count: unmeasured })) };
-    } else if (result.totals.maxPoints <= 0) {
-      // Everything skipped (no task found, VMs missing): there is no grade to give.
-      status = 'incomplete';
-      failure = { code: 'nothing-graded', message: t(lang, 'errNothingGraded') };
-    } else status = 'graded';
+    const s = resultStatus(result, lang, redact);
+    status = s.status;
+    if (s.failure) failure = s.failure;
   } else {
     status = 'failed';
     result = errorResult(student, opts, failure!.message, startedAt, now());
@@ -385,6 +379,17 @@ function describeFailure(err: unknown, lang: Lang, redact: (s: string) => string
   }
   const e = err as Error;
   return { code: 'internal', message: redact(t(lang, 'errInternal', { message: e?.message ?? String(err) })) };
+}
+
+/** A result's batch status: graded, or incomplete (with why) when something was not measured or nothing graded. */
+export function resultStatus(result: GradeResult, lang: Lang, redact: (s: string) => string): { status: 'graded' | 'incomplete'; failure?: { code: string; message: string } } {
+  const unmeasured = result.totals.error;
+  if (result.errors.length > 0 || unmeasured > 0) {
+    return { status: 'incomplete', failure: { code: 'incomplete', message: redact(result.errors[0] ?? t(lang, 'errIncomplete', { count: unmeasured })) } };
+  }
+  // Everything skipped (no task found, VMs missing): there is no grade to give.
+  if (result.totals.maxPoints <= 0) return { status: 'incomplete', failure: { code: 'nothing-graded', message: t(lang, 'errNothingGraded') } };
+  return { status: 'graded' };
 }
 
 /** The report of a student who could not be graded at all: no task, the reason in `errors`. */

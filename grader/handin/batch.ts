@@ -6,7 +6,8 @@
 // verified (regrade.ts), then copies are looked for across the class. Outputs: students/<id>.json
 // and .html, class.json (with trust and reasons), index.html, grades.csv (only grades that are not
 // withheld) and feedback.zip for Moodle's "Upload multiple feedback files in a zip".
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
+import { readInput, ReadInputError } from '../inputs/read.js';
 import { basename, join } from 'node:path';
 import type { ExerciseSpec, GradeResult, Lang } from '../types.js';
 import type { Roster, RosterStudent } from '../batch/roster.js';
@@ -105,9 +106,9 @@ export async function collectSubmissions(source: string, lang: Lang): Promise<Su
     if (d.isDirectory()) {
       const zips = (await readdir(p, { withFileTypes: true })).filter((x) => x.name.toLowerCase().endsWith('.zip'));
       if (zips.length === 0) add(d.name, null, t(lang, 'noHandInInFolder', { folder: d.name }));
-      for (const z of zips) add(d.name, ...(await readRegular(join(p, z.name), lang)));
+      for (const z of zips) add(d.name, ...(await readRegular(join(p, z.name), source, lang)));
     } else if (d.name.toLowerCase().endsWith('.zip')) {
-      add(flatLabel(d.name), ...(await readRegular(p, lang)));
+      add(flatLabel(d.name), ...(await readRegular(p, source, lang)));
     }
   }
   return [...subs.values()];
@@ -118,12 +119,19 @@ function flatLabel(file: string): string {
   return m ? `${m.fullName}_${m.participant}_assignsubmission_file` : basename(file, '.zip').replace(/\.zip$/i, '');
 }
 
-/** A hand-in file from a folder: a regular file (no symlink, FIFO, device) of a bounded size. */
-async function readRegular(path: string, lang: Lang): Promise<[Buffer | null, string?]> {
-  const st = await lstat(path);
-  if (!st.isFile()) return [null, t(lang, 'notRegular', { file: basename(path) })];
-  if (st.size > MAX_HANDIN_FILE) return [null, t(lang, 'handInTooBig', { file: basename(path), size: st.size })];
-  return [await readFile(path)];
+/**
+ * A hand-in file from a folder, through the project's bounded reader as a student's file: a regular
+ * file (no symlink, FIFO, device), inside the hand-ins folder, of a bounded size.
+ */
+async function readRegular(path: string, within: string, lang: Lang): Promise<[Buffer | null, string?]> {
+  try {
+    return [await readInput(path, 'result', { trust: 'student', within, maxBytes: MAX_HANDIN_FILE })];
+  } catch (e) {
+    if (!(e instanceof ReadInputError)) throw e;
+    if (e.code === 'too-big') return [null, t(lang, 'handInTooBig', { file: basename(path), size: e.size ?? MAX_HANDIN_FILE + 1 })];
+    if (e.code === 'not-regular' || e.code === 'directory' || e.code === 'outside') return [null, t(lang, 'notRegular', { file: basename(path) })];
+    throw e;
+  }
 }
 
 /** Which roster student a submission is: participant id, else full name, else roster id. */
@@ -149,18 +157,62 @@ export interface HandInBatchOptions extends Omit<RegradeOptions, 'spec'> {
 }
 
 export async function gradeHandIns(o: HandInBatchOptions): Promise<HandInClass> {
-  const { lang } = o;
-  const m = o.modes ?? PRIVATE_MODES;
-  const subs = await collectSubmissions(o.source, lang);
+  const subs = await collectSubmissions(o.source, o.lang);
+  const matched = matchSubmissions(subs, o.roster.students, o.lang);
+  const graded = new Map<string, GradedSubmission>();
+  for (const [id, sub] of matched.byStudent) graded.set(id, await gradeSubmission(sub, o));
+  const { cls, results } = assembleClass(o, matched, graded);
+  await writeHandInOutputs(o, cls, results, matched, o.onStudent);
+  return cls;
+}
+
+/** The submissions matched to the roster (one per student); the others by the name they came under. */
+export interface MatchedSubmissions {
+  byStudent: Map<string, Submission>;
+  unmatched: string[];
+}
+
+export function matchSubmissions(subs: Submission[], roster: RosterStudent[], lang: Lang): MatchedSubmissions {
   const byStudent = new Map<string, Submission>();
   const unmatched: string[] = [];
   for (const s of subs) {
-    const st = matchSubmission(s, o.roster.students);
+    const st = matchSubmission(s, roster);
     if (!st) unmatched.push(s.label);
     else if (byStudent.has(st.id)) unmatched.push(t(lang, 'secondSubmission', { label: s.label, id: st.id }));
     else byStudent.set(st.id, s);
   }
+  return { byStudent, unmatched };
+}
 
+/** One submission read and re-graded (regrade.ts), on its own: the class-level checks come after. */
+export interface GradedSubmission {
+  flags: Flag[];
+  fingerprint: LabFingerprint | null;
+  result: GradeResult | null;
+}
+
+export async function gradeSubmission(sub: Submission, o: RegradeOptions): Promise<GradedSubmission> {
+  if (!sub.data) return { flags: [{ code: 'refused', severity: 'withhold', reason: sub.problem ?? '' }], fingerprint: null, result: null };
+  try {
+    const hi = await readHandIn(sub.data, sub.label, o.lang);
+    const g = await regradeHandIn(hi, o);
+    return { flags: [...g.flags], fingerprint: g.fingerprint, result: g.result ?? null };
+  } catch (e) {
+    if (!(e instanceof HandInRefused)) throw e;
+    return { flags: [{ code: 'refused', severity: 'withhold', reason: e.message }], fingerprint: null, result: null };
+  }
+}
+
+/**
+ * The class from its graded submissions: copies looked for across the whole class, then each
+ * student's trust and grade. Pure (writes nothing): `watch --hand-ins` calls it after every change.
+ */
+export function assembleClass(
+  o: { spec: ExerciseSpec; roster: Roster; lang: Lang },
+  matched: MatchedSubmissions,
+  graded: ReadonlyMap<string, GradedSubmission>,
+): { cls: HandInClass; results: Map<string, GradeResult> } {
+  const { lang } = o;
   const students: HandInStudent[] = [];
   const fps: { id: string; fp: LabFingerprint }[] = [];
   const results = new Map<string, GradeResult>();
@@ -182,28 +234,18 @@ export async function gradeHandIns(o: HandInBatchOptions): Promise<HandInClass> 
       report: null,
       result: null,
     };
-    const sub = byStudent.get(rs.id);
     students.push(base);
-    if (!sub) continue;
+    const sub = matched.byStudent.get(rs.id);
+    const g = graded.get(rs.id);
+    if (!sub || !g) continue;
     base.source = sub.label;
-    if (!sub.data) {
-      base.flags.push({ code: 'refused', severity: 'withhold', reason: sub.problem ?? '' });
-      continue;
-    }
-    try {
-      const hi = await readHandIn(sub.data, sub.label, lang);
-      const g = await regradeHandIn(hi, o);
-      base.flags.push(...g.flags);
-      fps.push({ id: rs.id, fp: g.fingerprint });
-      if (g.result) {
-        results.set(rs.id, g.result);
-        base.percent = g.result.totals.percent;
-        base.points = g.result.totals.points;
-        base.maxPoints = g.result.totals.maxPoints;
-      }
-    } catch (e) {
-      if (!(e instanceof HandInRefused)) throw e;
-      base.flags.push({ code: 'refused', severity: 'withhold', reason: e.message });
+    base.flags.push(...g.flags);
+    if (g.fingerprint) fps.push({ id: rs.id, fp: g.fingerprint });
+    if (g.result) {
+      results.set(rs.id, g.result);
+      base.percent = g.result.totals.percent;
+      base.points = g.result.totals.points;
+      base.maxPoints = g.result.totals.maxPoints;
     }
   }
   for (const [id, flags] of duplicates(fps, lang)) students.find((s) => s.id === id)?.flags.push(...flags);
@@ -214,14 +256,32 @@ export async function gradeHandIns(o: HandInBatchOptions): Promise<HandInClass> 
     if (r) {
       s.result = `students/${s.id}.json`;
       s.report = `students/${s.id}.html`;
-      await writeFileAtomic(join(o.outDir, s.result), renderers.json(r, { lang, color: false }), m.file, m.dir);
-      await writeFileAtomic(join(o.outDir, s.report), renderers.html(r, { lang, color: false }), m.file, m.dir);
       if (s.trust !== 'withheld' && s.points !== null && s.maxPoints !== null) s.grade = scaleGrade(s.points, s.maxPoints, o.roster.export);
     }
-    o.onStudent?.(s);
   }
+  const cls: HandInClass = { schemaVersion: 1, kind: 'hand-ins', exercise: { id: o.spec.id, title: o.spec.title[lang] }, lang, students, unmatched: [...matched.unmatched] };
+  return { cls, results };
+}
 
-  const cls: HandInClass = { schemaVersion: 1, kind: 'hand-ins', exercise: { id: o.spec.id, title: o.spec.title[lang] }, lang, students, unmatched };
+/** batch --hand-ins's outputs: each report, class.json, grades.csv, index.html, feedback.zip. */
+export async function writeHandInOutputs(
+  o: { spec: ExerciseSpec; roster: Roster; lang: Lang; outDir: string; modes?: OutputModes },
+  cls: HandInClass,
+  results: ReadonlyMap<string, GradeResult>,
+  matched: MatchedSubmissions,
+  onStudent?: (s: HandInStudent) => void,
+): Promise<void> {
+  const { lang } = o;
+  const m = o.modes ?? PRIVATE_MODES;
+  const { students } = cls;
+  for (const s of students) {
+    const r = results.get(s.id);
+    if (r && s.result && s.report) {
+      await writeFileAtomic(join(o.outDir, s.result), renderers.json(r, { lang, color: false }), m.file, m.dir);
+      await writeFileAtomic(join(o.outDir, s.report), renderers.html(r, { lang, color: false }), m.file, m.dir);
+    }
+    onStudent?.(s);
+  }
   await writeFileAtomic(join(o.outDir, 'class.json'), `${JSON.stringify(cls, null, 2)}\n`, m.file, m.dir);
   // The gradebook CSV through batch's one writer; withheld grades are left out (never a blank grade).
   const csvInput = { lang, students, export: { ...o.roster.export, column: o.roster.export.column ?? o.spec.title[lang], file: 'grades.csv', mapTo: '' } } as unknown as ClassSummary;
@@ -231,13 +291,14 @@ export async function gradeHandIns(o: HandInBatchOptions): Promise<HandInClass> 
   const fb: { name: string; data: Buffer }[] = [];
   for (const s of students) {
     const r = results.get(s.id);
-    const sub = byStudent.get(s.id);
+    const sub = matched.byStudent.get(s.id);
     const participant = sub?.moodle?.participant ?? s.participant;
     if (!r || !participant) continue;
     fb.push({ name: `${feedbackFolder(sub?.moodle?.fullName ?? s.name, participant)}/report.html`, data: Buffer.from(renderers.html(r, { lang, color: false }), 'utf8') });
   }
   if (fb.length > 0) await writeFileAtomic(join(o.outDir, 'feedback.zip'), await writeZip(fb, new Date()), m.file, m.dir);
-  return cls;
+  // Written again over a folder (watch --hand-ins): no feedback left from reports that are gone.
+  else await rm(join(o.outDir, 'feedback.zip'), { force: true });
 }
 
 function renderClassHtml(c: HandInClass): string {

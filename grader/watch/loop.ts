@@ -17,6 +17,7 @@ import { PRIVATE_MODES, type OutLock, type OutputModes } from '../util/fs.js';
 import { appendFile, open } from 'node:fs/promises';
 import { toolVersion } from '../version.js';
 import { WatchState, type HistoryLine, type WatchSnapshot } from './state.js';
+import { DEFAULT_POLL_MS, HandInTracker, applyScan, watchFolder, writeScanOutputs, type HandInSource } from './handins.js';
 
 export const HISTORY_FILE = 'history.jsonl';
 /** A grading shorter than this never makes a round close without it, whatever --every says. */
@@ -47,6 +48,13 @@ export interface WatchOptions {
   onRound?: (info: RoundInfo, snap: WatchSnapshot) => void;
   /** A student's grading event (the batch pass's own). */
   onEvent?: (e: BatchEvent) => void;
+  /**
+   * Follow the class from its hand-ins instead of its hosts (grader/watch/handins.ts): a round is a
+   * scan of the folder; a hand-in dropped there starts one as soon as it is completely written.
+   */
+  handIns?: HandInSource;
+  /** Hand-ins: the redaction regrade uses (secrets never in a reason). */
+  redact?: (s: string) => string;
 }
 
 export interface RoundInfo {
@@ -72,6 +80,7 @@ export async function runWatch(roster: Roster, opts: WatchOptions, deps: BatchDe
   await openOutDir(opts.outDir, modes, opts.lang);
   const lock = await takeOutLock(opts.outDir, opts.lang);
   try {
+    if (opts.handIns) return await watchHandInsLocked(roster, opts, opts.handIns, now, modes);
     return await watchLocked(roster, opts, deps, now, modes, lock);
   } finally {
     await lock.release();
@@ -241,6 +250,112 @@ async function watchLocked(roster: Roster, opts: WatchOptions, deps: BatchDeps, 
   if (passes.size) await Promise.race([Promise.all([...passes]), sleep((opts.graceMs ?? 5000) + 1000)]);
   const summary = await writeClassOutputs(roster, state.outcome(), { outDir: opts.outDir, exercise: opts.exercise, lang: opts.lang, modes });
   return { rounds: round, summary, state };
+}
+
+/**
+ * --hand-ins: each round scans the folder once it has settled and re-grades what changed; between
+ * rounds, a change in the folder (fs.watch, or the listing polled every `pollMs`) starts the next
+ * round early, once the new file is completely written. At the end, batch --hand-ins's outputs for
+ * the folder as it then stands.
+ */
+async function watchHandInsLocked(roster: Roster, opts: WatchOptions, src: HandInSource, now: () => Date, modes: OutputModes): Promise<WatchOutcome> {
+  const state = new WatchState(roster, { exercise: opts.exercise, lang: opts.lang, version: toolVersion(), everySec: opts.everySec, stuckAfter: opts.stuckAfter, now, handIns: true });
+  const tracker = new HandInTracker(roster, src, opts.lang);
+  const redact = opts.redact ?? ((s: string) => s);
+  const signal = opts.signal;
+  const pollMs = src.pollMs ?? DEFAULT_POLL_MS;
+  const historyPath = join(opts.outDir, HISTORY_FILE);
+  await touchPrivate(historyPath, modes.file);
+  const out = { spec: src.regrade.spec, roster, lang: opts.lang, outDir: opts.outDir, modes };
+  let wake: (() => void) | null = null;
+  const stopWatching = watchFolder(src.source, () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  });
+  /** Sleeps up to `ms`, woken early by a file-system event or a stop. */
+  const nap = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, Math.max(0, ms));
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  /** Waits for the folder to settle (a copy in progress); false when stopped first. */
+  const settled = async (): Promise<boolean> => {
+    for (;;) {
+      const l = await tracker.look();
+      if (l.state === 'settled') return true;
+      if (signal?.aborted) return false;
+      await nap(Math.min(pollMs, tracker.settleMs));
+    }
+  };
+  const update = () => {
+    try {
+      opts.onUpdate?.(state.snapshot());
+    } catch {
+      /* display only */
+    }
+  };
+  let round = 0;
+  try {
+    while (!signal?.aborted && (opts.maxRounds === undefined || round < opts.maxRounds)) {
+      if (!(await settled())) break;
+      const t0 = Date.now();
+      const startedAt = now();
+      state.roundStarted(round + 1, startedAt, []);
+      const scan = await tracker.scan();
+      if (!scan) continue; // the folder changed while it was read: settle and read it again
+      round++;
+      applyScan(state, scan, round, now(), opts.lang, redact);
+      if (scan.classChanged) await writeScanOutputs(scan, out);
+      const finishedAt = now();
+      const line = state.roundClosed(round, startedAt, finishedAt, [], false);
+      await appendHistory(historyPath, line, modes.file);
+      const more = !signal?.aborted && (opts.maxRounds === undefined || round < opts.maxRounds);
+      state.setNext(more ? new Date(t0 + opts.everySec * 1000) : null);
+      const snap = state.snapshot();
+      update();
+      try {
+        opts.onRound?.({ round, startedAt, finishedAt, graded: scan.changed.length, late: [], counts: snap.class.counts, stuck: snap.students.filter((s) => s.stuck).length }, snap);
+      } catch {
+        /* display only */
+      }
+      if (!more) break;
+      // Until the next round is due, or the folder changes (then: the next round at once, once settled).
+      while (!signal?.aborted && Date.now() < t0 + opts.everySec * 1000) {
+        if ((await tracker.look()).changedSinceScan) break;
+        await nap(Math.min(pollMs, t0 + opts.everySec * 1000 - Date.now()));
+      }
+    }
+    // The final outputs are batch --hand-ins's for the folder as it stands now: a change since the
+    // last scan is read once it has settled (a few settle periods at most, even after a stop).
+    let last = tracker.last;
+    for (let i = 0; i < 20; i++) {
+      const l = await tracker.look();
+      if (last && !l.changedSinceScan) break;
+      if (l.state === 'settled') {
+        const s = await tracker.scan();
+        if (s) {
+          last = s;
+          applyScan(state, s, round, now(), opts.lang, redact);
+          update();
+          break;
+        }
+      }
+      await sleep(Math.max(50, tracker.settleMs / 4));
+    }
+    if (last) await writeScanOutputs(last, out);
+  } finally {
+    stopWatching();
+  }
+  return { rounds: round, summary: state.summary(), state };
 }
 
 /** The history file exists from the start, private, appended to (never rewritten). */

@@ -8,6 +8,7 @@ import type { Roster } from '../batch/roster.js';
 import type { BatchOutcome, StudentOutcome } from '../batch/run.js';
 import type { ResultDigest, StudentRecord, StudentStatus } from '../batch/types.js';
 import { buildSummary, cellOutcome, type ClassSummary } from '../batch/summary.js';
+import type { HandInClass } from '../handin/batch.js';
 
 /** Outcomes that are the student's own mistake (an `error` is a measurement we could not make). */
 const FAILING = new Set(['fail', 'partial']);
@@ -64,6 +65,11 @@ export interface WatchSnapshot {
   students: WatchStudent[];
   /** batch's class summary (class.json) over each student's latest grading. */
   class: ClassSummary;
+  /**
+   * With --hand-ins: the class as `batch --hand-ins` writes it in class.json (trust, reasons, copies
+   * across the class, hand-ins that match nobody); null otherwise.
+   */
+  handIns: HandInClass | null;
 }
 
 /** One line of history.jsonl: a closed round. */
@@ -97,10 +103,20 @@ export class WatchState {
   private current: WatchSnapshot['current'] = null;
   private nextAt: string | null = null;
   private lastOutcome: Pick<BatchOutcome, 'startedAt' | 'finishedAt' | 'wallMs' | 'interrupted'>;
+  private handIns: HandInClass | null = null;
 
   constructor(
     private readonly roster: Roster,
-    private readonly meta: { exercise: ClassSummary['exercise']; lang: Lang; version: string; everySec: number; stuckAfter: number; now: () => Date },
+    private readonly meta: {
+      exercise: ClassSummary['exercise'];
+      lang: Lang;
+      version: string;
+      everySec: number;
+      stuckAfter: number;
+      now: () => Date;
+      /** Hand-ins: a student is graded again only when their hand-in changes, so never stale. */
+      handIns?: boolean;
+    },
   ) {
     this.entries = roster.students.map((student) => ({ student, record: null, digest: null, reused: false, grading: 'idle', round: null, gradedAt: null, cells: new Map() }));
     for (const e of this.entries) this.byId.set(e.student.id, e);
@@ -170,6 +186,19 @@ export class WatchState {
     for (const k of [...e.cells.keys()]) if (!seen.has(k)) e.cells.delete(k);
   }
 
+  /** The student's hand-in is gone: back to waiting, nothing to show. */
+  forget(id: string): void {
+    const e = this.byId.get(id);
+    if (!e) return;
+    Object.assign(e, { record: null, digest: null, grading: 'idle', round: null, gradedAt: null });
+    e.cells.clear();
+  }
+
+  /** With --hand-ins: the class as batch --hand-ins assembles it, after the latest scan. */
+  setHandIns(cls: HandInClass): void {
+    this.handIns = cls;
+  }
+
   /** Closes `round`: the history line to append. `late`: its students still queued or running. */
   roundClosed(round: number, startedAt: Date, finishedAt: Date, late: string[], interrupted = false): HistoryLine {
     this.closed = round;
@@ -225,12 +254,13 @@ export class WatchState {
           grading: e.grading,
           round: e.round,
           gradedAt: e.gradedAt,
-          stale: this.closed > 0 && (e.round === null || e.round < this.closed),
+          stale: !this.meta.handIns && this.closed > 0 && (e.round === null || e.round < this.closed),
           stuck: Object.values(cells).some((c) => c.stuck),
           cells,
         };
       }),
       class: this.summary(),
+      handIns: this.handIns,
     };
   }
 }

@@ -8,6 +8,7 @@ import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
 import { withVerbosity, debugging } from '../verbosity.js';
 import { checkOutputPath } from '../output-path.js';
+import { addClassOptions, classLimits, classProcessHooks, handInRegradeOptions, num, type ClassCliOptions } from '../class-options.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/batch.js';
 import en from '../../i18n/en/batch.js';
@@ -21,65 +22,35 @@ const t = translator(es, en);
 const ts = translator(esShard, enShard);
 const th = translator(esHandin, enHandin);
 
-interface BatchCliOptions {
-  roster: string;
+interface BatchCliOptions extends ClassCliOptions {
   out: string;
-  concurrency?: string;
-  perHost?: string;
-  deadline?: string;
   resume?: boolean;
-  task?: string;
   scale?: string;
   identity?: string;
   shard?: string;
   publicOutputs?: boolean;
-  handIns?: string;
-  since?: string;
-  until?: string;
-  acceptBuild?: string[];
 }
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  const cmd = program
-    .command('batch')
-    .description(t(L, 'cmdDescription'))
-    .argument('<spec>', t(L, 'argSpec'))
-    .requiredOption('--roster <roster.yaml>', t(L, 'optRoster'))
-    .requiredOption('--out <dir>', t(L, 'optOut'))
-    .option('--concurrency <n>', t(L, 'optConcurrency'))
-    .option('--per-host <n>', t(L, 'optPerHost'))
-    .option('--deadline <seconds>', t(L, 'optDeadline'))
+  const cmd = addClassOptions(program.command('batch').description(t(L, 'cmdDescription')).argument('<spec>', t(L, 'argSpec')), L, { required: true, help: t(L, 'optOut') })
     .option('--resume', t(L, 'optResume'))
-    .option('--task <id|all|auto>', t(L, 'optTask'))
     .option('--scale <max>', t(L, 'optScale'))
     .option('--identity <field>', t(L, 'optIdentity'))
     .option('--shard <K/N>', ts(L, 'optShard'))
-    .option('--public-outputs', t(L, 'optPublicOutputs'))
-    .option('--hand-ins <dir|zip>', th(L, 'optHandIns'))
-    .option('--since <date>', th(L, 'optSince'))
-    .option('--until <date>', th(L, 'optUntil'))
-    .option('--accept-build <sha256>', th(L, 'optAcceptBuild'), (v: string, prev: string[] = []) => [...prev, v]);
+    .option('--public-outputs', t(L, 'optPublicOutputs'));
   withVerbosity(cmd, L).action(async (specPath: string, opts: BatchCliOptions) => {
       process.exitCode = await runBatchCli(specPath, opts, ctx);
     });
 }
 
-export function num(lang: CliContext['lang'], option: string, value: string | undefined, min: number, max: number, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new InputError(t(lang, integer ? 'badInteger' : 'badNumber', { option, value, min, max }));
-  }
-  return n;
-}
+/** Where the shared option parsing lives (grader/cli/class-options.ts); kept importable from here. */
+export { num };
 
 export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   if (opts.handIns !== undefined) return runHandInsCli(specPath, opts, ctx);
-  const concurrency = num(lang, '--concurrency', opts.concurrency, 1, 256, true);
-  const perHost = num(lang, '--per-host', opts.perHost, 1, 64, true);
-  const deadlineSec = num(lang, '--deadline', opts.deadline, 1, 86400, false);
+  const { concurrency, perHost, deadlineSec } = classLimits(lang, opts);
   const scale = num(lang, '--scale', opts.scale, 0.01, 100000, false);
   const identities = ['email', 'idNumber', 'username', 'id'] as const;
   if (opts.identity !== undefined && !(identities as readonly string[]).includes(opts.identity)) {
@@ -162,10 +133,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
       progress.note(t(lang, 'strayError', { message: redact(e?.message ?? String(err)) }));
       if (debugging(ctx.verbosity) && e?.stack) process.stderr.write(`${redact(e.stack)}\n`);
     };
-    process.on('uncaughtException', onStray);
-    process.on('unhandledRejection', onStray);
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
+    const unhook = classProcessHooks(onSigint, onStray);
     let outcome;
     try {
       outcome = await runBatch(
@@ -188,10 +156,7 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
       );
     } finally {
       progress.stop();
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-      process.off('uncaughtException', onStray);
-      process.off('unhandledRejection', onStray);
+      unhook();
     }
     if (shardMod && shard) {
       const { fileHash } = await import('../../batch/hash.js');
@@ -217,26 +182,14 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
   }
 }
 
-function dateOpt(lang: CliContext['lang'], option: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new InputError(th(lang, 'badDate', { option, value }));
-  return d;
-}
-
 /** `batch --hand-ins`: the class from its hand-ins (grader/handin/batch.ts), no guest contacted. */
 async function runHandInsCli(specPath: string, opts: BatchCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
-  const since = dateOpt(lang, '--since', opts.since);
-  const until = dateOpt(lang, '--until', opts.until);
-  const [{ loadSpec }, { loadRoster }, { gradeHandIns }, { buildHash, }, { sha256 }, { redact }, { readFile }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }, { questionChecks }] = await Promise.all([
+  const [{ loadSpec }, { loadRoster }, { gradeHandIns }, { redact }, { resolve, join }, { PRIVATE_MODES, PUBLIC_MODES }, { questionChecks }] = await Promise.all([
     import('../../inputs/load-spec.js'),
     import('../../batch/roster.js'),
     import('../../handin/batch.js'),
-    import('../../handin/format.js'),
-    import('../../handin/evidence.js'),
     import('../../inputs/secrets.js'),
-    import('node:fs/promises'),
     import('node:path'),
     import('../../util/fs.js'),
     import('../../../checks/questions/index.js'),
@@ -248,14 +201,7 @@ async function runHandInsCli(specPath: string, opts: BatchCliOptions, ctx: CliCo
   let cls;
   try {
     cls = await gradeHandIns({
-      spec,
-      specSha256: sha256(await readFile(spec.file)),
-      lang,
-      build: await buildHash(),
-      acceptBuilds: opts.acceptBuild ?? [],
-      ...(since ? { since } : {}),
-      ...(until ? { until } : {}),
-      redact,
+      ...(await handInRegradeOptions(spec, opts, lang, redact)),
       roster,
       source: resolve(opts.handIns!),
       outDir,

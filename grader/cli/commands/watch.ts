@@ -13,37 +13,42 @@ import es from '../../i18n/es/watch.js';
 import en from '../../i18n/en/watch.js';
 import esBatch from '../../i18n/es/batch.js';
 import enBatch from '../../i18n/en/batch.js';
+import esHandin from '../../i18n/es/handin.js';
+import enHandin from '../../i18n/en/handin.js';
+import { addClassOptions, classLimits, classProcessHooks, handInRegradeOptions, num, type ClassCliOptions } from '../class-options.js';
+import type { GradeFn } from '../../batch/types.js';
 
 const t = translator(es, en);
 const tb = translator(esBatch, enBatch);
+const th = translator(esHandin, enHandin);
 
-export interface WatchCliOptions {
-  roster: string;
-  out?: string;
+/** With --hand-ins no guest is graded live: a grading asked for anyway is a bug, said so. */
+const refuseLive: GradeFn = () => Promise.reject(new Error('watch --hand-ins grades no host'));
+
+/** The hand-ins folder (or download zip) must exist before the session starts: exit 2 otherwise. */
+async function handInSource(path: string, lang: CliContext['lang']): Promise<string> {
+  const { lstat } = await import('node:fs/promises');
+  try {
+    const st = await lstat(path);
+    if (st.isDirectory() || st.isFile()) return path;
+  } catch {
+    /* said below */
+  }
+  throw new InputError(t(lang, 'handInsMissing', { path }));
+}
+
+export interface WatchCliOptions extends ClassCliOptions {
   every?: string;
   listen?: string;
   stuck?: string;
-  concurrency?: string;
-  perHost?: string;
-  deadline?: string;
-  task?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
   const L = ctx.lang;
-  program
-    .command('watch')
-    .description(t(L, 'cmdDescription'))
-    .argument('<spec>', tb(L, 'argSpec'))
-    .requiredOption('--roster <roster.yaml>', tb(L, 'optRoster'))
+  addClassOptions(program.command('watch').description(t(L, 'cmdDescription')).argument('<spec>', tb(L, 'argSpec')), L, { required: false, help: t(L, 'optOut') })
     .option('--every <seconds>', t(L, 'optEvery'))
     .option('--listen <ip:port>', t(L, 'optListen'))
-    .option('--out <dir>', t(L, 'optOut'))
     .option('--stuck <rounds>', t(L, 'optStuck'))
-    .option('--concurrency <n>', tb(L, 'optConcurrency'))
-    .option('--per-host <n>', tb(L, 'optPerHost'))
-    .option('--deadline <seconds>', tb(L, 'optDeadline'))
-    .option('--task <id|all|auto>', tb(L, 'optTask'))
     .action(async (specPath: string, opts: WatchCliOptions) => {
       process.exitCode = await runWatchCli(specPath, opts, ctx);
     });
@@ -53,12 +58,9 @@ export async function runWatchCli(specPath: string, opts: WatchCliOptions, ctx: 
   const lang = ctx.lang;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  const { num } = await import('./batch.js');
   const every = num(lang, '--every', opts.every, 1, 86400, false) ?? 120;
   const stuck = num(lang, '--stuck', opts.stuck, 1, 1000, true) ?? 3;
-  const concurrency = num(lang, '--concurrency', opts.concurrency, 1, 256, true);
-  const perHost = num(lang, '--per-host', opts.perHost, 1, 64, true);
-  const deadlineSec = num(lang, '--deadline', opts.deadline, 1, 86400, false);
+  const { concurrency, perHost, deadlineSec } = classLimits(lang, opts);
   const [{ parseListen, isLoopback, newToken }, { startWatchServer, pageUrl }, { runWatch, HISTORY_FILE }] = await Promise.all([
     import('../../watch/access.js'),
     import('../../watch/server.js'),
@@ -76,8 +78,12 @@ export async function runWatchCli(specPath: string, opts: WatchCliOptions, ctx: 
     import('../../../checks/questions/index.js'),
   ]);
   const spec = await loadSpec(specPath, { lang, checks: questionChecks });
-  const roster = await loadRoster(opts.roster, lang);
-  const inlineLabs = await preflight(roster, spec, lang, opts.task);
+  // With --hand-ins (an online course) the class comes from its hand-ins, as with batch --hand-ins:
+  // the roster needs no lab, no guest is contacted.
+  const handInsDir = opts.handIns !== undefined ? resolve(opts.handIns) : null;
+  const roster = await loadRoster(opts.roster, lang, handInsDir ? { handIns: true } : {});
+  const inlineLabs = handInsDir ? null : await preflight(roster, spec, lang, opts.task);
+  const handIns = handInsDir ? { source: await handInSource(handInsDir, lang), regrade: { ...(await handInRegradeOptions(spec, opts, lang, redact)), spec } } : undefined;
   const outDir = resolve(opts.out ?? `labgrade-watch-${spec.id}`);
   const exercise = { id: spec.id, title: spec.title[lang], file: spec.file };
 
@@ -110,10 +116,7 @@ export async function runWatchCli(specPath: string, opts: WatchCliOptions, ctx: 
     const e = err as Error;
     stderr.write(`${tb(lang, 'strayError', { message: redact(e?.message ?? String(err)) })}\n`);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('uncaughtException', onStray);
-  process.on('unhandledRejection', onStray);
+  const unhook = classProcessHooks(onSignal, onStray);
   let outcome;
   try {
     outcome = await runWatch(
@@ -129,6 +132,7 @@ export async function runWatchCli(specPath: string, opts: WatchCliOptions, ctx: 
         everySec: every,
         stuckAfter: stuck,
         signal: controller.signal,
+        ...(handIns ? { handIns, redact } : {}),
         onUpdate: (snap) => {
           latest = snap;
           server.publish('state', snap);
@@ -152,20 +156,21 @@ export async function runWatchCli(specPath: string, opts: WatchCliOptions, ctx: 
           );
         },
       },
-      { grade: realGrader(spec, inlineLabs), redact },
+      { grade: inlineLabs ? realGrader(spec, inlineLabs) : refuseLive, redact },
     );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('uncaughtException', onStray);
-    process.off('unhandledRejection', onStray);
+    unhook();
     external?.removeEventListener('abort', onSignal);
     await server.close();
   }
   const c = outcome.summary.counts;
-  stdout.write(`${tb(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
+  const hc = outcome.state.snapshot().handIns;
+  if (hc) stdout.write(`${th(lang, 'batchWrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json'), feedback: join(outDir, 'feedback.zip') })}\n`);
+  else stdout.write(`${tb(lang, 'wrote', { summary: join(outDir, 'index.html'), csv: join(outDir, 'grades.csv'), json: join(outDir, 'class.json') })}\n`);
   stdout.write(`${t(lang, 'finished', { rounds: outcome.rounds, history: join(outDir, HISTORY_FILE) })}\n`);
+  // As batch: 0 when every student is graded (hand-ins: every one trusted), 1 otherwise.
+  const code = hc ? (hc.students.every((s) => s.trust === 'ok') ? 0 : 1) : c.graded === c.students ? 0 : 1;
   // Abandoned gradings may still hold sockets: they must not keep the process alive.
-  if (!io.signal) setTimeout(() => process.exit(c.graded === c.students ? 0 : 1), 500).unref();
-  return c.graded === c.students ? 0 : 1;
+  if (!io.signal) setTimeout(() => process.exit(code), 500).unref();
+  return code;
 }
