@@ -42,10 +42,10 @@ export const LINUX_PRELUDE = String.raw`export LC_ALL=C
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin; export PATH
 has() { command -v "$1" >/dev/null 2>&1; }
 bb() { has busybox && busybox --list 2>/dev/null | grep -qx "$1"; }
-pick() { if _w=$(command -v "$1" 2>/dev/null) && [ -n "$_w" ]; then case $_w in /*) printf '%s' "$_w" ;; *) printf '%s' "$1" ;; esac; elif bb "$1"; then _w=$(command -v busybox); case $_w in /*) ;; *) _w=busybox ;; esac; printf '%s %s' "$_w" "$1"; fi; }
+pick() { command -v "$1" 2>/dev/null && return; bb "$1" || return; _w=$(command -v busybox); case $_w in /*) ;; *) _w=busybox ;; esac; printf '%s %s' "$_w" "$1"; }
 sec() { _n=$1; shift; printf '@@LG-BEGIN %s\n' "$_n"; { _e=$( { "$@"; } 2>&1 1>&3 3>&- ); _r=$?; } 3>&1; printf '\n@@LG-ERR %s\n%s\n@@LG-END %s %s\n' "$_n" "$_e" "$_n" "$_r"; }
 missing() { printf '%s: not found\n' "$1" >&2; return 127; }
-stub() { grep -qs '^[[:space:]]*nameserver[[:space:]]*127\.0\.0\.53' /etc/resolv.conf; }
+stub() { [ -r /etc/resolv.conf ] || return 1; while read -r _k _v _x || [ -n "$_k" ]; do [ "$_k" = nameserver ] && [ "$_v" = 127.0.0.53 ] && return 0; done < /etc/resolv.conf; return 1; }
 IP=$(pick ip)
 ipaddr() { [ -n "$IP" ] || missing ip || return; $IP -j addr show 2>/dev/null || $IP addr show; }
 `;
@@ -71,9 +71,24 @@ procs() {
 networkd() { ls /run/systemd/netif/leases 2>/dev/null; }
 resolved() { stub || return 3; cat /run/systemd/resolve/resolv.conf; }
 resolvectl_dns() { stub || return 3; has resolvectl || missing resolvectl || return; resolvectl dns && resolvectl domain; }
+# Addresses and routes from ONE ip process (each ip start is ~50 ms on an emulated guest): two
+# JSON lines, or nothing (busybox ip, an ip without -batch or -j) and then one ip call each.
+ipboth() {
+  [ -n "$IP" ] || return 1
+  _ar=$($IP -j -batch - 2>/dev/null <<'LGEOF'
+addr show
+route show
+LGEOF
+) || return 1
+  { read -r _ia; read -r _ir; } <<LGEOF
+$_ar
+LGEOF
+  case $_ia in '['*']') ;; *) return 1 ;; esac
+  case $_ir in '['*']') ;; *) return 1 ;; esac
+}
 config_all() {
-  sec addr ipaddr
-  sec route iproute
+  if ipboth; then sec addr printf '%s\n' "$_ia"; sec route printf '%s\n' "$_ir"
+  else sec addr ipaddr; sec route iproute; fi
   sec proute cat /proc/net/route
   sec resolv cat /etc/resolv.conf
   sec resolved resolved
@@ -101,7 +116,7 @@ bounded() { _s=$1; shift; if [ -n "$to" ]; then $to "$_s" "$@"; else "$@"; fi; }
  * `lookup NAME SECONDS`: the configured servers, then IPv4 only, with the first tool present:
  * getent ahostsv4, nslookup -type=a (busybox or bind), host -t A, resolvectl query -4, dig +short A.
  */
-const LOOKUP_FUNCS = String.raw`ns() { sed -n 's/^[[:space:]]*nameserver[[:space:]][[:space:]]*\([^[:space:]]*\).*/\1/p' "$1"; }
+const LOOKUP_FUNCS = String.raw`ns() { [ -r "$1" ] || { printf '%s: No such file or directory\n' "$1" >&2; return 2; }; while read -r _k _v _x || [ -n "$_k" ]; do [ "$_k" = nameserver ] && [ -n "$_v" ] && printf '%s\n' "$_v"; done < "$1"; return 0; }
 lookup() {
   sec ns ns /etc/resolv.conf
   if stub; then
@@ -122,20 +137,29 @@ lookup() {
  * `pings TARGET...` ($t = seconds): every ping at once, each printing its whole block with one
  * write (a reply printed before a bound counts; an error is not a silence). Only a ping without a
  * reply looks its name and route up (`ip route get`, else /proc), and only then is the neighbour
- * table read once: a lab whose pings all reply pays for no `ip` call.
+ * table read once: a lab whose pings all reply pays for no `ip` call. A ping to an address is
+ * bounded by its own -W (no `timeout` process: every exec costs tens of ms on an emulated guest);
+ * a name goes under `bounded`, since its lookup has no bound of its own. The block is flattened
+ * to one line by the shell's own word splitting (no `tr` process).
  */
 const PING_FUNCS = String.raw`ping_one() {
-  _o=$(bounded $((t + 2)) $P -c 1 -W "$t" "$2" 2>&1); _r=$?
-  _b=$(printf '@@LG-PING %s %s %.400s' "$1" "$_r" "$(printf '%s' "$_o" | tr '\n\t' '  ')")
+  _i=$1; _h=$2
+  case $_h in
+    *[!0-9.]*) _o=$(bounded $((t + 2)) $P -c 1 -W "$t" "$_h" 2>&1); _r=$? ;;
+    *) _o=$($P -c 1 -W "$t" "$_h" 2>&1); _r=$? ;;
+  esac
+  set -f; IFS=' 	
+'; set -- $_o; IFS=' '; _o="$*"; unset IFS
+  _b=$(printf '@@LG-PING %s %s %.400s' "$_i" "$_r" "$_o")
   if [ "$_r" != 0 ]; then
-    _a=$2
-    case $2 in
-      *[!0-9.]*) _a=; if [ -n "$G" ]; then _a=$($G ahostsv4 "$2" 2>/dev/null | awk 'NR==1{print $1}'); fi ;;
+    _a=$_h
+    case $_h in
+      *[!0-9.]*) _a=; if [ -n "$G" ]; then _a=$($G ahostsv4 "$_h" 2>/dev/null | awk 'NR==1{print $1}'); fi ;;
     esac
     _b="$_b
-@@LG-ADDR $1 $_a"
+@@LG-ADDR $_i $_a"
     if [ -n "$_a" ] && [ -n "$IP" ]; then _b="$_b
-$(sec "route$1" $IP -4 route get "$_a")"; fi
+$(sec "route$_i" $IP -4 route get "$_a")"; fi
   fi
   printf '%s\n' "$_b"
   return "$_r"

@@ -212,6 +212,45 @@ describe('probes/linux with real tools in a private namespace (busybox, getent, 
     });
   }
 
+  // iproute2's ip, wrapped to log its invocations; `batch: false` makes it refuse -batch (an old ip).
+  const countingIp = async (holder: string, batch: boolean): Promise<string> => {
+    const real = which('ip')!;
+    const f = join(holder, 'ip');
+    const refuse = batch ? '' : 'case " $* " in *" -batch "*) echo "Option \\"-batch\\" is unknown" >&2; exit 255 ;; esac\n';
+    await writeFile(f, `#!/bin/sh\necho "$*" >> ${holder}/ip.log\n${refuse}exec ${real} "$@"\n`);
+    await chmod(f, 0o755);
+    return f;
+  };
+
+  it('survey with iproute2: addresses and routes from ONE ip process (-batch) when every ping replies; an ip without -batch gives the same facts', async function () {
+    const real = which('ip');
+    if (!real || !/iproute2/.test(execFileSync(real, ['-V'], { encoding: 'utf8' }))) return this.skip();
+    const facts = [];
+    const logs = [];
+    const outs: string[] = [];
+    for (const batch of [true, false]) {
+      const holder = await mkdtemp(join(tmpdir(), 'labgrade-ip-'));
+      await chmod(holder, 0o755);
+      const { conn, dir } = await guest({ ...busyboxNet(), ip: await countingIp(holder, batch) });
+      try {
+        const { r, facts: f } = await survey(conn, ['127.0.0.1']);
+        facts.push(f);
+        outs.push(r.stdout);
+        logs.push(execFileSync('cat', [join(holder, 'ip.log')], { encoding: 'utf8' }).trim().split('\n'));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+        await rm(holder, { recursive: true, force: true });
+      }
+    }
+    expect(logs[0]).to.deep.equal(['-j -batch -']);
+    expect(logs[1]).to.deep.equal(['-j -batch -', '-j addr show', '-j -4 route show']);
+    expect(facts[0]).to.deep.equal(facts[1]);
+    expect(facts[0]!.config.errors).to.equal(undefined);
+    // The addresses section is ip's JSON in both (loopback, which the facts leave out).
+    for (const o of outs) expect(o).to.match(/@@LG-BEGIN addr\n\[\{"ifindex":1,"ifname":"lo"/);
+    expect(facts[0]!.reach.map((r) => r.status)).to.deep.equal(['replied']);
+  });
+
   it('survey as an unprivileged user: pings not measured (permission-denied), the configuration and the lookup still read', async () => {
     const { conn, dir } = await guest(busyboxNet(), 65534);
     try {
