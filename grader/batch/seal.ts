@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { chmod, lstat, mkdir, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readInput } from '../util/read-input.js';
+import { readInput } from '../inputs/read.js';
 import type { StudentRecord } from './types.js';
 
 /** The folder of labgrade's per-user state (the seal key). */

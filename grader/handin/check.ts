@@ -1,7 +1,7 @@
 // `check --hand-in FILE`: after the usual grading, the hand-in (create.ts) from the run's recorder.
 import { readFile } from 'node:fs/promises';
 import type { GradeResult, Lang } from '../types.js';
-import { readInput } from '../util/read-input.js';
+import { readInput } from '../inputs/read.js';
 import { renderers } from '../../reports/index.js';
 import { sha256, type EvidenceRecorder } from './evidence.js';
 import { buildHash, labForHandIn, toolInfo, type Manifest } from './format.js';

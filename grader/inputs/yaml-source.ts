@@ -227,7 +227,7 @@ export async function readYaml(path: string, lang: Lang, opts: ReadYamlOptions =
   return parseYamlText(buf, display, file, lang, opts.trust ?? 'teacher');
 }
 
-/** The InputError for a file the bounded reader refused (grader/util/read-input.ts). */
+/** The InputError for a file the bounded reader refused (grader/inputs/read.ts). */
 export function readInputIssue(err: ReadInputError, lang: Lang, display: string): InputError {
   switch (err.code) {
     case 'missing':

@@ -26,7 +26,7 @@ async function learnSecrets(labPath: string, lang: CliContext['lang']): Promise<
   const [{ loadLab }, { resolveSecret, registerSecret }, { readInput }, { dirname }] = await Promise.all([
     import('../../inputs/load-lab.js'),
     import('../../inputs/secrets.js'),
-    import('../../util/read-input.js'),
+    import('../../inputs/read.js'),
     import('node:path'),
   ]);
   const lab = await loadLab(labPath, { lang });

@@ -35,7 +35,7 @@ export async function runReport(file: string, opts: ReportCliOptions, ctx: CliCo
   const format = formatOption('result', opts.format, lang);
   checkOutputPath(opts.output, '-o', lang);
   const [{ readInputText, ReadInputError, describeReadInputError }, { resultProblems }, { renderers, wantColor }, { writeOutput }] = await Promise.all([
-    import('../../util/read-input.js'),
+    import('../../inputs/read.js'),
     import('../../../reports/validate.js'),
     import('../../../reports/index.js'),
     import('../io.js'),

@@ -42,4 +42,14 @@ describe('contracts: the inputs module', () => {
     }
     expect(offenders).to.deep.equal([]);
   });
+
+  it('the bounded reader has one address: grader/inputs/read.ts, re-exported nowhere (no alias to drift from it)', () => {
+    const offenders: string[] = [];
+    for (const f of sourceFiles(...CODE)) {
+      if (f === 'grader/inputs/read.ts') continue;
+      const text = sourceText(f);
+      if (/export\s+\*\s+from\s+['"][^'"]*inputs\/read(\.js)?['"]/.test(text) || /export\s*\{[^}]*\breadInput\b[^}]*\}\s*from/.test(text)) offenders.push(f);
+    }
+    expect(offenders).to.deep.equal([]);
+  });
 });

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INPUT_LIMITS, readInput, ReadInputError } from '../../../grader/util/read-input.js';
+import { INPUT_LIMITS, readInput, ReadInputError } from '../../../grader/inputs/read.js';
 import { readYaml } from '../../../grader/inputs/yaml-source.js';
 import { resolveSecret } from '../../../grader/inputs/secrets.js';
 import { InputError } from '../../../grader/types.js';
@@ -21,7 +21,7 @@ async function refused(p: Promise<unknown>): Promise<ReadInputError> {
   throw new Error('expected ReadInputError');
 }
 
-describe('util/read-input: bounded, typed reads', () => {
+describe('inputs/read: bounded, typed reads', () => {
   let dir: string;
   let fifo: string;
   before(async () => {
