@@ -16,6 +16,7 @@ import type {
   SpecTask,
   Verdict,
 } from '../grader/types.js';
+import type { Msg } from '../grader/i18n/messages.js';
 
 /** Grades the libvirt host against the spec for one task (networks, domains, attachments). */
 export interface HostCheck {
@@ -41,8 +42,8 @@ export interface QuestionCheck {
   observe(ctx: QuestionContext): Observation;
   /** Extra guest facts this question needs (measured once per VM it is asked of). */
   needs?(question: SpecQuestion): FactRequest[];
-  /** Problems with the question's `params`, localized (none = valid). */
-  validateParams?(params: Record<string, unknown>, ctx: { networks: string[]; roles: string[]; lang: Lang }): string[];
+  /** Problems with the question's `params`, as messages (none = valid). */
+  validateParams?(params: Record<string, unknown>, ctx: { networks: string[]; roles: string[]; lang: Lang }): Msg[];
 }
 
 export interface QuestionContext {
@@ -62,13 +63,13 @@ export interface QuestionContext {
 export interface Observation {
   /** The answer the facts give; null when it could not be determined. */
   value: AnswerValue | null;
-  /** Human-readable observed value in ctx.lang. */
-  display: string;
+  /** The observed value in words (a message: grader/i18n/messages.ts; never a finished sentence). */
+  display: Msg;
   /** Explanation codes recognised (apipa, firewall-filtered, stale-lease, ...). */
   codes: string[];
-  /** A localized sentence explaining the observation, citing what was seen. */
-  explanation: string;
+  /** What explains the observation, citing what was seen (a message). */
+  explanation: Msg;
   evidence: CommandEvidence[];
-  /** Set when the observation could not be made (outcome `error`). */
-  error?: string;
+  /** Set when the observation could not be made (outcome `error`): why, as a message. */
+  error?: Msg;
 }

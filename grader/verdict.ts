@@ -1,19 +1,27 @@
 // The one constructor of a Verdict: host checks (0 points: they gate and explain), question
 // verdicts (graded, skipped) and a check that crashed all build theirs here, so every verdict has
 // the same fields, the same id rule and the same defaults.
-import type { Answer, CommandEvidence, Lang, Outcome, SpecQuestion, Verdict } from './types.js';
+//
+// Words come in as messages (grader/i18n/messages.ts: catalog keys with their parameters), never as
+// finished sentences: the verdict keeps them (`Verdict.words`) so its result renders in either
+// language (reports/model.ts), and its string fields are the same words said once, here, in the
+// run's language (for readers of the JSON).
+import type { Answer, CommandEvidence, Lang, Outcome, SpecQuestion, Verdict, VerdictWords } from './types.js';
+import { both, say, type Msg } from './i18n/messages.js';
 
 /** What every verdict says. */
 interface Common {
   task: string;
   check: string;
   outcome: Outcome;
-  message: string;
+  /** The language of the verdict's string fields (its words are kept for both). */
+  lang: Lang;
+  message: Msg;
   severity?: Verdict['severity'];
-  observed?: string | null;
-  theory?: string | null;
+  observed?: Msg | null;
+  theory?: Msg | null;
   codes?: string[];
-  hints?: string[];
+  hints?: Msg[];
   evidence?: CommandEvidence[];
 }
 
@@ -27,11 +35,10 @@ export interface HostVerdictInit extends Common {
 export interface QuestionVerdictInit extends Common {
   question: Pick<SpecQuestion, 'id' | 'title'>;
   role: string;
-  lang: Lang;
   points: number;
   maxPoints: number;
-  /** The answer as read, rendered (null: no answer). */
-  studentAnswer: string | null;
+  /** The answer as read, in words (null: no answer, or unreadable). */
+  studentAnswer: Msg | null;
   /** The answer as given (its written text and ignored words are reported). */
   answer: Answer | undefined;
 }
@@ -53,11 +60,21 @@ export function writtenText(answer: Answer | undefined): string | null {
 }
 
 export function verdict(v: VerdictInit): Verdict {
-  const tail = {
+  const L = v.lang;
+  const opt = (m: Msg | null | undefined): string | null => (m === null || m === undefined ? null : say(L, m));
+  const hints = v.hints ?? [];
+  const words: VerdictWords = {
+    message: v.message,
+    studentAnswer: 'studentAnswer' in v ? v.studentAnswer : null,
     observed: v.observed ?? null,
     theory: v.theory ?? null,
-    message: v.message,
-    hints: v.hints ?? [],
+    hints,
+  };
+  const tail = {
+    observed: opt(v.observed),
+    theory: opt(v.theory),
+    message: say(L, v.message),
+    hints: hints.map((h) => say(L, h)),
     codes: v.codes ?? [],
     evidence: v.evidence ?? [],
   };
@@ -73,25 +90,28 @@ export function verdict(v: VerdictInit): Verdict {
       maxPoints: 0,
       studentAnswer: null,
       ...tail,
+      words,
     };
     if (v.role) out.role = v.role;
     return out;
   }
   const q = v.question;
+  if (q.title) words.questionTitle = both(q.title.es, q.title.en);
   return {
     id: `${v.task}.${q.id}.${v.role}`,
     task: v.task,
     question: q.id,
-    ...(q.title ? { questionTitle: q.title[v.lang] } : {}),
+    ...(q.title ? { questionTitle: q.title[L] } : {}),
     check: v.check,
     role: v.role,
     outcome: v.outcome,
     severity: v.severity ?? 'error',
     points: v.outcome === 'error' || v.outcome === 'skip' ? 0 : roundPoints(v.points),
     maxPoints: roundPoints(v.maxPoints),
-    studentAnswer: v.studentAnswer,
+    studentAnswer: opt(v.studentAnswer),
     answerWritten: writtenText(v.answer),
     answerIgnored: v.answer?.ignored ?? [],
     ...tail,
+    words,
   };
 }

@@ -2,20 +2,24 @@
 // the snapshot, and the verdict shape. Host checks gate and explain; they never score (0 points).
 import type { DomainInfo, NetworkInfo, NetworkType, SpecNetwork, Verdict } from '../../grader/types.js';
 import type { HostCheckContext } from '../types.js';
-import { translator, type Params } from '../../grader/i18n/translate.js';
-import es from '../../grader/i18n/es/inspect.js';
-import en from '../../grader/i18n/en/inspect.js';
+import { data, join, msg, type Msg, type MsgArg } from '../../grader/i18n/messages.js';
+import type es from '../../grader/i18n/es/inspect.js';
 import { didYouMean, hasDhcp, hostAddressOn, looseName } from '../../grader/libvirt/lookup.js';
 import { externalNetwork, isExternal } from '../../grader/libvirt/attachment.js';
-import { networkTypeLabel } from '../../grader/libvirt/type-label.js';
+import { networkTypeWords } from '../../grader/libvirt/type-label.js';
 import { verdict as makeVerdict, type HostVerdictInit } from '../../grader/verdict.js';
 
-const t = translator(es, en);
 export type InspectKey = keyof typeof es;
 
-export function tr(ctx: { lang: 'es' | 'en' }, key: InspectKey, params?: Params): string {
-  return t(ctx.lang, key, params);
+/**
+ * A message of the host checks' catalog (grader/i18n/{es,en}/inspect.ts) with its parameters:
+ * the verdict keeps it and renders it in either language (grader/verdict.ts). Data stays plain.
+ */
+export function tr(_ctx: unknown, key: InspectKey, params?: Record<string, MsgArg>): Msg {
+  return msg('inspect', key, params);
 }
+
+export { data, join, type Msg } from '../../grader/i18n/messages.js';
 
 /** The names accepted for the task's network: the lab file's if it names one, else the spec's. */
 export function wantedNetworkNames(ctx: HostCheckContext): string[] {
@@ -73,16 +77,21 @@ export function suggestions(name: string, candidates: readonly string[], alsoLik
   return out.sort((a, b) => Number(looseName(b) === looseName(name)) - Number(looseName(a) === looseName(name))).slice(0, 3);
 }
 
-export function typeLabel(ctx: { lang: 'es' | 'en' }, type: NetworkType | null): string {
-  return networkTypeLabel(ctx.lang, type);
+export function typeLabel(_ctx: unknown, type: NetworkType | null): Msg {
+  return networkTypeWords(type);
 }
 
 export function quoteList(items: readonly string[]): string {
   return items.length === 0 ? '-' : items.join(', ');
 }
 
+/** The same for words: a list of messages, or `-`. */
+export function quoteWords(items: Msg[]): Msg {
+  return items.length === 0 ? data('-') : join(items, ', ');
+}
+
 /** What the host shows about a network: "NAT, DHCP a-b, host 192.168.101.1/24". */
-export function describeNetwork(ctx: { lang: 'es' | 'en' }, n: NetworkInfo): string {
+export function describeNetwork(ctx: unknown, n: NetworkInfo): Msg {
   const parts = [typeLabel(ctx, n.type)];
   const ranges = n.ips.filter((i) => i.family === 'ipv4').flatMap((i) => i.dhcpRanges.map((r) => `${r.start}-${r.end}`));
   const hosts = n.ips.filter((i) => i.family === 'ipv4').flatMap((i) => i.dhcpHosts);
@@ -91,21 +100,21 @@ export function describeNetwork(ctx: { lang: 'es' | 'en' }, n: NetworkInfo): str
   else parts.push(tr(ctx, 'desc.noDhcp'));
   const host = hostAddressOn(n);
   parts.push(host ? tr(ctx, 'desc.hostAddress', { address: `${host.address}/${host.prefix}` }) : tr(ctx, 'desc.noHostAddress'));
-  return parts.join(', ');
+  return join(parts, ', ');
 }
 
 /** What the spec asks of a network, in the same words. */
-export function describeSpecNetwork(ctx: { lang: 'es' | 'en' }, s: SpecNetwork): string {
-  return [
+export function describeSpecNetwork(ctx: unknown, s: SpecNetwork): Msg {
+  return join([
     typeLabel(ctx, s.type),
     s.dhcp ? tr(ctx, 'desc.withDhcp') : tr(ctx, 'desc.noDhcp'),
     s.hostAddress ? tr(ctx, 'desc.withHostAddress') : tr(ctx, 'desc.noHostAddress'),
-  ].join(', ');
+  ], ', ');
 }
 
 export { hasDhcp, hostAddressOn };
 
 /** id `<task>.host.<check>.<subject>`; 0 points: host checks explain and gate, they do not score (grader/verdict.ts). */
-export function verdict(ctx: HostCheckContext, v: Omit<HostVerdictInit, 'task'>): Verdict {
-  return makeVerdict({ ...v, task: ctx.task.id });
+export function verdict(ctx: HostCheckContext, v: Omit<HostVerdictInit, 'task' | 'lang'>): Verdict {
+  return makeVerdict({ ...v, task: ctx.task.id, lang: ctx.lang });
 }

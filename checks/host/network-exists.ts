@@ -1,7 +1,7 @@
 // The task's network exists on the host under the lab file's name or one of the spec's names.
 // When it does not, say which networks exist and which one the student probably meant.
 import type { HostCheck } from '../types.js';
-import { expectedNetworkName, quoteList, specNetwork, suggestions, taskNetwork, tr, typeLabel, verdict, wantedNetworkNames } from './common.js';
+import { expectedNetworkName, quoteList, specNetwork, suggestions, taskNetwork, tr, typeLabel, verdict, wantedNetworkNames, data, join } from './common.js';
 import { isExternal } from '../../grader/libvirt/attachment.js';
 
 export const networkExists: HostCheck = {
@@ -15,7 +15,7 @@ export const networkExists: HostCheck = {
     if (want && isExternal(want)) {
       const kind = tr(ctx, want.attachment === 'direct' ? 'external.direct' : 'external.bridge');
       if (net) {
-        return [verdict(ctx, { check: 'network-exists', subject: net.name, outcome: 'pass', observed: net.name, theory: quoteList(wanted), message: tr(ctx, 'check.networkExists.externalPass', { kind, name: net.name, type: typeLabel(ctx, net.type) }) })];
+        return [verdict(ctx, { check: 'network-exists', subject: net.name, outcome: 'pass', observed: data(net.name), theory: data(quoteList(wanted)), message: tr(ctx, 'check.networkExists.externalPass', { kind, name: net.name, type: typeLabel(ctx, net.type) }) })];
       }
       const nics = ctx.snapshot.domains.flatMap((d) => d.interfaces.map((i) => `${d.name}: ${i.type} ${i.source || '-'}`));
       return [
@@ -23,9 +23,12 @@ export const networkExists: HostCheck = {
           check: 'network-exists',
           subject: expected,
           outcome: 'fail',
-          observed: quoteList(nics),
-          theory: quoteList(wanted),
-          message: `${tr(ctx, 'check.networkExists.externalFail', { kind, name: expected, accepted: wanted.length > 1 ? tr(ctx, 'check.acceptedNames', { names: quoteList(wanted.slice(1)) }) : '', existing: quoteList(nics) })} ${tr(ctx, 'check.networkExists.externalFix', { name: expected, key: ctx.task.network })}`,
+          observed: data(quoteList(nics)),
+          theory: data(quoteList(wanted)),
+          message: join([
+            tr(ctx, 'check.networkExists.externalFail', { kind, name: expected, accepted: wanted.length > 1 ? tr(ctx, 'check.acceptedNames', { names: quoteList(wanted.slice(1)) }) : '', existing: quoteList(nics) }),
+            tr(ctx, 'check.networkExists.externalFix', { name: expected, key: ctx.task.network }),
+          ]),
           codes: ['network-missing'],
         }),
       ];
@@ -36,8 +39,8 @@ export const networkExists: HostCheck = {
           check: 'network-exists',
           subject: net.name,
           outcome: 'pass',
-          observed: net.name,
-          theory: quoteList(wanted),
+          observed: data(net.name),
+          theory: data(quoteList(wanted)),
           message: tr(ctx, 'check.networkExists.pass', { name: net.name, type: typeLabel(ctx, net.type) }),
         }),
       ];
@@ -56,9 +59,9 @@ export const networkExists: HostCheck = {
         check: 'network-exists',
         subject: expected,
         outcome: 'fail',
-        observed: quoteList(existing),
-        theory: quoteList(wanted),
-        message: parts.join(' '),
+        observed: data(quoteList(existing)),
+        theory: data(quoteList(wanted)),
+        message: join(parts),
         codes,
       }),
     ];

@@ -1,7 +1,7 @@
 // The task's network is of the required kind: its type (NAT, isolated, very isolated...), whether
 // libvirt hands out addresses (a DHCP range) and whether the host has an address on the bridge.
 import type { HostCheck } from '../types.js';
-import { describeNetwork, describeSpecNetwork, expectedNetworkName, hasDhcp, hostAddressOn, specNetwork, taskNetwork, tr, typeLabel, verdict } from './common.js';
+import { describeNetwork, describeSpecNetwork, expectedNetworkName, hasDhcp, hostAddressOn, specNetwork, taskNetwork, tr, typeLabel, verdict, join, type Msg } from './common.js';
 
 export const networkType: HostCheck = {
   name: 'network-type',
@@ -18,14 +18,15 @@ export const networkType: HostCheck = {
         }),
       ];
     }
-    const problems: string[] = [];
+    const problems: Msg[] = [];
     const codes: string[] = [];
     if (net.type !== spec.type) {
       codes.push('network-type-mismatch');
       problems.push(
-        tr(ctx, 'check.networkType.type', { observed: typeLabel(ctx, net.type), expected: typeLabel(ctx, spec.type), forward: net.forwardMode ?? tr(ctx, 'desc.noForward') }) +
-          ' ' +
+        join([
+          tr(ctx, 'check.networkType.type', { observed: typeLabel(ctx, net.type), expected: typeLabel(ctx, spec.type), forward: net.forwardMode ?? tr(ctx, 'desc.noForward') }),
           tr(ctx, `fix.type.${spec.type}`),
+        ]),
       );
     }
     const dhcp = hasDhcp(net);
@@ -58,7 +59,7 @@ export const networkType: HostCheck = {
         observed,
         theory,
         codes,
-        message: `${tr(ctx, 'check.networkType.fail', { name: net.name, observed, expected: theory })} ${problems.join(' ')}`,
+        message: join([tr(ctx, 'check.networkType.fail', { name: net.name, observed, expected: theory }), ...problems]),
       }),
     ];
   },

@@ -4,18 +4,18 @@
 import type { DomainInterface } from '../../grader/types.js';
 import type { HostCheck, HostCheckContext } from '../types.js';
 import { nicOn } from '../../grader/libvirt/attachment.js';
-import { domainNameFor, expectedNetworkName, findTaskDomain, quoteList, taskNetwork, tr, verdict } from './common.js';
+import { domainNameFor, expectedNetworkName, findTaskDomain, quoteList, taskNetwork, tr, verdict, data, join, quoteWords, type Msg } from './common.js';
 
-function describeNic(ctx: HostCheckContext, i: DomainInterface): string {
+function describeNic(ctx: HostCheckContext, i: DomainInterface): Msg {
   const where = i.network
     ? i.type === 'network'
-      ? i.network
+      ? data(i.network)
       : tr(ctx, 'nic.viaBridge', { network: i.network, type: i.type, source: i.source })
     : i.source
       ? tr(ctx, 'nic.noNetwork', { type: i.type, source: i.source })
       : tr(ctx, 'nic.typeOnly', { type: i.type });
-  const down = i.linkState === 'down' ? ` ${tr(ctx, 'nic.linkDown')}` : '';
-  return `${where} (${i.mac})${down}`;
+  const nic = tr(ctx, 'nic.describe', { where, mac: i.mac });
+  return i.linkState === 'down' ? join([nic, tr(ctx, 'nic.linkDown')]) : nic;
 }
 
 export const vmAttached: HostCheck = {
@@ -31,9 +31,9 @@ export const vmAttached: HostCheck = {
       }
       const on = dom.interfaces.filter((i) => nicOn(i, net));
       const elsewhere = dom.interfaces.filter((i) => !nicOn(i, net));
-      const observed = quoteList(dom.interfaces.map((i) => describeNic(ctx, i)));
+      const observed = quoteWords(dom.interfaces.map((i) => describeNic(ctx, i)));
       if (on.length === 0) {
-        const msg =
+        const failed =
           dom.interfaces.length === 0
             ? tr(ctx, 'check.vmAttached.noNics', { name, network: net.name })
             : tr(ctx, 'check.vmAttached.fail', { name, network: net.name, where: observed });
@@ -43,8 +43,8 @@ export const vmAttached: HostCheck = {
           role,
           outcome: 'fail',
           observed,
-          theory: net.name,
-          message: `${msg} ${tr(ctx, 'check.vmAttached.fix', { name, network: net.name })}`,
+          theory: data(net.name),
+          message: join([failed, tr(ctx, 'check.vmAttached.fix', { name, network: net.name })]),
           codes: ['vm-not-attached'],
         });
       }
@@ -55,19 +55,19 @@ export const vmAttached: HostCheck = {
           role,
           outcome: 'fail',
           observed,
-          theory: net.name,
+          theory: data(net.name),
           message: tr(ctx, 'check.vmAttached.linkDown', { name, network: net.name, mac: on.map((i) => i.mac).join(', ') }),
           codes: ['link-down'],
         });
       }
-      const parts = [tr(ctx, 'check.vmAttached.pass', { name, network: net.name, nics: quoteList(on.map((i) => describeNic(ctx, i))) })];
+      const parts = [tr(ctx, 'check.vmAttached.pass', { name, network: net.name, nics: quoteWords(on.map((i) => describeNic(ctx, i))) })];
       const codes: string[] = [];
       if (elsewhere.length > 0) {
-        parts.push(tr(ctx, 'check.vmAttached.alsoOn', { where: quoteList(elsewhere.map((i) => describeNic(ctx, i))) }));
+        parts.push(tr(ctx, 'check.vmAttached.alsoOn', { where: quoteWords(elsewhere.map((i) => describeNic(ctx, i))) }));
         codes.push('multiple-nics');
       }
       if (on.length > 1) codes.push('several-nics-on-network');
-      return verdict(ctx, { check: 'vm-attached', subject: name, role, outcome: 'pass', observed, theory: net.name, message: parts.join(' '), codes });
+      return verdict(ctx, { check: 'vm-attached', subject: name, role, outcome: 'pass', observed, theory: data(net.name), message: join(parts), codes });
     });
   },
 };

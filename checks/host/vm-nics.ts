@@ -2,7 +2,7 @@
 // network named there. Tasks without `nics` get no verdict from this check.
 import type { HostCheck } from '../types.js';
 import { nicOn } from '../../grader/libvirt/attachment.js';
-import { domainNameFor, findTaskDomain, networkFor, quoteList, tr, verdict } from './common.js';
+import { domainNameFor, findTaskDomain, networkFor, quoteList, tr, verdict, data, join } from './common.js';
 
 export const vmNics: HostCheck = {
   name: 'vm-nics',
@@ -24,17 +24,17 @@ export const vmNics: HostCheck = {
       const observed = quoteList(dom.interfaces.map((i) => `${i.network ?? `${i.type} ${i.source || '-'}`} (${i.mac})`));
       const theory = quoteList(wanted.map((k) => ctx.lab.networks[k] ?? ctx.spec.networks[k]?.names[0] ?? k));
       if (missing.length === 0) {
-        return verdict(ctx, { check: 'vm-nics', subject: name, role, outcome: 'pass', observed, theory, message: tr(ctx, 'check.vmNics.pass', { name, count: wanted.length, nics: quoteList(found) }) });
+        return verdict(ctx, { check: 'vm-nics', subject: name, role, outcome: 'pass', observed: data(observed), theory: data(theory), message: tr(ctx, 'check.vmNics.pass', { name, count: wanted.length, nics: quoteList(found) }) });
       }
       return verdict(ctx, {
         check: 'vm-nics',
         subject: name,
         role,
         outcome: 'fail',
-        observed,
-        theory,
+        observed: data(observed),
+        theory: data(theory),
         codes: ['vm-nic-missing'],
-        message: `${tr(ctx, 'check.vmNics.fail', { name, missing: quoteList(missing), where: observed })} ${tr(ctx, 'check.vmNics.fix', { name, missing: quoteList(missing) })}`,
+        message: join([tr(ctx, 'check.vmNics.fail', { name, missing: quoteList(missing), where: observed }), tr(ctx, 'check.vmNics.fix', { name, missing: quoteList(missing) })]),
       });
     });
   },

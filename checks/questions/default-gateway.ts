@@ -2,7 +2,7 @@
 // `vm:<role>` it grades a machine routed through another VM (a Linux VM as router).
 import type { QuestionCheck } from '../types.js';
 import { tc } from './params.js';
-import { configEvidence, guestLabel, tr, onMeasuredGuest } from './util.js';
+import { configEvidence, data, guestLabel, tr, onMeasuredGuest } from './util.js';
 
 export const defaultGateway: QuestionCheck = onMeasuredGuest({
   name: 'default-gateway',
@@ -12,9 +12,9 @@ export const defaultGateway: QuestionCheck = onMeasuredGuest({
     const guest = guestLabel(facts);
     return {
       value: { kind: 'ipv4', value: gw },
-      display: gw ?? tr(ctx, 'noneGateway'),
+      display: gw !== null ? data(gw) : tr(ctx, 'noneGateway'),
       codes: gw ? [] : ['no-gateway'],
-      explanation: gw ? tc(ctx.lang, 'gwIs', { guest, gateway: gw }) : tc(ctx.lang, 'gwNone', { guest }),
+      explanation: gw ? tc('gwIs', { guest, gateway: gw }) : tc('gwNone', { guest }),
       evidence: configEvidence(facts),
     };
   },

@@ -1,7 +1,7 @@
 // dns-server: which DNS server does the guest use? The first server the guest is configured with
 // (the prober asks systemd-resolved for the real ones behind 127.0.0.53); none = null.
 import type { QuestionCheck } from '../types.js';
-import { configEvidence, guestLabel, notMeasured, tr, onMeasuredGuest } from './util.js';
+import { configEvidence, data, guestLabel, join, notMeasured, tr, onMeasuredGuest } from './util.js';
 
 export const dnsServer: QuestionCheck = onMeasuredGuest({
   name: 'dns-server',
@@ -19,9 +19,9 @@ export const dnsServer: QuestionCheck = onMeasuredGuest({
     }
     return {
       value: { kind: 'ipv4', value: first },
-      display: first ?? tr(ctx, 'none'),
+      display: first !== null ? data(first) : tr(ctx, 'none'),
       codes: first ? [] : ['no-dns-server'],
-      explanation: parts.join(' '),
+      explanation: join(parts),
       evidence: configEvidence(facts),
     };
   },

@@ -18,7 +18,7 @@ export const hostReach: QuestionCheck = onMeasuredGuest({
     if (ctx.network.external) {
       // A host bridge or device outside libvirt: the host's address there is not known, so "no
       // address" would be a guess. Ask it only on libvirt networks.
-      const error = tc(ctx.lang, 'hostOnExternal', { network: ctx.network.name });
+      const error = tc('hostOnExternal', { network: ctx.network.name });
       return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['host-address-unknown'], explanation: error, evidence: [], error };
     }
     const host = hostAddressOf(ctx.network);

@@ -13,7 +13,12 @@ import {
   normMac,
   notMeasured,
   tr,
-  onMeasuredGuest, } from './util.js';
+  data,
+  join,
+  onMeasuredGuest,
+  type Msg,
+} from './util.js';
+import { configWords } from '../../grader/answers/kinds/ipv4-config.js';
 
 export const ipv4Config: QuestionCheck = onMeasuredGuest({
   name: 'ipv4-config',
@@ -31,7 +36,7 @@ export const ipv4Config: QuestionCheck = onMeasuredGuest({
     const gateway = facts.config.defaultGateway;
     const dns = facts.config.dnsServers;
     const codes: string[] = [];
-    const parts: string[] = [];
+    const parts: Msg[] = [];
     parts.push(
       tr(ctx, 'obsIpv4Config', {
         guest,
@@ -68,9 +73,13 @@ export const ipv4Config: QuestionCheck = onMeasuredGuest({
       value: addr
         ? { kind: 'ipv4-config', address: addr.address, prefix: addr.prefix, gateway, dns: [...dns] }
         : { kind: 'ipv4-config', address: null, prefix: null, gateway, dns: [...dns] },
-      display: `${addr ? `${addr.address}/${addr.prefix}` : tr(ctx, 'none')}, ${tr(ctx, 'gatewayWord')} ${gateway ?? tr(ctx, 'noneGateway')}, DNS ${dns.length ? joinList(dns) : tr(ctx, 'none')}`,
+      display: configWords(
+        addr ? data(`${addr.address}/${addr.prefix}`) : tr(ctx, 'none'),
+        gateway !== null ? data(gateway) : tr(ctx, 'noneGateway'),
+        dns.length ? data(joinList(dns)) : tr(ctx, 'none'),
+      ),
       codes,
-      explanation: parts.join(' '),
+      explanation: join(parts),
       evidence,
     };
   },

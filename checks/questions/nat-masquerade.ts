@@ -8,7 +8,7 @@ import { SAVED_FILE } from '../../grader/facts/needs.js';
 import { networkFor } from '../host/common.js';
 import { nicOn } from '../../grader/libvirt/attachment.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { domainOf, guestLabel, inSubnet, measurementText, normMac, tr, onMeasuredGuest, yesNo, evidenceOf } from './util.js';
+import { data, domainOf, guestLabel, inSubnet, join, measurementWords, normMac, tr, onMeasuredGuest, yesNo, evidenceOf, type Msg } from './util.js';
 
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?$/;
 const DEFAULT_FILES = ['/etc/iptables/rules.v4', '/etc/nftables.conf'];
@@ -69,56 +69,56 @@ export const natMasquerade: QuestionCheck = onMeasuredGuest({
     const files = p.values.saved_files as string[];
     const guest = guestLabel(facts);
     const evidence = evidenceOf(facts, facts.nat?.evidence);
-    const fail = (error: string, codes = ['nat-not-measured']): Observation => ({ value: null, display: tr(ctx, 'displayUnknown'), codes, explanation: error, evidence, error });
+    const fail = (error: Msg, codes = ['nat-not-measured']): Observation => ({ value: null, display: tr(ctx, 'displayUnknown'), codes, explanation: error, evidence, error });
     // "Could not measure": the command, what happened and the fix, all in the report's language.
-    const notMeasured = (err: MeasurementError, what: 'whatNatLive' | 'whatNatSaved', before = ''): Observation =>
-      fail(`${before}${measurementText(ctx, err, tc(ctx.lang, what, {}), guest)}`, ['nat-not-measured', `not-measured-${err.cause}`]);
-    const no = (codes: string[], parts: string[]): Observation => ({ value: { kind: 'yes-no', value: false }, display: yesNo(ctx, false), codes, explanation: parts.join(' '), evidence });
+    const notMeasured = (err: MeasurementError, what: 'whatNatLive' | 'whatNatSaved', before: Msg[] = []): Observation =>
+      fail(join([...before, measurementWords(err, tc(what, {}), guest)]), ['nat-not-measured', `not-measured-${err.cause}`]);
+    const no = (codes: string[], parts: Msg[]): Observation => ({ value: { kind: 'yes-no', value: false }, display: yesNo(ctx, false), codes, explanation: join(parts), evidence });
 
     // The output interface: the guest's interface with the MAC of its NIC on out_network.
     const net: NetworkInfo | null = networkFor(ctx, outKey);
     const netName = net?.name ?? ctx.lab.networks[outKey] ?? ctx.spec.networks[outKey]?.names[0] ?? outKey;
     const dom = ctx.snapshot.domains.find((d) => d.name === domainOf(ctx, ctx.role));
     const nics = net && dom ? dom.interfaces.filter((i) => nicOn(i, net)) : [];
-    if (nics.length === 0) return no(['nat-no-nic', 'vm-nic-missing'], [tc(ctx.lang, 'natNoNic', { guest, network: netName })]);
+    if (nics.length === 0) return no(['nat-no-nic', 'vm-nic-missing'], [tc('natNoNic', { guest, network: netName })]);
     const macs = nics.map((i) => normMac(i.mac));
     const iface = facts.config.interfaces.find((i) => macs.includes(normMac(i.mac)))?.name;
-    if (!iface) return fail(tc(ctx.lang, 'natNoNicMeasured', { guest, network: netName, mac: macs.join(', ') }));
+    if (!iface) return fail(tc('natNoNicMeasured', { guest, network: netName, mac: macs.join(', ') }));
 
     const nat = facts.nat;
-    if (!nat) return fail(tc(ctx.lang, 'natNotMeasured', { guest }));
+    if (!nat) return fail(tc('natNotMeasured', { guest }));
     if (!nat.live.ok) return notMeasured(nat.live.error, 'whatNatLive');
-    const src = source ?? tc(ctx.lang, 'anySource', {});
+    const src = source ?? tc('anySource', {});
     const live = nat.live.value.find((r) => ruleMatches(r, iface, source));
-    const parts: string[] = [];
+    const parts: Msg[] = [];
     const codes: string[] = [];
-    if (live) parts.push(tc(ctx.lang, 'natLiveOk', { guest, source: src, iface, network: netName, rule: live.text }));
+    if (live) parts.push(tc('natLiveOk', { guest, source: src, iface, network: netName, rule: live.text }));
     else {
-      parts.push(tc(ctx.lang, 'natLiveMissing', { guest, source: src, iface, network: netName }));
+      parts.push(tc('natLiveMissing', { guest, source: src, iface, network: netName }));
       codes.push('nat-missing');
       const wrongIf = nat.live.value.find((r) => !interfaceMatches(r.outInterface, iface) && sourceCovers(r.source, source));
       const wrongSrc = nat.live.value.find((r) => interfaceMatches(r.outInterface, iface) && !sourceCovers(r.source, source));
       if (wrongIf) {
         codes.push('nat-wrong-interface');
-        parts.push(tc(ctx.lang, 'natWrongInterface', { other: wrongIf.outInterface!, iface, network: netName, rule: wrongIf.text }));
+        parts.push(tc('natWrongInterface', { other: wrongIf.outInterface!, iface, network: netName, rule: wrongIf.text }));
       } else if (wrongSrc) {
         codes.push('nat-wrong-source');
-        parts.push(tc(ctx.lang, 'natWrongSource', { iface, other: wrongSrc.source ?? '-', source: src, rule: wrongSrc.text }));
+        parts.push(tc('natWrongSource', { iface, other: wrongSrc.source ?? '-', source: src, rule: wrongSrc.text }));
       }
     }
-    if (!persistent) return live ? { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes, explanation: parts.join(' '), evidence } : no(codes, parts);
+    if (!persistent) return live ? { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes, explanation: join(parts), evidence } : no(codes, parts);
     if (!nat.saved.ok) {
       if (!live) return no(codes, parts);
-      return notMeasured(nat.saved.error, 'whatNatSaved', `${parts.join(' ')} `);
+      return notMeasured(nat.saved.error, 'whatNatSaved', parts);
     }
     const saved = nat.saved.value.find((f) => (f.rules ?? []).some((r) => ruleMatches(r, iface, source)));
-    if (saved) parts.push(tc(ctx.lang, 'natSavedOk', { file: saved.file }));
+    if (saved) parts.push(tc('natSavedOk', { file: saved.file }));
     else {
       codes.push('nat-not-persistent');
-      const missing = nat.saved.value.filter((f) => f.rules === null).map((f) => tc(ctx.lang, 'natFileMissing', { file: f.file }));
-      parts.push(tc(ctx.lang, files.length === 1 ? 'natSavedMissingOne' : 'natSavedMissing', { files: [files.join(', '), ...missing].join('; ') }));
+      const missing = nat.saved.value.filter((f) => f.rules === null).map((f) => tc('natFileMissing', { file: f.file }));
+      parts.push(tc(files.length === 1 ? 'natSavedMissingOne' : 'natSavedMissing', { files: join([data(files.join(', ')), ...missing], '; ') }));
     }
     const value = !!live && !!saved;
-    return value ? { value: { kind: 'yes-no', value }, display: yesNo(ctx, value), codes, explanation: parts.join(' '), evidence } : no(codes, parts);
+    return value ? { value: { kind: 'yes-no', value }, display: yesNo(ctx, value), codes, explanation: join(parts), evidence } : no(codes, parts);
   },
 });

@@ -3,12 +3,15 @@
 // when grading (a spec loaded without validation still cannot feed a check a bad value).
 import type { Lang } from '../../grader/types.js';
 import type { Observation, QuestionContext } from '../types.js';
-import { translator } from '../../grader/i18n/translate.js';
-import es from '../../grader/i18n/es/checks.js';
-import en from '../../grader/i18n/en/checks.js';
+import { join, msg, type Msg, type MsgArg } from '../../grader/i18n/messages.js';
+import type es from '../../grader/i18n/es/checks.js';
 
-export const tc = translator(es, en);
 export type ChecksKey = keyof typeof es;
+
+/** A message of the checks' catalog (grader/i18n/{es,en}/checks.ts), with its parameters. */
+export function tc(key: ChecksKey, params?: Record<string, MsgArg>): Msg {
+  return msg('checks', key, params);
+}
 
 export type ParamRule =
   | { type: 'string'; pattern: RegExp; what: ChecksKey; required: boolean; default?: string }
@@ -25,12 +28,12 @@ export interface ParamsCtx {
   lang: Lang;
 }
 
-/** Problems (localized) and the values read, defaults applied. */
-export function readParams(rules: ParamRules, raw: Record<string, unknown> | undefined, ctx: ParamsCtx): { problems: string[]; values: ParamValues } {
+/** Problems (as messages) and the values read, defaults applied. */
+export function readParams(rules: ParamRules, raw: Record<string, unknown> | undefined, ctx: ParamsCtx): { problems: Msg[]; values: ParamValues } {
   const params = raw ?? {};
-  const problems: string[] = [];
+  const problems: Msg[] = [];
   const values: ParamValues = {};
-  const t = (key: ChecksKey, p: Record<string, string>): string => tc(ctx.lang, key, p);
+  const t = (key: ChecksKey, p: Record<string, MsgArg>): Msg => tc(key, p);
   for (const name of Object.keys(params)) {
     if (!Object.hasOwn(rules, name)) problems.push(t('paramUnknown', { name, known: Object.keys(rules).join(', ') }));
   }
@@ -73,7 +76,7 @@ export function readParams(rules: ParamRules, raw: Record<string, unknown> | und
 export function paramsFor(ctx: QuestionContext, rules: ParamRules, check: string): { values: Record<string, unknown> } | { observation: Observation } {
   const r = readParams(rules, ctx.question.params, { networks: Object.keys(ctx.spec.networks), roles: Object.keys(ctx.spec.vms), lang: ctx.lang });
   if (r.problems.length === 0) return { values: r.values };
-  const error = tc(ctx.lang, 'badParams', { check, problem: r.problems.join('; ') });
-  return { observation: { value: null, display: tc(ctx.lang, 'unknownValue'), codes: ['bad-params'], explanation: error, evidence: [], error } };
+  const error = tc('badParams', { check, problem: join(r.problems, '; ') });
+  return { observation: { value: null, display: tc('unknownValue'), codes: ['bad-params'], explanation: error, evidence: [], error } };
 }
 

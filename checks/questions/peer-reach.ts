@@ -4,7 +4,7 @@
 // (ARP) entry resolved means the link works and a firewall drops ICMP echo: the VMs ARE connected.
 import type { QuestionCheck } from '../types.js';
 import { reachObservation } from './reach.js';
-import { domainOf, normMac, guestLabel, notMeasured, taskAddresses, taskMacs, tr, onMeasuredGuest, yesNo } from './util.js';
+import { domainOf, normMac, guestLabel, join, notMeasured, taskAddresses, taskMacs, tr, onMeasuredGuest, yesNo } from './util.js';
 import type { QuestionContext } from '../types.js';
 
 /** Addresses of a peer on the task network: measured, else leased on that network (a hint). */
@@ -57,7 +57,7 @@ export const peerReach: QuestionCheck = onMeasuredGuest({
       });
       if (fromLease) {
         o.codes.push('peer-address-from-lease');
-        o.explanation = `${o.explanation} ${tr(ctx, 'obsPeerFromLease', { peer: peerName })}`;
+        o.explanation = join([o.explanation, tr(ctx, 'obsPeerFromLease', { peer: peerName })]);
       }
       return o;
     });
@@ -65,7 +65,7 @@ export const peerReach: QuestionCheck = onMeasuredGuest({
     return {
       ...worst,
       codes: [...new Set(obs.flatMap((o) => o.codes))],
-      explanation: obs.map((o) => o.explanation).join(' '),
+      explanation: join(obs.map((o) => o.explanation)),
       evidence: obs.flatMap((o) => o.evidence),
     };
   },

@@ -4,7 +4,7 @@
 import type { QuestionCheck } from '../types.js';
 import { bestReach } from './reach.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { commandFor, domainOf, guestLabel, leasesOf, reachStatusText, taskAddresses, tr, onMeasuredGuest, yesNo, reachEvidence, configEvidence } from './util.js';
+import { commandFor, domainOf, guestLabel, leasesOf, reachStatusText, taskAddresses, tr, onMeasuredGuest, yesNo, reachEvidence, configEvidence, type Msg } from './util.js';
 
 const RULES: ParamRules = { via: { type: 'role', what: 'whatRole', required: true } };
 
@@ -23,20 +23,20 @@ export const reachVia: QuestionCheck = onMeasuredGuest({
     const addrs = vg && vg.ok ? taskAddresses(ctx, vg.facts) : leasesOf(ctx, viaRole).filter((l) => !l.stale && l.network === ctx.network?.name).map((l) => l.address);
     const target = ctx.lab.probes?.outsideHost ?? ctx.spec.probes.outsideHost;
     const evidence = [...reachEvidence(facts, [target]), ...configEvidence(facts)];
-    const unknown = (error: string, code: string) => ({ value: null, display: tr(ctx, 'displayUnknown'), codes: [code], explanation: error, evidence, error });
-    const no = (code: string, explanation: string) => ({ value: { kind: 'yes-no' as const, value: false }, display: yesNo(ctx, false), codes: [code], explanation, evidence });
-    if (addrs.length === 0) return unknown(tc(ctx.lang, 'viaNoAddress', { via, network, guest }), 'via-address-unknown');
+    const unknown = (error: Msg, code: string) => ({ value: null, display: tr(ctx, 'displayUnknown'), codes: [code], explanation: error, evidence, error });
+    const no = (code: string, explanation: Msg) => ({ value: { kind: 'yes-no' as const, value: false }, display: yesNo(ctx, false), codes: [code], explanation, evidence });
+    if (addrs.length === 0) return unknown(tc('viaNoAddress', { via, network, guest }), 'via-address-unknown');
     const gw = facts.config.defaultGateway;
     const address = addrs.join(', ');
-    if (!gw) return no('gateway-not-via', tc(ctx.lang, 'viaNoGateway', { guest, via, address }));
-    if (!addrs.includes(gw)) return no('gateway-not-via', tc(ctx.lang, 'viaGatewayOther', { guest, gateway: gw, via, address }));
+    if (!gw) return no('gateway-not-via', tc('viaNoGateway', { guest, via, address }));
+    if (!addrs.includes(gw)) return no('gateway-not-via', tc('viaGatewayOther', { guest, gateway: gw, via, address }));
     const r = bestReach(facts.reach[target] ? [facts.reach[target]!] : []);
-    if (!r) return unknown(tc(ctx.lang, 'viaNotProbed', { target, guest }), 'not-probed');
+    if (!r) return unknown(tc('viaNotProbed', { target, guest }), 'not-probed');
     const status = reachStatusText(ctx, r.status);
-    if (r.status === 'probe-timeout' || r.status === 'error') return unknown(tc(ctx.lang, 'viaProbeError', { target, guest, status, detail: r.detail ? `: ${r.detail}` : '' }), `reach-${r.status}`);
+    if (r.status === 'probe-timeout' || r.status === 'error') return unknown(tc('viaProbeError', { target, guest, status, detail: r.detail ? `: ${r.detail}` : '' }), `reach-${r.status}`);
     if (r.status === 'replied') {
-      return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tc(ctx.lang, 'viaOk', { guest, via, address: gw, target, command: commandFor(facts, target, `ping ${target}`) }), evidence };
+      return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tc('viaOk', { guest, via, address: gw, target, command: commandFor(facts, target, `ping ${target}`) }), evidence };
     }
-    return no('via-no-forward', tc(ctx.lang, 'viaNoReply', { guest, via, address: gw, target, status }));
+    return no('via-no-forward', tc('viaNoReply', { guest, via, address: gw, target, status }));
   },
 });

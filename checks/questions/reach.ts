@@ -4,11 +4,11 @@
 // could not measure.
 import type { CommandEvidence, GuestFacts, Reachability } from '../../grader/types.js';
 import type { Observation, QuestionContext } from '../types.js';
-import { commandFor, guestLabel, notMeasured, reachStatusText, tr, yesNo, reachEvidence } from './util.js';
+import { commandFor, guestLabel, notMeasured, reachStatusText, tr, yesNo, reachEvidence, type Msg } from './util.js';
 
 export interface ReachOptions {
   /** What the target is, in words (`198.51.100.10 (outside host)`). */
-  what: string;
+  what: Msg;
   /** For VM-to-VM and host: a firewall-filtered ping still means the link works (answer yes). */
   filteredMeansLink: boolean;
 }

@@ -5,7 +5,7 @@ import type { QuestionCheck, Observation } from '../types.js';
 import type { MeasurementError, SysctlSetting } from '../../grader/types.js';
 import { SYSCTL_KEY } from '../../grader/facts/needs.js';
 import { paramsFor, readParams, tc, type ParamRules } from './params.js';
-import { guestLabel, measurementText, tr, onMeasuredGuest, yesNo, evidenceOf } from './util.js';
+import { data, guestLabel, join, measurementWords, tr, onMeasuredGuest, yesNo, evidenceOf, type Msg } from './util.js';
 
 const RULES: ParamRules = {
   key: { type: 'string', pattern: SYSCTL_KEY, what: 'whatSysctlKey', required: true },
@@ -33,7 +33,7 @@ export const sysctl: QuestionCheck = onMeasuredGuest({
     const guest = guestLabel(facts);
     const evidence = evidenceOf(facts, facts.sysctl?.[key]?.evidence);
     const fact = facts.sysctl?.[key];
-    const fail = (error: string, cause?: MeasurementError['cause']): Observation => ({
+    const fail = (error: Msg, cause?: MeasurementError['cause']): Observation => ({
       value: null,
       display: tr(ctx, 'displayUnknown'),
       codes: cause ? ['sysctl-not-measured', `not-measured-${cause}`] : ['sysctl-not-measured'],
@@ -42,39 +42,44 @@ export const sysctl: QuestionCheck = onMeasuredGuest({
       error,
     });
     // "Could not measure": the command, what happened and the fix, all in the report's language.
-    const notMeasured = (err: MeasurementError, what: 'whatSysLive' | 'whatSysPersisted', before = ''): Observation =>
-      fail(`${before}${measurementText(ctx, err, tc(ctx.lang, what, { key }), guest)}`, err.cause);
-    if (!fact) return fail(tc(ctx.lang, 'sysNotMeasured', { key, guest }));
+    const notMeasured = (err: MeasurementError, what: 'whatSysLive' | 'whatSysPersisted', before?: Msg): Observation => {
+      const m = measurementWords(err, tc(what, { key }), guest);
+      return fail(before ? join([before, m], '. ') : m, err.cause);
+    };
+    if (!fact) return fail(tc('sysNotMeasured', { key, guest }));
     if (!fact.live.ok) return notMeasured(fact.live.error, 'whatSysLive');
     const liveOk = norm(fact.live.value) === want;
     const codes: string[] = [];
-    const parts = [tc(ctx.lang, 'sysLive', { guest, key, live: fact.live.value })];
+    const parts: Msg[] = [tc('sysLive', { guest, key, live: fact.live.value })];
+    const stop = (): void => {
+      parts[0] = join([parts[0]!, data('.')], '');
+    };
     let value = liveOk;
     if (!liveOk) codes.push('sysctl-not-live');
     if (persistent) {
       if (!fact.persisted.ok) {
         // The running value alone already says "no"; otherwise persistence decides and is unknown.
-        if (liveOk) return notMeasured(fact.persisted.error, 'whatSysPersisted', `${parts[0]}. `);
-        parts[0] += '.';
+        if (liveOk) return notMeasured(fact.persisted.error, 'whatSysPersisted', parts[0]);
+        stop();
       } else {
         const last = fact.persisted.value[fact.persisted.value.length - 1];
         const unread = (fact.ignored ?? []).filter((s) => norm(s.value) === want).at(-1);
         if (!last) {
-          parts.push(tc(ctx.lang, 'sysNotPersisted', { files: tc(ctx.lang, 'sysFiles', {}) }));
+          parts.push(tc('sysNotPersisted', { files: tc('sysFiles', {}) }));
           codes.push('sysctl-not-persistent');
           value = false;
           if (unread) {
             codes.push('sysctl-file-not-read');
-            parts.push(tc(ctx.lang, 'sysFileNotRead', { where: where(unread) }));
+            parts.push(tc('sysFileNotRead', { where: where(unread) }));
           }
         } else if (norm(last.value) !== want) {
-          parts.push(tc(ctx.lang, 'sysPersistedOther', { value: last.value, where: where(last), want }));
+          parts.push(tc('sysPersistedOther', { value: last.value, where: where(last), want }));
           codes.push('sysctl-not-persistent');
           value = false;
-        } else parts.push(tc(ctx.lang, 'sysPersisted', { value: last.value, where: where(last) }));
+        } else parts.push(tc('sysPersisted', { value: last.value, where: where(last) }));
       }
-    } else parts[0] += '.';
-    if (!liveOk) parts.push(tc(ctx.lang, 'sysWantLive', { want }));
-    return { value: { kind: 'yes-no', value }, display: yesNo(ctx, value), codes, explanation: parts.join(' '), evidence };
+    } else stop();
+    if (!liveOk) parts.push(tc('sysWantLive', { want }));
+    return { value: { kind: 'yes-no', value }, display: yesNo(ctx, value), codes, explanation: join(parts), evidence };
   },
 });

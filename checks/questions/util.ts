@@ -3,19 +3,24 @@
 // Checks read facts only; they never run anything.
 import type { CommandEvidence, GuestAddress, GuestFacts, GuestInterface, HostSnapshot, LeaseInfo, MeasurementError, NetworkInfo, ReachStatus } from '../../grader/types.js';
 import type { GuestOutcome, Observation, QuestionCheck, QuestionContext } from '../types.js';
-import { translator, type Params } from '../../grader/i18n/translate.js';
 import { interfaceOn, macsOn, normMac } from '../../grader/facts/interfaces.js';
 import { inRange, inSubnet, isLinkLocal } from '../../grader/net/ipv4.js';
-import { measurementText as describeMeasurement } from '../../grader/facts/describe.js';
-import es from '../../grader/i18n/es/grade.js';
-import en from '../../grader/i18n/en/grade.js';
+import { measurementWords } from '../../grader/facts/describe.js';
+import { data, msg, type Msg, type MsgArg } from '../../grader/i18n/messages.js';
+import type es from '../../grader/i18n/es/grade.js';
 
-export const t = translator(es, en);
 export type GradeKey = keyof typeof es;
 
-export function tr(ctx: { lang: 'es' | 'en' }, key: GradeKey, params?: Params): string {
-  return t(ctx.lang, key, params);
+/**
+ * A message of the grading catalog (grader/i18n/{es,en}/grade.ts) with its parameters: checks say
+ * nothing in a language themselves; the verdict keeps the message and renders it in either
+ * (grader/verdict.ts, reports/model.ts). Parameters that are data stay plain strings.
+ */
+export function tr(_ctx: unknown, key: GradeKey, params?: Record<string, MsgArg>): Msg {
+  return msg('grade', key, params);
 }
+
+export { data, join, type Msg } from '../../grader/i18n/messages.js';
 
 export { inRange, inSubnet, isLinkLocal };
 
@@ -61,14 +66,12 @@ export function leasesOf(ctx: QuestionContext, role: string): LeaseInfo[] {
   return ctx.snapshot.leases.filter((l) => macs.includes(normMac(l.mac)));
 }
 
-/** "Could not measure": the command, the guest, what happened and the fix, in the result's language. */
-export function measurementText(ctx: { lang: 'es' | 'en' }, err: MeasurementError, what: string, guest?: string): string {
-  return describeMeasurement(ctx.lang, err, what, guest);
-}
+/** "Could not measure": the command, the guest, what happened and the fix (a message). */
+export { measurementWords };
 
 /** The observation of a measurement that could not be made: outcome `error`, never a fact. */
-export function notMeasured(ctx: QuestionContext, err: MeasurementError, what: string, evidence: CommandEvidence[], guest?: string): Observation {
-  const error = measurementText(ctx, err, what, guest);
+export function notMeasured(ctx: QuestionContext, err: MeasurementError, what: MsgArg, evidence: CommandEvidence[], guest?: string): Observation {
+  const error = measurementWords(err, what, guest);
   return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['not-measured', `not-measured-${err.cause}`], explanation: error, evidence, error };
 }
 
@@ -130,12 +133,12 @@ export function commandFor(facts: GuestFacts, target: string, fallback: string):
   return facts.reach[target]?.command ?? fallback;
 }
 
-export function reachStatusText(ctx: QuestionContext, status: ReachStatus): string {
+export function reachStatusText(ctx: QuestionContext, status: ReachStatus): Msg {
   const key = `reach_${status.replace(/-/g, '_')}` as GradeKey;
   return tr(ctx, key);
 }
 
-export function yesNo(ctx: { lang: 'es' | 'en' }, v: boolean): string {
+export function yesNo(ctx: unknown, v: boolean): Msg {
   return tr(ctx, v ? 'yes' : 'no');
 }
 
@@ -143,10 +146,10 @@ export function joinList(items: string[]): string {
   return items.length === 0 ? '-' : items.join(', ');
 }
 
-/** Describes an address: `192.168.101.130/24 (DHCP, 3540 s left)`. */
-export function addressText(ctx: { lang: 'es' | 'en' }, a: GuestAddress): string {
+/** Describes an address: `192.168.101.130/24 (DHCP)`. */
+export function addressText(ctx: unknown, a: GuestAddress): Msg {
   const origin = tr(ctx, `origin_${a.origin.replace(/-/g, '_')}` as GradeKey);
-  return `${a.address}/${a.prefix} (${origin})`;
+  return tr(ctx, 'addressOrigin', { address: `${a.address}/${a.prefix}`, origin });
 }
 
 /**

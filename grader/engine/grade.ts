@@ -19,7 +19,7 @@ import type { Observation } from '../../checks/types.js';
 import { compare, kindOf, mistakes, renderTheory, renderValue, theoryHolds, type TheoryContext, type VmAddresses, type VmNames } from '../answers/index.js';
 import { roundPoints, verdict, writtenText } from '../verdict.js';
 import type { NetworkDiagnosis } from './network.js';
-import { data, join, msg, say, type Msg } from '../i18n/messages.js';
+import { both, join, msg, type Msg } from '../i18n/messages.js';
 
 export { roundPoints, writtenText };
 export type { VmAddresses, VmNames };
@@ -34,8 +34,8 @@ export interface GradeArgs {
   observation: Observation;
   theory: Theory | undefined;
   network: NetworkInfo | null;
-  /** Network type words for messages, e.g. "NAT". */
-  networkTitle: string;
+  /** Network type words for messages, e.g. "NAT" (the spec's title, in both languages). */
+  networkTitle: Msg;
   diagnosis: NetworkDiagnosis;
   /** Addresses libvirt leases show for this VM that it does not have (stale leases). */
   staleLeases: { address: string; network: string }[];
@@ -54,8 +54,8 @@ export function gradeQuestion(a: GradeArgs): Verdict {
   const codes = new Set<string>(obs.codes);
   const answerWords = answer?.value ? renderValue(answer.value) : null;
   const answerParam: Msg | string = answerWords ?? '';
-  const observed = data(obs.display);
-  const explanation = data(obs.explanation);
+  const observed = obs.display;
+  const explanation = obs.explanation;
   const ctx: TheoryContext = { net: a.network, vms: a.vmAddresses ?? {}, names: a.vmNames ?? {} };
   const theoryWords = a.theory ? renderTheory(a.theory, ctx) : null;
   const theoryParams = { theory: theoryWords ?? '', type: a.networkTitle };
@@ -132,11 +132,19 @@ export function gradeQuestion(a: GradeArgs): Verdict {
       }
       if (a.diagnosis.codes.length > 0) codes.add('network-misconfigured');
       for (const c of a.diagnosis.codes) codes.add(c);
-      parts.push(...a.diagnosis.messages.map(data));
+      parts.push(...a.diagnosis.messages);
     }
   }
 
-  const hints = [...new Set([...codes].map((c) => question.hints[c]?.[lang]).filter((h): h is string => !!h))];
+  // The spec's hints of the codes recognised, each once (both languages of each).
+  const seen = new Set<string>();
+  const hints: Msg[] = [];
+  for (const c of codes) {
+    const h = question.hints[c];
+    if (!h || !h[lang] || seen.has(h[lang])) continue;
+    seen.add(h[lang]);
+    hints.push(both(h.es, h.en));
+  }
   return verdict({
     task: task.id,
     question,
@@ -146,11 +154,11 @@ export function gradeQuestion(a: GradeArgs): Verdict {
     outcome,
     points: score * a.maxPoints,
     maxPoints: a.maxPoints,
-    studentAnswer: answerWords ? say(lang, answerWords) : null,
+    studentAnswer: answerWords,
     answer,
     observed: obs.value ? obs.display : null,
-    theory: theoryWords ? say(lang, theoryWords) : null,
-    message: say(lang, join(parts)),
+    theory: theoryWords,
+    message: join(parts),
     hints,
     codes: [...codes],
     evidence: obs.evidence,
@@ -165,7 +173,7 @@ function stripDot(s: string): string {
   return s.replace(/[.\s]+$/, '');
 }
 
-export function skipVerdict(task: SpecTask, question: SpecQuestion, role: string, maxPoints: number, answer: Answer | undefined, reason: string, code: string, lang: Lang, evidence: CommandEvidence[] = []): Verdict {
+export function skipVerdict(task: SpecTask, question: SpecQuestion, role: string, maxPoints: number, answer: Answer | undefined, reason: Msg, code: string, lang: Lang, evidence: CommandEvidence[] = []): Verdict {
   return verdict({
     task: task.id,
     question,
@@ -175,7 +183,7 @@ export function skipVerdict(task: SpecTask, question: SpecQuestion, role: string
     outcome: 'skip',
     points: 0,
     maxPoints,
-    studentAnswer: answer?.value ? say(lang, renderValue(answer.value)) : null,
+    studentAnswer: answer?.value ? renderValue(answer.value) : null,
     answer,
     message: reason,
     codes: [code],

@@ -1,23 +1,20 @@
 // What is wrong with the task's network compared with what the spec asks of it (from the host
 // snapshot): used to explain WHY an observation contradicts the theory (a "NAT" network without
 // DHCP, an "isolated" network that forwards...). The host checks grade the network itself.
-import type { Lang, NetworkInfo, SpecNetwork } from '../types.js';
-import { translator } from '../i18n/translate.js';
-import es from '../i18n/es/grade.js';
-import en from '../i18n/en/grade.js';
-
-const t = translator(es, en);
+import type { NetworkInfo, SpecNetwork } from '../types.js';
+import { msg, type Msg } from '../i18n/messages.js';
+import type es from '../i18n/es/grade.js';
 
 export interface NetworkDiagnosis {
   codes: string[];
-  messages: string[];
+  messages: Msg[];
 }
 
-export function diagnoseNetwork(want: SpecNetwork | undefined, net: NetworkInfo | null, expectedName: string, lang: Lang): NetworkDiagnosis {
+export function diagnoseNetwork(want: SpecNetwork | undefined, net: NetworkInfo | null, expectedName: string): NetworkDiagnosis {
   const d: NetworkDiagnosis = { codes: [], messages: [] };
   const add = (code: string, key: keyof typeof es, params: Record<string, string> = {}): void => {
     d.codes.push(code);
-    d.messages.push(t(lang, key, { network: net?.name ?? expectedName, ...params }));
+    d.messages.push(msg('grade', key, { network: net?.name ?? expectedName, ...params }));
   };
   if (!want) return d;
   if (!net) {

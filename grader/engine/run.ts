@@ -15,8 +15,7 @@ import { resolveRefs } from './answer-refs.js';
 import { computeExitCode, computeTotals, taskPoints } from './totals.js';
 import { interfaceOn, normMac } from '../facts/interfaces.js';
 import { toolVersion } from '../version.js';
-import { both, msg, say, type Msg } from '../i18n/messages.js';
-import { allInBoth, inBoth } from './words.js';
+import { both, data, msg, say, type Msg } from '../i18n/messages.js';
 import { rolesAsked } from '../inputs/asked.js';
 import { taskAddresses } from './addresses.js';
 import { translator } from '../i18n/translate.js';
@@ -65,30 +64,30 @@ export function answerFor(answers: AnswersFile, task: string, question: string, 
   return q?.[role] ?? q?.['*'];
 }
 
-function errorVerdict(task: SpecTask, check: string, message: string): Verdict {
-  return verdict({ task: task.id, check, subject: 'check', outcome: 'error', message, codes: ['check-crashed'] });
+function errorVerdict(task: SpecTask, check: string, message: Msg, lang: Lang): Verdict {
+  return verdict({ task: task.id, check, subject: 'check', outcome: 'error', message, codes: ['check-crashed'], lang });
 }
 
-function safeObserve(check: QuestionCheck | undefined, ctx: Parameters<QuestionCheck['observe']>[0], lang: Lang): Observation {
+function safeObserve(check: QuestionCheck | undefined, ctx: Parameters<QuestionCheck['observe']>[0]): Observation {
   if (!check) {
-    const error = t(lang, 'unknownCheck', { check: ctx.question.check });
-    return { value: null, display: '', codes: ['unknown-check'], explanation: error, evidence: [], error };
+    const error = msg('grade', 'unknownCheck', { check: ctx.question.check });
+    return { value: null, display: data(''), codes: ['unknown-check'], explanation: error, evidence: [], error };
   }
   try {
     return check.observe(ctx);
   } catch (err) {
-    const error = t(lang, 'checkCrashed', { check: check.name, message: (err as Error)?.message ?? String(err) });
-    return { value: null, display: '', codes: ['check-crashed'], explanation: error, evidence: [], error };
+    const error = msg('grade', 'checkCrashed', { check: check.name, message: (err as Error)?.message ?? String(err) });
+    return { value: null, display: data(''), codes: ['check-crashed'], explanation: error, evidence: [], error };
   }
 }
 
-function runHostChecks(checks: HostCheck[], ctx: Parameters<HostCheck['run']>[0], lang: Lang): Verdict[] {
+function runHostChecks(checks: HostCheck[], ctx: Parameters<HostCheck['run']>[0]): Verdict[] {
   const out: Verdict[] = [];
   for (const hc of checks) {
     try {
       out.push(...hc.run(ctx));
     } catch (err) {
-      out.push(errorVerdict(ctx.task, hc.name, t(lang, 'checkCrashed', { check: hc.name, message: (err as Error)?.message ?? String(err) })));
+      out.push(errorVerdict(ctx.task, hc.name, msg('grade', 'checkCrashed', { check: hc.name, message: (err as Error)?.message ?? String(err) }), ctx.lang));
     }
   }
   return out;
@@ -182,7 +181,7 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
           if (!q) continue;
           for (const role of rolesAsked(task, qid)) {
             const answer = answerFor(answers, task.id, qid, role);
-            taskResult.questions.push(inBoth(lang, (l) => skipVerdict(task, q, role, maxPer(q), answer, say(l, reason), skip?.reason ?? 'not-selected', l)));
+            taskResult.questions.push(skipVerdict(task, q, role, maxPer(q), answer, reason, skip?.reason ?? 'not-selected', lang));
           }
         }
         tasks.push(taskResult);
@@ -191,7 +190,7 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
 
       // 3. Host checks of the task.
       t0 = Date.now();
-      if (inspected) taskResult.hostChecks = allInBoth(lang, (l) => runHostChecks(deps.hostChecks, { spec, task, lab, snapshot, lang: l }, l));
+      if (inspected) taskResult.hostChecks = runHostChecks(deps.hostChecks, { spec, task, lab, snapshot, lang });
       timings.gradeMs += Date.now() - t0;
 
       // 4. Measure the VMs attached to the task's network.
@@ -208,8 +207,9 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
       // 5. Observe and grade every question for every VM.
       t0 = Date.now();
       progress('grade', t(lang, 'progressGrade', { task: task.id }));
-      const diagnosis = { es: diagnoseNetwork(spec.networks[task.network], network, netName, 'es'), en: diagnoseNetwork(spec.networks[task.network], network, netName, 'en') };
-      const networkTitle = (l: Lang) => spec.networks[task.network]?.title[l] ?? task.network;
+      const diagnosis = diagnoseNetwork(spec.networks[task.network], network, netName);
+      const title = spec.networks[task.network]?.title;
+      const networkTitle = title ? both(title.es, title.en) : data(task.network);
       const vmAddresses = taskAddresses(spec, lab, snapshot, task, network, guests);
       for (const qid of task.questions) {
         const question = spec.questions[qid];
@@ -229,10 +229,10 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
                 : !network
                   ? msg('grade', 'skipNoNetwork', { network: netName })
                   : msg('grade', 'skipNotAttached', { domain: dom.name, network: netName, where: attachedNetworks(dom).join(', ') || '-' });
-            taskResult.questions.push(inBoth(lang, (l) => skipVerdict(task, question, role, maxPer(question), answer, say(l, reason), 'vm-not-on-network', l)));
+            taskResult.questions.push(skipVerdict(task, question, role, maxPer(question), answer, reason, 'vm-not-on-network', lang));
             continue;
           }
-          const observation = (l: Lang) => safeObserve(deps.questionChecks[question.check], { spec, task, question, role, lab, snapshot, network, guests, lang: l }, l);
+          const observation = safeObserve(deps.questionChecks[question.check], { spec, task, question, role, lab, snapshot, network, guests, lang });
           const g = guests[role];
           const have = new Set(
             g && g.ok ? (interfaceOn(snapshot, g.facts.domain, network, g.facts.config.interfaces)?.ipv4 ?? []).map((a) => a.address) : [],
@@ -245,25 +245,23 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
             .map((l) => ({ address: l.address, network: l.network }));
           const vmNames = Object.fromEntries(task.vms.map((r) => [r, domainName(spec, lab, r)]));
           taskResult.questions.push(
-            inBoth(lang, (l) =>
-              gradeQuestion({
-                task,
-                question,
-                role,
-                answer,
-                observation: observation(l),
-                theory: task.theory[qid],
-                network,
-                networkTitle: networkTitle(l),
-                diagnosis: diagnosis[l],
-                staleLeases,
-                allNetworks: snapshot.networks,
-                maxPoints: maxPer(question),
-                lang: l,
-                vmAddresses,
-                vmNames,
-              }),
-            ),
+            gradeQuestion({
+              task,
+              question,
+              role,
+              answer,
+              observation,
+              theory: task.theory[qid],
+              network,
+              networkTitle,
+              diagnosis,
+              staleLeases,
+              allNetworks: snapshot.networks,
+              maxPoints: maxPer(question),
+              lang,
+              vmAddresses,
+              vmNames,
+            }),
           );
         }
       }

@@ -15,6 +15,8 @@ import esInspect from './es/inspect.js';
 import enInspect from './en/inspect.js';
 import esReport from './es/report.js';
 import enReport from './en/report.js';
+import esChecks from './es/checks.js';
+import enChecks from './en/checks.js';
 
 export type MsgArg = string | number | boolean | null | Msg;
 export type Msg = { key: string; params?: Record<string, MsgArg> } | Text | { join: Msg[]; sep?: string };
@@ -24,9 +26,10 @@ const AREAS: Record<string, Record<Lang, Catalog>> = {
   grade: { es: esGrade, en: enGrade },
   inspect: { es: esInspect, en: enInspect },
   report: { es: esReport, en: enReport },
+  checks: { es: esChecks, en: enChecks },
 };
 
-export type MsgArea = 'grade' | 'inspect' | 'report';
+export type MsgArea = 'grade' | 'inspect' | 'report' | 'checks';
 
 /** A catalog message of an area, with its parameters (not put into words yet). */
 export function msg(area: MsgArea, key: string, params?: Record<string, MsgArg>): Msg {

@@ -1,4 +1,5 @@
 // Loads an exercise spec (exercises/*.yaml): YAML -> JSON Schema -> semantic checks -> ExerciseSpec.
+import { say, type Msg } from '../i18n/messages.js';
 import type { ExerciseSpec, SpecNetwork, SpecQuestion, SpecTask, SpecVm, Text, Theory, AnswerKind, NetworkAttachment, NetworkType, OsFamily, Lang } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
 import { bundledExerciseIds, resolveExerciseArg } from './exercises.js';
@@ -66,7 +67,7 @@ export interface LoadSpecOptions extends LoadOptions {
    * given, each question's `check` must exist and observe answers of the question's kind, and its
    * `params` must satisfy the check's validator.
    */
-  checks?: Record<string, { kind: AnswerKind; validateParams?: (params: Record<string, unknown>, ctx: ParamsContext) => string[] }>;
+  checks?: Record<string, { kind: AnswerKind; validateParams?: (params: Record<string, unknown>, ctx: ParamsContext) => Msg[] }>;
 }
 
 /** Loads and validates an exercise spec; throws InputError listing every problem. */
@@ -129,7 +130,7 @@ export async function loadSpec(pathOrId: string, opts: LoadSpecOptions = {}): Pr
       else if (c.validateParams) {
         const ctx: ParamsContext = { networks: Object.keys(networks), roles: Object.keys(vms), lang };
         for (const problem of c.validateParams(own<Record<string, unknown>>(q, 'params') ?? {}, ctx)) {
-          issues.error(['questions', id, 'params'], issues.msg('specParams', { check, problem }));
+          issues.error(['questions', id, 'params'], issues.msg('specParams', { check, problem: say(lang, problem) }));
         }
       }
     }

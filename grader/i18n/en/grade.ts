@@ -25,6 +25,7 @@ export default {
   msgUnreadable: 'Unreadable answer (0 points): {reason}. Understood, for example: {example}.',
   msgUnreadableObserved: 'What was observed is "{observed}".',
   msgUnsure: 'You wrote that you did not know (0 points).',
+  addressOrigin: '{address} ({origin})',
   origin_dhcp: 'DHCP',
   origin_static: 'static',
   origin_link_local: 'link-local',

@@ -114,6 +114,7 @@ export default {
   'nic.viaBridge': '{network} ({type} NIC on {source})',
   'nic.noNetwork': '{type} {source}, which belongs to no libvirt network',
   'nic.typeOnly': '{type} NIC',
+  'nic.describe': '{where} ({mac})',
   'nic.linkDown': '[link down]',
   'check.vmAttached.pass': '{name} is attached to {network}: {nics}.',
   'check.vmAttached.alsoOn': 'It also has NICs on: {where}.',

@@ -26,6 +26,7 @@ export default {
   msgUnreadable: 'Respuesta ilegible (0 puntos): {reason}. Se entiende, por ejemplo: {example}.',
   msgUnreadableObserved: 'Lo observado es «{observed}».',
   msgUnsure: 'Escribiste que no lo sabías (0 puntos).',
+  addressOrigin: '{address} ({origin})',
   origin_dhcp: 'DHCP',
   origin_static: 'estática',
   origin_link_local: 'enlace local',

@@ -118,6 +118,7 @@ export default {
   'nic.viaBridge': '{network} (interfaz {type} en {source})',
   'nic.noNetwork': '{type} {source}, que no es de ninguna red de libvirt',
   'nic.typeOnly': 'interfaz {type}',
+  'nic.describe': '{where} ({mac})',
   'nic.linkDown': '[enlace desactivado]',
   'check.vmAttached.pass': '{name} está conectada a {network}: {nics}.',
   'check.vmAttached.alsoOn': 'También tiene interfaces en: {where}.',

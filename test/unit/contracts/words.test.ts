@@ -2,11 +2,18 @@
 // language: every displayed field of every verdict has its message; a catalog message names a key
 // both catalogs have and its string params are data (no sentence of either catalog); a text given
 // in both languages is each in its own language. reports/model.ts renders them in either language.
+// Issue 21 item 3: the checks and the grading make messages (keys with their parameters), once:
+// no check says anything in a language, nothing is graded twice, and a pair of sentences {es, en}
+// is only the spec's own text (titles, hints) or data, the same in both.
 import { expect } from 'chai';
 import type { GradeResult, Lang, Msg } from '../../../grader/types.js';
 import { gradeStudent } from '../../../grader/engine/run.js';
 import { isMsg, knownKey, say } from '../../../grader/i18n/messages.js';
 import { A, answersFile, courseSpec, fakeDeps, labFile, referenceAnswers, referenceGuests, snapshot } from '../../fixtures/engine/world.js';
+import { questionChecks } from '../../../checks/questions/index.js';
+import { hostChecks } from '../../../checks/host/index.js';
+import type { HostCheck, QuestionCheck } from '../../../checks/types.js';
+import { sourceFiles, sourceText, importsOf } from '../../helpers/sources.js';
 import esGrade from '../../../grader/i18n/es/grade.js';
 import enGrade from '../../../grader/i18n/en/grade.js';
 import esInspect from '../../../grader/i18n/es/inspect.js';
@@ -86,5 +93,64 @@ describe('contract: verdicts carry their words as messages, not prose of one lan
     const down = await gradeStudent({ spec: courseSpec(), lab: labFile(), answers: answersFile({}), task: 'all', lang: 'en', deps });
     expect(down.words?.errors.map((m) => ('key' in m ? m.key : '?'))).to.deep.equal(['grade:inspectFailed']);
     expect(say('es', down.words!.errors[0]!)).to.not.equal(down.errors[0]);
+  });
+
+  it('a pair of sentences {es, en} is the spec\'s own text or data (the same in both): the rest are catalog keys', async () => {
+    const r = await demoResult();
+    const spec = courseSpec();
+    const specTexts = new Set(
+      [spec.title, ...spec.tasks.map((t) => t.title), ...Object.values(spec.networks).map((n) => n.title), ...Object.values(spec.questions).flatMap((q) => [...(q.title ? [q.title] : []), ...Object.values(q.hints)])].map(
+        (x) => JSON.stringify([x.es, x.en]),
+      ),
+    );
+    const problems: string[] = [];
+    let keys = 0;
+    const walk = (where: string, m: Msg): void => {
+      if ('key' in m) {
+        keys++;
+        for (const [k, v] of Object.entries(m.params ?? {})) if (v !== null && typeof v === 'object') walk(`${where}.${k}`, v);
+      } else if ('join' in m) m.join.forEach((x, i) => walk(`${where}[${i}]`, x));
+      else if (m.es !== m.en && !specTexts.has(JSON.stringify([m.es, m.en]))) problems.push(`${where}: a sentence per language, not a key: ${JSON.stringify(m)}`);
+    };
+    for (const v of r.tasks.flatMap((t) => [...t.hostChecks, ...t.questions])) {
+      const w = v.words!;
+      walk(`${v.id}.message`, w.message);
+      for (const f of ['studentAnswer', 'observed', 'theory'] as const) if (w[f]) walk(`${v.id}.${f}`, w[f]!);
+      w.hints.forEach((h, i) => walk(`${v.id}.hints[${i}]`, h));
+    }
+    expect(problems).to.deep.equal([]);
+    expect(keys).to.be.greaterThan(50);
+  });
+
+  it('every check runs once per question and VM, every host check once per task (no second run for the other language)', async () => {
+    const calls: Record<string, number> = {};
+    const count = (k: string) => (calls[k] = (calls[k] ?? 0) + 1);
+    const qc: Record<string, QuestionCheck> = Object.fromEntries(
+      Object.entries(questionChecks).map(([name, c]) => [name, { ...c, observe: (ctx) => (count(`${ctx.task.id}.${ctx.question.id}.${ctx.role}`), c.observe(ctx)) }]),
+    );
+    const hc: HostCheck[] = hostChecks.map((c) => ({ ...c, run: (ctx) => (count(`${ctx.task.id}.host.${c.name}`), c.run(ctx)) }));
+    const { deps } = fakeDeps(snapshot({ linux: 'red-nat', windows: 'red-nat' }), referenceGuests('nat'), { questionChecks: qc, hostChecks: hc });
+    const r = await gradeStudent({ spec: courseSpec(), lab: labFile(), answers: answersFile({ nat: referenceAnswers('nat') }), task: 'nat', lang: 'es', deps });
+    const graded = r.tasks.flatMap((t) => t.questions).filter((v) => v.outcome !== 'skip');
+    expect(graded.length).to.be.greaterThan(5);
+    for (const v of graded) expect(calls[v.id], v.id).to.equal(1);
+    expect(Object.entries(calls).filter(([k]) => k.includes('.host.')).map(([, n]) => n)).to.satisfy((ns: number[]) => ns.length > 0 && ns.every((n) => n === 1));
+  });
+
+  it('no check says anything in a language: checks/** import no translator, no say(), no string-making word function', () => {
+    const STRINGS = ['grader/i18n/translate.ts'];
+    const SAYERS = /\b(say|measurementText|measurementFix|networkTypeLabel|translator|format)\s*\(/;
+    const problems: string[] = [];
+    for (const f of sourceFiles('checks')) {
+      for (const i of importsOf(f)) if (STRINGS.includes(i.target)) problems.push(`${f} imports ${i.target}`);
+      const code = sourceText(f).replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+      const m = SAYERS.exec(code);
+      if (m) problems.push(`${f}: ${m[0]}`);
+    }
+    expect(problems).to.deep.equal([]);
+    // The rule can fail: the scanner sees such a call.
+    expect(SAYERS.test("const s = say('es', m);")).to.equal(true);
+    // And the grading makes messages too: grade.ts says nothing itself (grader/verdict.ts does, once).
+    expect(SAYERS.exec(sourceText('grader/engine/grade.ts').replace(/\/\/.*$/gm, ''))?.[0] ?? null).to.equal(null);
   });
 });

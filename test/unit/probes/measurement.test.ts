@@ -9,7 +9,8 @@ import { linuxProber, parseLinuxConfig, parseLinuxReach, parseLinuxResolve, pars
 import { windowsProber } from '../../../grader/probes/windows.js';
 import type { CommandResult, Connection, GuestConfig, GuestFacts, Reachability, Resolution } from '../../../grader/types.js';
 import { questionChecks } from '../../../checks/questions/index.js';
-import { measurementText } from '../../../checks/questions/util.js';
+import { measurementText } from '../../../grader/facts/describe.js';
+import { say } from '../../../grader/i18n/messages.js';
 import type { QuestionContext } from '../../../checks/types.js';
 import { courseSpec, labFile, snapshot, MAC } from '../../fixtures/engine/world.js';
 
@@ -146,17 +147,17 @@ describe('probes/linux: every failure mode, from recorded outputs', () => {
     expect(denied.cause).to.equal('permission-denied');
     expect(denied.pingGroupRange).to.deep.equal({ range: '1 0', userInRange: false });
     // The fix for an unprivileged ping names the sysctl that allows it, when the guest shows it closed.
-    expect(measurementText({ lang: 'en' }, denied, 'x')).to.include("net.ipv4.ping_group_range='0 2147483647'");
+    expect(measurementText('en', denied, 'x')).to.include("net.ipv4.ping_group_range='0 2147483647'");
     // Open to the user's groups: not the cause, so not the advice.
     const open = reach('@@LG-PING 0 1 ping: permission denied (are you root?)\n@@LG-PGR 0\t2147483647 | 1000')[0]!.error!;
     expect(open.pingGroupRange).to.deep.equal({ range: '0 2147483647', userInRange: true });
-    expect(measurementText({ lang: 'en' }, open, 'x')).not.to.include('sysctl -w');
-    expect(measurementText({ lang: 'en' }, open, 'x')).to.include('is not the cause');
+    expect(measurementText('en', open, 'x')).not.to.include('sysctl -w');
+    expect(measurementText('en', open, 'x')).to.include('is not the cause');
     // Not read (no evidence of the range): the general advice, not the sysctl.
     const unknown = reach('@@LG-PING 0 1 ping: permission denied (are you root?)')[0]!.error!;
     expect(unknown.pingGroupRange).to.equal(undefined);
-    expect(measurementText({ lang: 'en' }, unknown, 'x')).not.to.include('sysctl -w');
-    expect(measurementText({ lang: 'en' }, unknown, 'x')).to.include('log in as a user allowed to run it');
+    expect(measurementText('en', unknown, 'x')).not.to.include('sysctl -w');
+    expect(measurementText('en', unknown, 'x')).to.include('log in as a user allowed to run it');
   });
 
   it('reach: a reply printed before the bound killed ping counts as replied', () => {
@@ -290,7 +291,7 @@ function observeAll(config: GuestConfig, reach: Reachability[], resolve: Resolut
       lang: 'en',
     };
     const o = questionChecks[question.check]!.observe(ctx);
-    out[qid] = { value: o.value, ...(o.error !== undefined ? { error: o.error } : {}) };
+    out[qid] = { value: o.value, ...(o.error !== undefined ? { error: say('en', o.error) } : {}) };
   }
   return out;
 }
@@ -372,7 +373,7 @@ describe('no failed command becomes a negative observation (through the question
     expect(obs.config!.error).to.equal(
       'Could not measure the network interfaces on debian12 (ssh usuario@192.168.101.218:22): "ip -j addr show" could not run: ip is not installed or not on the PATH (ip: not found). Fix: install ip in the VM (labgrade already looks in /usr/local/sbin, /usr/sbin and /sbin) or log in as a user whose PATH has it.',
     );
-    const es = measurementText({ lang: 'es' }, config.errors!.interfaces!, 'las interfaces de red', 'debian12');
+    const es = measurementText('es', config.errors!.interfaces!, 'las interfaces de red', 'debian12');
     expect(es).to.equal(
       'No fue posible medir las interfaces de red en debian12: «ip -j addr show» no se pudo ejecutar: ip no está instalado o no está en el PATH (ip: not found). Cómo arreglarlo: instala ip en la máquina virtual (labgrade ya busca en /usr/local/sbin, /usr/sbin y /sbin) o entra con un usuario que lo tenga en su PATH.',
     );
