@@ -575,18 +575,25 @@ export interface GuestInterface {
   dhcpEnabled: boolean | null;
 }
 
+/** The DNS part of a guest's configuration. */
+export interface DnsConfig {
+  servers: string[];
+  search: string[];
+}
+
+/**
+ * A guest's configuration, each part measured on its own: a part that could not be read is
+ * `{ ok: false, error }` (the command, the cause, the guest's own words), so no consumer can read
+ * an empty list or a null gateway as a fact without first checking `ok` (docs/ARCHITECTURE.md).
+ */
 export interface GuestConfig {
-  interfaces: GuestInterface[];
-  defaultGateway: string | null;
-  dnsServers: string[];
-  dnsSearch: string[];
+  /** Interfaces with their addresses and methods. */
+  interfaces: Measured<GuestInterface[]>;
+  /** The default gateway; `{ ok: true, value: null }` is the fact "no default route". */
+  gateway: Measured<string | null>;
+  dns: Measured<DnsConfig>;
   /** Windows firewall profiles enabled (null = not applicable/unknown). */
   firewallEnabled: boolean | null;
-  /**
-   * Parts that could not be measured (their fields above are then empty, not facts): interfaces
-   * (addresses, methods), gateway, dns.
-   */
-  errors?: Partial<Record<'interfaces' | 'gateway' | 'dns', MeasurementError>>;
   /** The id of the evidence entry that measured it (CommandEvidence.id). */
   evidence?: string;
 }
@@ -594,45 +601,46 @@ export interface GuestConfig {
 /**
  * replied: echo reply. filtered: no reply but the neighbour (ARP) resolved, e.g. a firewall.
  * no-neighbour: same subnet, ARP unresolved (no link). no-route: network unreachable.
- * probe-timeout: the probe itself did not finish. error: could not run the probe.
+ * no-reply: no reply from a target behind a gateway whose neighbour resolved. A probe that could
+ * not be made, or did not finish (cause `cut-off`), is not a status: it is `{ ok: false, error }`.
  */
-export type ReachStatus = 'replied' | 'filtered' | 'no-neighbour' | 'no-route' | 'no-reply' | 'probe-timeout' | 'error';
+export type ReachStatus = 'replied' | 'filtered' | 'no-neighbour' | 'no-route' | 'no-reply';
 
-export interface Reachability {
-  target: string;
+/** What a ping that ran showed. */
+export interface ReachObservation {
   status: ReachStatus;
   detail?: string;
-  /** Set with status `error`: why the probe could not be made. */
-  error?: MeasurementError;
-  /** The probe as a person would type it for this target alone (`ping -c 1 -W 1 192.168.101.1`), for citing. */
-  command?: string;
-  /** The id of the evidence entry that measured it (CommandEvidence.id). */
-  evidence?: string;
 }
+
+/**
+ * One target's probe: measured (`value`), or "could not measure" (`error`), with the target and
+ * the probe as a person would type it for this target alone (`ping -c 1 -W 1 192.168.101.1`).
+ */
+export type Reachability = Measured<ReachObservation> & { target: string; command?: string };
 
 /**
  * resolved: addresses came back. not-found: the server answered that the name has no address
  * (NXDOMAIN / no A records). server-failure: the server answered SERVFAIL (it could not resolve the
  * name itself, e.g. it cannot reach the servers that know it). no-server: no DNS server to ask.
- * timeout: the lookup ran and no answer came in time. error: the lookup could not be measured.
+ * timeout: the lookup ran and no answer came in time. A lookup that could not be measured is not a
+ * status: it is `{ ok: false, error }`.
  */
-export type ResolveStatus = 'resolved' | 'not-found' | 'server-failure' | 'no-server' | 'timeout' | 'error';
+export type ResolveStatus = 'resolved' | 'not-found' | 'server-failure' | 'no-server' | 'timeout';
 
-export interface Resolution {
-  name: string;
+/** What a lookup that ran showed. */
+export interface ResolveObservation {
   status: ResolveStatus;
   addresses: string[];
   /** The server that answered or was asked, when known. */
   server: string | null;
-  /** Set with status `error`: why the lookup could not be made. */
-  error?: MeasurementError;
-  /** The lookup tool that ran (`getent`, `nslookup`, `host`, `resolvectl`, `dig`, `Resolve-DnsName`). */
-  tool?: string;
-  /** The lookup as a person would type it (`getent ahostsv4 www.example.com`), for citing. */
-  command?: string;
-  /** The id of the evidence entry that measured it (CommandEvidence.id). */
-  evidence?: string;
 }
+
+/**
+ * The name lookup: measured (`value`), or "could not measure" (`error`), with the name, the lookup
+ * tool that ran (`getent`, `nslookup`, `host`, `resolvectl`, `dig`, `Resolve-DnsName`) and the
+ * lookup as a person would type it (`getent ahostsv4 www.example.com`), for citing.
+ */
+export type Resolution = Measured<ResolveObservation> & { name: string; tool?: string; command?: string };
 
 export interface GuestFacts {
   role: string;

@@ -16,32 +16,32 @@ export const dnsResolution: QuestionCheck = onMeasuredGuest({
       const error = tr(ctx, 'obsResolveNotProbed', { guest, name });
       return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['not-probed'], explanation: error, evidence, error };
     }
+    // A lookup that could not be made: could not measure, never a "no".
+    if (!r.ok) return notMeasured(ctx, r.error, tr(ctx, 'what_resolve', { name: r.name }), evidence, guest);
+    const v = r.value;
+    // The configured servers only where they were read (unread is unknown, not "none").
+    const dns = facts.config.dns;
     const params = {
       guest,
       name: r.name,
       // The lookup tool that actually ran (getent, busybox nslookup, host, resolvectl, dig...).
       command: r.command ?? commandFor(facts, r.name, facts.os === 'windows' ? `Resolve-DnsName ${r.name} -Type A` : `getent ahostsv4 ${r.name}`),
-      addresses: r.addresses.join(', '),
-      server: r.server ?? (facts.config.dnsServers.join(', ') || tr(ctx, 'none')),
+      addresses: v.addresses.join(', '),
+      server: v.server ?? (dns.ok ? dns.value.servers.join(', ') || tr(ctx, 'none') : tr(ctx, 'displayUnknown')),
     };
-    switch (r.status) {
+    switch (v.status) {
       case 'resolved':
         return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tr(ctx, 'obsResolved', params), evidence };
-      case 'error': {
-        if (r.error) return notMeasured(ctx, r.error, tr(ctx, 'what_resolve', { name: r.name }), evidence, guest);
-        const error = tr(ctx, 'obsResolveError', params);
-        return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['resolve-error'], explanation: error, evidence, error };
-      }
       default: {
         const key =
-          r.status === 'no-server' || facts.config.dnsServers.length === 0
+          v.status === 'no-server' || (dns.ok && dns.value.servers.length === 0)
             ? 'obsResolveNoServer'
-            : r.status === 'timeout'
+            : v.status === 'timeout'
               ? 'obsResolveTimeout'
-              : r.status === 'server-failure'
+              : v.status === 'server-failure'
                 ? 'obsResolveServerFailure'
                 : 'obsResolveNotFound';
-        return { value: { kind: 'yes-no', value: false }, display: yesNo(ctx, false), codes: [`resolve-${r.status}`], explanation: tr(ctx, key, params), evidence };
+        return { value: { kind: 'yes-no', value: false }, display: yesNo(ctx, false), codes: [`resolve-${v.status}`], explanation: tr(ctx, key, params), evidence };
       }
     }
   },

@@ -7,12 +7,12 @@ export const dnsServer: QuestionCheck = onMeasuredGuest({
   name: 'dns-server',
   kind: 'ipv4',
   observe(ctx, facts) {
-        const failed = facts.config.errors?.dns;
-    if (failed) return notMeasured(ctx, failed, tr(ctx, 'what_dns'), configEvidence(facts), guestLabel(facts));
-    const servers = facts.config.dnsServers;
+    const dns = facts.config.dns;
+    if (!dns.ok) return notMeasured(ctx, dns.error, tr(ctx, 'what_dns'), configEvidence(facts), guestLabel(facts));
+    const servers = dns.value.servers;
     const first = servers[0] ?? null;
     const guest = guestLabel(facts);
-    const answered = facts.resolve?.server && facts.resolve.status === 'resolved' ? facts.resolve.server : null;
+    const answered = facts.resolve?.ok && facts.resolve.value.status === 'resolved' ? facts.resolve.value.server : null;
     const parts = [first ? tr(ctx, 'obsDnsServers', { guest, servers: servers.join(', ') }) : tr(ctx, 'obsDnsNoServers', { guest })];
     if (answered && first && answered !== first && !servers.includes(answered)) {
       parts.push(tr(ctx, 'obsDnsAnswered', { server: answered }));

@@ -28,13 +28,12 @@ export const ipv4Config: QuestionCheck = onMeasuredGuest({
     if ('observation' in onTask) return onTask.observation;
     const { iface, evidence, guest } = onTask;
     // The gateway and the DNS servers are part of the answer: one that could not be read is not "none".
-    const partFailed = facts.config.errors?.gateway ?? facts.config.errors?.dns;
-    if (partFailed) {
-      return notMeasured(ctx, partFailed, tr(ctx, facts.config.errors?.gateway ? 'what_gateway' : 'what_dns'), evidence, guest);
-    }
+    const { gateway: gw, dns: dn } = facts.config;
+    if (!gw.ok) return notMeasured(ctx, gw.error, tr(ctx, 'what_gateway'), evidence, guest);
+    if (!dn.ok) return notMeasured(ctx, dn.error, tr(ctx, 'what_dns'), evidence, guest);
     const addr = mainAddress(iface);
-    const gateway = facts.config.defaultGateway;
-    const dns = facts.config.dnsServers;
+    const gateway = gw.value;
+    const dns = dn.value.servers;
     const codes: string[] = [];
     const parts: Msg[] = [];
     parts.push(

@@ -82,7 +82,9 @@ export const natMasquerade: QuestionCheck = onMeasuredGuest({
     const nics = net && dom ? dom.interfaces.filter((i) => nicOn(i, net)) : [];
     if (nics.length === 0) return no(['nat-no-nic', 'vm-nic-missing'], [tc('natNoNic', { guest, network: netName })]);
     const macs = nics.map((i) => normMac(i.mac));
-    const iface = facts.config.interfaces.find((i) => macs.includes(normMac(i.mac)))?.name;
+    const interfaces = facts.config.interfaces;
+    if (!interfaces.ok) return fail(measurementWords(interfaces.error, tr(ctx, 'what_interfaces'), guest), ['nat-not-measured', `not-measured-${interfaces.error.cause}`]);
+    const iface = interfaces.value.find((i) => macs.includes(normMac(i.mac)))?.name;
     if (!iface) return fail(tc('natNoNicMeasured', { guest, network: netName, mac: macs.join(', ') }));
 
     const nat = facts.nat;

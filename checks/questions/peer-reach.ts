@@ -11,7 +11,8 @@ import type { QuestionContext } from '../types.js';
 export function peerTargets(ctx: QuestionContext, peer: string): { addresses: string[]; fromLease: boolean } {
   const g = ctx.guests[peer];
   // A peer whose interfaces could not be read has unknown addresses (not none): leases are the hint.
-  if (g && g.ok && !g.facts.config.errors?.interfaces) return { addresses: taskAddresses(ctx, g.facts), fromLease: false };
+  const measured = g && g.ok ? taskAddresses(ctx, g.facts) : null;
+  if (measured) return { addresses: measured, fromLease: false };
   const macs = taskMacs(ctx, peer);
   const leased = ctx.snapshot.leases
     .filter((l) => ctx.network && l.network === ctx.network.name && macs.includes(normMac(l.mac)))
@@ -38,7 +39,7 @@ export const peerReach: QuestionCheck = onMeasuredGuest({
           const error = tr(ctx, 'obsPeerUnknown', { peer: peerName, reason: peerOutcome.error });
           return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['peer-unmeasured'], explanation: error, evidence: [], error };
         }
-        const peerFailed = peerOutcome?.ok ? peerOutcome.facts.config.errors?.interfaces : undefined;
+        const peerFailed = peerOutcome?.ok && !peerOutcome.facts.config.interfaces.ok ? peerOutcome.facts.config.interfaces.error : undefined;
         if (peerFailed) {
           const o = notMeasured(ctx, peerFailed, tr(ctx, 'what_interfaces'), [], peerName);
           return { ...o, codes: [...o.codes, 'peer-unmeasured'] };

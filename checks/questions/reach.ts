@@ -5,6 +5,9 @@
 import type { CommandEvidence, GuestFacts, Reachability } from '../../grader/types.js';
 import type { Observation, QuestionContext } from '../types.js';
 import { commandFor, guestLabel, notMeasured, reachStatusText, tr, yesNo, reachEvidence, type Msg } from './util.js';
+import { bestReach, reachFailure } from '../../grader/facts/measured.js';
+
+export { bestReach };
 
 export interface ReachOptions {
   /** What the target is, in words (`198.51.100.10 (outside host)`). */
@@ -13,11 +16,6 @@ export interface ReachOptions {
   filteredMeansLink: boolean;
 }
 
-/** Combines the results for several addresses of one target (a peer with two addresses). */
-export function bestReach(results: Reachability[]): Reachability | null {
-  const order = ['replied', 'filtered', 'no-reply', 'no-neighbour', 'no-route', 'probe-timeout', 'error'];
-  return [...results].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status))[0] ?? null;
-}
 
 export function reachObservation(ctx: QuestionContext, facts: GuestFacts, targets: string[], opts: ReachOptions): Observation {
   const guest = guestLabel(facts);
@@ -28,27 +26,25 @@ export function reachObservation(ctx: QuestionContext, facts: GuestFacts, target
     const error = tr(ctx, 'obsReachNotProbed', { guest, what: opts.what });
     return { value: null, display: tr(ctx, 'displayUnknown'), codes: ['not-probed'], explanation: error, evidence, error };
   }
+  // A probe that could not be made, or did not finish: could not measure, never a "no".
+  if (!r.ok) {
+    const o = notMeasured(ctx, r.error, tr(ctx, 'what_reach', { target: opts.what }), evidence, guest);
+    o.codes.push(`reach-${reachFailure(r.error)}`);
+    return o;
+  }
+  const { status, detail } = r.value;
   const params = {
     guest,
     what: opts.what,
     target: r.target,
     command: commandFor(facts, r.target, `ping ${r.target}`),
-    status: reachStatusText(ctx, r.status),
-    detail: r.detail ? ` (${r.detail})` : '',
+    status: reachStatusText(ctx, status),
+    detail: detail ? ` (${detail})` : '',
   };
-  if (r.status === 'probe-timeout' || r.status === 'error') {
-    if (r.error) {
-      const o = notMeasured(ctx, r.error, tr(ctx, 'what_reach', { target: opts.what }), evidence, guest);
-      o.codes.push(`reach-${r.status}`);
-      return o;
-    }
-    const error = tr(ctx, 'obsReachError', params);
-    return { value: null, display: tr(ctx, 'displayUnknown'), codes: [`reach-${r.status}`], explanation: error, evidence, error };
-  }
-  if (r.status === 'replied') {
+  if (status === 'replied') {
     return { value: { kind: 'yes-no', value: true }, display: yesNo(ctx, true), codes: [], explanation: tr(ctx, 'obsReachYes', params), evidence };
   }
-  if (r.status === 'filtered' && opts.filteredMeansLink) {
+  if (status === 'filtered' && opts.filteredMeansLink) {
     return {
       value: { kind: 'yes-no', value: true },
       display: tr(ctx, 'displayYesFiltered'),
@@ -57,8 +53,8 @@ export function reachObservation(ctx: QuestionContext, facts: GuestFacts, target
       evidence,
     };
   }
-  const key = r.status === 'no-route' ? 'obsReachNoRoute' : r.status === 'no-neighbour' ? 'obsReachNoNeighbour' : 'obsReachNo';
-  const codes = [`reach-${r.status}`];
-  if (r.status === 'filtered') codes.push('firewall-filtered');
+  const key = status === 'no-route' ? 'obsReachNoRoute' : status === 'no-neighbour' ? 'obsReachNoNeighbour' : 'obsReachNo';
+  const codes = [`reach-${status}`];
+  if (status === 'filtered') codes.push('firewall-filtered');
   return { value: { kind: 'yes-no', value: false }, display: yesNo(ctx, false), codes, explanation: tr(ctx, key, params), evidence };
 }

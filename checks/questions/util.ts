@@ -36,8 +36,9 @@ export function taskMacs(ctx: QuestionContext, role: string): string[] {
   return macsOn(ctx.snapshot, domainOf(ctx, role), ctx.network);
 }
 
-export function taskInterface(ctx: QuestionContext, facts: GuestFacts): GuestInterface | null {
-  return interfaceOn(ctx.snapshot, facts.domain, ctx.network, facts.config.interfaces);
+/** The guest's interface on the task's network; only for interfaces that were measured. */
+export function taskInterface(ctx: QuestionContext, facts: GuestFacts, interfaces: GuestInterface[]): GuestInterface | null {
+  return interfaceOn(ctx.snapshot, facts.domain, ctx.network, interfaces);
 }
 
 /** The address that matters: the first non-link-local IPv4, else a link-local (APIPA) one. */
@@ -46,9 +47,13 @@ export function mainAddress(iface: GuestInterface | null): GuestAddress | null {
   return iface.ipv4.find((a) => !isLinkLocal(a.address)) ?? iface.ipv4[0] ?? null;
 }
 
-/** IPv4 addresses of a guest on the task network (what peers should be able to reach). */
-export function taskAddresses(ctx: QuestionContext, facts: GuestFacts): string[] {
-  const iface = taskInterface(ctx, facts);
+/**
+ * IPv4 addresses of a guest on the task network (what peers should be able to reach); null when
+ * its interfaces could not be read (unknown, not "no address").
+ */
+export function taskAddresses(ctx: QuestionContext, facts: GuestFacts): string[] | null {
+  if (!facts.config.interfaces.ok) return null;
+  const iface = taskInterface(ctx, facts, facts.config.interfaces.value);
   return (iface?.ipv4 ?? []).map((a) => a.address);
 }
 
@@ -133,7 +138,8 @@ export function commandFor(facts: GuestFacts, target: string, fallback: string):
   return facts.reach[target]?.command ?? fallback;
 }
 
-export function reachStatusText(ctx: QuestionContext, status: ReachStatus): Msg {
+/** A probe's status in words; a probe that could not be made is `error`, one cut off `probe-timeout`. */
+export function reachStatusText(ctx: QuestionContext, status: ReachStatus | 'probe-timeout' | 'error'): Msg {
   const key = `reach_${status.replace(/-/g, '_')}` as GradeKey;
   return tr(ctx, key);
 }
@@ -162,9 +168,9 @@ export function configOnTask(
 ): { iface: GuestInterface; evidence: CommandEvidence[]; guest: string } | { observation: Observation } {
   const evidence = configEvidence(facts);
   const guest = guestLabel(facts);
-  const failed = facts.config.errors?.interfaces;
-  if (failed) return { observation: notMeasured(ctx, failed, tr(ctx, 'what_interfaces'), evidence, guest) };
-  const iface = taskInterface(ctx, facts);
+  const interfaces = facts.config.interfaces;
+  if (!interfaces.ok) return { observation: notMeasured(ctx, interfaces.error, tr(ctx, 'what_interfaces'), evidence, guest) };
+  const iface = taskInterface(ctx, facts, interfaces.value);
   if (!iface) {
     return {
       observation: {

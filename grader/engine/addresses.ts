@@ -16,8 +16,9 @@ export function taskAddresses(
   const out: Record<string, string[]> = {};
   for (const role of task.vms) {
     const g = guests[role];
-    if (g && g.ok) {
-      out[role] = (interfaceOn(snapshot, g.facts.domain, network, g.facts.config.interfaces)?.ipv4 ?? []).map((a) => a.address);
+    // Interfaces that could not be read are unknown, not "no address": the lease is the hint then.
+    if (g && g.ok && g.facts.config.interfaces.ok) {
+      out[role] = (interfaceOn(snapshot, g.facts.domain, network, g.facts.config.interfaces.value)?.ipv4 ?? []).map((a) => a.address);
       continue;
     }
     const macs = (findDomain(spec, lab, snapshot, role)?.interfaces ?? []).map((i) => normMac(i.mac));

@@ -34,6 +34,7 @@ import { translator } from '../i18n/translate.js';
 import { rolesAsked } from '../inputs/asked.js';
 import { unmeasuredExtra } from '../probes/extra.js';
 import { evidenceOfError, recordParts, recordRun } from '../probes/evidence.js';
+import { reachFailed, resolveFailed } from '../probes/measurement.js';
 import type { FactRequest } from '../types.js';
 import es from '../i18n/es/grade.js';
 import en from '../i18n/en/grade.js';
@@ -160,7 +161,13 @@ export interface MeasureOutput {
   probeMs: number;
 }
 
-const RETRYABLE = new Set(['no-reply', 'no-neighbour', 'probe-timeout']);
+/** Negative pings worth a second try; a ping cut off by its bound (`cut-off`) is tried again too. */
+const RETRYABLE = new Set<string>(['no-reply', 'no-neighbour']);
+
+/** A second try replaces the first unless the probe could not run at all (a cut-off one still does). */
+function settled(r: Reachability): boolean {
+  return r.ok || r.error.cause === 'cut-off';
+}
 
 /** Which probes the theory of this task expects to succeed (by the question checks that use them). */
 export function expectedPositives(task: SpecTask, spec: ExerciseSpec): { outside: boolean; host: boolean; peer: boolean; dns: boolean } {
@@ -329,8 +336,8 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
   // Targets: the outside host, the host's address on the network, each peer's addresses there.
   const addressesOf = (role: string): string[] => {
     const p = phase1.find((x) => x.role === role);
-    if (p?.config && !p.config.errors?.interfaces) {
-      const iface = interfaceOn(snapshot, domainName(spec, lab, role), network, p.config.interfaces);
+    if (p?.config && p.config.interfaces.ok) {
+      const iface = interfaceOn(snapshot, domainName(spec, lab, role), network, p.config.interfaces.value);
       return (iface?.ipv4 ?? []).map((a) => a.address);
     }
     // The peer could not be measured: what libvirt leased it on this network is a hint worth probing.
@@ -356,7 +363,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         list.map((target) => {
           const detail = redact((err as Error)?.message ?? String(err));
           const evidence = evidenceOfError(err);
-          return { target, status: 'error', detail, error: { command: `ping ${target}`, guest: redact(conn.target), tool: 'ping', cause: 'transport', detail, exitCode: null }, ...(evidence ? { evidence } : {}) };
+          return reachFailed(target, { command: `ping ${target}`, guest: redact(conn.target), tool: 'ping', cause: 'transport', detail, exitCode: null }, evidence ? { evidence } : {});
         });
       const reachOf = (list: string[]): Promise<Reachability[]> =>
         list.length === 0 ? Promise.resolve([]) : prober.reach(conn, list, probes.timeoutMs, p.evidence).catch(brokenReach(list));
@@ -364,14 +371,7 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         prober.resolve(conn, probes.resolveName, probes.timeoutMs, p.evidence).catch((err: unknown): Resolution => {
           const detail = redact((err as Error)?.message ?? String(err));
           const evidence = evidenceOfError(err);
-          return {
-            ...(evidence ? { evidence } : {}),
-            name: probes.resolveName,
-            status: 'error',
-            addresses: [],
-            server: null,
-            error: { command: `resolve ${probes.resolveName}`, guest: redact(conn.target), tool: 'resolve', cause: 'transport', detail, exitCode: null },
-          };
+          return resolveFailed(probes.resolveName, { command: `resolve ${probes.resolveName}`, guest: redact(conn.target), tool: 'resolve', cause: 'transport', detail, exitCode: null }, evidence ? { evidence } : {});
         });
       let reach: Reachability[];
       let resolve: Resolution;
@@ -391,11 +391,11 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
       const expectYes = expectedPositives(task, spec);
       const worthRetry = (list: Reachability[]): string[] =>
         list
-          .filter((r) => RETRYABLE.has(r.status))
+          .filter((r) => (r.ok ? RETRYABLE.has(r.value.status) : r.error.cause === 'cut-off'))
           .map((r) => r.target)
           .filter((tg) => (tg === probes.outsideHost && expectYes.outside) || (tg === hostAddr && expectYes.host) || (tg !== probes.outsideHost && tg !== hostAddr && expectYes.peer));
       const retry = worthRetry(reach);
-      const retryResolve = expectYes.dns && (resolve.status === 'timeout' || resolve.status === 'not-found' || resolve.status === 'server-failure' || resolve.status === 'error');
+      const retryResolve = expectYes.dns && (!resolve.ok || resolve.value.status === 'timeout' || resolve.value.status === 'not-found' || resolve.value.status === 'server-failure');
       if (retry.length > 0 || retryResolve) {
         const [again, again2] = await Promise.all([
           retry.length > 0 ? prober.reach(conn, retry, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : Promise.resolve([] as Reachability[]),
@@ -403,15 +403,15 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
         ]);
         for (const r of again) {
           const i = reach.findIndex((x) => x.target === r.target);
-          if (i >= 0 && r.status !== 'error') reach[i] = r;
+          if (i >= 0 && settled(r)) reach[i] = r;
         }
-        if (again2 && again2.status !== 'error') resolve = again2;
+        if (again2 && again2.ok) resolve = again2;
       }
       // A probe this connection may not run (permission denied: an unprivileged login) is measured
       // through the next access method of the lab file that opens (the guest agent runs as root),
       // and both methods are named in the access trail.
-      const denied = reach.filter((r) => r.error?.cause === 'permission-denied').map((r) => r.target);
-      const resolveDenied = resolve.error?.cause === 'permission-denied';
+      const denied = reach.filter((r) => !r.ok && r.error.cause === 'permission-denied').map((r) => r.target);
+      const resolveDenied = !resolve.ok && resolve.error.cause === 'permission-denied';
       if (denied.length > 0 || resolveDenied) {
         const what = [...(denied.length > 0 ? [`ping ${denied.join(', ')}`] : []), ...(resolveDenied ? [`resolve ${probes.resolveName}`] : [])].join('; ');
         const alt = await pool.fallback(p.role, os, network, conn, t(lang, 'fallbackUsed', { first: redact(conn.target), what }));
@@ -423,12 +423,12 @@ export async function measureTask(input: MeasureInput): Promise<MeasureOutput> {
           // The same second try as above, through the method that measured.
           const twice = worthRetry(first);
           const second = twice.length > 0 ? await prober.reach(alt, twice, probes.timeoutMs, p.evidence).catch(() => [] as Reachability[]) : [];
-          const again = first.map((r) => second.find((x) => x.target === r.target && x.status !== 'error') ?? r);
+          const again = first.map((r) => second.find((x) => x.target === r.target && settled(x)) ?? r);
           for (const r of again) {
             const i = reach.findIndex((x) => x.target === r.target);
-            if (i >= 0 && r.status !== 'error') reach[i] = r;
+            if (i >= 0 && settled(r)) reach[i] = r;
           }
-          if (again2 && again2.status !== 'error') resolve = again2;
+          if (again2 && again2.ok) resolve = again2;
         }
       }
       const extra = await extraFor(input, p.role, os, conn, p.evidence);

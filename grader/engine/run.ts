@@ -218,7 +218,8 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
           const guest = guests[role];
           const answer = resolveRefs(answerFor(answers, task.id, qid, role), {
             host: network?.ips.find((i) => i.family === 'ipv4')?.address ?? null,
-            gateway: guest && guest.ok ? guest.facts.config.defaultGateway : null,
+            // A gateway that could not be read names no address (the answer's reference stays unresolved).
+            gateway: guest && guest.ok && guest.facts.config.gateway.ok ? guest.facts.config.gateway.value : null,
           });
           const dom = findDomain(spec, lab, snapshot, role);
           if (!attached.includes(role)) {
@@ -235,11 +236,11 @@ async function gradeOnce(input: GradeInput): Promise<GradeResult> {
           const observation = safeObserve(deps.questionChecks[question.check], { spec, task, question, role, lab, snapshot, network, guests, lang });
           const g = guests[role];
           const have = new Set(
-            g && g.ok ? (interfaceOn(snapshot, g.facts.domain, network, g.facts.config.interfaces)?.ipv4 ?? []).map((a) => a.address) : [],
+            g && g.ok && g.facts.config.interfaces.ok ? (interfaceOn(snapshot, g.facts.domain, network, g.facts.config.interfaces.value)?.ipv4 ?? []).map((a) => a.address) : [],
           );
           const macs = (dom?.interfaces ?? []).map((i) => normMac(i.mac));
           // A lease is stale only against addresses that were measured: unread interfaces prove nothing.
-          const measured = g !== undefined && g.ok && !g.facts.config.errors?.interfaces;
+          const measured = g !== undefined && g.ok && g.facts.config.interfaces.ok;
           const staleLeases = !measured ? [] : snapshot.leases
             .filter((l) => macs.includes(normMac(l.mac)) && !have.has(l.address))
             .map((l) => ({ address: l.address, network: l.network }));

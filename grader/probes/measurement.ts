@@ -10,7 +10,7 @@
 //      exists to detect silence (ping, a name lookup) and only when its tool was present and ran,
 //      the silence is the fact.
 //   5. Anything the parser cannot read: not measured (`unparseable`, or `failed` with the exit code).
-import type { CommandResult, Measured, MeasureCause, MeasurementError } from '../types.js';
+import type { CommandResult, GuestConfig, GuestInterface, Measured, MeasureCause, MeasurementError, ReachObservation, Reachability, ReachStatus, Resolution, ResolveObservation } from '../types.js';
 
 export type { Measured, MeasureCause, MeasurementError };
 
@@ -41,6 +41,55 @@ export interface Interpretation<T> {
 /** "Could not measure", as every collector reports it: the one constructor of a failed Measured<T>. */
 export function couldNotMeasure<T>(error: MeasurementError): Measured<T> {
   return { ok: false, error };
+}
+
+/** A measured value: the one constructor of a successful Measured<T>. */
+export function measuredValue<T>(value: T): Measured<T> {
+  return { ok: true, value };
+}
+
+/** The configuration as a collector reads it: each part's value, and the parts that failed. */
+export interface ConfigParts {
+  interfaces: GuestInterface[];
+  defaultGateway: string | null;
+  dnsServers: string[];
+  dnsSearch: string[];
+  firewallEnabled: boolean | null;
+}
+
+/**
+ * The one place a collector's configuration becomes a GuestConfig: a part named in `errors` is
+ * "could not measure" and its (empty) value is dropped, so it can never be read as a fact.
+ */
+export function configOf(parts: ConfigParts, errors: Partial<Record<'interfaces' | 'gateway' | 'dns', MeasurementError>> = {}): GuestConfig {
+  const part = <T>(error: MeasurementError | undefined, value: T): Measured<T> => (error ? couldNotMeasure(error) : measuredValue(value));
+  return {
+    interfaces: part(errors.interfaces, parts.interfaces),
+    gateway: part(errors.gateway, parts.defaultGateway),
+    dns: part(errors.dns, { servers: parts.dnsServers, search: parts.dnsSearch }),
+    firewallEnabled: parts.firewallEnabled,
+  };
+}
+
+/** A ping that ran and showed something (`status`), for `target`. */
+export function reachOk(target: string, status: ReachStatus, detail?: string, extra: { command?: string; evidence?: string } = {}): Reachability {
+  const value: ReachObservation = detail !== undefined ? { status, detail } : { status };
+  return { ok: true, value, target, ...extra };
+}
+
+/** A ping that could not be made or did not finish (cause `cut-off`): never a status. */
+export function reachFailed(target: string, error: MeasurementError, extra: { command?: string; evidence?: string } = {}): Reachability {
+  return { ok: false, error, target, ...extra };
+}
+
+/** A lookup that ran and showed something. */
+export function resolveOk(name: string, value: ResolveObservation, extra: { tool?: string; command?: string; evidence?: string } = {}): Resolution {
+  return { ok: true, value, name, ...extra };
+}
+
+/** A lookup that could not be measured. */
+export function resolveFailed(name: string, error: MeasurementError, extra: { tool?: string; command?: string; evidence?: string } = {}): Resolution {
+  return { ok: false, error, name, ...extra };
 }
 
 /** timeout(1) (124), and SIGKILL/SIGTERM as sh reports them (busybox timeout, watchdogs). */

@@ -27,7 +27,10 @@ export interface ReachEvidence {
   rawNeighbour?: string | null;
 }
 
-export function classifyReach(e: ReachEvidence): { status: ReachStatus; detail?: string } {
+/** A classified probe: a status, or the probe that could not tell (`error`) or did not finish (`probe-timeout`). */
+export type Classified = { status: ReachStatus | 'probe-timeout' | 'error'; detail?: string };
+
+export function classifyReach(e: ReachEvidence): Classified {
   if (e.replied) return { status: 'replied' };
   if (e.unresolvedName) return { status: 'error', detail: 'name-not-resolved' };
   if (e.noRoute) return { status: 'no-route' };

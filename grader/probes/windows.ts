@@ -15,13 +15,17 @@ import type {
   GuestConfig,
   GuestInterface,
   GuestProber,
+  MeasureCause,
   MeasurementError,
   Reachability,
   Resolution,
+  ResolveStatus,
 } from '../types.js';
 import { normalizeMac } from '../libvirt/mac.js';
 import { asArray, runProbe, tryJson } from './evidence.js';
-import { interpret, runOf, scriptPart, type Measured } from './measurement.js';
+import { configOf as configFromParts, interpret, reachFailed, reachOk, resolveFailed, resolveOk, runOf, scriptPart, type Measured } from './measurement.js';
+
+type PartErrors = Partial<Record<'interfaces' | 'gateway' | 'dns', MeasurementError>>;
 import { classifyReach, neighbourState } from './reach.js';
 import { assertTarget, assertTargets, isIpv4 } from './targets.js';
 
@@ -250,14 +254,11 @@ export function parseWindowsConfig(stdout: string, guest = 'guest'): GuestConfig
     const relevant = active.size > 0 ? firewall.filter((f) => active.has(f.Name ?? '')) : firewall;
     firewallEnabled = (relevant.length > 0 ? relevant : firewall).some((f) => f.Enabled === 'True');
   }
-  const config: GuestConfig = { interfaces, defaultGateway, dnsServers: servers, dnsSearch: search, firewallEnabled };
-  const errors = windowsPartErrors(j, guest);
-  if (Object.keys(errors).length > 0) config.errors = errors;
-  return config;
+  return configFromParts({ interfaces, defaultGateway, dnsServers: servers, dnsSearch: search, firewallEnabled }, windowsPartErrors(j, guest));
 }
 
 /** A cmdlet of the config script that failed (its `<part>Error` id): that part is not measured. */
-function windowsPartErrors(j: Record<string, unknown>, guest: string): NonNullable<GuestConfig['errors']> {
+function windowsPartErrors(j: Record<string, unknown>, guest: string): PartErrors {
   const part = (keys: string[], command: string): MeasurementError | undefined => {
     const k = keys.find((x) => typeof j[`${x}Error`] === 'string');
     if (!k) return undefined;
@@ -266,7 +267,7 @@ function windowsPartErrors(j: Record<string, unknown>, guest: string): NonNullab
     const missing = /CommandNotFound/i.test(id);
     return { command, guest, tool: command.split(' ')[0]!, cause: missing ? 'tool-missing' : denied ? 'permission-denied' : 'failed', detail: id, exitCode: null };
   };
-  const errors: NonNullable<GuestConfig['errors']> = {};
+  const errors: PartErrors = {};
   const ifs = part(['adapters', 'addresses', 'interfaces'], 'Get-NetAdapter; Get-NetIPAddress; Get-NetIPInterface');
   const gw = part(['routes'], 'Get-NetRoute -DestinationPrefix 0.0.0.0/0');
   const dns = part(['dnsServers'], 'Get-DnsClientServerAddress');
@@ -314,31 +315,32 @@ function isGeneralFailure(r: WinReach): boolean {
  */
 const NO_ROUTE_ERROR = /^Windows System Error (1168|1231|1232)\b/i;
 
-export function parseWindowsReach(stdout: string, targets: string[], scriptTimedOut: boolean): Reachability[] {
+export function parseWindowsReach(stdout: string, targets: string[], scriptTimedOut: boolean, guest = 'guest', exitCode: number | null = null): Reachability[] {
   const rows = asArray<WinReach>(tryJson(stdout));
-  return targets.map((target, i) => {
+  // A ping that could not be made or did not finish: "could not measure", never a status.
+  const failed = (target: string, cause: MeasureCause, detail: string): Reachability =>
+    reachFailed(target, { command: `Ping.SendPingAsync(${target})`, guest, tool: 'powershell', cause, detail, exitCode });
+  return targets.map((target, i): Reachability => {
     const r = rows.find((x) => x.target === target) ?? rows[i];
-    if (!r || r.target !== target) {
-      return { target, status: scriptTimedOut ? 'probe-timeout' : 'error', detail: 'no result for this target' } as Reachability;
-    }
-    if (r.status === 'Success') return { target, status: 'replied' };
-    if (!r.address) return { target, status: 'error', detail: 'name-not-resolved' };
+    if (!r || r.target !== target) return failed(target, scriptTimedOut ? 'cut-off' : 'unparseable', 'no result for this target');
+    if (r.status === 'Success') return reachOk(target, 'replied');
+    if (!r.address) return failed(target, 'failed', 'name-not-resolved');
     const noRouteFound = typeof r.routeError === 'string' && NO_ROUTE_ERROR.test(r.routeError);
     if (isGeneralFailure(r)) {
       // The echo could not even leave: with no route to the target that is "no route" (Windows'
       // answer when there is no default gateway). With a route, the local stack failed for some
       // other reason, and nothing was measured.
-      if (noRouteFound || (!r.routeError && !r.nextHop)) return { target, status: 'no-route', detail: 'IP_GENERAL_FAILURE 11050' };
-      return { target, status: 'error', detail: `IP_GENERAL_FAILURE 11050, ${r.nextHop ? `route via ${r.nextHop}` : r.routeError}` };
+      if (noRouteFound || (!r.routeError && !r.nextHop)) return reachOk(target, 'no-route', 'IP_GENERAL_FAILURE 11050');
+      return failed(target, 'unparseable', `IP_GENERAL_FAILURE 11050, ${r.nextHop ? `route via ${r.nextHop}` : r.routeError}`);
     }
     const unreachable = r.status === 'DestinationNetworkUnreachable' || r.status === 'BadRoute';
     if (r.routeError && !noRouteFound && !unreachable) {
       // The route lookup failed: neither "no route" nor a neighbour state can be told.
-      return { target, status: 'error', detail: `route lookup failed: ${r.routeError}` };
+      return failed(target, 'unparseable', `route lookup failed: ${r.routeError}`);
     }
     if (r.status === 'Faulted' && !noRouteFound) {
       // The ping threw (not an ICMP answer): could not measure.
-      return { target, status: 'error', detail: `ping failed: ${r.error ?? 'exception'}${typeof r.code === 'number' ? ` ${r.code}` : ''}` };
+      return failed(target, 'unparseable', `ping failed: ${r.error ?? 'exception'}${typeof r.code === 'number' ? ` ${r.code}` : ''}`);
     }
     const c = classifyReach({
       replied: false,
@@ -348,7 +350,9 @@ export function parseWindowsReach(stdout: string, targets: string[], scriptTimed
       neighbour: neighbourState(r.neighborState),
       rawNeighbour: r.neighborState ?? null,
     });
-    return c.detail ? { target, status: c.status, detail: c.detail } : { target, status: c.status };
+    if (c.status === 'probe-timeout') return failed(target, 'cut-off', c.detail ?? 'the ping did not finish');
+    if (c.status === 'error') return failed(target, 'failed', c.detail ?? 'name-not-resolved');
+    return reachOk(target, c.status, c.detail);
   });
 }
 
@@ -368,7 +372,7 @@ const DNS_NO_SERVERS = 9852;
  * is a "no"; any other PowerShell error (a missing cmdlet, a binding error, output that is not the
  * script's JSON) is "could not measure" (status error).
  */
-export function parseWindowsResolve(stdout: string, name: string, _timedOut: boolean): Resolution {
+export function parseWindowsResolve(stdout: string, name: string, timedOut: boolean, guest = 'guest'): Resolution {
   const parsed = tryJson(stdout);
   const j = (parsed && typeof parsed === 'object' ? parsed : {}) as {
     servers?: unknown;
@@ -381,15 +385,17 @@ export function parseWindowsResolve(stdout: string, name: string, _timedOut: boo
   const servers = asArray<string>(j.servers).filter((s) => typeof s === 'string' && isIpv4(s));
   const server = servers[0] ?? null;
   const addresses = asArray<string>(j.addresses).filter((a) => typeof a === 'string' && isIpv4(a));
-  const res = (status: Resolution['status'], srv: string | null = server): Resolution => ({ name, status, addresses: [], server: srv });
-  if (addresses.length > 0) return { name, status: 'resolved', addresses, server };
+  const res = (status: ResolveStatus, srv: string | null = server): Resolution => resolveOk(name, { status, addresses: [], server: srv });
+  const failed = (cause: MeasureCause, detail: string): Resolution =>
+    resolveFailed(name, { command: `Resolve-DnsName ${name} -Type A`, guest, tool: 'Resolve-DnsName', cause, detail, exitCode: null });
+  if (addresses.length > 0) return resolveOk(name, { status: 'resolved', addresses, server });
   // "No DNS server" is a fact only when the server list was read (its query did not fail).
   const noServers = servers.length === 0 && !j.serversError;
   // The lookup ran in its own runspace and was still waiting for an answer at the bound.
   if (j.done === false) return res(noServers ? 'no-server' : 'timeout');
   // No JSON from the script (cut by its bound: `timedOut`, or it failed before printing): nothing
   // was measured either way.
-  if (j.done !== true) return res('error');
+  if (j.done !== true) return failed(timedOut ? 'cut-off' : 'unparseable', 'no result from the lookup');
   const id = typeof j.errorId === 'string' ? j.errorId : '';
   const code = typeof j.nativeCode === 'number' ? j.nativeCode : null;
   if (/NO_DNS_SERVERS/i.test(id) || code === DNS_NO_SERVERS) return res('no-server', null);
@@ -398,7 +404,7 @@ export function parseWindowsResolve(stdout: string, name: string, _timedOut: boo
   // Finished without any error and without an A record: the server answered with no address.
   const answered = !id || /NAME_ERROR|NO_RECORDS|RCODE_REFUSED|NAME_DOES_NOT_EXIST/i.test(id) || (code !== null && DNS_NOT_FOUND.has(code));
   if (answered) return res(noServers ? 'no-server' : 'not-found', noServers ? null : server);
-  return res('error');
+  return failed('failed', [id, code !== null ? String(code) : ''].filter(Boolean).join(' ') || 'the lookup failed');
 }
 
 // ------------------------------------------------------------------ the survey (one PowerShell)
@@ -437,7 +443,7 @@ function surveyPart(r: CommandResult, name: string, command: string, guest: stri
 function configOf(m: Measured<unknown>, guest: string): GuestConfig {
   if (!m.ok) {
     const e = m.error;
-    return { interfaces: [], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null, errors: { interfaces: e, gateway: e, dns: e } };
+    return configFromParts({ interfaces: [], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null }, { interfaces: e, gateway: e, dns: e });
   }
   return parseWindowsConfig(JSON.stringify(m.value), guest);
 }
@@ -445,20 +451,15 @@ function configOf(m: Measured<unknown>, guest: string): GuestConfig {
 function reachOf(m: Measured<unknown>, targets: string[], cut: boolean, guest: string, exitCode: number | null, ms: number): Reachability[] {
   const command = (target: string): string => `Ping.SendPingAsync(${target}, ${ms} ms)`;
   if (!m.ok) {
-    return targets.map((target) => ({ target, status: cut ? 'probe-timeout' : 'error', detail: m.error.detail, error: { ...m.error, command: `Ping.SendPingAsync(${target})` }, command: command(target) }));
+    return targets.map((target) => reachFailed(target, { ...m.error, command: `Ping.SendPingAsync(${target})` }, { command: command(target) }));
   }
-  return parseWindowsReach(JSON.stringify(m.value), targets, cut).map((x) => ({
-    ...(x.status === 'error' && !x.error && x.detail !== 'name-not-resolved'
-      ? { ...x, error: { command: `Ping.SendPingAsync(${x.target})`, guest, tool: 'powershell' as const, cause: 'unparseable' as const, detail: x.detail ?? '', exitCode } }
-      : x),
-    command: command(x.target),
-  }));
+  return parseWindowsReach(JSON.stringify(m.value), targets, cut, guest, exitCode).map((x) => ({ ...x, command: command(x.target) }));
 }
 
-function resolveOf(m: Measured<unknown>, name: string, cut: boolean): Resolution {
+function resolveOf(m: Measured<unknown>, name: string, cut: boolean, guest: string): Resolution {
   const command = `Resolve-DnsName ${name} -Type A`;
-  if (!m.ok) return { name, status: 'error', addresses: [], server: null, error: m.error, tool: 'Resolve-DnsName', command };
-  return { ...parseWindowsResolve(JSON.stringify(m.value), name, cut), tool: 'Resolve-DnsName', command };
+  if (!m.ok) return resolveFailed(name, m.error, { tool: 'Resolve-DnsName', command });
+  return { ...parseWindowsResolve(JSON.stringify(m.value), name, cut, guest), tool: 'Resolve-DnsName', command };
 }
 
 // ------------------------------------------------------------------ the prober
@@ -507,7 +508,7 @@ export const windowsProber: GuestProber = {
       const lookup = surveyPart(r, 'lookup', `Resolve-DnsName ${req.name} -Type A`, guest);
       return {
         config: configOf(config, guest),
-        resolve: resolveOf(lookup, req.name, lookup.cut),
+        resolve: resolveOf(lookup, req.name, lookup.cut, guest),
         reach: req.targets.length > 0 ? reachOf(reach, req.targets, reach.cut, guest, r.exitCode, boundMs(req.timeoutMs)) : [],
       };
     },
@@ -518,6 +519,6 @@ export const windowsProber: GuestProber = {
     const ms = boundMs(timeoutMs);
     const r = await runProbe(conn, resolveLabel(valid, ms), WINDOWS_RESOLVE_SCRIPT, [valid, String(ms)], { timeoutMs: ms + SCRIPT_SLACK_MS }, ev);
     // A script that gave no result document did not look anything up: not a silence.
-    return { ...resolveOf(scriptJson(r, `Resolve-DnsName ${valid} -Type A`, conn.target), valid, r.timedOut), evidence: r.evidence };
+    return { ...resolveOf(scriptJson(r, `Resolve-DnsName ${valid} -Type A`, conn.target), valid, r.timedOut, conn.target), evidence: r.evidence };
   },
 };

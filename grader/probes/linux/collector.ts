@@ -23,7 +23,7 @@ import type {
 import { normalizeMac } from '../../libvirt/mac.js';
 import { inSubnet } from '../../net/ipv4.js';
 import { runProbe, tryJson } from '../evidence.js';
-import { interpret, KILLED_CODES, scriptPart, sectionRun, splitSections, withoutParts, type Section, type ToolRun } from '../measurement.js';
+import { configOf, interpret, KILLED_CODES, reachFailed, reachOk, resolveFailed, resolveOk, scriptPart, sectionRun, splitSections, withoutParts, type Section, type ToolRun } from '../measurement.js';
 import { classifyReach, neighbourState } from '../reach.js';
 import { assertTarget, assertTargets, isIpv4 } from '../targets.js';
 import { linuxRouterFacts } from './router.js';
@@ -501,13 +501,13 @@ export function parseResolvectl(text: string | undefined): { servers: string[]; 
 const ok = <T>(v: T) => ({ ok: true as const, value: v });
 
 /**
- * The configuration from the config script's sections. A part whose command failed is left empty
- * and named in `errors` (with the command, the cause and the guest's own words), never guessed.
+ * The configuration from the config script's sections. A part whose command failed is "could not
+ * measure" (with the command, the cause and the guest's own words), never an empty value.
  */
 export function parseLinuxConfig(stdout: string, guest = 'guest', scriptCut = false): GuestConfig {
   const s = splitSections(stdout);
   const run = (name: string, command: string, tool: string) => sectionRun(s, name, command, tool, scriptCut);
-  const errors: NonNullable<GuestConfig['errors']> = {};
+  const errors: Partial<Record<'interfaces' | 'gateway' | 'dns', MeasurementError>> = {};
   const hints: DhcpHints = {
     nm: s.get('nm')?.rc === 0 ? parseNm(s.get('nm')?.body) : new Map(),
     ifupdown: parseIfupdown(s.get('ifupdown')?.body),
@@ -566,9 +566,7 @@ export function parseLinuxConfig(stdout: string, guest = 'guest', scriptCut = fa
       }
     }
   }
-  const config: GuestConfig = { interfaces, defaultGateway, dnsServers, dnsSearch, firewallEnabled: null };
-  if (Object.keys(errors).length > 0) config.errors = errors;
-  return config;
+  return configOf({ interfaces, defaultGateway, dnsServers, dnsSearch, firewallEnabled: null }, errors);
 }
 
 function notRun(command: string, tool: string, guest: string): MeasurementError {
@@ -693,7 +691,7 @@ export function parseLinuxReach(stdout: string, targets: string[], scriptTimedOu
     } else if (!p) {
       // Never reported: the script was cut off before this ping ended (not a silence we saw).
       const error: MeasurementError = { command, guest, tool: 'ping', cause: scriptTimedOut ? 'cut-off' : 'unparseable', detail: 'the probe script did not report this ping', exitCode: null };
-      return { target, status: scriptTimedOut ? 'probe-timeout' : 'error', detail: error.detail, error };
+      return reachFailed(target, error);
     } else {
       run = { command, tool: 'ping', rc: p.rc, stdout: p.out, stderr: p.out, killed: KILLED_CODES.has(p.rc) };
     }
@@ -703,10 +701,10 @@ export function parseLinuxReach(stdout: string, targets: string[], scriptTimedOu
     });
     if (!m.ok) {
       const error = m.error.cause === 'permission-denied' && pgr ? { ...m.error, pingGroupRange: pgr } : m.error;
-      return { target, status: 'error', detail: error.detail, error };
+      return reachFailed(target, error);
     }
     const f = m.value;
-    if (f.replied) return { target, status: 'replied' };
+    if (f.replied) return reachOk(target, 'replied');
     const addr = addrs.get(i) || f.address || (isIpv4(target) ? target : '');
     const rg = parseRouteGet(sections.get(`route${i}`));
     const viaProc = addr && !sections.has(`route${i}`) && procRoutes ? routeFor(procRoutes, addr) : null;
@@ -724,11 +722,11 @@ export function parseLinuxReach(stdout: string, targets: string[], scriptTimedOu
       rawNeighbour: raw,
       unresolvedName: !addr,
     });
-    if (c.status === 'error') {
-      const error: MeasurementError = { command, guest, tool: 'ping', cause: 'failed', detail: c.detail ?? 'name-not-resolved', exitCode: p?.rc ?? null };
-      return { target, status: 'error', detail: error.detail, error };
+    if (c.status === 'error' || c.status === 'probe-timeout') {
+      const error: MeasurementError = { command, guest, tool: 'ping', cause: c.status === 'error' ? 'failed' : 'cut-off', detail: c.detail ?? 'name-not-resolved', exitCode: p?.rc ?? null };
+      return reachFailed(target, error);
     }
-    return c.detail ? { target, status: c.status, detail: c.detail } : { target, status: c.status };
+    return reachOk(target, c.status, c.detail);
   });
 }
 
@@ -833,7 +831,7 @@ export function parseLinuxResolve(stdout: string, name: string, timedOut: boolea
     const error: MeasurementError = none
       ? { command: 'getent | nslookup | host | resolvectl | dig', guest, tool: 'getent', cause: 'tool-missing', detail: 'none of getent, nslookup, host, resolvectl, dig is installed', exitCode: 127 }
       : { command: `getent ahostsv4 ${name}`, guest, tool: 'getent', cause: timedOut ? 'cut-off' : 'unparseable', detail: 'the lookup did not start', exitCode: null };
-    return { name, status: 'error', addresses: [], server, error };
+    return resolveFailed(name, error);
   }
   const run = sectionRun(s, tool, LOOKUP_COMMANDS[tool]!(name), tool, timedOut)!;
   const m = interpret(run, guest, {
@@ -841,11 +839,11 @@ export function parseLinuxResolve(stdout: string, name: string, timedOut: boolea
     // The lookup ran and nothing came back within the bound: the server did not answer in time.
     silence: (): Lookup => ({ status: servers.length === 0 ? 'no-server' : 'timeout', addresses: [] }),
   });
-  if (!m.ok) return { name, status: 'error', addresses: [], server, error: m.error, tool };
+  if (!m.ok) return resolveFailed(name, m.error, { tool });
   const v = m.value;
-  if (v.status === 'resolved') return { name, status: 'resolved', addresses: v.addresses, server: server ?? v.server ?? null, tool };
-  if (servers.length === 0) return { name, status: 'no-server', addresses: [], server: null, tool };
-  return { name, status: v.status, addresses: [], server: server ?? v.server ?? null, tool };
+  if (v.status === 'resolved') return resolveOk(name, { status: 'resolved', addresses: v.addresses, server: server ?? v.server ?? null }, { tool });
+  if (servers.length === 0) return resolveOk(name, { status: 'no-server', addresses: [], server: null }, { tool });
+  return resolveOk(name, { status: v.status, addresses: [], server: server ?? v.server ?? null }, { tool });
 }
 
 // ------------------------------------------------------------------ the prober

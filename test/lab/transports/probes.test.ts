@@ -9,8 +9,10 @@ import { openGuest, GuestUnreachableError, type OpenedGuest } from '../../../gra
 import { proberFor } from '../../../grader/probes/index.js';
 import { identityCheck } from '../../../grader/probes/identity.js';
 import type { CommandEvidence, HostSnapshot, LabFile, LabVm } from '../../../grader/types.js';
+import { flatProber } from '../../helpers/facts.js';
 
-const linux = proberFor('linux');
+// Results in the flat form of test/helpers/facts.ts (each Measured part side by side, a status per probe).
+const linux = flatProber(proberFor('linux'));
 
 async function setup(roles: Record<string, string>, opts: Parameters<typeof labFileFor>[1] = {}): Promise<{ lab: LabFile; snap: HostSnapshot }> {
   const lab = await loadLab(await labFileFor(roles, opts));

@@ -34,9 +34,8 @@ function world(access: LabFile['vms'][string]['access']) {
       // As usuario over SSH the Linux VM may not ping (no ICMP socket): not measured, never "no".
       if (c.kind === 'ssh' && c.role === 'linux') {
         return targets.map((target): Reachability => ({
+          ok: false,
           target,
-          status: 'error',
-          detail: 'ping: permission denied (are you root?)',
           error: { command: `ping -c 1 -W 1 ${target}`, guest: c.target, tool: 'ping', cause: 'permission-denied', detail: 'ping: permission denied (are you root?)', exitCode: 2 },
         }));
       }

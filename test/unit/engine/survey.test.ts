@@ -7,6 +7,7 @@ import type { CommandResult, Connection, GuestProber, LeaseInfo, SurveyRequest }
 import { gradeStudent } from '../../../grader/engine/run.js';
 import { answersFile, courseSpec, fakeDeps, labFile, MAC, referenceAnswers, referenceGuests, snapshot, type FakeGuest } from '../../fixtures/engine/world.js';
 import { verdict as v } from '../../helpers/verdicts.js';
+import { toConfig, toReach, toResolution } from '../../helpers/facts.js';
 
 /** A connection whose scripts "run" by echoing their arguments (the survey's request). */
 class EchoConnection implements Connection {
@@ -40,7 +41,7 @@ async function run(o: { leases: LeaseInfo[]; identityRuns?: boolean; guests?: Pa
         surveys.push({ role, targets: req.targets });
         expect(JSON.parse(r.stdout)).to.deep.equal([req.name, ...req.targets]);
         const g = guests[role];
-        return { config: g.config, resolve: { ...g.resolve, name: req.name }, reach: req.targets.map((target) => ({ target, status: g.reach[target] ?? 'no-neighbour' })) };
+        return { config: toConfig(g.config), resolve: toResolution({ ...g.resolve, name: req.name }), reach: req.targets.map((target) => toReach({ target, status: g.reach[target] ?? 'no-neighbour' })) };
       },
     },
   };

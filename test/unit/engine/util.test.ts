@@ -8,6 +8,7 @@ import { say } from '../../../grader/i18n/messages.js';
 import { diagnoseNetwork } from '../../../grader/engine/network.js';
 import type { GuestFacts } from '../../../grader/types.js';
 import { courseSpec, networks } from '../../fixtures/engine/world.js';
+import { toConfig, toReach } from '../../helpers/facts.js';
 
 const facts = (command: string): GuestFacts => ({
   role: 'linux',
@@ -15,11 +16,11 @@ const facts = (command: string): GuestFacts => ({
   os: 'linux',
   transport: 'ssh',
   reachedVia: 'ssh root@192.168.101.218:22',
-  config: { interfaces: [], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null },
+  config: toConfig({ interfaces: [], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null }),
   reach: {
-    '198.51.100.10': { target: '198.51.100.10', status: 'replied' },
-    '192.168.101.1': { target: '192.168.101.1', status: 'replied' },
-    '192.168.101.219': { target: '192.168.101.219', status: 'filtered' },
+    '198.51.100.10': toReach({ target: '198.51.100.10', status: 'replied' }),
+    '192.168.101.1': toReach({ target: '192.168.101.1', status: 'replied' }),
+    '192.168.101.219': toReach({ target: '192.168.101.219', status: 'filtered' }),
   },
   resolve: null,
   evidence: [{ guest: 'x', transport: 'ssh', command, exitCode: 0, stdout: '', stderr: '', durationMs: 1 }],

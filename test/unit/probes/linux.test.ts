@@ -2,15 +2,22 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  parseLinuxConfig,
-  parseLinuxReach,
-  parseLinuxResolve,
+  parseLinuxConfig as rawConfig,
+  parseLinuxReach as rawReach,
+  parseLinuxResolve as rawResolve,
   parseDhcpClients,
   parseResolvectl,
-  linuxProber,
+  linuxProber as rawProber,
 } from '../../../grader/probes/linux/collector.js';
 import { LocalConnection } from '../../../grader/transports/local.js';
 import type { CommandEvidence } from '../../../grader/types.js';
+import { flatProber, fromConfig, fromReach, fromResolution } from '../../helpers/facts.js';
+
+// Results in the flat form of test/helpers/facts.ts (each Measured part side by side, a status per probe).
+const parseLinuxConfig = (...a: Parameters<typeof rawConfig>) => fromConfig(rawConfig(...a));
+const parseLinuxReach = (...a: Parameters<typeof rawReach>) => rawReach(...a).map(fromReach);
+const parseLinuxResolve = (...a: Parameters<typeof rawResolve>) => fromResolution(rawResolve(...a));
+const linuxProber = flatProber(rawProber);
 
 const fx = (name: string) => readFileSync(join('test/fixtures/probes/linux', name), 'utf8');
 

@@ -5,9 +5,17 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { interpret, splitSections, toolFailure, type ToolRun } from '../../../grader/probes/measurement.js';
-import { linuxProber, parseLinuxConfig, parseLinuxReach, parseLinuxResolve, parseIpAddrText, parseProcRoute, LOOKUP_PARSERS } from '../../../grader/probes/linux/collector.js';
-import { windowsProber } from '../../../grader/probes/windows.js';
-import type { CommandResult, Connection, GuestConfig, GuestFacts, Reachability, Resolution } from '../../../grader/types.js';
+import { linuxProber as rawLinux, parseLinuxConfig as rawConfig, parseLinuxReach as rawReach, parseLinuxResolve as rawResolve, parseIpAddrText, parseProcRoute, LOOKUP_PARSERS } from '../../../grader/probes/linux/collector.js';
+import { windowsProber as rawWindows } from '../../../grader/probes/windows.js';
+import { flatProber, fromConfig, fromReach, fromResolution, toConfig, toReach, toResolution, type FlatConfig, type FlatReach, type FlatResolution } from '../../helpers/facts.js';
+
+// Results in the flat form of test/helpers/facts.ts (each Measured part side by side, a status per probe).
+const parseLinuxConfig = (...a: Parameters<typeof rawConfig>) => fromConfig(rawConfig(...a));
+const parseLinuxReach = (...a: Parameters<typeof rawReach>) => rawReach(...a).map(fromReach);
+const parseLinuxResolve = (...a: Parameters<typeof rawResolve>) => fromResolution(rawResolve(...a));
+const linuxProber = flatProber(rawLinux);
+const windowsProber = flatProber(rawWindows);
+import type { CommandResult, Connection, GuestFacts } from '../../../grader/types.js';
 import { questionChecks } from '../../../checks/questions/index.js';
 import { measurementText } from '../../../grader/facts/describe.js';
 import { say } from '../../../grader/i18n/messages.js';
@@ -254,7 +262,10 @@ class Replay implements Connection {
 
 const result = (stdout: string, o: Partial<CommandResult> = {}): CommandResult => ({ exitCode: 0, stdout, stderr: '', durationMs: 5, truncated: false, timedOut: false, ...o });
 
-function observeAll(config: GuestConfig, reach: Reachability[], resolve: Resolution): Record<string, { error?: string; value: unknown }> {
+function observeAll(flatConfig: FlatConfig, flatReach: FlatReach[], flatResolve: FlatResolution): Record<string, { error?: string; value: unknown }> {
+  const config = toConfig(flatConfig);
+  const reach = flatReach.map(toReach);
+  const resolve = toResolution(flatResolve);
   const spec = courseSpec();
   const lab = labFile();
   const snap = snapshot({ linux: 'red-nat', windows: 'red-nat' });
@@ -274,7 +285,7 @@ function observeAll(config: GuestConfig, reach: Reachability[], resolve: Resolut
     ...facts,
     role: 'windows',
     domain: 'win10',
-    config: { interfaces: [{ name: 'e', mac: MAC.windows, up: true, ipv4: [{ address: '192.168.101.140', prefix: 24, origin: 'dhcp', validLifetimeSec: 100 }], ipv6LinkLocalOnly: false, dhcpEnabled: true }], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null },
+    config: toConfig({ interfaces: [{ name: 'e', mac: MAC.windows, up: true, ipv4: [{ address: '192.168.101.140', prefix: 24, origin: 'dhcp', validLifetimeSec: 100 }], ipv6LinkLocalOnly: false, dhcpEnabled: true }], defaultGateway: null, dnsServers: [], dnsSearch: [], firewallEnabled: null }),
   };
   const out: Record<string, { error?: string; value: unknown }> = {};
   for (const qid of task.questions) {

@@ -9,7 +9,11 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalConnection } from '../../../grader/transports/local.js';
-import { linuxProber } from '../../../grader/probes/linux/collector.js';
+import { linuxProber as rawProber } from '../../../grader/probes/linux/collector.js';
+import { flatProber } from '../../helpers/facts.js';
+
+// Results in the flat form of test/helpers/facts.ts.
+const linuxProber = flatProber(rawProber);
 import { measurementFix } from '../../../grader/facts/describe.js';
 import type { CommandEvidence } from '../../../grader/types.js';
 

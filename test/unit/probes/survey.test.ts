@@ -4,7 +4,11 @@
 // measure", never a "no".
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { linuxProber } from '../../../grader/probes/linux/collector.js';
+import { linuxProber as rawProber } from '../../../grader/probes/linux/collector.js';
+import { flatProber } from '../../helpers/facts.js';
+
+// Results in the flat form of test/helpers/facts.ts.
+const linuxProber = flatProber(rawProber);
 import type { CommandResult, SurveyRequest } from '../../../grader/types.js';
 
 const recorded = readFileSync('test/fixtures/probes/linux/survey-nat.txt', 'utf8');

@@ -31,57 +31,56 @@ describe('probes/windows survey: one PowerShell per guest', function () {
 
   it('reads the recorded guest: the same facts as the separate config, reach and resolve scripts', () => {
     const f = survey.read(res(windowsSurveyOutput(REQ.name, REQ.targets)), REQ, 'winrm alumno@192.168.101.219');
-    expect(f.config.errors).to.equal(undefined);
-    expect(f.config.interfaces[0]).to.deep.include({ name: 'Instancia de Ethernet 0', mac: WIN_MAC, dhcpEnabled: true });
-    expect(f.config.defaultGateway).to.equal('192.168.101.1');
-    expect(f.config.dnsServers).to.deep.equal(['192.168.101.1']);
-    expect(f.reach.map((r) => [r.target, r.status])).to.deep.equal([
+    expect([f.config.interfaces.ok, f.config.gateway.ok, f.config.dns.ok]).to.deep.equal([true, true, true]);
+    expect(f.config.interfaces.ok && f.config.interfaces.value[0]).to.deep.include({ name: 'Instancia de Ethernet 0', mac: WIN_MAC, dhcpEnabled: true });
+    expect(f.config.gateway.ok && f.config.gateway.value).to.equal('192.168.101.1');
+    expect(f.config.dns.ok && f.config.dns.value.servers).to.deep.equal(['192.168.101.1']);
+    expect(f.reach.map((r) => [r.target, r.ok && r.value.status])).to.deep.equal([
       ['198.51.100.10', 'replied'],
       ['192.168.101.1', 'replied'],
       ['192.168.101.218', 'filtered'],
     ]);
     expect(f.reach[2]!.command).to.equal('Ping.SendPingAsync(192.168.101.218, 1000 ms)');
-    expect(f.resolve).to.deep.include({ status: 'resolved', addresses: ['198.51.100.10'], tool: 'Resolve-DnsName' });
+    expect(f.resolve.ok && f.resolve.value).to.deep.include({ status: 'resolved', addresses: ['198.51.100.10'] });
+    expect(f.resolve.tool).to.equal('Resolve-DnsName');
     // Its parts are cited apart, each with its own label and output.
     expect(survey.parts!(res(windowsSurveyOutput(REQ.name, REQ.targets)), REQ).map((p) => p.key)).to.deep.equal(['config', 'lookup', 'reach']);
   });
 
   it('cut off after the configuration: the configuration is measured; the pings and the lookup are "could not measure" (cut-off), never a "no"', () => {
     const f = survey.read(res(windowsSurveyOutput(REQ.name, REQ.targets, { cutAfter: 'config' }), { exitCode: null, timedOut: true }), REQ, 'g');
-    expect(f.config.errors).to.equal(undefined);
-    expect(f.config.defaultGateway).to.equal('192.168.101.1');
+    expect([f.config.interfaces.ok, f.config.gateway.ok, f.config.dns.ok]).to.deep.equal([true, true, true]);
+    expect(f.config.gateway.ok && f.config.gateway.value).to.equal('192.168.101.1');
     for (const r of f.reach) {
-      expect(r.status).to.equal('probe-timeout');
-      expect(r.error?.cause).to.equal('cut-off');
+      expect(r.ok).to.equal(false);
+      expect(!r.ok && r.error.cause).to.equal('cut-off');
     }
-    expect(f.resolve.status).to.equal('error');
-    expect(f.resolve.error?.cause).to.equal('cut-off');
+    expect(!f.resolve.ok && f.resolve.error.cause).to.equal('cut-off');
   });
 
   it('cut off after the pings: the pings count; only the lookup is not measured', () => {
     const f = survey.read(res(windowsSurveyOutput(REQ.name, REQ.targets, { cutAfter: 'reach' }), { exitCode: null, timedOut: true }), REQ, 'g');
-    expect(f.reach.map((r) => r.status)).to.deep.equal(['replied', 'replied', 'filtered']);
-    expect(f.resolve.status).to.equal('error');
-    expect(f.resolve.error?.cause).to.equal('cut-off');
+    expect(f.reach.map((r) => r.ok && r.value.status)).to.deep.equal(['replied', 'replied', 'filtered']);
+    expect(!f.resolve.ok && f.resolve.error.cause).to.equal('cut-off');
   });
 
   it('an unreadable configuration part is "could not measure" (unparseable) for the configuration alone', () => {
     const out = windowsSurveyOutput(REQ.name, REQ.targets).replace(/@@LG-PART-BEGIN config\r\n[^\r]*\r\n/, '@@LG-PART-BEGIN config\r\nnot json\r\n');
     const f = survey.read(res(out), REQ, 'g');
-    expect(f.config.errors?.interfaces?.cause).to.equal('unparseable');
-    expect(f.config.errors?.gateway?.cause).to.equal('unparseable');
-    expect(f.resolve.status).to.equal('resolved');
-    expect(f.reach[0]!.status).to.equal('replied');
+    expect(!f.config.interfaces.ok && f.config.interfaces.error.cause).to.equal('unparseable');
+    expect(!f.config.gateway.ok && f.config.gateway.error.cause).to.equal('unparseable');
+    expect(f.resolve.ok && f.resolve.value.status).to.equal('resolved');
+    expect(f.reach[0]!.ok && f.reach[0]!.value.status).to.equal('replied');
   });
 
   it('PowerShell itself missing or denied: every part is "could not measure" with that cause', () => {
     const missing = survey.read(res('', { exitCode: 1, stderr: "powershell : The term 'powershell' is not recognized as the name of a cmdlet" }), REQ, 'g');
-    expect(missing.config.errors?.interfaces?.cause).to.equal('tool-missing');
-    expect(missing.resolve.error?.cause).to.equal('tool-missing');
-    expect(missing.reach.every((r) => r.status === 'error' && r.error?.cause === 'tool-missing')).to.equal(true);
+    expect(!missing.config.interfaces.ok && missing.config.interfaces.error.cause).to.equal('tool-missing');
+    expect(!missing.resolve.ok && missing.resolve.error.cause).to.equal('tool-missing');
+    expect(missing.reach.every((r) => !r.ok && r.error.cause === 'tool-missing')).to.equal(true);
     const denied = survey.read(res('', { exitCode: 1, stderr: 'Access is denied.' }), REQ, 'g');
-    expect(denied.config.errors?.dns?.cause).to.equal('permission-denied');
-    expect(denied.resolve.error?.cause).to.equal('permission-denied');
+    expect(!denied.config.dns.ok && denied.config.dns.error.cause).to.equal('permission-denied');
+    expect(!denied.resolve.ok && denied.resolve.error.cause).to.equal('permission-denied');
   });
 
   it('the identity check reads the survey: it runs as the check and its result comes back', () => {

@@ -4,7 +4,11 @@ import { expect } from 'chai';
 import { startWsmanServer, type WsmanServer, type PowerShellRequest } from '../../helpers/wsman-server/index.js';
 import { registerWindowsProbeFixtures } from '../../fixtures/probes/windows/register.js';
 import { connectWinRm } from '../../../grader/transports/winrm/index.js';
-import { windowsProber } from '../../../grader/probes/windows.js';
+import { windowsProber as rawProber } from '../../../grader/probes/windows.js';
+import { flatProber } from '../../helpers/facts.js';
+
+// Results in the flat form of test/helpers/facts.ts.
+const windowsProber = flatProber(rawProber);
 import type { CommandEvidence } from '../../../grader/types.js';
 
 describe('probes/windows over WinRM (test server, fixtures)', function () {

@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseWindowsConfig, parseWindowsReach, parseWindowsResolve, windowsOrigin } from '../../../grader/probes/windows.js';
+import { parseWindowsConfig as rawConfig, parseWindowsReach as rawReach, parseWindowsResolve as rawResolve, windowsOrigin } from '../../../grader/probes/windows.js';
+import { fromConfig, fromReach, fromResolution } from '../../helpers/facts.js';
+
+// Results in the flat form of test/helpers/facts.ts (each Measured part side by side, a status per probe).
+const parseWindowsConfig = (...a: Parameters<typeof rawConfig>) => fromConfig(rawConfig(...a));
+const parseWindowsReach = (...a: Parameters<typeof rawReach>) => rawReach(...a).map(fromReach);
+const parseWindowsResolve = (...a: Parameters<typeof rawResolve>) => fromResolution(rawResolve(...a));
 
 const fx = (name: string) => readFileSync(join('test/fixtures/probes/windows', name), 'utf8');
 
@@ -113,7 +119,10 @@ describe('probes/windows parsing (fixtures: Windows 10, Spanish UI)', () => {
 
   it('reach: an immediate general failure (no default gateway) is no route; other ping failures are "could not measure"', () => {
     const targets = ['198.51.100.10', '203.0.113.1', '192.168.102.2', '192.168.102.1', '192.168.102.9'];
-    expect(parseWindowsReach(fx('reach-no-gateway-general-failure.json'), targets, false)).to.deep.equal([
+    // Every probe that could not tell carries its "could not measure" (cause, command) with it.
+    const r = parseWindowsReach(fx('reach-no-gateway-general-failure.json'), targets, false);
+    expect(r.filter((x) => x.status === 'error').map((x) => x.error?.cause)).to.deep.equal(['unparseable', 'unparseable']);
+    expect(r.map(({ error: _e, ...x }) => x)).to.deep.equal([
       { target: '198.51.100.10', status: 'no-route', detail: 'IP_GENERAL_FAILURE 11050' },
       { target: '203.0.113.1', status: 'no-route', detail: 'IP_GENERAL_FAILURE 11050' },
       { target: '192.168.102.2', status: 'filtered', detail: 'neighbour Reachable' },
@@ -122,7 +131,7 @@ describe('probes/windows parsing (fixtures: Windows 10, Spanish UI)', () => {
     ]);
     // A general failure although a route was found: not a fact about the network.
     const viaGw = '[{"target":"1.2.3.4","address":"1.2.3.4","status":"11050","routeError":null,"nextHop":"10.0.0.1"}]';
-    expect(parseWindowsReach(viaGw, ['1.2.3.4'], false)[0]).to.deep.equal({ target: '1.2.3.4', status: 'error', detail: 'IP_GENERAL_FAILURE 11050, route via 10.0.0.1' });
+    expect(parseWindowsReach(viaGw, ['1.2.3.4'], false)[0]).to.deep.include({ target: '1.2.3.4', status: 'error', detail: 'IP_GENERAL_FAILURE 11050, route via 10.0.0.1' });
   });
 
   it('junk output gives empty facts', () => {
