@@ -302,6 +302,8 @@ export interface Answer {
   pasted?: 'ipconfig' | 'ip' | 'nmcli' | 'resolv';
   /** Why the answer could not be read, and an example of what would be (in the loader's language). */
   problem?: { reason: string; example: string };
+  /** The same as messages (grader/i18n/messages.ts), so the verdict says it in either language. */
+  problemWords?: { reason: Msg; example: Msg };
   /** The answer says the student does not know ("no lo sé", "N/A"): unreadable, graded as such (never "no"). */
   unsure?: boolean;
   line?: number;

@@ -72,7 +72,9 @@ export function gradeQuestion(a: GradeArgs): Verdict {
       parts.push(msg('grade', 'msgUnsure'));
     } else {
       codes.add('unreadable-answer');
-      parts.push(msg('grade', 'msgUnreadable', { reason: stripDot(answer.problem?.reason ?? ''), example: answer.problem?.example ?? '' }));
+      // The reason as a message when the loader gave one (either language), else as it was said.
+      const w = answer.problemWords;
+      parts.push(msg('grade', 'msgUnreadable', { reason: w?.reason ?? stripDot(answer.problem?.reason ?? ''), example: w?.example ?? answer.problem?.example ?? '' }));
     }
     if (obs.value && obs.error === undefined) parts.push(msg('grade', 'msgUnreadableObserved', { observed }));
     else if (obs.error !== undefined) parts.push(explanation);

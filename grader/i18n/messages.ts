@@ -17,6 +17,8 @@ import esReport from './es/report.js';
 import enReport from './en/report.js';
 import esChecks from './es/checks.js';
 import enChecks from './en/checks.js';
+import esSpec from './es/spec.js';
+import enSpec from './en/spec.js';
 
 export type MsgArg = string | number | boolean | null | Msg;
 export type Msg = { key: string; params?: Record<string, MsgArg> } | Text | { join: Msg[]; sep?: string };
@@ -27,9 +29,10 @@ const AREAS: Record<string, Record<Lang, Catalog>> = {
   inspect: { es: esInspect, en: enInspect },
   report: { es: esReport, en: enReport },
   checks: { es: esChecks, en: enChecks },
+  spec: { es: esSpec, en: enSpec },
 };
 
-export type MsgArea = 'grade' | 'inspect' | 'report' | 'checks';
+export type MsgArea = 'grade' | 'inspect' | 'report' | 'checks' | 'spec';
 
 /** A catalog message of an area, with its parameters (not put into words yet). */
 export function msg(area: MsgArea, key: string, params?: Record<string, MsgArg>): Msg {

@@ -7,6 +7,7 @@ import { didYouMean } from './did-you-mean.js';
 import { rolesAsked } from './asked.js';
 import { configField } from './parse-answer.js';
 import { readAnswer, type Problem } from './answers/index.js';
+import { data, join, msg, type Msg, type MsgArg } from '../i18n/messages.js';
 import { visible } from '../util/visible.js';
 import {
   Issues,
@@ -253,21 +254,36 @@ function problemText(c: ReadCtx, p: Problem): string {
   return c.issues.msg(p.code as SpecMsg, params);
 }
 
+/** The same problem as a message, for the verdict (said in either language). */
+function problemWords(c: ReadCtx, p: Problem): Msg {
+  const params: Record<string, MsgArg> = { ...(p.params ?? {}) };
+  if (p.code === 'ansScalarExpected') params.expected = msg('spec', KIND_MSG[c.kind]);
+  const field = p.params?.field;
+  if (field && FIELD_MSG[field]) params.field = msg('spec', FIELD_MSG[field]!);
+  const values = p.params?.values;
+  const none = values !== undefined ? /\bnone\b/.exec(values) : null;
+  if (values !== undefined && none) params.values = join([data(values.slice(0, none.index)), msg('spec', 'ansNoneWord'), data(values.slice(none.index + 4))], '');
+  if (p.params?.value !== undefined) params.value = visible(p.params.value, 80);
+  if (p.params?.key !== undefined) params.key = visible(p.params.key, 64);
+  return msg('spec', p.code, params);
+}
+
 /** An answer that cannot be read: an error when validating, an `unreadable` answer otherwise. */
 function unreadable(c: ReadCtx, at: PathSeg[], v: unknown, p: Problem): Answer | undefined {
   const reason = problemText(c, p);
   const example = c.issues.msg(EXAMPLE_MSG[c.kind]);
+  const problemWordsOf = { reason: problemWords(c, p), example: msg('spec', EXAMPLE_MSG[c.kind]) };
   if (p.code === 'ansUnsure') {
     // A deliberate answer, not a typo: the file is valid, and validate (and check) flag it at its
     // line; it is graded as its own 0-point verdict ("you wrote that you did not know").
     c.issues.warn(at, reason);
-    return positioned(c.src, at, { value: null, raw: rawOf(c.src, at, v), problem: { reason, example }, unsure: true });
+    return positioned(c.src, at, { value: null, raw: rawOf(c.src, at, v), problem: { reason, example }, problemWords: problemWordsOf, unsure: true });
   }
   if (c.strict) {
     c.issues.error(at, c.issues.msg('ansUnreadable', { reason, example }));
     return undefined;
   }
-  return positioned(c.src, at, { value: null, raw: rawOf(c.src, at, v), problem: { reason, example } });
+  return positioned(c.src, at, { value: null, raw: rawOf(c.src, at, v), problem: { reason, example }, problemWords: problemWordsOf });
 }
 
 function readOne(c: ReadCtx, v: unknown, at: PathSeg[]): Answer | undefined {

@@ -37,3 +37,68 @@ describe('reports: message keys render as the sentences made per language did (w
     });
   }
 });
+
+describe('reports: an unreadable answer says why in either language', () => {
+  it('the reason the loader gives is a message: graded in Spanish, the English report says it in English', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { loadSpec } = await import('../../../grader/inputs/load-spec.js');
+    const { loadAnswers } = await import('../../../grader/inputs/load-answers.js');
+    const { questionChecks } = await import('../../../checks/questions/index.js');
+    const { exercise } = await import('../../fixtures/exercises/world.js');
+    const dir = await mkdtemp(join(tmpdir(), 'labgrade-words-'));
+    try {
+      const spec = await loadSpec(exercise('clase7-router-nat.yaml'), { checks: questionChecks, lang: 'es' });
+      const file = join(dir, 'a.yaml');
+      const src = readFileSync(exercise('demo/clase7-answers-mistakes.yaml'), 'utf8').replace('    forwarding: sí', '    forwarding: tal vez mañana').replace('    gateway: 172.22.0.2', '    gateway: 172.22.0.2 y ninguna');
+      await writeFile(file, src);
+      const answers = await loadAnswers(file, spec, { lang: 'es' });
+      const fw = answers.tasks.router!.forwarding!['*']!;
+      expect(fw.value).to.equal(null);
+      expect(fw.problemWords?.reason).to.deep.include({ key: 'spec:ansYesNoUnknown' });
+      const r = JSON.parse(renderers.json(await gradeWorldWith(spec, answers))) as GradeResult;
+      const es = renderers.text(r, { lang: 'es' });
+      const en = renderers.text(r, { lang: 'en' });
+      expect(es).to.include(fw.problem!.reason);
+      expect(en).to.include('cannot understand "tal vez mañana": answer yes or no');
+      expect(en).to.not.match(/no se entiende|responde sí o no/);
+      // Said in the run's language, it is the loader's own sentence (as before: JSON strings unchanged).
+      const v = r.tasks.flatMap((t) => t.questions).find((x) => x.id === 'router.forwarding.linux')!;
+      expect(v.message).to.include(fw.problem!.reason);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('no answer problem ends with a full stop (the verdict puts its own after it)', async () => {
+    for (const lang of ['es', 'en'] as const) {
+      const cat = (await import(`../../../grader/i18n/${lang}/spec.js`)) as { default: Record<string, string> };
+      const ending = Object.entries(cat.default).filter(([k, v]) => k.startsWith('ans') && /[.\s]$/.test(v));
+      expect(ending, lang).to.deep.equal([]);
+    }
+  });
+});
+
+async function gradeWorldWith(spec: import('../../../grader/types.js').ExerciseSpec, answers: import('../../../grader/types.js').AnswersFile): Promise<GradeResult> {
+  const { gradeStudent } = await import('../../../grader/engine/run.js');
+  const { deps, fx, lab, nic, OUTSIDE, snapshotOf } = await import('../../fixtures/exercises/world.js');
+  const linux = {
+    config: {
+      interfaces: [nic('enp1s0', '52:54:00:00:00:01', '172.22.0.2', 16, 'static'), nic('enp7s0', '52:54:00:00:00:11', '192.168.101.218', 24, 'dhcp')],
+      defaultGateway: '192.168.101.1',
+      dnsServers: ['192.168.101.1'],
+      dnsSearch: [],
+      firewallEnabled: null,
+    },
+    reach: { [OUTSIDE]: 'replied' as const, '172.22.0.3': 'replied' as const, '192.168.101.1': 'replied' as const },
+    resolve: { status: 'resolved' as const, addresses: [OUTSIDE], server: '192.168.101.1' },
+    routerOutput: fx('router-ok.txt'),
+  };
+  const windows = {
+    config: { interfaces: [nic('Ethernet', '52-54-00-00-00-02', '172.22.0.3', 16, 'static')], defaultGateway: '172.22.0.2', dnsServers: ['192.168.101.1'], dnsSearch: [], firewallEnabled: true },
+    reach: { [OUTSIDE]: 'replied' as const, '172.22.0.2': 'replied' as const },
+    resolve: { status: 'resolved' as const, addresses: [OUTSIDE], server: '192.168.101.1' },
+  };
+  const snap = snapshotOf(['net-red-nat.xml', 'net-red-muy-aislada.xml'], ['dom-debian12-router.xml', 'dom-win10-viso.xml']);
+  return gradeStudent({ spec, lab: lab(), answers, task: 'all', lang: 'es', deps: deps(snap, { linux, windows }) });
+}
