@@ -110,8 +110,15 @@ const code = await new Promise((r) => child.on('exit', (c) => r(c)));
 
 const f = (x, w = 8, d = 1) => (Number.isFinite(x) ? x.toFixed(d).padStart(w) : '       -');
 process.stdout.write(`\nround | graded | complete | round time (s) | SSE latency (ms) | idle gap (s) | labgrade CPU while idle (% of a core)\n`);
+// An idle gap shorter than this is no idle time at all (rounds ran back to back): its CPU figure
+// would be the next round's start-up, so it is not printed as an idle figure.
+const MIN_IDLE_SEC = 5;
 for (const r of rows) {
-  process.stdout.write(`${String(r.round).padStart(5)} | ${String(r.graded).padStart(6)} | ${String(r.complete).padStart(8)} | ${f(r.roundSec, 14)} | ${f(r.latencyMs, 16)} | ${f(r.idleSec, 12)} | ${f(r.idleCpu * 100, 8, 2)}\n`);
+  const idle = r.idleSec >= MIN_IDLE_SEC ? f(r.idleCpu * 100, 8, 2) : Number.isFinite(r.idleSec) ? '  no idle time' : '';
+  process.stdout.write(`${String(r.round).padStart(5)} | ${String(r.graded).padStart(6)} | ${String(r.complete).padStart(8)} | ${f(r.roundSec, 14)} | ${f(r.latencyMs, 16)} | ${f(r.idleSec, 12)} | ${idle}\n`);
+}
+if (rows.some((r) => Number.isFinite(r.idleSec) && r.idleSec < MIN_IDLE_SEC)) {
+  process.stdout.write(`could not measure the idle CPU after some rounds: the round took longer than --every ${EVERY} s, so the next one started at once (no idle time). Fix: an idle machine, or a larger BENCH_WATCH_EVERY.\n`);
 }
 if (rows.some((r) => r.complete < ENTRIES)) {
   process.stdout.write(`WARNING: some rounds did not grade all ${ENTRIES} entries completely: those rows do not measure a real round (see the per-student status files)\n`);

@@ -63,6 +63,20 @@ export function classLimits(lang: CliContext['lang'], opts: Pick<ClassCliOptions
   return { ...(concurrency !== undefined ? { concurrency } : {}), ...(perHost !== undefined ? { perHost } : {}), ...(deadlineSec !== undefined ? { deadlineSec } : {}) };
 }
 
+/** The limits a class run gets: the command line's, else the roster's; --task when given. */
+export function classRunOptions(
+  limits: ReturnType<typeof classLimits>,
+  task: string | undefined,
+  roster: { limits: { concurrency: number; perHost: number } },
+): { concurrency: number; perHost: number; task?: string; deadlineSec?: number } {
+  return {
+    concurrency: limits.concurrency ?? roster.limits.concurrency,
+    perHost: limits.perHost ?? roster.limits.perHost,
+    ...(task !== undefined ? { task } : {}),
+    ...(limits.deadlineSec !== undefined ? { deadlineSec: limits.deadlineSec } : {}),
+  };
+}
+
 export function dateOpt(lang: CliContext['lang'], option: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const d = new Date(value);

@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { InputError } from '../../types.js';
 import { withVerbosity, debugging } from '../verbosity.js';
 import { checkOutputPath } from '../output-path.js';
-import { addClassOptions, classLimits, classProcessHooks, handInRegradeOptions, num, type ClassCliOptions } from '../class-options.js';
+import { addClassOptions, classLimits, classRunOptions, classProcessHooks, handInRegradeOptions, num, type ClassCliOptions } from '../class-options.js';
 import { translator } from '../../i18n/translate.js';
 import es from '../../i18n/es/batch.js';
 import en from '../../i18n/en/batch.js';
@@ -50,7 +50,7 @@ export { num };
 export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   if (opts.handIns !== undefined) return runHandInsCli(specPath, opts, ctx);
-  const { concurrency, perHost, deadlineSec } = classLimits(lang, opts);
+  const limits = classLimits(lang, opts);
   const scale = num(lang, '--scale', opts.scale, 0.01, 100000, false);
   const identities = ['email', 'idNumber', 'username', 'id'] as const;
   if (opts.identity !== undefined && !(identities as readonly string[]).includes(opts.identity)) {
@@ -141,11 +141,8 @@ export async function runBatchCli(specPath: string, opts: BatchCliOptions, ctx: 
         {
           exercise,
           outDir,
-          concurrency: concurrency ?? roster.limits.concurrency,
-          perHost: perHost ?? roster.limits.perHost,
+          ...classRunOptions(limits, opts.task, roster),
           resume: Boolean(opts.resume),
-          ...(opts.task !== undefined ? { task: opts.task } : {}),
-          ...(deadlineSec !== undefined ? { deadlineSec } : {}),
           lang,
           signal: controller.signal,
           onEvent: quiet ? () => undefined : progress.onEvent,

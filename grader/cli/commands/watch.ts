@@ -15,7 +15,7 @@ import esBatch from '../../i18n/es/batch.js';
 import enBatch from '../../i18n/en/batch.js';
 import esHandin from '../../i18n/es/handin.js';
 import enHandin from '../../i18n/en/handin.js';
-import { addClassOptions, classLimits, classProcessHooks, handInRegradeOptions, num, type ClassCliOptions } from '../class-options.js';
+import { addClassOptions, classLimits, classRunOptions, classProcessHooks, handInRegradeOptions, num, type ClassCliOptions } from '../class-options.js';
 import type { GradeFn } from '../../batch/types.js';
 
 const t = translator(es, en);
@@ -60,7 +60,7 @@ export async function runWatchCli(specPath: string, opts: WatchCliOptions, ctx: 
   const stderr = io.stderr ?? process.stderr;
   const every = num(lang, '--every', opts.every, 1, 86400, false) ?? 120;
   const stuck = num(lang, '--stuck', opts.stuck, 1, 1000, true) ?? 3;
-  const { concurrency, perHost, deadlineSec } = classLimits(lang, opts);
+  const limits = classLimits(lang, opts);
   const [{ parseListen, isLoopback, newToken }, { startWatchServer, pageUrl }, { runWatch, HISTORY_FILE }] = await Promise.all([
     import('../../watch/access.js'),
     import('../../watch/server.js'),
@@ -124,10 +124,7 @@ export async function runWatchCli(specPath: string, opts: WatchCliOptions, ctx: 
       {
         exercise,
         outDir,
-        concurrency: concurrency ?? roster.limits.concurrency,
-        perHost: perHost ?? roster.limits.perHost,
-        ...(opts.task !== undefined ? { task: opts.task } : {}),
-        ...(deadlineSec !== undefined ? { deadlineSec } : {}),
+        ...classRunOptions(limits, opts.task, roster),
         lang,
         everySec: every,
         stuckAfter: stuck,
