@@ -3,6 +3,7 @@
 import type { HostCheck } from '../types.js';
 import { expectedNetworkName, quoteList, specNetwork, suggestions, taskNetwork, tr, typeLabel, verdict, wantedNetworkNames, data, join } from './common.js';
 import { isExternal } from '../../grader/libvirt/attachment.js';
+import { byText } from '../../grader/util/compare.js';
 
 export const networkExists: HostCheck = {
   name: 'network-exists',
@@ -45,7 +46,7 @@ export const networkExists: HostCheck = {
         }),
       ];
     }
-    const existing = ctx.snapshot.networks.map((n) => n.name).sort((a, b) => a.localeCompare(b));
+    const existing = ctx.snapshot.networks.map((n) => n.name).sort(byText);
     const guesses = suggestions(expected, existing, wanted.slice(1));
     const codes = ['network-missing'];
     if (guesses.length > 0) codes.push('did-you-mean');

@@ -13,7 +13,8 @@ import en from '../i18n/en/shard.js';
 import { fileHash } from './hash.js';
 import { PRIVATE_MODES } from '../util/fs.js';
 import type { Roster } from './roster.js';
-import { digestOf, studentFiles, type BatchOutcome, type StudentOutcome } from './run.js';
+import { digestOf, type BatchOutcome, type StudentOutcome } from './run.js';
+import { studentFiles } from './files.js';
 import { MANIFEST, shardOf, type ShardManifest } from './shard.js';
 import type { StudentRecord } from './types.js';
 

@@ -8,6 +8,7 @@ import pLimit from 'p-limit';
 import { InputError, TransportError, type GradeResult, type Lang } from '../types.js';
 import { cleanStaleTemps, lockOutDir, OutDirError, prepareOutDir, PRIVATE_MODES, writeFileAtomic, type OutLock, type OutputModes } from '../util/fs.js';
 import { readInput, ReadInputError } from '../inputs/read.js';
+import { studentFiles } from './files.js';
 import { runSecrets } from '../inputs/secrets.js';
 import { computeTotals, taskPoints } from '../engine/totals.js';
 import { renderers } from '../../reports/index.js';
@@ -100,7 +101,6 @@ export interface BatchOutcome {
   wallMs: number;
 }
 
-export const studentFiles = (id: string) => ({ json: `students/${id}.json`, html: `students/${id}.html`, status: `students/${id}.status.json` });
 
 class DeadlineError extends Error {
   constructor(readonly seconds: number) {

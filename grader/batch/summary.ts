@@ -8,7 +8,8 @@ import en from '../i18n/en/batch.js';
 import esReport from '../i18n/es/report.js';
 import enReport from '../i18n/en/report.js';
 import type { ExportOptions, Roster } from './roster.js';
-import { studentFiles, type BatchOutcome } from './run.js';
+import type { BatchOutcome } from './run.js';
+import { studentFiles } from './files.js';
 import type { DigestVerdict, StudentStatus } from './types.js';
 
 const t = translator(es, en);

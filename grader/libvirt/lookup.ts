@@ -1,6 +1,7 @@
 // Lookups over a HostSnapshot that the checks, transports and the CLI share.
 import type { DomainInfo, DomainInterface, HostSnapshot, LeaseInfo, NetworkInfo } from '../types.js';
 import { normalizeMac } from './mac.js';
+import { byText } from '../util/compare.js';
 
 /** Names compared loosely: case, dashes, underscores, dots and spaces ignored. */
 export function looseName(s: string): string {
@@ -120,7 +121,7 @@ export function didYouMean(name: string, candidates: readonly string[], max = 3)
     if (score !== null) scored.push({ c, score });
   }
   return scored
-    .sort((a, b) => a.score - b.score || a.c.localeCompare(b.c))
+    .sort((a, b) => a.score - b.score || byText(a.c, b.c))
     .slice(0, max)
     .map((s) => s.c);
 }

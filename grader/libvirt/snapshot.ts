@@ -14,6 +14,7 @@ import en from '../i18n/en/inspect.js';
 import { LibvirtError, Virsh } from './virsh.js';
 import { parseDomainXml, parseNetworkXml, type ParsedDomain, type ParsedNetwork } from './xml.js';
 import { parseLeaseTable } from './leases.js';
+import { byAddress, byText } from '../util/compare.js';
 
 export { normalizeMac, sameMac } from './mac.js';
 export {
@@ -138,7 +139,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
       }),
     ),
   );
-  networks.sort((a, b) => a.name.localeCompare(b.name));
+  networks.sort((a, b) => byText(a.name, b.name));
 
   // ---- domains
   const names = domainNames ?? [];
@@ -169,7 +170,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
       }),
     ),
   );
-  domains.sort((a, b) => a.name.localeCompare(b.name));
+  domains.sort((a, b) => byText(a.name, b.name));
 
   // ---- leases and agents, in parallel
   const leases: LeaseInfo[] = [];
@@ -211,7 +212,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
 
   const complete = !opts.domains && domainNames !== null && domains.length === names.length;
   markStale(leases, domains, complete);
-  leases.sort((a, b) => a.network.localeCompare(b.network) || a.address.localeCompare(b.address, 'en', { numeric: true }));
+  leases.sort((a, b) => byText(a.network, b.network) || byAddress(a.address, b.address));
 
   const snap: HostSnapshot = {
     uri,
@@ -220,7 +221,7 @@ export async function inspectHost(uri: string, opts: InspectOptions = {}): Promi
     domains,
     leases,
     problems,
-    domainNames: [...names].sort((a, b) => a.localeCompare(b)),
+    domainNames: [...names].sort(byText),
   };
   if (virsh.readOnly) snap.readOnly = true;
   return snap;

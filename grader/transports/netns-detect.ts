@@ -4,7 +4,6 @@
 // `init` and, when a lab file names no `netns`, by the connection code), never something a
 // student's lab file has to say (a student's file may not name a namespace).
 import { existsSync } from 'node:fs';
-import { execa } from 'execa';
 import type { HostSnapshot } from '../types.js';
 import { isRemoteUri } from '../libvirt/uri.js';
 
@@ -20,6 +19,8 @@ export async function detectNetns(snap: HostSnapshot): Promise<string | undefine
   const bridges = [...withBridge.filter((n) => n.active), ...withBridge.filter((n) => !n.active)].map((n) => n.bridge!);
   if (bridges.length === 0) return undefined;
   if (bridges.some((b) => existsSync(`/sys/class/net/${b}`))) return undefined;
+  // execa only here, when the bridges are not in this namespace (most runs never load it).
+  const { execa } = await import('execa');
   const list = await execa('ip', ['-j', 'netns', 'list'], { reject: false, timeout: 5000, stdin: 'ignore' });
   if (list.exitCode !== 0 || typeof list.stdout !== 'string' || !list.stdout.trim()) return undefined;
   let names: string[];

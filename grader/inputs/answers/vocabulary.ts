@@ -64,8 +64,14 @@ const NONE_PHRASES: ReadonlySet<string> = new Set([...both('noneWords'), ...both
 
 /** Folded word list of a phrase, apostrophes kept as the tokenizer keeps them. */
 const words = (phrase: string): string[] => tokenize(phrase).filter((t) => t.type === 'word').map((t) => t.norm);
-const UNSURE = both('unsure').map(words);
-const UNSURE_AT_END = both('unsureAtEnd').map(words);
+/** Phrases by their first word: an answer's words are looked up, not compared with every phrase. */
+function byFirstWord(phrases: string[][]): Map<string, string[][]> {
+  const m = new Map<string, string[][]>();
+  for (const p of phrases) if (p.length > 0) m.set(p[0]!, [...(m.get(p[0]!) ?? []), p]);
+  return m;
+}
+const UNSURE = byFirstWord(both('unsure').map(words));
+const UNSURE_AT_END = byFirstWord(both('unsureAtEnd').map(words));
 
 /** Lower case, accents removed, curly apostrophes straightened, whitespace collapsed. */
 function normal(s: string): string {
@@ -83,17 +89,30 @@ export function isNoneAnswer(input: string): boolean {
  * anywhere. "N/A", "NS/NC" and an answer made of question marks only are unsure too.
  */
 export function isUnsureAnswer(input: string): boolean {
+  // Every answer is asked several times a run (validate, each kind's reader): remember the verdict.
+  const known = unsureSeen.get(input);
+  if (known !== undefined) return known;
+  const r = unsure(input);
+  if (unsureSeen.size > 4096) unsureSeen.clear();
+  unsureSeen.set(input, r);
+  return r;
+}
+const unsureSeen = new Map<string, boolean>();
+
+function unsure(input: string): boolean {
   const text = input.normalize('NFC').replace(/[’`´]/g, "'");
   if (/^[\s?¿]+$/.test(text) && text.includes('?')) return true;
   if (/(?:^|[^\p{L}])(?:n\s*\/\s*a|ns\s*\/\s*nc)(?:$|[^\p{L}])/iu.test(fold(text)) || /^\s*n\.?\s?a\.?\s*$/i.test(text)) return true;
   if (/(?:^|[^\p{L}])no\s+(?:lo\s+)?sé(?:$|[^\p{L}])/iu.test(text.toLowerCase())) return true;
   const toks = tokenize(text);
-  const w: (string | null)[] = toks.map((t) => (t.type === 'word' ? normal(t.text) : null));
+  // A word token's norm is already folded, and its apostrophes were straightened above.
+  const w: (string | null)[] = toks.map((t) => (t.type === 'word' ? t.norm : null));
   const matchAt = (phrase: string[], i: number): boolean => phrase.every((p, j) => w[i + j] === p);
   for (let i = 0; i < w.length; i++) {
-    if (w[i] === null) continue;
-    for (const p of UNSURE) if (matchAt(p, i)) return true;
-    for (const p of UNSURE_AT_END) {
+    const first = w[i];
+    if (first === null || first === undefined) continue;
+    for (const p of UNSURE.get(first) ?? []) if (matchAt(p, i)) return true;
+    for (const p of UNSURE_AT_END.get(first) ?? []) {
       if (!matchAt(p, i)) continue;
       const next = toks[i + p.length];
       if (!next || next.type === 'newline' || (next.type === 'other' && next.text !== '/')) return true;
