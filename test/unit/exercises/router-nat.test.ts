@@ -7,34 +7,12 @@ import { loadSpec } from '../../../grader/inputs/load-spec.js';
 import { loadAnswers } from '../../../grader/inputs/load-answers.js';
 import { questionChecks } from '../../../checks/questions/index.js';
 import type { ExerciseSpec, GradeResult, Lang, Verdict } from '../../../grader/types.js';
-import { deps, exercise, fx, lab, nic, OUTSIDE, snapshotOf, type Guest } from '../../fixtures/exercises/world.js';
+import { deps, exercise, fx, lab, nic, routerLinux as linux, routerWindows as windows, snapshotOf, type Guest } from '../../fixtures/exercises/world.js';
 import { verdict as v } from '../../helpers/verdicts.js';
 
 const NETS = ['net-red-nat.xml', 'net-red-muy-aislada.xml'];
 
-function linux(router = 'router-ok.txt'): Guest {
-  return {
-    config: {
-      interfaces: [nic('enp1s0', '52:54:00:00:00:01', '172.22.0.2', 16, 'static'), nic('enp7s0', '52:54:00:00:00:11', '192.168.101.218', 24, 'dhcp')],
-      defaultGateway: '192.168.101.1',
-      dnsServers: ['192.168.101.1'],
-      dnsSearch: [],
-      firewallEnabled: null,
-    },
-    reach: { [OUTSIDE]: 'replied', '172.22.0.3': 'replied', '192.168.101.1': 'replied' },
-    resolve: { status: 'resolved', addresses: [OUTSIDE], server: '192.168.101.1' },
-    routerOutput: fx(router),
-  };
-}
 
-function windows(gateway = '172.22.0.2'): Guest {
-  const via = gateway === '172.22.0.2';
-  return {
-    config: { interfaces: [nic('Ethernet', '52-54-00-00-00-02', '172.22.0.3', 16, 'static')], defaultGateway: gateway, dnsServers: ['192.168.101.1'], dnsSearch: [], firewallEnabled: true },
-    reach: { [OUTSIDE]: via ? 'replied' : 'no-neighbour', '172.22.0.2': 'replied' },
-    resolve: via ? { status: 'resolved', addresses: [OUTSIDE], server: '192.168.101.1' } : { status: 'timeout', addresses: [], server: '192.168.101.1' },
-  };
-}
 
 let spec: ExerciseSpec;
 before(async () => {

@@ -89,24 +89,9 @@ describe('reports: an unreadable answer says why in either language', () => {
 
 async function gradeWorldWith(spec: import('../../../grader/types.js').ExerciseSpec, answers: import('../../../grader/types.js').AnswersFile): Promise<GradeResult> {
   const { gradeStudent } = await import('../../../grader/engine/run.js');
-  const { deps, fx, lab, nic, OUTSIDE, snapshotOf } = await import('../../fixtures/exercises/world.js');
-  const linux = {
-    config: {
-      interfaces: [nic('enp1s0', '52:54:00:00:00:01', '172.22.0.2', 16, 'static'), nic('enp7s0', '52:54:00:00:00:11', '192.168.101.218', 24, 'dhcp')],
-      defaultGateway: '192.168.101.1',
-      dnsServers: ['192.168.101.1'],
-      dnsSearch: [],
-      firewallEnabled: null,
-    },
-    reach: { [OUTSIDE]: 'replied' as const, '172.22.0.3': 'replied' as const, '192.168.101.1': 'replied' as const },
-    resolve: { status: 'resolved' as const, addresses: [OUTSIDE], server: '192.168.101.1' },
-    routerOutput: fx('router-ok.txt'),
-  };
-  const windows = {
-    config: { interfaces: [nic('Ethernet', '52-54-00-00-00-02', '172.22.0.3', 16, 'static')], defaultGateway: '172.22.0.2', dnsServers: ['192.168.101.1'], dnsSearch: [], firewallEnabled: true },
-    reach: { [OUTSIDE]: 'replied' as const, '172.22.0.2': 'replied' as const },
-    resolve: { status: 'resolved' as const, addresses: [OUTSIDE], server: '192.168.101.1' },
-  };
+  const { deps, lab, routerLinux, routerWindows, snapshotOf } = await import('../../fixtures/exercises/world.js');
+  const linux = routerLinux();
+  const windows = routerWindows();
   const snap = snapshotOf(['net-red-nat.xml', 'net-red-muy-aislada.xml'], ['dom-debian12-router.xml', 'dom-win10-viso.xml']);
   return gradeStudent({ spec, lab: lab(), answers, task: 'all', lang: 'es', deps: deps(snap, { linux, windows }) });
 }
