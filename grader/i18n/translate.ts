@@ -21,8 +21,13 @@ const pluralRules = new Map<Lang, Intl.PluralRules>();
 export function formatNumber(lang: Lang, n: number, maxDigits = 2): string {
   // By hand, not Intl.NumberFormat: its first use loads ICU's locale data (~20 ms of every run's
   // CPU). Up to maxDigits decimals, no trailing zeros, no grouping; a decimal comma in Spanish.
+  // Rounded as Intl rounds: half away from zero on the number's shortest decimal spelling (2.675 ->
+  // 2.68), not on its binary value as toFixed does (2.675.toFixed(2) is "2.67").
   if (!Number.isFinite(n)) return String(n);
-  const s = String(Number(n.toFixed(Math.max(0, Math.min(20, maxDigits)))) || 0);
+  const d = Math.max(0, Math.min(20, maxDigits));
+  const abs = Math.abs(n);
+  const shifted = /e/i.test(String(abs)) ? Number(abs.toFixed(d)) : Number(`${Math.round(Number(`${abs}e${d}`))}e-${d}`);
+  const s = String(n < 0 && shifted !== 0 ? -shifted : shifted);
   return lang === 'es' ? s.replace('.', ',') : s;
 }
 
